@@ -1,0 +1,1 @@
+FLASK_APP=tep_app:create_app

@@ -1,0 +1,50 @@
+# TEP Follow-up. `make run` to try it, `make test` to test it. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/tep_test
+PORT ?= 5000
+
+.PHONY: install migrate demo run test test-unit test-sqlite test-postgres test-e2e bench clean
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+migrate: install
+	$(FLASK) db upgrade
+
+demo: migrate
+	TEP_BASE_URL="$${TEP_BASE_URL:-http://127.0.0.1:$(PORT)}" $(FLASK) tep demo
+
+run: demo
+	$(BIN)/python scripts/run_local.py --port $(PORT)
+
+test: install
+	$(BIN)/pytest -p no:cacheprovider tests/unit tests/integration
+	TEP_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -p no:cacheprovider tests/integration
+	$(BIN)/pytest -p no:cacheprovider tests/e2e
+
+test-unit: install
+	$(BIN)/pytest tests/unit
+
+test-postgres: install
+	TEP_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest tests/integration
+
+test-e2e: install
+	$(BIN)/pytest tests/e2e
+
+bench: install
+	$(BIN)/python -m bench --postgres
+
+clean:
+	rm -rf $(VENV) node_modules instance/tep.sqlite

@@ -1,0 +1,96 @@
+"""Settings for TEP Follow-up, read from the environment (and a `.env` file).
+
+Three configurations: development (the default), test and production. Production refuses to
+start without a secret key and a database URL.
+"""
+import os
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+BASE_DIR = Path(__file__).resolve().parent
+load_dotenv(BASE_DIR / ".env")
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    PROJECT_ROOT = BASE_DIR
+    SECRET_KEY = os.environ.get("TEP_SECRET_KEY") or "development-only-not-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "TEP_DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'tep.sqlite'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    BASE_URL = os.environ.get("TEP_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+
+    SMTP_HOST = os.environ.get("TEP_SMTP_HOST", "127.0.0.1")
+    SMTP_PORT = int(os.environ.get("TEP_SMTP_PORT", "1025"))
+    SMTP_USER = os.environ.get("TEP_SMTP_USER", "")
+    SMTP_PASSWORD = os.environ.get("TEP_SMTP_PASSWORD", "")
+    SMTP_STARTTLS = _bool("TEP_SMTP_STARTTLS", False)
+    MAIL_FROM = os.environ.get("TEP_MAIL_FROM", "TEP Follow-up <stayingintouch@tep.example>")
+    # Where the local mail catcher started by `make run` keeps what it caught.
+    MAIL_CATCHER_DIR = os.environ.get("TEP_MAIL_CATCHER_DIR", str(BASE_DIR / "instance" / "mail"))
+
+    ASSETS_DIR = os.environ.get(
+        "TEP_ASSETS_DIR", str(BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk")
+    )
+
+    IMPORT_MAX_ROWS = int(os.environ.get("TEP_IMPORT_MAX_ROWS", "200000"))
+    MAX_CONTENT_LENGTH = 50 * 1024 * 1024
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = 8 * 60 * 60  # staff sessions: a working day
+    WTF_CSRF_TIME_LIMIT = None
+
+    RATELIMIT_STORAGE_URI = os.environ.get("TEP_RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = True
+    TIMEZONE = "Europe/London"
+    TESTING = False
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEP_TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+
+    @classmethod
+    def check(cls) -> None:
+        missing = [name for name in ("TEP_SECRET_KEY", "TEP_DATABASE_URL") if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(
+                "TEP Follow-up will not start in production without " + " and ".join(missing)
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def get_config(name: str | None = None):
+    name = name or os.environ.get("TEP_ENV", "development")
+    config = CONFIGS[name]
+    if config is ProductionConfig:
+        config.check()
+    return config

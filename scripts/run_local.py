@@ -1,0 +1,116 @@
+"""Run TEP Follow-up on this computer: the local mail catcher, the scheduler and the web app.
+
+Called by `make run` once the demo county is loaded. Emails go to the mail catcher on
+127.0.0.1, never to real inboxes; the admin pages show what it caught. Ctrl-C stops all three.
+"""
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FLASK = ROOT / ".venv" / "bin" / "flask"
+HOST = "127.0.0.1"
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers do
+        try:
+            sock.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 20) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        with socket.socket() as sock:
+            sock.settimeout(0.5)
+            if sock.connect_ex((HOST, port)) == 0:
+                return True
+        time.sleep(0.2)
+    return False
+
+
+def stop(processes: list[tuple[str, subprocess.Popen]]) -> None:
+    for _name, process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for name, process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            print(f"{name} did not stop; killing it", file=sys.stderr)
+            process.kill()
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 5000)))
+    parser.add_argument("--mail-port", type=int, default=1025)
+    args = parser.parse_args(argv)
+    flask = str(FLASK) if FLASK.exists() else "flask"
+
+    for label, port in (("web app", args.port), ("mail catcher", args.mail_port)):
+        if not port_free(port):
+            print(f"Error: port {port} for the {label} is in use: stop what uses it or choose another "
+                  f"({'PORT=5001 make run' if label == 'web app' else '--mail-port'})", file=sys.stderr)
+            return 1
+
+    base_url = f"http://{HOST}:{args.port}"
+    env = {**os.environ, "TEP_SMTP_HOST": HOST, "TEP_SMTP_PORT": str(args.mail_port),
+           "TEP_SMTP_STARTTLS": "0", "TEP_SMTP_USER": "", "TEP_SMTP_PASSWORD": "",
+           "TEP_BASE_URL": os.environ.get("TEP_BASE_URL", base_url)}
+    commands = (
+        ("mail catcher", [flask, "tep", "mailcatcher", "--host", HOST, "--port", str(args.mail_port)]),
+        ("scheduler", [flask, "tep", "scheduler"]),
+        ("web app", [flask, "run", "--host", HOST, "--port", str(args.port), "--no-reload"]),
+    )
+    processes: list[tuple[str, subprocess.Popen]] = []
+
+    def interrupt(_signum, _frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)  # also when started in the background with SIGINT ignored
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        for name, command in commands:
+            processes.append((name, subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)))
+            if name == "mail catcher" and not wait_for_port(args.mail_port, processes[-1][1]):
+                print("Error: the mail catcher did not start", file=sys.stderr)
+                return 1
+        if not wait_for_port(args.port, processes[-1][1]):
+            print("Error: the web app did not start", file=sys.stderr)
+            return 1
+        logins = ROOT / "instance" / "demo-logins.txt"
+        print()
+        print(f"TEP Follow-up is running at {base_url}")
+        print(f"  Sign in with a demo login from {logins}" if logins.exists()
+              else "  Create a login with: .venv/bin/flask tep create-user --role admin ...")
+        print(f"  Emails are caught on {HOST}:{args.mail_port}: sign in as the admin and open "
+              f"{base_url}/admin/mail")
+        print("  Press Ctrl-C to stop.")
+        while True:
+            for name, process in processes:
+                if process.poll() is not None:
+                    print(f"Error: the {name} stopped (exit {process.returncode}); stopping the rest",
+                          file=sys.stderr)
+                    return 1
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print("\nStopping TEP Follow-up")
+        return 0
+    finally:
+        stop(processes)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""TEP Follow-up: the application factory. Nothing runs at import time."""
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from config import BASE_DIR, get_config
+
+BLUEPRINTS = (
+    "tep_app.main.routes",
+    "tep_app.auth.routes",
+    "tep_app.imports.routes",
+    "tep_app.review.routes",
+    "tep_app.schools.routes",
+    "tep_app.portal.routes",
+    "tep_app.cases.routes",
+    "tep_app.dashboard.routes",
+    "tep_app.requests_page.routes",
+    "tep_app.admin.routes",
+)
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    app = Flask(__name__, template_folder=str(BASE_DIR / "templates"), instance_path=str(BASE_DIR / "instance"))
+    app.config.from_object(get_config(config_name))
+    app.config.update(overrides)
+    register_logging(app)
+    register_extensions(app)
+    register_templates(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_errors(app)
+    register_cli(app)
+    return app
+
+
+def register_logging(app: Flask) -> None:
+    from tep_app.logging_setup import configure_logging
+
+    configure_logging(app)
+
+
+def register_extensions(app: Flask) -> None:
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    from tep_app.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to continue"
+    WTFormsHelpers(app)
+
+    from tep_app.services.staff import load_user
+
+    login_manager.user_loader(load_user)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        (BASE_DIR / "instance").mkdir(exist_ok=True)
+        from tep_app.extensions import configure_sqlite
+
+        with app.app_context():
+            configure_sqlite(db.engine)
+
+
+def register_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(str(BASE_DIR / "templates")),
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    from tep_app.templating import register_template_helpers
+
+    register_template_helpers(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    import importlib
+
+    for name in BLUEPRINTS:
+        module = importlib.import_module(name)
+        app.register_blueprint(module.bp)
+    # Flask's own static route serves tep_app/static: public, like the GOV.UK assets.
+    from tep_app.auth.roles import PUBLIC, roles
+
+    app.view_functions["static"] = roles(PUBLIC)(app.view_functions["static"])
+
+
+def register_request_hooks(app: Flask) -> None:
+    from tep_app.auth.roles import enforce_roles
+    from tep_app.extensions import db
+    from tep_app.security import add_security_headers, make_nonce
+
+    app.before_request(make_nonce)
+    app.before_request(enforce_roles)
+
+    @app.after_request
+    def commit_on_success(response):
+        # The request boundary commits once: on a 2xx/3xx answer; anything else rolls back.
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+    app.after_request(add_security_headers)
+
+
+def register_errors(app: Flask) -> None:
+    from tep_app.main.errors import register_error_pages
+
+    register_error_pages(app)
+
+
+def register_cli(app: Flask) -> None:
+    from tep_app.cli import tep
+
+    app.cli.add_command(tep)

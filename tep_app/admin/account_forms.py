@@ -1,0 +1,30 @@
+"""Forms for managing staff accounts."""
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovTextInput
+from wtforms import EmailField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from tep_app.forms import BaseForm
+
+ROLE_CHOICES = [SelectChoice("officer", "Officer: works a caseload of young people"),
+                SelectChoice("manager", "Manager: chase-up dashboard, patches and caseloads, audit"),
+                SelectChoice("admin", "Admin: imports, matches, calendar, email texts and staff accounts")]
+
+
+class RoleField(RadioField):
+    def pre_validate(self, form):
+        if self.data not in {choice.value for choice in self.choices}:
+            raise ValidationError("Select a role")
+
+
+class AccountForm(BaseForm):
+    name = StringField("Full name", widget=GovTextInput(),
+                       validators=[InputRequired(message="Enter the person's full name"),
+                                   Length(max=200, message="Full name must be 200 characters or fewer")])
+    email = EmailField("Email address", widget=GovTextInput(),
+                       validators=[InputRequired(message="Enter an email address"),
+                                   Length(max=254, message="Email address must be 254 characters or fewer")])
+    role = RoleField("Role", widget=GovRadioInput(), choices=ROLE_CHOICES)
+    password = PasswordField("Password (optional)", widget=GovPasswordInput(),
+                             description="Leave blank to make a one-time password. Either way, they choose "
+                                         "their own password when they first sign in.")

@@ -1,0 +1,136 @@
+"""Admin views for messaging: the email texts (with a preview), the outbox, the mail caught by the
+local mail catcher, and the academic year's calendar."""
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from tep_app.admin.messaging_forms import CalendarDateForm, EmailTextForm
+from tep_app.admin.routes import bp
+from tep_app.auth.roles import ADMIN, MANAGER, roles
+from tep_app.services import email_texts, mailcatcher, outbox
+
+STATUS_TAGS = {"queued": "govuk-tag--blue", "sending": "govuk-tag--yellow", "sent": "govuk-tag--green",
+               "failed": "govuk-tag--red"}
+
+
+def _page() -> int:
+    return max(request.args.get("page", 1, type=int) or 1, 1)
+
+
+@bp.get("/email-texts")
+@roles(ADMIN, MANAGER)
+def email_templates():
+    """The emails schools receive."""
+    return render_template("admin/messaging/email_templates.html", texts=email_texts.list_templates())
+
+
+@bp.route("/email-texts/<key>", methods=["GET", "POST"])
+@roles(ADMIN)
+def edit_email_template(key: str):
+    definition = email_texts.DEFAULTS.get(key)
+    if definition is None:
+        abort(404)
+    template = email_texts.get_template(key)
+    form = EmailTextForm(obj=template)
+    preview = None
+    if form.validate_on_submit():
+        try:
+            if form.save.data:
+                email_texts.update_template(key, form.subject.data, form.body.data, current_user.id)
+                flash(f"The {definition.name.lower()} email is saved", "success")
+                return redirect(url_for("admin.email_templates"))
+            preview = email_texts.preview_email(key, form.subject.data, form.body.data)
+        except email_texts.TemplateError as error:
+            getattr(form, error.field, form.body).errors.append(error.message)
+    elif not form.is_submitted():
+        preview = email_texts.preview_email(key, template.subject, template.body)
+    return render_template("admin/messaging/edit_email_template.html", form=form, definition=definition,
+                           preview=preview)
+
+
+@bp.get("/outbox", endpoint="outbox")
+@roles(ADMIN, MANAGER)
+def outbox_page():
+    """Every email queued, sent or failed."""
+    status = request.args.get("status") or None
+    if status not in (None, *outbox.STATUSES):
+        status = None
+    messages, pages = outbox.list_messages(status, _page())
+    return render_template("admin/messaging/outbox.html", messages=messages, pages=pages, page=_page(),
+                           status=status, counts=outbox.count_by_status(), statuses=outbox.STATUSES,
+                           tags=STATUS_TAGS)
+
+
+
+@bp.post("/outbox/<int:message_id>/retry")
+@roles(ADMIN)
+def retry_outbox_message(message_id: int):
+    try:
+        message = outbox.retry_message(message_id)
+    except outbox.OutboxError as error:
+        flash(error.message, "info")
+    else:
+        flash(f"The email to {message.to_address} is queued again", "success")
+    return redirect(url_for("admin.outbox", status=request.form.get("status") or None))
+
+
+@bp.get("/mail")
+@roles(ADMIN)
+def caught_mail():
+    """Emails caught by the local mail catcher."""
+    messages, pages = mailcatcher.list_caught(current_app.config["MAIL_CATCHER_DIR"], _page())
+    return render_template("admin/messaging/caught_mail.html", messages=messages, pages=pages, page=_page())
+
+
+@bp.get("/mail/<name>")
+@roles(ADMIN)
+def caught_message(name: str):
+    message = mailcatcher.read_caught(current_app.config["MAIL_CATCHER_DIR"], name)
+    if message is None:
+        abort(404)
+    return render_template("admin/messaging/caught_message.html", message=message)
+
+
+def _calendar():
+    from tep_app.services import calendar
+
+    return calendar
+
+
+@bp.get("/calendar")
+@roles(ADMIN)
+def calendar():
+    """Send and due dates for each academic year."""
+    service = _calendar()
+    year = request.args.get("year", type=int) or service.current_academic_year()
+    if not 2000 <= year <= 2100:
+        abort(404)
+    service.ensure_calendar(year)
+    return render_template("admin/messaging/calendar.html", year=year, dates=service.get_calendar(year))
+
+
+def _calendar_row(year: int, key: str):
+    if not 2000 <= year <= 2100:
+        abort(404)
+    service = _calendar()
+    service.ensure_calendar(year)
+    row = next((d for d in service.get_calendar(year) if d.key == key), None)
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.route("/calendar/<int:year>/<key>", methods=["GET", "POST"])
+@roles(ADMIN)
+def edit_calendar_date(year: int, key: str):
+    row = _calendar_row(year, key)
+    form = CalendarDateForm(data={"on": row.on})
+    form.on.label.text = row.label
+    if form.validate_on_submit():
+        try:
+            _calendar().set_date(year, key, form.on.data, current_user.id)
+        except (ValueError, LookupError) as error:
+            form.on.errors = [*form.on.errors, str(getattr(error, "message", None) or error)]
+        else:
+            flash(f"{row.label} is now {form.on.data:%-d %B %Y}", "success")
+            return redirect(url_for("admin.calendar", year=year))
+    return render_template("admin/messaging/edit_calendar_date.html", form=form, row=row, year=year)

@@ -1,0 +1,50 @@
+"""Forms for the admin messaging pages: email texts and calendar dates."""
+from datetime import date
+
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import Field, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from tep_app.forms import BaseForm
+
+
+class EmailTextForm(BaseForm):
+    subject = StringField("Subject", widget=GovTextInput(),
+                          validators=[DataRequired(message="Enter the email subject"),
+                                      Length(max=200, message="The subject must be 200 characters or fewer")])
+    body = TextAreaField("Text", widget=GovTextArea(), validators=[DataRequired(message="Enter the email text")])
+    preview = SubmitField("Preview", widget=GovSubmitInput())
+    save = SubmitField("Save", widget=GovSubmitInput())
+
+
+class RequiredDateField(Field):
+    """A GOV.UK date input (day, month, year): required, and a real date."""
+
+    widget = GovDateInput()
+
+    def _value(self):
+        return self.data.strftime("%d %m %Y") if self.data else ""
+
+    def process_formdata(self, valuelist):
+        parts = [str(v).strip() for v in (valuelist or [])][:3]
+        parts += [""] * (3 - len(parts))
+        self.raw_data = parts
+        self.data = None
+        label = self.label.text
+        if not any(parts):
+            raise ValueError(f"Enter the {label.lower()}")
+        missing = [name for name, part in zip(("a day", "a month", "a year"), parts) if not part]
+        if missing:
+            raise ValueError(f"The {label.lower()} must include {' and '.join(missing)}")
+        try:
+            day, month, year = (int(p) for p in parts)
+            if not 2000 <= year <= 2100:
+                raise ValueError
+            self.data = date(year, month, day)
+        except ValueError:
+            raise ValueError(f"The {label.lower()} must be a real date, like 7 10 2022") from None
+
+
+class CalendarDateForm(BaseForm):
+    on = RequiredDateField("Date")
+    submit = SubmitField("Save", widget=GovSubmitInput())

@@ -1,0 +1,59 @@
+"""Staff sign-in, sign-out and changing one's own password."""
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, logout_user
+
+from tep_app.auth.forms import ChangePasswordForm, LoginForm
+from tep_app.auth.roles import PUBLIC, STAFF, is_safe_next, roles
+from tep_app.auth.sessions import refresh_login, start_staff_session
+from tep_app.extensions import limiter
+from tep_app.services.staff import MIN_PASSWORD_LENGTH, StaffError, authenticate, change_password
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@roles(PUBLIC)
+@limiter.limit("20 per minute", methods=["POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.email.data, form.password.data)
+        except StaffError as error:
+            form.email.errors.append(error.message)
+            return render_template("auth/login.html", form=form), 200
+        if user is None:
+            form.email.errors.append("Enter a correct email address and password")
+            return render_template("auth/login.html", form=form), 200
+        start_staff_session(user)
+        if user.must_change_password:
+            return redirect(url_for("auth.change_password"))
+        target = request.args.get("next")
+        return redirect(target if is_safe_next(target) else url_for("main.index"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.get("/sign-out")
+@roles(PUBLIC)
+def logout():
+    logout_user()
+    session.clear()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"], endpoint="change_password")
+@roles(*STAFF)
+@limiter.limit("20 per minute", methods=["POST"])
+def change_password_view():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.current_password.data, form.new_password.data)
+        except StaffError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            refresh_login(current_user)
+            flash("Your password has been changed", "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/change_password.html", form=form, forced=current_user.must_change_password,
+                           min_length=MIN_PASSWORD_LENGTH)

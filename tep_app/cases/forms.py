@@ -1,0 +1,174 @@
+"""Forms for cases: queue filters, patches, reassignment, contact attempts and activities."""
+import re
+from datetime import date
+
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
+)
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from tep_app.forms import BaseForm, GovDateField
+from tep_app.identifiers import IdentifierError, normalise_phone
+from tep_app.services.cases.casework import CHANNEL_LABELS, OUTCOME_LABELS
+
+ANOTHER = "another"
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _int_or_none(value):
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class QueueFilterForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Name or UPN", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
+    officer = SelectField("Officer", widget=GovSelect(), coerce=_int_or_none, validators=[Optional()])
+    school = SelectField("School", widget=GovSelect(), coerce=_int_or_none, validators=[Optional()])
+    district = SelectField("District", widget=GovSelect(), coerce=_int_or_none, validators=[Optional()])
+    year_group = SelectField("Year group", widget=GovSelect(), coerce=_int_or_none, validators=[Optional()])
+    status = SelectField("Status", widget=GovSelect(), choices=[("open", "Open"), ("closed", "Closed")],
+                         validators=[Optional()])
+    follow_up_due = BooleanField("Only follow-ups due today or overdue", widget=GovCheckboxInput())
+    submit = SubmitField("Apply filters", widget=GovSubmitInput())
+
+    def set_choices(self, options: dict, officers: list, with_officer: bool) -> None:
+        self.school.choices = [(None, "All schools")] + [(i, n) for i, n in options["schools"]]
+        self.district.choices = [(None, "All districts")] + [(i, n) for i, n in options["districts"]]
+        self.year_group.choices = [(None, "All year groups")] + [(y, f"Year {y}") for y in options["year_groups"]]
+        self.officer.choices = [(None, "All officers")]
+        if with_officer:
+            self.officer.choices += [(-1, "Not assigned")] + [(o.id, o.name) for o in officers]
+
+
+class PatchForm(BaseForm):
+    area = RadioField("Give a school or a whole district", widget=GovRadioInput(),
+                      choices=[("school", "A school"), ("district", "A district")],
+                      validators=[InputRequired(message="Select a school or a district")])
+    establishment_id = SelectField("School", widget=GovSelect(), coerce=_int_or_none)
+    district_id = SelectField("District", widget=GovSelect(), coerce=_int_or_none)
+    officer_id = SelectField("Officer", widget=GovSelect(), coerce=_int_or_none,
+                             validators=[InputRequired(message="Select an officer")])
+    move_open_cases = BooleanField("Also move this area's open cases to the officer", widget=GovCheckboxInput(),
+                                   default=True)
+    submit = SubmitField("Save patch", widget=GovSubmitInput())
+
+    def validate_officer_id(self, field):
+        if field.data is None:
+            raise ValidationError("Select an officer")
+
+    def validate_establishment_id(self, field):
+        if self.area.data == "school" and field.data is None:
+            raise ValidationError("Select a school")
+
+    def validate_district_id(self, field):
+        if self.area.data == "district" and field.data is None:
+            raise ValidationError("Select a district")
+
+
+class ReassignForm(BaseForm):
+    officer_id = SelectField("Give the selected cases to", widget=GovSelect(), coerce=_int_or_none)
+    submit = SubmitField("Reassign selected cases", widget=GovSubmitInput())
+
+    def validate_officer_id(self, field):
+        if field.data is None:
+            raise ValidationError("Select an officer")
+
+
+class AttemptForm(BaseForm):
+    version = HiddenField()
+    channel = RadioField("How did you try to contact them?", widget=GovRadioInput(),
+                         choices=list(CHANNEL_LABELS.items()),
+                         validators=[InputRequired(message="Select how you tried to contact them")])
+    used = SelectField("Number or address used", widget=GovSelect(), validate_choice=False)
+    other_value = StringField("Other number, email or address", widget=GovTextInput(),
+                              validators=[Length(max=254, message="Enter 254 characters or fewer")])
+    outcome = RadioField("What happened?", widget=GovRadioInput(), choices=list(OUTCOME_LABELS.items()),
+                         validators=[InputRequired(message="Select what happened")])
+    notes = TextAreaField("Notes (optional)", widget=GovTextArea(),
+                          validators=[Optional(), Length(max=2000, message="Notes must be 2,000 characters or fewer")])
+    next_follow_up_on = GovDateField("Next follow-up date (optional)")
+    submit = SubmitField("Save attempt", widget=GovSubmitInput())
+
+    def __init__(self, *args, contacts=(), today: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or date.today()
+        self.used.choices = [("", "Choose a number or address")] + list(contacts) + [(ANOTHER, "Another number or address")]
+        self.used_value = None
+
+    def validate_used(self, field):
+        channel = self.channel.data
+        if field.data and field.data not in {value for value, _label in field.choices}:
+            raise ValidationError("Select the number or address you used")
+        if field.data == ANOTHER or (not field.data and self.other_value.data):
+            return
+        if not field.data and channel in ("phone", "text", "email"):
+            raise ValidationError("Select the number or address you used")
+
+    def validate_other_value(self, field):
+        if self.used.data not in (ANOTHER, "") or (self.used.data == "" and not field.data):
+            return
+        value, channel = field.data or "", self.channel.data
+        if not value:
+            if channel in ("phone", "text", "email"):
+                raise ValidationError("Enter the number or address you used")
+            return
+        if channel == "email":
+            if not EMAIL_PATTERN.match(value):
+                raise ValidationError("Enter an email address in the correct format, like name@example.com")
+        elif channel in ("phone", "text"):
+            try:
+                field.data = normalise_phone(value)
+            except IdentifierError:
+                raise ValidationError("Enter a UK phone number, like 01632 960 001 or 07700 900 982") from None
+
+    def validate_next_follow_up_on(self, field):
+        if field.data and field.data < self.today:
+            raise ValidationError("Next follow-up date must be today or in the future")
+
+    def attempt_value(self) -> str | None:
+        if self.used.data and self.used.data != ANOTHER:
+            return self.used.data
+        return self.other_value.data or None
+
+
+class ActivityForm(BaseForm):
+    version = HiddenField()
+    code = SelectField("Activity", validators=[InputRequired(message="Select an activity")])
+    provider_name = StringField("Provider (optional)", widget=GovTextInput(),
+                                validators=[Optional(), Length(max=200, message="Provider must be 200 characters or fewer")])
+    start_date = GovDateField("Start date (optional)")
+    due_to_lapse_on = GovDateField("Due-to-lapse date (optional)")
+    neet_start_date = GovDateField("NEET start date")
+    notes = TextAreaField("Notes (optional)", widget=GovTextArea(),
+                          validators=[Optional(), Length(max=2000, message="Notes must be 2,000 characters or fewer")])
+    submit = SubmitField("Record activity", widget=GovSubmitInput())
+
+    def __init__(self, *args, groups=(), codes=None, today: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.groups = list(groups)
+        self.codes = codes or {}
+        self.today = today or date.today()
+        self.code.choices = [("", "Choose an activity")] + [(c, w) for _g, options in self.groups for c, w in options]
+
+    def validate_code(self, field):
+        if not field.data or field.data not in self.codes:
+            raise ValidationError("Select an activity")
+
+    def validate_neet_start_date(self, field):
+        code = self.codes.get(self.code.data)
+        if code is not None and code.needs_neet_start and field.data is None and not field.errors:
+            raise ValidationError("Enter the NEET start date: this activity needs one")
+        if field.data and field.data > self.today:
+            raise ValidationError("NEET start date must be today or in the past")
+
+    def validate_due_to_lapse_on(self, field):
+        if field.data and field.data <= self.today:
+            raise ValidationError("Due-to-lapse date must be in the future")

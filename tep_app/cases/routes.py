@@ -1,0 +1,150 @@
+"""The officer's queue and the case page.
+
+Who sees a case: its officer and managers may work it; any other officer may open and work it too
+(officers cover for each other's leave), and every view is written to the audit trail.
+"""
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from tep_app.auth.roles import MANAGER, OFFICER, roles
+from tep_app.cases.forms import ActivityForm, AttemptForm, QueueFilterForm
+from tep_app.dashboard.pagination import pagination
+from tep_app.extensions import db
+from tep_app.services.audit import record_audit
+from tep_app.services.cases import (
+    STALE_MESSAGE, ActivityInput, AttemptInput, QueueFilters, StaleCaseError, get_case, list_officers, list_queue,
+    record_activity, record_attempt,
+)
+from tep_app.services.cases.casework import (
+    KIND_LABELS, activity_code_groups, activity_codes, contact_choices, list_school_answers,
+)
+from tep_app.services.cases.queue import filter_options
+from tep_app.services.cases.timeline import build_timeline
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+@bp.route("")
+@roles(OFFICER, MANAGER)
+def queue():
+    is_manager = current_user.role == MANAGER
+    form = QueueFilterForm(formdata=request.args)
+    form.set_choices(filter_options(), list_officers() if is_manager else [], is_manager)
+    form.validate()
+    filters = QueueFilters(
+        officer_id=(form.officer.data if is_manager else current_user.id),
+        establishment_id=form.school.data, district_id=form.district.data, year_group=form.year_group.data,
+        status=form.status.data or "open", follow_up_due=bool(form.follow_up_due.data),
+        search=form.q.data or "", page=request.args.get("page", 1, type=int),
+    )
+    result = list_queue(filters, date.today())
+    args = {key: value for key, value in request.args.items() if key != "page"}
+    return render_template("cases/queue.html", form=form, result=result, filters=filters, is_manager=is_manager,
+                           pager=pagination(result.page, result.pages, "cases.queue", **args))
+
+
+def _load(case_id: int):
+    case = get_case(case_id)
+    if case is None:
+        abort(404)
+    return case
+
+
+def _forms(case, formdata=None, which=None, today=None):
+    today = today or date.today()
+    attempt = AttemptForm(formdata=formdata if which == "attempt" else None, contacts=contact_choices(case),
+                          today=today, prefix="attempt")
+    codes = activity_codes()
+    activity = ActivityForm(formdata=formdata if which == "activity" else None, groups=activity_code_groups(codes),
+                            codes=codes, today=today, prefix="activity")
+    for form in (attempt, activity):
+        if which is None or form is not (attempt if which == "attempt" else activity):
+            form.version.data = case.version
+    return attempt, activity
+
+
+def _errors(*forms) -> list[dict]:
+    errors = []
+    for form in forms:
+        for field in form:
+            for message in field.errors:
+                errors.append({"text": message, "href": f"#{field.id}"})
+    return errors
+
+
+def _render(case, attempt_form, activity_form, error_list=None, stale=False):
+    error_list = error_list or _errors(attempt_form, activity_form)
+    record_audit("view", "young_person", case.young_person_id)
+    answers = list_school_answers(case.young_person_id)
+    return render_template(
+        "cases/show.html", case=case, person=case.young_person, attempt_form=attempt_form,
+        activity_form=activity_form, answers=answers, timeline=build_timeline(case.young_person, answers),
+        kind_labels=KIND_LABELS, error_list=error_list, stale=stale, year_group=case.year_group,
+    )
+
+
+@bp.route("/<int:case_id>")
+@roles(OFFICER, MANAGER)
+def show(case_id: int):
+    case = _load(case_id)
+    attempt_form, activity_form = _forms(case)
+    return _render(case, attempt_form, activity_form)
+
+
+def _stale(case_id: int, which: str):
+    """Someone saved first: show the latest case, keep what this officer typed, ask to save again."""
+    db.session.rollback()
+    case = _load(case_id)
+    attempt_form, activity_form = _forms(case, request.form, which)
+    typed = attempt_form if which == "attempt" else activity_form
+    typed.version.data = case.version
+    return _render(case, attempt_form, activity_form, stale=True,
+                   error_list=[{"text": STALE_MESSAGE, "href": f"#{which}-form"}])
+
+
+@bp.route("/<int:case_id>/attempts", methods=["POST"])
+@roles(OFFICER, MANAGER)
+def attempt(case_id: int):
+    case = _load(case_id)
+    attempt_form, activity_form = _forms(case, request.form, "attempt")
+    if not attempt_form.validate():
+        return _render(case, attempt_form, activity_form)
+    data = AttemptInput(channel=attempt_form.channel.data, used_value=attempt_form.attempt_value(),
+                        outcome=attempt_form.outcome.data, notes=attempt_form.notes.data or None,
+                        next_follow_up_on=attempt_form.next_follow_up_on.data)
+    try:
+        record_attempt(case, data, attempt_form.version.data, current_user.id)
+    except StaleCaseError:
+        return _stale(case_id, "attempt")
+    flash("Contact attempt saved" + (". This case now needs a letter or a visit" if case.needs_letter_or_visit else ""),
+          "success")
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
+@bp.route("/<int:case_id>/activity", methods=["POST"])
+@roles(OFFICER, MANAGER)
+def activity(case_id: int):
+    case = _load(case_id)
+    attempt_form, activity_form = _forms(case, request.form, "activity")
+    if case.status != "open":
+        activity_form.code.errors = ["This case is closed: reopen it before recording another activity"]
+        return _render(case, attempt_form, activity_form)
+    if not activity_form.validate():
+        return _render(case, attempt_form, activity_form)
+    data = ActivityInput(code=activity_form.code.data, provider_name=activity_form.provider_name.data or None,
+                         start_date=activity_form.start_date.data, due_to_lapse_on=activity_form.due_to_lapse_on.data,
+                         neet_start_date=activity_form.neet_start_date.data, notes=activity_form.notes.data or None)
+    try:
+        record_activity(case, data, activity_form.version.data, current_user.id)
+    except StaleCaseError:
+        return _stale(case_id, "activity")
+    if case.status == "closed":
+        flash(f"Activity {data.code} recorded. The case is closed and has left the queue", "success")
+        return redirect(url_for("cases.queue"))
+    flash(f"Activity {data.code} recorded. The case stays open: the young person is still Not Known", "success")
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
+from tep_app.cases import manage  # noqa: E402,F401  (patches and reassignment, on the same blueprint)

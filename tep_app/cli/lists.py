@@ -1,0 +1,102 @@
+"""`flask tep lists build|export` and `flask tep calendar show` (design.md section 7).
+
+Arguments are checked here, not by click, so that bad input gets one line and a non-zero exit.
+"""
+import time
+from pathlib import Path
+
+import click
+
+from tep_app.cli import tep
+from tep_app.cli.common import fail
+from tep_app.extensions import db
+from tep_app.models.collections import COLLECTION_KINDS
+from tep_app.services import calendar
+from tep_app.services.lists import ListsError, build_lists_with_summary, export_lists
+
+YEAR_HELP = "The academic year's start: 2022 means 2022-23."
+
+
+def parse_kind(kind: str | None) -> str:
+    if kind not in COLLECTION_KINDS:
+        fail(f"Unknown list {kind!r}: use leavers or no-offer" if kind else "Say which lists: leavers or no-offer")
+    return kind
+
+
+def parse_year(value: str | None) -> int:
+    if value is None:
+        fail("Give the academic year with --year, like --year 2022 for 2022-23")
+    text = value.strip()
+    if not text.isdigit() or not 2000 <= int(text) <= 2100:
+        fail(f"--year {value!r} is not an academic year: give its start, like 2022 for 2022-23")
+    return int(text)
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count:,} {one if count == 1 else many}"
+
+
+@tep.group("lists")
+def lists_group():
+    """Build and export the per-school lists."""
+
+
+@lists_group.command("build")
+@click.argument("kind", required=False)
+@click.option("--year", "year", default=None, metavar="YYYY", help=YEAR_HELP)
+def build_command(kind, year):
+    """Build (or rebuild) every school's leavers or no-offer list from the match results."""
+    kind, academic_year = parse_kind(kind), parse_year(year)
+    started = time.perf_counter()
+    try:
+        _collection, summary = build_lists_with_summary(kind, academic_year)
+    except ListsError as error:
+        fail(error.message)
+    db.session.commit()
+    words = "leavers lists" if kind == "leavers" else "no-offer lists"
+    click.echo(f"Built the {words} for {calendar.year_label(academic_year)}: "
+               f"{_plural(summary.people, 'young person', 'young people')} at "
+               f"{_plural(summary.schools, 'school', 'schools')}.")
+    if summary.already_sent:
+        click.echo(f"The lists had already been sent: {summary.added:,} added, {summary.removed:,} removed, "
+                   f"{summary.kept_answered:,} kept because their school has answered.")
+    click.echo(f"Took {time.perf_counter() - started:.2f} s.", err=True)
+
+
+@lists_group.command("export")
+@click.argument("kind", required=False)
+@click.option("--year", "year", default=None, metavar="YYYY", help=YEAR_HELP)
+@click.option("--out", "out", default=None, metavar="DIR", help="The folder to write <LAESTAB>.xlsx files to.")
+def export_command(kind, year, out):
+    """Write one pre-populated .xlsx per school: DIR/<LAESTAB>.xlsx."""
+    kind, academic_year = parse_kind(kind), parse_year(year)
+    if not out:
+        fail("Give the folder to write to with --out DIR")
+    started = time.perf_counter()
+    try:
+        paths = export_lists(kind, academic_year, Path(out))
+    except ListsError as error:
+        fail(error.message)
+    click.echo(f"Exported {_plural(len(paths), 'school list', 'school lists')} to {out}.")
+    click.echo(f"Took {time.perf_counter() - started:.2f} s.", err=True)
+
+
+@tep.group("calendar")
+def calendar_group():
+    """The yearly calendar of sends and deadlines."""
+
+
+@calendar_group.command("show")
+@click.option("--year", "year", default=None, metavar="YYYY", help=YEAR_HELP)
+def show_command(year):
+    """Print the academic year's calendar (the defaults fill in any date not yet set)."""
+    academic_year = parse_year(year) if year is not None else calendar.current_academic_year()
+    calendar.ensure_calendar(academic_year)
+    db.session.commit()
+    rows = calendar.get_calendar(academic_year)
+    click.echo(f"Calendar {calendar.year_label(academic_year)}")
+    width = max(len(row.key) for row in rows)
+    for row in rows:
+        moved = calendar.working_day_on_or_before(row.on)
+        note = f"  (sent {moved:%a %-d %b %Y})" if row.key.endswith("_send") and moved != row.on else ""
+        click.echo(f"{row.on:%a %d %b %Y}  {row.key:<{width}}  {row.label}{note}")

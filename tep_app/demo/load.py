@@ -1,0 +1,140 @@
+"""Load the synthetic county into the app through the real services, one transaction per stage.
+
+Writes the import files to a temporary folder, imports them, matches, builds both lists, creates
+the staff accounts (random passwords, shown once and written to instance/demo-logins.txt), then
+gives officers their patches, sends the leavers lists, records
+some schools' answers and opens cases. Never real data: everything comes from the generator.
+"""
+import logging
+import os
+import secrets
+import tempfile
+import time
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+
+from tep_app.demo import activity
+from tep_app.demo.files import write_files
+from tep_app.demo.generator import generate_county
+from tep_app.extensions import db
+from tep_app.models import Establishment, StaffUser
+from tep_app.models.base import Base
+from tep_app.services.calendar import current_academic_year
+
+logger = logging.getLogger(__name__)
+IMPORT_KINDS = ("leavers", "roll", "enrolments", "offers")
+REFERENCE_TABLES = {"activity_code", "guarantee_status"}
+OFFICERS, MANAGERS = 20, 5
+
+
+def has_data() -> bool:
+    return bool(db.session.scalar(select(func.count(Establishment.id))))
+
+
+def reset_data() -> None:
+    """Empty every data table; the reference codes (activity codes, guarantee statuses) stay."""
+    for table in reversed(Base.metadata.sorted_tables):
+        if table.name not in REFERENCE_TABLES:
+            db.session.execute(delete(table))
+    db.session.commit()
+
+
+def _staff_names(seed: int) -> list[str]:
+    from faker import Faker
+
+    fake = Faker("en_GB")
+    fake.seed_instance(seed + 1)
+    return [f"{fake.first_name()} {fake.last_name()}" for _ in range(1 + MANAGERS + OFFICERS)]
+
+
+def create_staff(seed: int, logins_path: Path | None, out=print) -> list[StaffUser]:
+    """1 admin, 5 managers and 20 officers with random passwords, printed once and kept in a
+    git-ignored file readable only by its owner."""
+    from tep_app.services.staff import create_user
+
+    accounts = [("admin@tep.example", "admin")]
+    accounts += [(f"manager{n:02d}@tep.example", "manager") for n in range(1, MANAGERS + 1)]
+    accounts += [(f"officer{n:02d}@tep.example", "officer") for n in range(1, OFFICERS + 1)]
+    users, lines = [], []
+    for (email, role), name in zip(accounts, _staff_names(seed)):
+        password = secrets.token_urlsafe(12)
+        users.append(create_user(email, name, role, password))
+        lines.append(f"{role:8} {email:28} {password}")
+    db.session.commit()
+    text = "Demo sign-ins (synthetic staff; passwords made at load time)\n" + "\n".join(lines) + "\n"
+    if logins_path is not None:
+        logins_path.parent.mkdir(parents=True, exist_ok=True)
+        logins_path.write_text(text, encoding="utf-8")
+        os.chmod(logins_path, 0o600)
+    out(text.rstrip())
+    return users
+
+
+def _timed(out, label: str):
+    class _Stage:
+        def __enter__(self):
+            self.start = time.perf_counter()
+            return self
+
+        def __exit__(self, kind, value, tb):
+            if kind is None:
+                out(f"  {label}: {time.perf_counter() - self.start:.1f} s")
+    return _Stage()
+
+
+def import_county_files(files: dict[str, Path], years: list[int], out=print) -> dict[str, int]:
+    """Import the five kinds of file, each in its own transaction; returns rows per file key."""
+    from tep_app.services.imports import import_file
+
+    counts = {}
+    order = [("establishments", "establishments", years[-1])]
+    order += [(f"{kind}_{year}", kind, year) for year in years for kind in IMPORT_KINDS]
+    for key, kind, year in order:
+        with _timed(out, f"import {key}"):
+            batch = import_file(kind, files[key], files[key].name, year)
+            db.session.commit()
+        counts[key] = batch.row_count
+    return counts
+
+
+def match_and_build(years: list[int], out=print) -> dict:
+    from tep_app.models import ListEntry
+    from tep_app.services.lists import build_lists
+    from tep_app.services.matching import run_matching
+
+    with _timed(out, "matching"):
+        outcome = run_matching(academic_year=None)
+        db.session.commit()
+    lists = {}
+    for year in years:
+        for kind in ("leavers", "no-offer"):
+            with _timed(out, f"build {kind} lists {year}"):
+                collection = build_lists(kind, year)
+                db.session.commit()
+            lists[f"{kind}_{year}"] = db.session.scalar(
+                select(func.count(ListEntry.id)).where(ListEntry.collection_id == collection.id))
+    return {"matching": outcome, "lists": lists}
+
+
+def load_demo(seed: int = 2022, academic_year: int | None = None, years: int = 1, scale: float = 1.0,
+              out=print, logins_path: Path | None = None) -> dict:
+    """Generate the county and load it; returns a summary of what was loaded."""
+    academic_year = academic_year or current_academic_year()
+    if logins_path is None:
+        logins_path = Path(current_app.config.get("DEMO_LOGINS_PATH") or Path(current_app.instance_path) / "demo-logins.txt")
+    out(f"Generating the synthetic county (seed {seed}, {years} year(s) to {academic_year}-"
+        f"{(academic_year + 1) % 100:02d}, scale {scale})")
+    county = generate_county(seed, academic_year, years=years, scale=scale)
+    summary: dict = {"academic_years": county.academic_years, "establishments": len(county.establishments)}
+    with tempfile.TemporaryDirectory(prefix="tep-demo-") as folder:
+        files = write_files(county, folder)
+        summary["rows"] = import_county_files(files, county.academic_years, out)
+    summary.update(match_and_build(county.academic_years, out))
+    users = create_staff(seed, logins_path, out)
+    summary["staff"] = len(users)
+    summary["logins_path"] = str(logins_path)
+    summary["activity"] = activity.run_optional_stages(county, users, out)
+    logger.info("demo county loaded", extra={"seed": seed, "years": years, "scale": scale})
+    return summary

@@ -1,0 +1,49 @@
+"""The one base form (strips whitespace from every text field; CSRF on by default) and shared fields."""
+from datetime import date
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from wtforms import Field
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class BaseForm(FlaskForm):
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = unbound_field.kwargs.get("filters", [])
+            if _strip not in filters:
+                unbound_field.kwargs["filters"] = [_strip, *filters]
+            return unbound_field.bind(form=form, **options)
+
+
+class GovDateField(Field):
+    """A GOV.UK date input (day, month, year): empty is None; a partial or impossible date is an
+    error naming what is missing, in the words of the GOV.UK date input pattern."""
+
+    widget = GovDateInput()
+
+    def _value(self):
+        return self.data.strftime("%d %m %Y") if self.data else ""
+
+    def process_formdata(self, valuelist):
+        self.raw_data = (list(valuelist) + ["", "", ""])[:3] if valuelist else None
+        parts = [str(v).strip() for v in (valuelist or [])][:3]
+        if not any(parts):
+            self.data = None
+            return
+        label = self.label.text.removesuffix(" (optional)")
+        missing = [name for name, part in zip(("a day", "a month", "a year"), parts + [""] * 3) if not part]
+        if missing:
+            self.data = None
+            raise ValueError(f"{label} must include {' and '.join(missing)}")
+        try:
+            day, month, year = (int(p) for p in parts)
+            if year < 1000:  # a year must have four digits; each form checks its own range
+                raise ValueError
+            self.data = date(year, month, day)
+        except ValueError:
+            self.data = None
+            raise ValueError(f"{label} must be a real date") from None

@@ -1,0 +1,31 @@
+"""Error pages in the GOV.UK style: a plain message and nothing more."""
+from flask import render_template, request
+from flask_wtf.csrf import CSRFError
+
+MESSAGES = {
+    400: ("Sorry, there is a problem with the request", "Go back and try again."),
+    401: ("You need to sign in to see this page", "Open the link from your email again to confirm who you are."),
+    403: ("You do not have permission to see this page", "If you think you should, speak to your TEP manager."),
+    404: ("Page not found", "If you typed the web address, check it is correct."),
+    405: ("Sorry, there is a problem with the request", "Go back and try again."),
+    413: ("The file is too large", "Files must be smaller than 50 MB."),
+    429: ("Too many attempts", "Wait a few minutes, then try again."),
+    500: ("Sorry, there is a problem with the service", "Try again later."),
+}
+
+
+def render_error(code: int, heading: str | None = None, body: str | None = None):
+    default_heading, default_body = MESSAGES.get(code, MESSAGES[500])
+    return render_template(
+        "errors/error.html", heading=heading or default_heading, body=body or default_body
+    ), code
+
+
+def register_error_pages(app) -> None:
+    for code in MESSAGES:
+        app.register_error_handler(code, lambda e, code=code: render_error(code))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        app.logger.warning("csrf failure", extra={"path": request.path})
+        return render_error(400, "Your form timed out", "Go back, reload the page and try again. Nothing was saved.")

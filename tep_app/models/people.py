@@ -1,0 +1,115 @@
+"""Young people, their school records (leaver or on roll), contact details and activities."""
+from datetime import date
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tep_app.models.base import Base
+
+
+class YoungPerson(Base):
+    __tablename__ = "young_person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    upn: Mapped[str | None] = mapped_column(String(13), index=True)
+    uln: Mapped[str | None] = mapped_column(String(10), index=True)
+    forename: Mapped[str] = mapped_column(String(100))
+    middle_names: Mapped[str | None] = mapped_column(String(200))
+    surname: Mapped[str] = mapped_column(String(100))
+    preferred_forename: Mapped[str | None] = mapped_column(String(100))
+    former_surname: Mapped[str | None] = mapped_column(String(100))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    gender: Mapped[str | None] = mapped_column(String(1))
+    postcode: Mapped[str | None] = mapped_column(String(8))
+    address: Mapped[str | None] = mapped_column(Text)
+    ehcp: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    school_records: Mapped[list["SchoolRecord"]] = relationship(back_populates="young_person")
+    contact_details: Mapped[list["ContactDetail"]] = relationship(
+        back_populates="young_person", order_by="ContactDetail.recorded_on.desc()"
+    )
+    activities: Mapped[list["Activity"]] = relationship(
+        back_populates="young_person", order_by="Activity.ascertained_on.desc()"
+    )
+
+    __table_args__ = (Index("ix_young_person_surname_dob", "surname", "date_of_birth"),)
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.preferred_forename or self.forename} {self.surname}"
+
+
+class SchoolRecord(Base):
+    """A young person on a school's leaver list or roll for one academic year.
+
+    kind 'leaver': left the school last summer from year_group 11 or 12 (collection year).
+    kind 'roll': on the school's roll in year_group 11 or 12 in the academic year.
+    """
+
+    __tablename__ = "school_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    young_person_id: Mapped[int] = mapped_column(ForeignKey("young_person.id"), index=True)
+    establishment_id: Mapped[int] = mapped_column(ForeignKey("establishment.id"), index=True)
+    academic_year: Mapped[int] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    year_group: Mapped[int]
+    leaving_date: Mapped[date | None] = mapped_column(Date)
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
+
+    young_person: Mapped[YoungPerson] = relationship(back_populates="school_records")
+    establishment: Mapped["Establishment"] = relationship()  # noqa: F821
+
+    __table_args__ = (
+        UniqueConstraint("young_person_id", "kind", "academic_year"),
+        Index("ix_school_record_year_kind_school", "academic_year", "kind", "establishment_id"),
+        # The dashboard's figures are stamped with the newest change (services/figures.py).
+        Index("ix_school_record_updated_at", "updated_at"),
+    )
+
+
+class ContactDetail(Base):
+    """A phone number or email address, with where it came from and when."""
+
+    __tablename__ = "contact_detail"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    young_person_id: Mapped[int] = mapped_column(ForeignKey("young_person.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # phone, parent_phone, email
+    value: Mapped[str] = mapped_column(String(254))
+    source: Mapped[str] = mapped_column(String(100))  # "leavers import", "school, 12 Oct", "officer"
+    recorded_on: Mapped[date] = mapped_column(Date)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set when an officer has marked the number wrong.
+    marked_wrong: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    young_person: Mapped[YoungPerson] = relationship(back_populates="contact_details")
+
+    __table_args__ = (UniqueConstraint("young_person_id", "kind", "value"),)
+
+
+class Activity(Base):
+    """What a young person is doing: an NCCIS activity code with its dates and source."""
+
+    __tablename__ = "activity"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    young_person_id: Mapped[int] = mapped_column(ForeignKey("young_person.id"), index=True)
+    code: Mapped[str] = mapped_column(ForeignKey("activity_code.code"))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    ascertained_on: Mapped[date] = mapped_column(Date)
+    due_to_lapse_on: Mapped[date | None] = mapped_column(Date, index=True)
+    neet_start_date: Mapped[date | None] = mapped_column(Date)
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("establishment.id"))
+    provider_name: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(100))
+    notes: Mapped[str | None] = mapped_column(Text)
+    # An answer that conflicts with what is held waits for an officer to judge it.
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+
+    young_person: Mapped[YoungPerson] = relationship(back_populates="activities")
+    activity_code: Mapped["ActivityCode"] = relationship()  # noqa: F821
+
+    # The dashboard's figures are stamped with the newest change (services/figures.py).
+    __table_args__ = (Index("ix_activity_updated_at", "updated_at"),)

@@ -1,0 +1,116 @@
+"""Forms for the school's pages: choose a contact, enter the code, answer, upload."""
+
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovFileInput, GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput,
+)
+from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from tep_app.forms import BaseForm, GovDateField
+from tep_app.services.school_answers import AnswerError, check_start_date, clean_email, clean_phone
+
+
+class ChooseContactForm(BaseForm):
+    contact = RadioField(
+        "Where should we send the code?", widget=GovRadioInput(), choices=[],
+        validators=[InputRequired(message="Select the email address to send the code to")],
+    )
+    submit = SubmitField("Send the code", widget=GovSubmitInput())
+
+
+class CodeForm(BaseForm):
+    code = StringField(
+        "Code", widget=GovTextInput(),
+        validators=[DataRequired(message="Enter the 6-digit code from the email")],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+def _phone_check(label: str):
+    def check(form, field):
+        try:
+            field.data = clean_phone(field.data, label)
+        except AnswerError as error:
+            raise ValidationError(str(error)) from None
+    return check
+
+
+def _email_check(form, field):
+    try:
+        field.data = clean_email(field.data)
+    except AnswerError as error:
+        raise ValidationError(str(error)) from None
+
+
+def _date_check(form, field):
+    try:
+        check_start_date(field.data)
+    except AnswerError as error:
+        raise ValidationError(str(error)) from None
+
+
+class AnswerForm(BaseForm):
+    activity_code = SelectField("Destination", choices=[], validate_choice=True)
+    provider_name = StringField(
+        "Provider (optional)", widget=GovTextInput(),
+        validators=[Length(max=200, message="Provider must be 200 characters or fewer")],
+    )
+    start_date = GovDateField("Start date (optional)", validators=[_date_check])
+    phone = StringField("Young person's phone (optional)", widget=GovTextInput(),
+                        validators=[_phone_check("the young person's phone number")])
+    parent_phone = StringField("Parent or carer's phone (optional)", widget=GovTextInput(),
+                               validators=[_phone_check("the parent or carer's phone number")])
+    email = StringField("Email (optional)", widget=GovTextInput(), validators=[_email_check])
+    intelligence = TextAreaField(
+        "What you know (optional)", widget=GovTextArea(),
+        validators=[Length(max=2000, message="What you know must be 2000 characters or fewer")],
+    )
+    version = HiddenField()
+    save = SubmitField("Save answer", widget=GovSubmitInput())
+    save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
+
+    def set_destinations(self, groups: list[tuple[str, list[tuple[str, str]]]]) -> None:
+        self.destination_groups = groups
+        self.activity_code.choices = [("", "Choose a destination")] + [
+            (code, words) for _label, options in groups for code, words in options
+        ]
+
+    def expected_version(self) -> int:
+        try:
+            return int(self.version.data or 0)
+        except ValueError:
+            return -1
+
+    def answer_values(self) -> dict:
+        return {
+            "activity_code": self.activity_code.data or None,
+            "provider_name": self.provider_name.data or None,
+            "start_date": self.start_date.data,
+            "phone": self.phone.data or None,
+            "parent_phone": self.parent_phone.data or None,
+            "email": self.email.data or None,
+            "intelligence": self.intelligence.data or None,
+        }
+
+    def check_complete(self) -> bool:
+        """Saving as the answer (not a draft) needs at least a destination or something known."""
+        if any(self.answer_values().values()):
+            return True
+        self.activity_code.errors = list(self.activity_code.errors) + [
+            "Select a destination, or tell us what you know"
+        ]
+        return False
+
+
+class UploadForm(BaseForm):
+    file = FileField(
+        "Upload your filled-in list", widget=GovFileInput(),
+        validators=[FileRequired(message="Select your filled-in list"),
+                    FileAllowed(["xlsx"], message="The file must be an .xlsx spreadsheet")],
+    )
+    submit = SubmitField("Upload and check", widget=GovSubmitInput())
+
+
+class SubmitForm(BaseForm):
+    submit = SubmitField("Submit the list", widget=GovSubmitInput())

@@ -1,0 +1,106 @@
+"""Searching the append-only audit trail: by actor, action, object and date, newest first."""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import func, select
+
+from tep_app.extensions import db
+from tep_app.models import AuditEvent
+
+PAGE_SIZE = 50
+EXPORT_LIMIT = 100_000
+EXPORT_HEADERS = ("When (UTC)", "Actor type", "Actor", "Action", "Object type", "Object id", "Before",
+                  "After", "IP address")
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    actor: str | None = None          # part of the actor's email (case-insensitive)
+    action: str | None = None         # exact action: view, create, update, export, login, ...
+    object_type: str | None = None
+    object_id: str | None = None
+    date_from: date | None = None     # inclusive
+    date_to: date | None = None       # inclusive
+
+
+@dataclass
+class AuditPage:
+    events: list[AuditEvent]
+    total: int
+    page: int
+    pages: int
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+def _filtered(filters: AuditFilters):
+    query = select(AuditEvent)
+    if filters.actor:
+        query = query.where(func.lower(AuditEvent.actor_label).contains(filters.actor.lower(), autoescape=True))
+    if filters.action:
+        query = query.where(AuditEvent.action == filters.action)
+    if filters.object_type:
+        query = query.where(AuditEvent.object_type == filters.object_type)
+    if filters.object_id:
+        query = query.where(AuditEvent.object_id == filters.object_id)
+    if filters.date_from:
+        query = query.where(AuditEvent.at >= _start_of(filters.date_from))
+    if filters.date_to:
+        query = query.where(AuditEvent.at < _start_of(filters.date_to + timedelta(days=1)))
+    return query
+
+
+def search_audit(filters: AuditFilters, page: int = 1, per_page: int = PAGE_SIZE) -> AuditPage:
+    query = _filtered(filters)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    events = db.session.scalars(
+        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return AuditPage(list(events), total, page, pages)
+
+
+def list_audit_actions() -> list[str]:
+    return list(db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
+
+
+def list_audit_object_types() -> list[str]:
+    return [value for value in db.session.scalars(
+        select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)) if value]
+
+
+def audit_export_rows(filters: AuditFilters) -> list[tuple]:
+    """The matching events as rows for a spreadsheet, newest first (at most EXPORT_LIMIT)."""
+    events = db.session.scalars(
+        _filtered(filters).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(EXPORT_LIMIT)
+    )
+    return [
+        (event.at, event.actor_type, event.actor_label or event.actor_id or "", event.action,
+         event.object_type or "", event.object_id or "", _as_text(event.before), _as_text(event.after),
+         event.ip or "")
+        for event in events
+    ]
+
+
+def describe_changes(event: AuditEvent) -> list[tuple[str, str, str]]:
+    """(field, before, after) for every field either side mentions, for showing a change."""
+    before, after = event.before or {}, event.after or {}
+    if not isinstance(before, dict):
+        before = {"value": before}
+    if not isinstance(after, dict):
+        after = {"value": after}
+    fields = list(dict.fromkeys([*before.keys(), *after.keys()]))
+    return [(field, _as_text(before.get(field)), _as_text(after.get(field))) for field in fields]
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {_as_text(item)}" for key, item in value.items())
+    if isinstance(value, list):
+        return ", ".join(_as_text(item) for item in value)
+    return str(value)

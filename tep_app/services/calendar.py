@@ -1,0 +1,172 @@
+"""The yearly calendar (design.md section 3): dates are data, one set per academic year.
+
+The defaults come from Appendix A of the 2022-23 letter to schools, moved to the academic year
+asked for. An admin may change any date; `ensure_calendar` only fills in what is missing, so an
+admin's change is never overwritten. Sends and reminders use working days: weekends and English
+bank holidays are skipped.
+"""
+import logging
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+from flask import has_request_context
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from tep_app.extensions import db
+from tep_app.models.collections import CalendarDate
+from tep_app.services.audit import record_audit
+
+logger = logging.getLogger(__name__)
+
+# key, label, (month, day): Appendix A of the 2022-23 letter. Months September to December fall in
+# the academic year's first calendar year; January to August in the second.
+DEFAULT_DATES = (
+    ("sixth_form_enrolment", "Sixth form enrolment returns due from schools", (9, 16)),
+    ("college_enrolment_1", "College enrolment returns due (first)", (9, 30)),
+    ("leavers_send", "Leaver destination lists sent to schools", (10, 7)),
+    ("college_enrolment_2", "College enrolment returns due (second)", (10, 28)),
+    ("leavers_due", "Leaver destination lists due back from schools", (10, 31)),
+    ("college_enrolment_3", "College enrolment returns due (third)", (2, 28)),
+    ("offers_schools_1", "September Guarantee offers due from schools (first)", (3, 24)),
+    ("offers_colleges", "September Guarantee offers due from colleges (first)", (3, 31)),
+    ("cohort_check", "School cohort check opens", (4, 1)),
+    ("offers_schools_2", "September Guarantee offers due from schools (final)", (4, 28)),
+    ("no_offer_send", "No recorded offer lists sent to schools", (6, 5)),
+    ("no_offer_due", "No recorded offer lists due back from schools", (6, 30)),
+)
+CALENDAR_KEYS = tuple(key for key, _label, _on in DEFAULT_DATES)
+
+
+class CalendarError(ValueError):
+    """A date an admin may not set, with a message to show next to the field."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def year_label(academic_year: int) -> str:
+    """2022 -> "2022-23"."""
+    return f"{academic_year}-{(academic_year + 1) % 100:02d}"
+
+
+def academic_year_bounds(academic_year: int) -> tuple[date, date]:
+    return date(academic_year, 9, 1), date(academic_year + 1, 8, 31)
+
+
+def current_academic_year(today: date | None = None) -> int:
+    """The academic year (September to August) that `today` falls in, by its start year."""
+    today = today or date.today()
+    return today.year if today.month >= 9 else today.year - 1
+
+
+def default_calendar(academic_year: int) -> list[tuple[str, str, date]]:
+    """[(key, label, date)] in date order, from Appendix A moved to `academic_year`."""
+    rows = []
+    for key, label, (month, day) in DEFAULT_DATES:
+        year = academic_year if month >= 9 else academic_year + 1
+        rows.append((key, label, date(year, month, day)))
+    return sorted(rows, key=lambda row: row[2])
+
+
+def _insert():
+    return postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def ensure_calendar(academic_year: int) -> int:
+    """Write the default dates the year does not have yet; returns how many were written."""
+    existing = set(db.session.scalars(
+        select(CalendarDate.key).where(CalendarDate.academic_year == academic_year)
+    ))
+    missing = [
+        {"academic_year": academic_year, "key": key, "label": label, "on": on}
+        for key, label, on in default_calendar(academic_year) if key not in existing
+    ]
+    if missing:
+        db.session.execute(
+            _insert()(CalendarDate).values(missing).on_conflict_do_nothing(index_elements=["academic_year", "key"])
+        )
+        logger.info("calendar %s: %s default dates written", academic_year, len(missing),
+                    extra={"academic_year": academic_year, "written": len(missing)})
+    return len(missing)
+
+
+def get_calendar(academic_year: int) -> list[CalendarDate]:
+    """The year's stored dates in date order (call `ensure_calendar` first to fill in defaults)."""
+    return list(db.session.scalars(
+        select(CalendarDate).where(CalendarDate.academic_year == academic_year)
+        .order_by(CalendarDate.on, CalendarDate.id)
+    ))
+
+
+def _check_key(key: str) -> None:
+    if key not in CALENDAR_KEYS:
+        raise CalendarError(f"There is no calendar date called {key!r}")
+
+
+def get_date(academic_year: int, key: str) -> date:
+    """The year's date for `key`: the stored one, else the default."""
+    _check_key(key)
+    stored = db.session.scalar(select(CalendarDate.on).where(
+        CalendarDate.academic_year == academic_year, CalendarDate.key == key,
+    ))
+    if stored is not None:
+        return stored
+    return next(on for k, _label, on in default_calendar(academic_year) if k == key)
+
+
+def set_date(academic_year: int, key: str, new_date: date, user_id: int | None = None) -> CalendarDate:
+    """Change one date of the year's calendar (audited). The date must fall inside the academic year."""
+    _check_key(key)
+    if not isinstance(new_date, date):
+        raise CalendarError("Enter a real date")
+    first, last = academic_year_bounds(academic_year)
+    if not first <= new_date <= last:
+        raise CalendarError(
+            f"The date must be in the {year_label(academic_year)} academic year, between "
+            f"{first:%-d %B %Y} and {last:%-d %B %Y}"
+        )
+    ensure_calendar(academic_year)
+    row = db.session.scalar(select(CalendarDate).where(
+        CalendarDate.academic_year == academic_year, CalendarDate.key == key,
+    ))
+    before = {"on": row.on.isoformat()}
+    row.on = new_date
+    actor = None
+    if not has_request_context() and user_id is not None:
+        actor = ("staff", str(user_id), None)
+    record_audit("update", "calendar_date", f"{academic_year}:{key}", before=before,
+                 after={"on": new_date.isoformat()}, actor=actor)
+    db.session.flush()
+    logger.info("calendar %s %s set to %s", academic_year, key, new_date,
+                extra={"academic_year": academic_year, "key": key, "user_id": user_id})
+    return row
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
+
+
+def is_working_day(d: date) -> bool:
+    return d.weekday() < 5 and d not in _bank_holidays(d.year)
+
+
+def working_day_on_or_before(d: date) -> date:
+    """`d` if it is a working day, else the working day before it."""
+    while not is_working_day(d):
+        d -= timedelta(days=1)
+    return d
+
+
+def add_working_days(d: date, n: int) -> date:
+    """The working day `n` working days after `d` (before it when n is negative); n=0 gives `d`."""
+    step = 1 if n >= 0 else -1
+    remaining = abs(n)
+    while remaining:
+        d += timedelta(days=step)
+        if is_working_day(d):
+            remaining -= 1
+    return d

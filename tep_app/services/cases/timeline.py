@@ -1,0 +1,157 @@
+"""A young person's timeline: everything that happened to their record, newest first."""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Integer, String, and_, bindparam, or_, select
+
+from tep_app.extensions import db
+from tep_app.models import (
+    Activity, ActivityCode, AuditEvent, Case, ContactAttempt, Establishment, ImportBatch, MatchResult, SchoolRecord,
+    StaffUser, YoungPerson,
+)
+from tep_app.services.cases.casework import CHANNEL_LABELS, OUTCOME_LABELS, list_school_answers
+
+LONDON = ZoneInfo("Europe/London")
+REASON_LABELS = {"school_not_known": "the school did not know their destination",
+                 "no_school_answer": "the school gave no answer", "lapsed": "their activity lapsed"}
+AUDIT_SHOWN = ("reassign", "assign", "update", "delete", "school answer applied")
+AUDIT_TYPES = ("young_person", "case", "contact_detail")
+
+
+@dataclass
+class TimelineItem:
+    at: datetime
+    title: str
+    detail: str | None = None
+    by: str | None = None
+
+    @property
+    def local_at(self) -> datetime:
+        return self.at.astimezone(LONDON)
+
+
+def _aware(value) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, date):
+        return datetime.combine(value, time(0, 0), tzinfo=timezone.utc)
+    return datetime.min.replace(tzinfo=timezone.utc)
+
+
+@cache
+def _statements() -> dict:
+    """The timeline's four statements, built once with the young person's id (and their cases'
+    ids) as bound parameters: building them costs more than running them."""
+    person_id = bindparam("person_id", type_=Integer)
+    records = (
+        select(SchoolRecord.id, SchoolRecord.kind, SchoolRecord.academic_year, SchoolRecord.year_group,
+               SchoolRecord.created_at, Establishment.name, ImportBatch.id, ImportBatch.created_at,
+               ImportBatch.filename, MatchResult.id, MatchResult.kind, MatchResult.outcome,
+               MatchResult.decided_outcome, MatchResult.rule, MatchResult.score, MatchResult.updated_at)
+        .join(Establishment, Establishment.id == SchoolRecord.establishment_id)
+        .outerjoin(ImportBatch, ImportBatch.id == SchoolRecord.import_batch_id)
+        .outerjoin(MatchResult, MatchResult.school_record_id == SchoolRecord.id)
+        .where(SchoolRecord.young_person_id == person_id)
+        .order_by(SchoolRecord.id, MatchResult.id))
+    cases = (
+        select(Case.id, Case.opened_at, Case.closed_at, Case.reason, ContactAttempt.id, ContactAttempt.channel,
+               ContactAttempt.used_value, ContactAttempt.outcome, ContactAttempt.notes, ContactAttempt.at,
+               StaffUser.name)
+        .outerjoin(ContactAttempt, ContactAttempt.case_id == Case.id)
+        .outerjoin(StaffUser, StaffUser.id == ContactAttempt.staff_id)
+        .where(Case.young_person_id == person_id)
+        .order_by(Case.id, ContactAttempt.id))
+    activities = (
+        select(Activity.code, ActivityCode.description, Activity.created_at, Activity.provider_name, Activity.notes,
+               Activity.source)
+        .outerjoin(ActivityCode, ActivityCode.code == Activity.code)
+        .where(Activity.young_person_id == person_id).order_by(Activity.ascertained_on.desc(), Activity.id))
+    audit = (
+        select(AuditEvent.at, AuditEvent.action, AuditEvent.object_type, AuditEvent.before, AuditEvent.after,
+               AuditEvent.actor_label)
+        .where(or_(and_(AuditEvent.object_type == "young_person",
+                        AuditEvent.object_id == bindparam("person_key", type_=String)),
+                   and_(AuditEvent.object_type == "case",
+                        AuditEvent.object_id.in_(bindparam("case_keys", expanding=True)))),
+               AuditEvent.action.in_(AUDIT_SHOWN)))
+    return {"records": records, "cases": cases, "activities": activities, "audit": audit}
+
+
+def build_timeline(person: YoungPerson, answers: list | None = None) -> list[TimelineItem]:
+    """Import batches, match results, school answers, cases, attempts, activities and audited
+    changes for one young person, newest first, in four queries. `answers` saves a query when the
+    caller has them."""
+    statements, params = _statements(), {"person_id": person.id}
+    items = _records_and_matches(db.session.execute(statements["records"], params))
+    for response in list_school_answers(person.id) if answers is None else answers:
+        if not response.answered:
+            continue
+        school = response.list_entry.establishment.name
+        answer = response.activity_code or "no destination given"
+        items.append(TimelineItem(_aware(response.updated_at), f"{school} answered: {answer}",
+                                  response.intelligence, response.updated_by))
+    case_ids, case_items = _cases_and_attempts(db.session.execute(statements["cases"], params))
+    items.extend(case_items)
+    for code, description, created_at, provider_name, notes, source in db.session.execute(
+            statements["activities"], params):
+        words = f"{code}: {description}" if description is not None else code
+        items.append(TimelineItem(_aware(created_at), f"Activity recorded, {words}", provider_name or notes, source))
+    events = db.session.execute(statements["audit"], {"person_key": str(person.id),
+                                                      "case_keys": [str(i) for i in case_ids]})
+    for event in events:
+        if event.object_type == "case" and event.action == "update":
+            continue  # shown as the attempt or activity that made it
+        what = event.object_type.replace("_", " ")
+        items.append(TimelineItem(_aware(event.at), f"{event.action.capitalize()} ({what})", _change_text(event),
+                                  event.actor_label))
+    items.sort(key=lambda item: item.at, reverse=True)
+    return items
+
+
+def _records_and_matches(rows) -> list[TimelineItem]:
+    """The school records (with the import that brought each) and their match results."""
+    records, matches, seen = [], [], set()
+    for (record_id, kind, year, year_group, created_at, school, batch_id, batch_at, filename, match_id, match_kind,
+         outcome, decided, rule, score, match_at) in rows:
+        if record_id not in seen:
+            seen.add(record_id)
+            list_kind = "leavers list" if kind == "leaver" else "roll"
+            imported = batch_id is not None
+            records.append(TimelineItem(_aware(batch_at if imported else created_at),
+                                        f"On {school}'s {list_kind} ({year}), year {year_group}",
+                                        f"Imported from {filename}" if imported else None))
+        if match_id is not None:
+            matches.append(TimelineItem(_aware(match_at), f"Matching ({match_kind}): {decided or outcome}",
+                                        f"Rule {rule}, score {score:.2f}"))
+    return records + matches
+
+
+def _cases_and_attempts(rows) -> tuple[list[int], list[TimelineItem]]:
+    """The young person's cases and every contact attempt on them, with who made it."""
+    case_ids, cases, attempts = [], [], []
+    for case_id, opened_at, closed_at, reason, attempt_id, channel, used_value, outcome, notes, at, staff in rows:
+        if not case_ids or case_ids[-1] != case_id:
+            case_ids.append(case_id)
+            cases.append(TimelineItem(_aware(opened_at), "Case opened",
+                                      f"Because {REASON_LABELS.get(reason, reason)}"))
+            if closed_at:
+                cases.append(TimelineItem(_aware(closed_at), "Case closed"))
+        if attempt_id is not None:
+            title = f"{CHANNEL_LABELS.get(channel, channel)}"
+            if used_value:
+                title += f" to {used_value}"
+            title += f": {OUTCOME_LABELS.get(outcome, outcome).lower()}"
+            attempts.append(TimelineItem(_aware(at), title, notes, staff))
+    return case_ids, cases + attempts
+
+
+def _change_text(event) -> str | None:
+    """What an audited change changed; `event` has the AuditEvent's before and after."""
+    before, after = event.before or {}, event.after or {}
+    if not before:
+        return "; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in after.items()) or None
+    changed = [f"{key.replace('_', ' ')}: {before.get(key)} to {after.get(key)}"
+               for key in before if key in after and before.get(key) != after.get(key)]
+    return "; ".join(changed) or None

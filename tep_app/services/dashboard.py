@@ -1,0 +1,250 @@
+"""The manager's chase-up dashboard: school request statuses, officers' caseloads, exports.
+
+Each table is one aggregated query; "overdue" is derived in SQL the way
+SchoolRequest.display_status derives it (past the deadline, sent and not submitted).
+"""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from functools import cache
+
+from sqlalchemy import Date, DateTime, Integer, and_, bindparam, case, func, select
+
+from tep_app.extensions import db
+from tep_app.models import Case, Collection, Establishment, ListEntry, SchoolRequest, SchoolResponse, StaffUser
+from tep_app.services.figures import not_known_by_week, not_known_counts
+
+PAGE_SIZE = 50
+STATUS_ORDER = ("overdue", "not_sent", "sent", "opened", "in_progress", "submitted")
+STATUS_LABELS = {
+    "overdue": "Overdue", "not_sent": "Not sent", "sent": "Sent", "opened": "Opened",
+    "in_progress": "In progress", "submitted": "Submitted",
+}
+CHASEABLE = ("overdue", "sent", "opened", "in_progress")
+EXPORT_TABLES = ("schools", "districts", "school-figures", "year-groups", "officers", "weekly")
+
+
+@dataclass
+class SchoolRow:
+    request_id: int
+    school: str
+    laestab: str
+    status: str
+    sent_at: datetime | None
+    opened_at: datetime | None
+    last_activity_at: datetime | None
+    reminders_sent: int
+    chasers_sent: int
+    answered: int
+    listed: int
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def chaseable(self) -> bool:
+        return self.status in CHASEABLE
+
+
+@dataclass
+class OfficerRow:
+    officer_id: int
+    name: str
+    email: str
+    open_cases: int
+    resolved_this_week: int
+    follow_ups_overdue: int
+
+
+def list_collections() -> list[Collection]:
+    """Newest year first; within a year the later send first (as get_collection's default)."""
+    return list(db.session.scalars(
+        select(Collection).order_by(Collection.academic_year.desc(), Collection.send_on.desc(), Collection.id)))
+
+
+def get_collection(collection_id: int | None, collections: list[Collection] | None = None) -> Collection | None:
+    """The chosen collection, or the newest one when none (or an unknown one) is chosen."""
+    if collections is not None:
+        return next((c for c in collections if c.id == collection_id), collections[0] if collections else None)
+    if collection_id is not None:
+        chosen = db.session.get(Collection, collection_id)
+        if chosen is not None:
+            return chosen
+    return db.session.scalar(
+        select(Collection).order_by(Collection.academic_year.desc(), Collection.send_on.desc()).limit(1))
+
+
+def _display_status(today):
+    return case(
+        (and_(SchoolRequest.status.notin_(("submitted", "not_sent")), SchoolRequest.due_on < today), "overdue"),
+        else_=SchoolRequest.status,
+    )
+
+
+def _status_rank(status_expr):
+    return case(*[(status_expr == status, rank) for rank, status in enumerate(STATUS_ORDER)], else_=len(STATUS_ORDER))
+
+
+def _today():
+    return bindparam("today", type_=Date)
+
+
+def _collection():
+    return bindparam("collection_id", type_=Integer)
+
+
+@cache
+def _summary_query():
+    """Built once, like the other statements here: building them costs more than running them."""
+    status = _display_status(_today())
+    return select(status, func.count()).where(SchoolRequest.collection_id == _collection()).group_by(status)
+
+
+def summarise_request_statuses(collection_id: int, today: date | None = None) -> dict[str, int]:
+    """How many schools are in each status (not sent ... submitted, overdue), with zeroes."""
+    counts = dict(db.session.execute(_summary_query(),
+                                     {"collection_id": collection_id, "today": today or date.today()}).all())
+    return {key: int(counts.get(key, 0)) for key in STATUS_ORDER}
+
+
+def _is_answered():
+    """A response counts as answered once saved as the school's answer (not a draft)."""
+    if hasattr(SchoolResponse, "answered"):
+        return SchoolResponse.answered.is_(True)
+    return SchoolResponse.activity_code.is_not(None)
+
+
+@cache
+def _school_rows_query(paged: bool):
+    """The chase-up table's rows for a collection (bound parameters: collection_id, today; with
+    limit and offset when paged)."""
+    collection_id, today = _collection(), _today()
+    status = _display_status(today).label("display_status")
+    listed = (
+        select(ListEntry.establishment_id, func.count().label("listed"))
+        .where(ListEntry.collection_id == collection_id)
+        .group_by(ListEntry.establishment_id)
+        .subquery("listed")
+    )
+    answered = (
+        select(SchoolResponse.school_request_id, func.count().label("answered"))
+        .join(SchoolRequest, SchoolRequest.id == SchoolResponse.school_request_id)
+        .where(SchoolRequest.collection_id == collection_id, _is_answered())
+        .group_by(SchoolResponse.school_request_id)
+        .subquery("answered")
+    )
+    query = (
+        select(SchoolRequest.id, Establishment.name, Establishment.laestab, status, SchoolRequest.sent_at,
+               SchoolRequest.first_opened_at, SchoolRequest.last_activity_at, SchoolRequest.reminders_sent,
+               SchoolRequest.chasers_sent, func.coalesce(answered.c.answered, 0),
+               func.coalesce(listed.c.listed, 0))
+        .join(Establishment, Establishment.id == SchoolRequest.establishment_id)
+        .outerjoin(listed, listed.c.establishment_id == SchoolRequest.establishment_id)
+        .outerjoin(answered, answered.c.school_request_id == SchoolRequest.id)
+        .where(SchoolRequest.collection_id == collection_id)
+        .order_by(_status_rank(_display_status(today)), Establishment.name, SchoolRequest.id)
+    )
+    if paged:
+        query = query.limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
+    return query
+
+
+@cache
+def _request_count_query():
+    return select(func.count()).where(SchoolRequest.collection_id == _collection())
+
+
+def list_school_requests(collection_id: int, today: date | None = None, page: int | None = 1,
+                         per_page: int = PAGE_SIZE, total: int | None = None) -> tuple[list[SchoolRow], int]:
+    """The chase-up table, overdue first then by status; (rows of the page, number of pages).
+    page=None gives every row (for the export). `total`, when known, saves counting again."""
+    params = {"collection_id": collection_id, "today": today or date.today()}
+    if total is None:
+        total = db.session.scalar(_request_count_query(), params)
+    pages = max(1, -(-total // per_page))
+    if page is not None:
+        page = min(max(1, page), pages)
+        params.update(limit=per_page, offset=(page - 1) * per_page)
+    rows = [SchoolRow(*row) for row in db.session.execute(_school_rows_query(page is not None), params).all()]
+    return rows, pages
+
+
+def _start_of_week(today: date) -> datetime:
+    monday = today - timedelta(days=today.weekday())
+    return datetime.combine(monday, time.min, tzinfo=timezone.utc)
+
+
+@cache
+def _caseloads_query():
+    today = _today()
+    is_open = Case.status == "open"
+    resolved = and_(Case.status == "closed", Case.closed_at >= bindparam("week_start", type_=DateTime(timezone=True)))
+    return (
+        select(
+            StaffUser.id, StaffUser.name, StaffUser.email,
+            func.coalesce(func.sum(case((is_open, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((resolved, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((and_(is_open, Case.next_follow_up_on < today), 1), else_=0)), 0),
+        )
+        .outerjoin(Case, Case.officer_id == StaffUser.id)
+        .where(StaffUser.role == "officer", StaffUser.active.is_(True))
+        .group_by(StaffUser.id, StaffUser.name, StaffUser.email)
+        .order_by(StaffUser.name)
+    )
+
+
+def list_officer_caseloads(today: date | None = None) -> list[OfficerRow]:
+    """Per active officer: open cases, cases resolved since Monday, follow-ups overdue."""
+    today = today or date.today()
+    rows = db.session.execute(_caseloads_query(), {"today": today, "week_start": _start_of_week(today)}).all()
+    return [OfficerRow(*(row[:3]), *(int(value) for value in row[3:])) for row in rows]
+
+
+def export_table(table: str, collection: Collection | None, academic_year: int,
+                 today: date | None = None) -> tuple[list[str], list[tuple]]:
+    """(headers, rows) of one dashboard table, for writing to .xlsx."""
+    today = today or date.today()
+    if table == "schools":
+        rows = list_school_requests(collection.id, today, page=None)[0] if collection else []
+        return (["School", "LAESTAB", "Status", "Sent", "Opened", "Last activity", "Reminders sent",
+                 "Chasers sent", "Answered", "On the list"],
+                [(r.school, r.laestab, r.status_label, r.sent_at, r.opened_at, r.last_activity_at,
+                  r.reminders_sent, r.chasers_sent, r.answered, r.listed) for r in rows])
+    if table in ("districts", "year-groups"):
+        by = "district" if table == "districts" else "year_group"
+        first = "District" if table == "districts" else "Year group"
+        return ([first, "Leavers", "Not Known", "Not Known %", "NEET", "NEET %"],
+                [tuple(row) for row in not_known_counts(academic_year, by=by, as_at=today)])
+    if table == "officers":
+        return (["Officer", "Email", "Open cases", "Resolved this week", "Follow-ups overdue"],
+                [(r.name, r.email, r.open_cases, r.resolved_this_week, r.follow_ups_overdue)
+                 for r in list_officer_caseloads(today)])
+    if table == "weekly":
+        return (["Week starting", "Not Known"], list(not_known_by_week(academic_year, today=today)))
+    if table == "school-figures":
+        return (["School", "Leavers", "Not Known", "Not Known %", "NEET", "NEET %"],
+                [tuple(row) for row in not_known_counts(academic_year, by="school", as_at=today)])
+    raise ValueError(f"unknown table {table!r}")
+
+
+__all__ = [
+    "CHASEABLE", "EXPORT_TABLES", "OfficerRow", "chart_bars", "PAGE_SIZE", "STATUS_LABELS", "STATUS_ORDER", "SchoolRow",
+    "export_table", "get_collection", "list_collections", "list_officer_caseloads", "list_school_requests",
+    "summarise_request_statuses",
+]
+
+
+def chart_bars(series: list[tuple[date, int]], width: int = 640, height: int = 200) -> dict:
+    """Bar geometry for the week-by-week chart, drawn as server-side SVG (no script, no style)."""
+    peak = max((count for _start, count in series), default=0) or 1
+    slot = width / max(1, len(series))
+    plot = height - 30
+    bars = []
+    for index, (start, count) in enumerate(series):
+        bar_height = round((plot - 20) * count / peak, 1)  # 20px above the tallest bar for its label
+        bars.append({
+            "x": round(index * slot + slot * 0.15, 1), "width": round(slot * 0.7, 1),
+            "y": round(plot - bar_height, 1), "height": bar_height, "count": count, "start": start,
+            "label_x": round(index * slot + slot / 2, 1),
+        })
+    return {"width": width, "height": height, "plot": plot, "bars": bars, "peak": peak}

@@ -1,0 +1,225 @@
+"""The five imports of design.md section 6: establishments, leavers, roll, enrolments, offers.
+
+`check_file` reads and checks a file without writing. `import_file` checks it and writes it all
+(flushing; the caller commits), or nothing: any problem raises ImportFailed. Rows are written while
+later ones are still checked, inside a savepoint that a file with a problem is rolled back to.
+"""
+import gc
+import hashlib
+import logging
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from flask import current_app, has_app_context
+
+from tep_app.extensions import db
+from tep_app.models import ImportBatch
+from tep_app.services.audit import record_audit
+from tep_app.services.calendar import current_academic_year
+from tep_app.services.imports import load
+from tep_app.services.imports.columns import IMPORT_KINDS, KIND_LABELS, match_headers
+from tep_app.services.imports.fields import year_label
+from tep_app.services.imports.validate import (
+    Problem, check_rows, iter_checked, missing_columns, people_outline, preview_rows,
+)
+from tep_app.spreadsheets.reader import SpreadsheetError, read_table
+
+__all__ = ["IMPORT_KINDS", "CheckResult", "ImportFailed", "Problem", "check_file", "import_file", "summary_line"]
+
+logger = logging.getLogger(__name__)
+DEFAULT_MAX_ROWS = 200_000
+
+
+class ImportFailed(Exception):
+    """The file has problems; nothing was written. `problems` lists every one."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        count = len(self.problems)
+        if count == 1 and self.problems[0].row is None:
+            message = f"{self.problems[0].message}: nothing was imported"
+        else:
+            message = f"The file has {count:,} problem{'' if count == 1 else 's'}: nothing was imported"
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class CheckResult:
+    kind: str
+    academic_year: int | None
+    row_count: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    preview: list[dict] = field(default_factory=list)
+    columns_found: list[tuple[str, str]] = field(default_factory=list)  # (file's header, column it fills)
+    columns_ignored: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _source_bytes(source) -> bytes:
+    if isinstance(source, (bytes, bytearray)):
+        return bytes(source)
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if path.is_dir():
+            raise SpreadsheetError(f"{path} is a folder, not a file")
+        if not path.is_file():
+            raise SpreadsheetError(f"There is no file at {path}")
+        return path.read_bytes()
+    if hasattr(source, "seek"):
+        source.seek(0)
+    return source.read()
+
+
+@contextmanager
+def _collector_paused():
+    """Reading and checking a big file makes hundreds of thousands of small objects that live to
+    the end of the import: the cyclic garbage collector would rescan them all, again and again."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _max_rows(max_rows: int | None) -> int:
+    if max_rows is not None:
+        return max_rows
+    return current_app.config.get("IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS) if has_app_context() else DEFAULT_MAX_ROWS
+
+
+def _check(kind, data, filename, academic_year, max_rows, progress=None):
+    if kind not in IMPORT_KINDS:
+        raise ValueError(f"Unknown import kind {kind!r}: choose one of {', '.join(IMPORT_KINDS)}")
+    result = CheckResult(kind, None if kind == "establishments" else academic_year)
+    try:
+        table = read_table(data, filename, max_rows=_max_rows(max_rows))
+    except SpreadsheetError as error:
+        result.problems.append(Problem(error.row, error.column, error.message))
+        return result, None
+    result.row_count = len(table.rows)
+    start = getattr(progress, "start", None)
+    if start is not None:
+        start(len(table.rows))
+    checked = check_rows(kind, table, academic_year, load.load_lookups(), progress)
+    result.problems = checked.problems
+    result.columns_found, result.columns_ignored = checked.match.found, checked.match.ignored
+    if not checked.match.missing:
+        result.preview = preview_rows(kind, table, checked.match)
+    return result, checked
+
+
+def check_file(kind: str, source, filename: str, academic_year: int | None = None,
+               max_rows: int | None = None) -> CheckResult:
+    """Read and check a file; writes nothing."""
+    academic_year = academic_year or current_academic_year()
+    try:
+        data = _source_bytes(source)
+    except SpreadsheetError as error:
+        return CheckResult(kind, academic_year, problems=[Problem(None, None, error.message)])
+    with _collector_paused():
+        return _check(kind, data, filename, academic_year, max_rows)[0]
+
+
+def import_file(kind: str, source, filename: str, academic_year: int | None = None, *,
+                user_id: int | None = None, progress: Callable[[int], None] | None = None,
+                max_rows: int | None = None) -> ImportBatch:
+    """Check and write a whole file, or nothing. Raises ImportFailed listing every problem.
+
+    `progress`, when given, is called with the number of rows just checked; if it has a
+    `start(total)` method, that is called first with the number of rows in the file.
+    """
+    academic_year = academic_year or current_academic_year()
+    try:
+        data = _source_bytes(source)
+    except SpreadsheetError as error:
+        raise ImportFailed([Problem(None, None, error.message)]) from None
+    with _collector_paused():
+        return _import(kind, data, filename, academic_year, user_id, progress, max_rows)
+
+
+def _import(kind, data, filename, academic_year, user_id, progress, max_rows) -> ImportBatch:
+    if kind != "establishments":
+        return _import_while_checking(kind, data, filename, academic_year, user_id, progress, max_rows)
+    result, checked = _check(kind, data, filename, academic_year, max_rows, progress)
+    if result.problems:
+        raise ImportFailed(result.problems)
+    batch = _new_batch(kind, data, filename, result.academic_year, result.row_count, user_id)
+    return _finish(batch, load.load_establishments([record for _, record in checked.records], batch.id))
+
+
+def _import_while_checking(kind, data, filename, academic_year, user_id, progress, max_rows) -> ImportBatch:
+    """Each good row is written while later rows are still being checked, so the database stores
+    rows while this process reads them. It happens inside a savepoint: a file with any problem is
+    rolled back to it, and writes nothing."""
+    if kind not in IMPORT_KINDS:
+        raise ValueError(f"Unknown import kind {kind!r}: choose one of {', '.join(IMPORT_KINDS)}")
+    try:
+        table = read_table(data, filename, max_rows=_max_rows(max_rows))
+    except SpreadsheetError as error:
+        raise ImportFailed([Problem(error.row, error.column, error.message)]) from None
+    match = match_headers(kind, table.headers)
+    problems = missing_columns(match)
+    if problems:
+        raise ImportFailed(problems)
+    start = getattr(progress, "start", None)
+    if start is not None:
+        start(len(table.rows))
+    lookups = load.load_lookups()
+    savepoint = db.session.begin_nested()
+    try:
+        batch = _new_batch(kind, data, filename, academic_year, len(table.rows), user_id)
+        checked = iter_checked(kind, table, match, academic_year, lookups, problems, progress)
+        # After the first problem the rest are still checked, so every one is reported, but not written.
+        good = (record for _, record in checked if not problems)
+        if kind in ("leavers", "roll"):
+            born, upns = people_outline(table, match)
+            counts = load.load_people(kind, good, academic_year, batch.id,
+                                      f"{kind} import {year_label(academic_year)}", born=born, upns=upns)
+        else:
+            counts = load.load_sources(kind, good, academic_year, batch.id)
+        if problems:
+            raise ImportFailed(problems)
+        batch = _finish(batch, counts)
+    except BaseException:
+        savepoint.rollback()
+        raise
+    savepoint.commit()
+    return batch
+
+
+def _new_batch(kind, data, filename, academic_year, row_count, user_id) -> ImportBatch:
+    batch = ImportBatch(kind=kind, filename=Path(filename).name[:255], sha256=hashlib.sha256(data).hexdigest(),
+                        academic_year=academic_year, row_count=row_count, created_by_id=user_id)
+    db.session.add(batch)
+    db.session.flush()
+    return batch
+
+
+def _finish(batch: ImportBatch, counts: load.Counts) -> ImportBatch:
+    kind = batch.kind
+    batch.created_count, batch.updated_count, batch.unchanged_count = counts.created, counts.updated, counts.unchanged
+    batch.summary = summary_line(batch)
+    record_audit("import", "import_batch", batch.id, after={
+        "kind": kind, "filename": batch.filename, "sha256": batch.sha256, "academic_year": batch.academic_year,
+        "rows": batch.row_count, "created": counts.created, "updated": counts.updated,
+        "unchanged": counts.unchanged})
+    db.session.flush()
+    logger.info("imported %s %s", batch.row_count, kind,
+                extra={"import_batch_id": batch.id, "import_kind": kind, "rows_created": counts.created,
+                       "rows_updated": counts.updated, "rows_unchanged": counts.unchanged})
+    return batch
+
+
+def summary_line(batch: ImportBatch) -> str:
+    """"Imported 35,012 leavers for 2022-23: 35,012 new, 0 updated, 0 unchanged." """
+    year = f" for {year_label(batch.academic_year)}" if batch.academic_year and batch.kind != "establishments" else ""
+    return (f"Imported {batch.row_count:,} {KIND_LABELS[batch.kind]}{year}: {batch.created_count:,} new, "
+            f"{batch.updated_count:,} updated, {batch.unchanged_count:,} unchanged.")

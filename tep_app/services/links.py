@@ -1,0 +1,242 @@
+"""Secure links to a school request and the 6-digit codes that confirm them.
+
+A link carries a long random token; only its SHA-256 is stored, so looking the hash up is the
+comparison. The link alone opens nothing: the visitor asks for a code, emailed to one of the
+school's registered contacts, and types it in. A code lasts 15 minutes and allows 5 tries.
+"""
+import hashlib
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+
+from tep_app.extensions import db
+from tep_app.models import AccessCode, EstablishmentContact, RequestEvent, SchoolRequest
+from tep_app.services.audit import record_audit
+
+logger = logging.getLogger(__name__)
+
+LONDON = ZoneInfo("Europe/London")
+CODE_MINUTES = 15
+CODE_TRIES = 5
+DEFAULT_GRACE_DAYS = 14
+
+MSG_CODE_WRONG = "The code is not correct. You have {left} {tries} left."
+MSG_CODE_LOCKED = "You have entered the wrong code too many times. Request a new code."
+MSG_CODE_EXPIRED = "The code has expired. Request a new code."
+MSG_CODE_USED = "The code has already been used. Request a new code."
+MSG_CODE_NONE = "Request a code first."
+MSG_CODE_FORMAT = "Enter the 6-digit code from the email"
+
+
+class LinkError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    ok: bool
+    message: str | None = None
+    tries_left: int = 0
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite gives back naive datetimes: they were stored in UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def london_today() -> date:
+    return now_utc().astimezone(LONDON).date()
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def link_fingerprint(school_request: SchoolRequest) -> str:
+    """A short piece of the stored hash: a session made from a link ends when the link is replaced."""
+    return (school_request.token_hash or "")[:16]
+
+
+def token_expiry(due_on: date, grace_days: int = DEFAULT_GRACE_DAYS) -> datetime:
+    """The end of the due date plus the grace days, London time, as UTC."""
+    last_day = due_on + timedelta(days=grace_days)
+    end = datetime.combine(last_day + timedelta(days=1), time(0, 0), tzinfo=LONDON)
+    return end.astimezone(timezone.utc)
+
+
+def _event(school_request: SchoolRequest, kind: str, detail: str | None = None, actor: str | None = None) -> None:
+    db.session.add(RequestEvent(school_request_id=school_request.id, kind=kind, detail=detail, actor=actor))
+
+
+def issue_token(school_request: SchoolRequest, grace_days: int = DEFAULT_GRACE_DAYS, *,
+                actor: str | None = "system") -> str:
+    """Give the request a new secure link; return the raw token (it is never stored)."""
+    raw = secrets.token_urlsafe(32)
+    school_request.token_hash = hash_token(raw)
+    school_request.token_expires_at = token_expiry(school_request.due_on, grace_days)
+    school_request.token_revoked_at = None
+    last_day = (school_request.token_expires_at - timedelta(seconds=1)).astimezone(LONDON)
+    _event(school_request, "link issued", f"Valid until the end of {last_day:%-d %B %Y}", actor)
+    db.session.flush()
+    logger.info("link issued for request %s", school_request.id, extra={"school_request_id": school_request.id})
+    return raw
+
+
+def revoke_token(school_request: SchoolRequest, user_id: int | None) -> None:
+    school_request.token_revoked_at = now_utc()
+    _event(school_request, "link revoked", None, f"staff:{user_id}" if user_id else None)
+    record_audit("revoke link", "school_request", school_request.id)
+    db.session.flush()
+    logger.info("link revoked for request %s", school_request.id, extra={"school_request_id": school_request.id})
+
+
+def reissue_token(school_request: SchoolRequest, user_id: int | None,
+                  grace_days: int = DEFAULT_GRACE_DAYS) -> str:
+    """A new link for the request; the old one stops working at once."""
+    raw = issue_token(school_request, grace_days, actor=f"staff:{user_id}" if user_id else None)
+    _event(school_request, "link reissued", "The previous link no longer works",
+           f"staff:{user_id}" if user_id else None)
+    record_audit("reissue link", "school_request", school_request.id)
+    db.session.flush()
+    return raw
+
+
+def resolve_token(raw: str | None) -> tuple[SchoolRequest | None, str]:
+    """(request, "ok") for a good link, else (None, "unknown" | "expired" | "revoked")."""
+    if not raw or len(raw) > 100:
+        return None, "unknown"
+    found = db.session.scalar(select(SchoolRequest).where(SchoolRequest.token_hash == hash_token(raw)))
+    if found is None:
+        return None, "unknown"
+    if found.token_revoked_at is not None:
+        reason = "revoked"
+    elif found.token_expires_at is None or as_utc(found.token_expires_at) <= now_utc():
+        reason = "expired"
+    else:
+        return found, "ok"
+    logger.info("link refused for request %s: %s", found.id, reason,
+                extra={"school_request_id": found.id, "reason": reason})
+    return None, reason
+
+
+def link_is_live(school_request: SchoolRequest | None, fingerprint: str | None) -> bool:
+    """Whether a session made from a link may go on: same link, not revoked, not expired."""
+    if school_request is None or not fingerprint or link_fingerprint(school_request) != fingerprint:
+        return False
+    if school_request.token_revoked_at is not None:
+        return False
+    expires = as_utc(school_request.token_expires_at)
+    return expires is not None and expires > now_utc()
+
+
+def active_contacts(school_request: SchoolRequest) -> list[EstablishmentContact]:
+    return list(db.session.scalars(
+        select(EstablishmentContact)
+        .where(EstablishmentContact.establishment_id == school_request.establishment_id,
+               EstablishmentContact.active.is_(True))
+        .order_by(EstablishmentContact.position, EstablishmentContact.id)
+    ))
+
+
+def mask_email(address: str) -> str:
+    """j•••@school.example: enough for the school to recognise, not enough to harvest."""
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}•••@{domain}"
+
+
+def _code_hash(school_request_id: int, code: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode("utf-8")
+    return hmac.new(key, f"{school_request_id}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def send_access_code(school_request: SchoolRequest, contact_email: str) -> AccessCode:
+    """Email a new 6-digit code to one of the school's registered, active contacts."""
+    wanted = (contact_email or "").strip().lower()
+    contact = next((c for c in active_contacts(school_request) if c.email.lower() == wanted), None)
+    if contact is None:
+        logger.warning("code refused for an unregistered address on request %s", school_request.id,
+                       extra={"school_request_id": school_request.id})
+        raise LinkError("Choose one of your school's registered email addresses")
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    access_code = AccessCode(
+        school_request_id=school_request.id, contact_email=contact.email,
+        code_hash=_code_hash(school_request.id, code),
+        expires_at=now_utc() + timedelta(minutes=CODE_MINUTES),
+    )
+    db.session.add(access_code)
+    db.session.flush()
+
+    from tep_app.services.email_texts import render_email
+    from tep_app.services.outbox import queue_email
+
+    subject, body = render_email("access_code", school_name=school_request.establishment.name,
+                                 code=code, minutes=CODE_MINUTES)
+    queue_email(ledger_key=f"request:{school_request.id}:code:{access_code.id}", kind="access_code",
+                to=contact.email, subject=subject, body=body, school_request_id=school_request.id)
+    _event(school_request, "code sent", f"To {mask_email(contact.email)}", contact.email)
+    record_audit("send code", "school_request", school_request.id,
+                 actor=("school", str(school_request.id), contact.email))
+    logger.info("access code queued for request %s", school_request.id,
+                extra={"school_request_id": school_request.id, "access_code_id": access_code.id})
+    return access_code
+
+
+def verify_access_code(school_request: SchoolRequest, code: str | None,
+                       access_code_id: int | None = None) -> CodeCheck:
+    """Check a typed code against the request's code (the one given, else the latest)."""
+    query = select(AccessCode).where(AccessCode.school_request_id == school_request.id)
+    if access_code_id is not None:
+        query = query.where(AccessCode.id == access_code_id)
+    access_code = db.session.scalar(query.order_by(AccessCode.id.desc()).limit(1).with_for_update())
+    if access_code is None:
+        return CodeCheck(False, MSG_CODE_NONE)
+    if access_code.used_at is not None:
+        return CodeCheck(False, MSG_CODE_USED)
+    if access_code.attempts >= CODE_TRIES:
+        return CodeCheck(False, MSG_CODE_LOCKED)
+    if as_utc(access_code.expires_at) <= now_utc():
+        return CodeCheck(False, MSG_CODE_EXPIRED)
+    typed = "".join((code or "").split())
+    if len(typed) != 6 or not typed.isdigit():
+        return CodeCheck(False, MSG_CODE_FORMAT, CODE_TRIES - access_code.attempts)
+    if not hmac.compare_digest(access_code.code_hash, _code_hash(school_request.id, typed)):
+        access_code.attempts += 1
+        db.session.flush()
+        left = CODE_TRIES - access_code.attempts
+        logger.info("wrong code for request %s (%s left)", school_request.id, left,
+                    extra={"school_request_id": school_request.id})
+        record_audit("wrong code", "school_request", school_request.id,
+                     actor=("school", str(school_request.id), access_code.contact_email))
+        if left <= 0:
+            _event(school_request, "code locked", "Too many wrong codes", access_code.contact_email)
+            return CodeCheck(False, MSG_CODE_LOCKED)
+        return CodeCheck(False, MSG_CODE_WRONG.format(left=left, tries="try" if left == 1 else "tries"), left)
+    access_code.used_at = now_utc()
+    _event(school_request, "code confirmed", None, access_code.contact_email)
+    record_audit("confirm code", "school_request", school_request.id,
+                 actor=("school", str(school_request.id), access_code.contact_email))
+    db.session.flush()
+    return CodeCheck(True, None, CODE_TRIES - access_code.attempts)
+
+
+def check_access_code(school_request: SchoolRequest, code: str | None, access_code_id: int | None = None) -> bool:
+    return verify_access_code(school_request, code, access_code_id).ok
+
+
+def contact_for_code(access_code_id: int) -> str | None:
+    access_code = db.session.get(AccessCode, access_code_id)
+    return access_code.contact_email if access_code else None

@@ -1,0 +1,89 @@
+"""The local mail catcher started by `make run`: an SMTP server on loopback that keeps each
+message as an .eml file, and the reading side the admin pages use to show what it caught."""
+import email
+import email.policy
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+NAME = re.compile(r"^[0-9]{8}T[0-9]{12}-[0-9a-f]{32}\.eml$")
+
+
+class FileCatchingHandler:
+    """aiosmtpd handler: write each message to DIR/<UTC time>-<random>.eml."""
+
+    def __init__(self, directory: str | Path):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+
+    async def handle_DATA(self, server, session, envelope):
+        name = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex}.eml"
+        temporary = self.directory / f".{name}.part"
+        temporary.write_bytes(envelope.content)
+        temporary.rename(self.directory / name)
+        logger.info("caught email %s", name, extra={"file": name, "recipients": len(envelope.rcpt_tos)})
+        return "250 Message accepted for delivery"
+
+
+def start_catcher(directory: str | Path, host: str = "127.0.0.1", port: int = 1025):
+    from aiosmtpd.controller import Controller
+
+    controller = Controller(FileCatchingHandler(directory), hostname=host, port=port)
+    controller.start()
+    return controller
+
+
+@dataclass(frozen=True)
+class CaughtMessage:
+    name: str
+    subject: str
+    to: str
+    sender: str
+    sent_at: datetime | None
+    body: str = ""
+
+
+def _parse(path: Path, with_body: bool) -> CaughtMessage:
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    try:
+        sent_at = parsedate_to_datetime(message["Date"]) if message["Date"] else None
+    except (TypeError, ValueError):
+        sent_at = None
+    body = ""
+    if with_body:
+        part = message.get_body(preferencelist=("plain", "html"))
+        body = part.get_content() if part is not None else ""
+    return CaughtMessage(path.name, str(message["Subject"] or "(no subject)"), str(message["To"] or ""),
+                         str(message["From"] or ""), sent_at, body)
+
+
+def caught_files(directory: str | Path) -> list[Path]:
+    folder = Path(directory)
+    if not folder.is_dir():
+        return []
+    return sorted((p for p in folder.iterdir() if NAME.match(p.name)), key=lambda p: p.name, reverse=True)
+
+
+def list_caught(directory: str | Path, page: int = 1, per_page: int = 50) -> tuple[list[CaughtMessage], int]:
+    """A page of caught messages, newest first; (messages, number of pages)."""
+    files = caught_files(directory)
+    pages = max(1, -(-len(files) // per_page))
+    page = min(max(page, 1), pages)
+    chosen = files[(page - 1) * per_page: page * per_page]
+    return [_parse(path, False) for path in chosen], pages
+
+
+def read_caught(directory: str | Path, name: str) -> CaughtMessage | None:
+    """One caught message by its file name; None for a name that is not a caught file."""
+    if not NAME.match(name or ""):
+        return None
+    path = Path(directory) / name
+    if not path.is_file():
+        return None
+    return _parse(path, True)

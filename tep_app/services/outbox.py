@@ -1,0 +1,262 @@
+"""The email outbox: every email is a row first, then a sender delivers it over SMTP.
+
+Each message has a unique ledger key ("request:42:invite:1:0"), so queueing the same email twice
+writes one row: every send is exactly once. The sender claims due messages with row locks
+(`FOR UPDATE SKIP LOCKED` on PostgreSQL), commits the claim, sends, and marks each one sent. A
+connection failure puts the message back in the queue with an exponential back-off; after 10
+attempts it is marked failed with its last error kept. A message left "sending" by a sender that
+was killed is claimed again after 10 minutes. Nothing is lost while the SMTP server is down.
+"""
+import hashlib
+import logging
+import smtplib
+import socket
+from datetime import datetime, timedelta, timezone
+from email.message import EmailMessage
+from email.utils import formatdate, parseaddr
+
+from flask import current_app
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from tep_app.extensions import db
+from tep_app.models import OutboxMessage
+from tep_app.models.base import utcnow
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+MAX_BACKOFF_MINUTES = 60
+RECLAIM_AFTER_MINUTES = 10
+STATUSES = ("queued", "sending", "sent", "failed")
+# Errors that mean "the server could not be reached or dropped us": try again later.
+CONNECTION_ERRORS = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, socket.timeout)
+
+
+class OutboxError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _now(now: datetime | None = None) -> datetime:
+    return now or datetime.now(timezone.utc)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try after `attempts` failures: 1, 2, 4, 8 ... minutes, at most an hour."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), MAX_BACKOFF_MINUTES))
+
+
+def message_id(ledger_key: str, mail_from: str = "") -> str:
+    """A Message-ID derived from the ledger key, so a resend after a crash is recognisable."""
+    domain = parseaddr(mail_from)[1].rpartition("@")[2] or "tep-follow-up.invalid"
+    digest = hashlib.sha256(ledger_key.encode("utf-8")).hexdigest()[:32]
+    return f"<{digest}@{domain}>"
+
+
+def queue_email(*, ledger_key: str, kind: str, to: str, subject: str, body: str,
+                school_request_id: int | None = None) -> OutboxMessage | None:
+    """Queue one email. If its ledger key is already in the outbox, nothing is written: None."""
+    if not to or "@" not in to:
+        raise OutboxError(f"Cannot queue {kind} email: {to!r} is not an email address")
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    now = utcnow()
+    statement = (
+        insert(OutboxMessage)
+        .values(ledger_key=ledger_key, kind=kind, to_address=to, subject=subject[:200], body=body,
+                school_request_id=school_request_id, status="queued", attempts=0, next_attempt_at=now,
+                created_at=now, updated_at=now)
+        .on_conflict_do_nothing(index_elements=["ledger_key"])
+        .returning(OutboxMessage)
+    )
+    message = db.session.scalars(statement).first()
+    if message is None:
+        logger.info("email %s already in the outbox", ledger_key, extra={"ledger_key": ledger_key})
+        return None
+    logger.info("email %s queued", ledger_key, extra={"ledger_key": ledger_key, "kind": kind})
+    return message
+
+
+def _due(now: datetime):
+    return (OutboxMessage.status == "queued") & or_(
+        OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now)
+
+
+def reclaim_stale(now: datetime | None = None, after_minutes: float = RECLAIM_AFTER_MINUTES) -> int:
+    """Put back in the queue messages claimed by a sender that stopped (left "sending")."""
+    now = _now(now)
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == "sending",
+               OutboxMessage.next_attempt_at < now - timedelta(minutes=after_minutes))
+        .values(status="queued", next_attempt_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount:
+        logger.warning("reclaimed %s emails left sending", result.rowcount, extra={"reclaimed": result.rowcount})
+    return result.rowcount
+
+
+def claim_due(limit: int, now: datetime | None = None) -> list[int]:
+    """Claim up to `limit` due messages for this sender and commit the claim."""
+    now = _now(now)
+    ids = list(db.session.scalars(
+        select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.id).limit(limit)
+        .with_for_update(skip_locked=True)
+    ))
+    if ids:
+        # While "sending", next_attempt_at holds the time of the claim.
+        db.session.execute(
+            update(OutboxMessage).where(OutboxMessage.id.in_(ids))
+            .values(status="sending", next_attempt_at=now, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+    return ids
+
+
+def build_message(row: OutboxMessage, mail_from: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = mail_from
+    message["To"] = row.to_address
+    message["Subject"] = row.subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = message_id(row.ledger_key, mail_from)
+    message.set_content(row.body)
+    return message
+
+
+def _connect(config) -> smtplib.SMTP:
+    smtp = smtplib.SMTP(config["SMTP_HOST"], int(config["SMTP_PORT"]), timeout=30)
+    if config.get("SMTP_STARTTLS"):
+        smtp.starttls()
+    if config.get("SMTP_USER"):
+        smtp.login(config["SMTP_USER"], config.get("SMTP_PASSWORD") or "")
+    return smtp
+
+
+def _retry(row: OutboxMessage, error: Exception, now: datetime) -> str:
+    row.attempts += 1
+    row.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if row.attempts >= MAX_ATTEMPTS:
+        row.status = "failed"
+        logger.error("email %s failed after %s attempts", row.ledger_key, row.attempts,
+                     extra={"ledger_key": row.ledger_key, "error": row.last_error})
+        return "failed"
+    row.status = "queued"
+    row.next_attempt_at = now + backoff(row.attempts)
+    logger.warning("email %s not sent, will retry", row.ledger_key,
+                   extra={"ledger_key": row.ledger_key, "attempts": row.attempts, "error": row.last_error})
+    return "retried"
+
+
+def _fail(row: OutboxMessage, error: Exception) -> str:
+    row.attempts += 1
+    row.status = "failed"
+    row.last_error = f"{type(error).__name__}: {error}"[:2000]
+    logger.error("email %s refused by the server", row.ledger_key,
+                 extra={"ledger_key": row.ledger_key, "error": row.last_error})
+    return "failed"
+
+
+def _send_one(smtp: smtplib.SMTP, row: OutboxMessage, mail_from: str, now: datetime) -> str:
+    try:
+        smtp.send_message(build_message(row, mail_from))
+    except smtplib.SMTPRecipientsRefused as error:
+        return _fail(row, error)
+    except smtplib.SMTPResponseException as error:
+        if 500 <= error.smtp_code < 600:
+            return _fail(row, error)
+        return _retry(row, error, now)
+    row.status = "sent"
+    row.sent_at = _now()
+    row.last_error = None
+    logger.info("email %s sent", row.ledger_key, extra={"ledger_key": row.ledger_key})
+    return "sent"
+
+
+def deliver_outbox(limit: int = 100, now: datetime | None = None,
+                   reclaim_after_minutes: float = RECLAIM_AFTER_MINUTES) -> dict:
+    """Send due emails; each outcome is committed at once. Returns counts: sent, failed, retried."""
+    now = _now(now)
+    config = current_app.config
+    mail_from = config["MAIL_FROM"]
+    counts = {"sent": 0, "failed": 0, "retried": 0}
+    reclaim_stale(now, reclaim_after_minutes)
+    ids = claim_due(limit, now)
+    if not ids:
+        return counts
+    smtp, down = None, None
+    rows = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)))
+    session = db.session()
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False  # one query per batch, not per row
+    try:
+        for row in rows:
+            if row.status != "sending":
+                continue
+            if down is not None:  # the server cannot be reached: the rest wait for the next round
+                outcome = _retry(row, down, now)
+            else:
+                try:
+                    if smtp is None:
+                        smtp = _connect(config)
+                    outcome = _send_one(smtp, row, mail_from, now)
+                except CONNECTION_ERRORS + (smtplib.SMTPException,) as error:
+                    down = error if smtp is None else None
+                    smtp = _close(smtp)
+                    outcome = _retry(row, error, now)
+            counts[outcome] += 1
+            db.session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit
+        _close(smtp)
+    logger.info("outbox delivered", extra=counts)
+    return counts
+
+
+def _close(smtp: smtplib.SMTP | None) -> None:
+    if smtp is not None:
+        try:
+            smtp.quit()
+        except Exception:  # the connection is already gone
+            smtp.close()
+    return None
+
+
+def count_by_status() -> dict[str, int]:
+    rows = db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
+    counts = dict.fromkeys(STATUSES, 0)
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
+def list_messages(status: str | None = None, page: int = 1, per_page: int = 50) -> tuple[list[OutboxMessage], int]:
+    """A page of the outbox, newest first; (messages, number of pages)."""
+    query = select(OutboxMessage)
+    count = select(func.count(OutboxMessage.id))
+    if status:
+        query = query.where(OutboxMessage.status == status)
+        count = count.where(OutboxMessage.status == status)
+    total = db.session.scalar(count) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    rows = list(db.session.scalars(
+        query.order_by(OutboxMessage.id.desc()).offset((page - 1) * per_page).limit(per_page)))
+    return rows, pages
+
+
+def retry_message(message_pk: int) -> OutboxMessage:
+    """Put a failed message back in the queue for another round of attempts."""
+    row = db.session.get(OutboxMessage, message_pk)
+    if row is None:
+        raise OutboxError("There is no such email in the outbox")
+    if row.status != "failed":
+        raise OutboxError(f"Only a failed email can be retried; this one is {row.status}")
+    row.status = "queued"
+    row.attempts = 0
+    row.next_attempt_at = utcnow()
+    db.session.flush()
+    logger.info("email %s queued again", row.ledger_key, extra={"ledger_key": row.ledger_key})
+    return row

@@ -1,0 +1,304 @@
+"""The school's side of a request: its list, its answers, its status and its submission.
+
+Every function takes the request the school's session is limited to; nothing here trusts an id
+from a URL without checking it belongs to that request.
+"""
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from tep_app.extensions import db
+from tep_app.models import RequestEvent, SchoolRequest, SchoolResponse
+from tep_app.models.collections import ListEntry
+from tep_app.models.people import YoungPerson
+from tep_app.services.audit import record_audit
+from tep_app.services.links import LONDON, london_today, now_utc
+from tep_app.services.school_answers import ANSWER_FIELDS, apply_answers
+
+logger = logging.getLogger(__name__)
+
+OPENABLE = ("not_sent", "sent")
+STARTABLE = ("not_sent", "sent", "opened")
+
+
+class StaleAnswer(Exception):
+    """Someone else at the school saved this answer after the form was opened."""
+
+    def __init__(self, current: SchoolResponse | None):
+        super().__init__("stale answer")
+        self.current = current
+
+
+class RequestClosed(Exception):
+    """The request has been submitted: answers can no longer change."""
+
+
+@dataclass
+class ListRow:
+    entry: ListEntry
+    response: SchoolResponse | None
+
+    @property
+    def status(self) -> str:
+        if self.response is None:
+            return "Not started"
+        return "Answered" if self.response.answered else "Draft"
+
+
+@dataclass
+class Progress:
+    total: int = 0
+    answered: int = 0
+    drafts: int = 0
+    rows: list[ListRow] = field(default_factory=list)
+
+    @property
+    def not_started(self) -> int:
+        return self.total - self.answered - self.drafts
+
+
+def get_request(school_request_id: int | None) -> SchoolRequest | None:
+    if not school_request_id:
+        return None
+    return db.session.scalar(
+        select(SchoolRequest).where(SchoolRequest.id == school_request_id)
+        .options(selectinload(SchoolRequest.establishment), selectinload(SchoolRequest.collection))
+    )
+
+
+def _entries_query(school_request: SchoolRequest):
+    return select(ListEntry).where(
+        ListEntry.collection_id == school_request.collection_id,
+        ListEntry.establishment_id == school_request.establishment_id,
+    )
+
+
+def list_progress(school_request: SchoolRequest) -> Progress:
+    """The school's young people in surname order, each with its answer (if any)."""
+    entries = list(db.session.scalars(
+        _entries_query(school_request).join(ListEntry.young_person)
+        .options(selectinload(ListEntry.young_person), selectinload(ListEntry.school_record))
+        .order_by(YoungPerson.surname, YoungPerson.forename, ListEntry.id)
+    ))
+    responses = {r.list_entry_id: r for r in db.session.scalars(
+        select(SchoolResponse).where(SchoolResponse.school_request_id == school_request.id)
+    )}
+    progress = Progress(total=len(entries))
+    for entry in entries:
+        row = ListRow(entry, responses.get(entry.id))
+        progress.rows.append(row)
+        if row.response is not None:
+            if row.response.answered:
+                progress.answered += 1
+            else:
+                progress.drafts += 1
+    return progress
+
+
+def get_entry(school_request: SchoolRequest, list_entry_id: int) -> ListEntry | None:
+    """One young person on this request's list; None for anyone else's."""
+    return db.session.scalar(
+        _entries_query(school_request).where(ListEntry.id == list_entry_id)
+        .options(selectinload(ListEntry.young_person), selectinload(ListEntry.school_record))
+    )
+
+
+def get_response(school_request: SchoolRequest, list_entry_id: int) -> SchoolResponse | None:
+    return db.session.scalar(select(SchoolResponse).where(
+        SchoolResponse.school_request_id == school_request.id, SchoolResponse.list_entry_id == list_entry_id,
+    ))
+
+
+def _event(school_request_id: int, kind: str, detail: str | None, actor: str | None) -> None:
+    db.session.add(RequestEvent(school_request_id=school_request_id, kind=kind, detail=detail, actor=actor))
+
+
+def _move_status(school_request: SchoolRequest, new_status: str, from_statuses: tuple, **values) -> bool:
+    """Move the status forward once, whoever gets there first; True if this call moved it."""
+    result = db.session.execute(
+        update(SchoolRequest)
+        .where(SchoolRequest.id == school_request.id, SchoolRequest.status.in_(from_statuses))
+        .values(status=new_status, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount:
+        db.session.expire(school_request)
+    return bool(result.rowcount)
+
+
+def touch(school_request: SchoolRequest) -> None:
+    db.session.execute(
+        update(SchoolRequest).where(SchoolRequest.id == school_request.id)
+        .values(last_activity_at=now_utc()).execution_options(synchronize_session=False)
+    )
+
+
+def _claim_open(school_request: SchoolRequest) -> None:
+    """Note the activity and hold the request's row until commit, so that a submit cannot slip
+    between this check and the save; raise RequestClosed once it is submitted."""
+    result = db.session.execute(
+        update(SchoolRequest).where(SchoolRequest.id == school_request.id, SchoolRequest.status != "submitted")
+        .values(last_activity_at=now_utc()).execution_options(synchronize_session=False)
+    )
+    if not result.rowcount:
+        raise RequestClosed()
+
+
+def mark_opened(school_request: SchoolRequest) -> None:
+    """A valid link was opened: the first time moves the request to "opened"."""
+    moved = _move_status(school_request, "opened", OPENABLE, first_opened_at=now_utc())
+    _event(school_request.id, "link opened", "First opened" if moved else None, "school")
+    record_audit("open link", "school_request", school_request.id, actor=("school", str(school_request.id), None))
+    db.session.flush()
+
+
+def record_sign_in(school_request: SchoolRequest, contact_email: str) -> None:
+    touch(school_request)
+    record_audit("school sign in", "school_request", school_request.id,
+                 actor=("school", str(school_request.id), contact_email))
+    db.session.flush()
+
+
+def is_closed(school_request: SchoolRequest) -> bool:
+    return school_request.status == "submitted"
+
+
+def save_answer(school_request: SchoolRequest, entry: ListEntry, values: dict, *, expected_version: int,
+                answered: bool, contact_email: str, source: str = "form") -> SchoolResponse:
+    """Save one answer. expected_version is the version the form was opened with (0: none yet).
+
+    Raises StaleAnswer when someone else saved it since, and RequestClosed after submit.
+    """
+    _claim_open(school_request)
+    response = get_response(school_request, entry.id)
+    current_version = response.version if response else 0
+    if current_version != expected_version:
+        raise StaleAnswer(response)
+    before = _answer_dict(response) if response else None
+    try:
+        with db.session.begin_nested():
+            if response is None:
+                response = SchoolResponse(school_request_id=school_request.id, list_entry_id=entry.id)
+                db.session.add(response)
+            for name in ANSWER_FIELDS:
+                setattr(response, name, values.get(name))
+            response.answered = answered
+            response.source = source
+            response.updated_by = contact_email
+    except (StaleDataError, IntegrityError):
+        db.session.expire_all()
+        raise StaleAnswer(get_response(school_request, entry.id)) from None
+    _after_save(school_request, contact_email, 1)
+    record_audit("school answer saved", "young_person", entry.young_person_id,
+                 before=before, after=_answer_dict(response))
+    return response
+
+
+@dataclass
+class UploadSaved:
+    saved: int = 0
+    replaced: int = 0  # answers a colleague had saved that the file changed (kept in the audit trail)
+
+
+def save_upload(school_request: SchoolRequest, answers: list[tuple[ListEntry, dict]],
+                contact_email: str) -> UploadSaved:
+    """Save every answer from a checked file (all of them or, on any failure, none)."""
+    _claim_open(school_request)
+    existing = {r.list_entry_id: r for r in db.session.scalars(
+        select(SchoolResponse).where(SchoolResponse.school_request_id == school_request.id)
+    )}
+    result = UploadSaved(saved=len(answers))
+    for entry, values in answers:
+        response = existing.get(entry.id)
+        before = _answer_dict(response) if response else None
+        if response is None:
+            response = SchoolResponse(school_request_id=school_request.id, list_entry_id=entry.id)
+            db.session.add(response)
+        elif response.updated_by != contact_email and any(
+                getattr(response, name) != values.get(name) for name in ANSWER_FIELDS):
+            result.replaced += 1
+        for name in ANSWER_FIELDS:
+            setattr(response, name, values.get(name))
+        response.answered = True
+        response.source = "upload"
+        response.updated_by = contact_email
+        record_audit("school answer saved", "young_person", entry.young_person_id,
+                     before=before, after={"source": "upload", **_answer_dict(response)})
+    db.session.flush()
+    _after_save(school_request, contact_email, len(answers))
+    _event(school_request.id, "file uploaded", f"{len(answers)} answers saved", contact_email)
+    return result
+
+
+def _after_save(school_request: SchoolRequest, contact_email: str, count: int) -> None:
+    if _move_status(school_request, "in_progress", STARTABLE):
+        _event(school_request.id, "answers started", None, contact_email)
+    db.session.flush()
+
+
+def _answer_dict(response: SchoolResponse) -> dict:
+    data = {name: getattr(response, name) for name in ANSWER_FIELDS}
+    if data.get("start_date"):
+        data["start_date"] = data["start_date"].isoformat()
+    data["answered"] = response.answered
+    return data
+
+
+def submit_request(school_request: SchoolRequest, contact_email: str) -> dict | None:
+    """Submit once: apply the answers, open cases, queue the receipt. None if already submitted."""
+    stamp = now_utc()
+    previous = db.session.scalar(select(func.count(RequestEvent.id)).where(
+        RequestEvent.school_request_id == school_request.id, RequestEvent.kind == "submitted"))
+    moved = db.session.execute(
+        update(SchoolRequest)
+        .where(SchoolRequest.id == school_request.id, SchoolRequest.status != "submitted")
+        .values(status="submitted", submitted_at=stamp, submitted_by=contact_email,
+                last_activity_at=stamp, version=SchoolRequest.version + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not moved:
+        return None
+    db.session.expire(school_request)
+    submitted_on = stamp.astimezone(LONDON).date()
+    counts = apply_answers(school_request, submitted_on)
+    progress = list_progress(school_request)
+    counts.update(total=progress.total, answered=progress.answered, drafts=progress.drafts,
+                  not_started=progress.not_started)
+    from tep_app.services.cases import open_cases_for_request
+
+    counts["cases"] = open_cases_for_request(school_request)
+    _event(school_request.id, "submitted", f"{progress.answered} of {progress.total} answered", contact_email)
+    record_audit("school submitted", "school_request", school_request.id, after=counts)
+    _queue_receipt(school_request, contact_email, stamp, counts, previous + 1)
+    db.session.flush()
+    logger.info("request %s submitted", school_request.id, extra={"school_request_id": school_request.id})
+    return counts
+
+
+def _queue_receipt(school_request: SchoolRequest, contact_email: str, stamp, counts: dict, number: int) -> None:
+    from tep_app.services.email_texts import render_email
+    from tep_app.services.outbox import queue_email
+
+    subject, body = render_email(
+        "receipt", school_name=school_request.establishment.name,
+        collection_title=school_request.collection.title,
+        submitted_at=stamp.astimezone(LONDON).strftime("%-d %B %Y at %H:%M"), counts=counts,
+    )
+    queue_email(ledger_key=f"request:{school_request.id}:receipt:{number}", kind="receipt", to=contact_email,
+                subject=subject, body=body, school_request_id=school_request.id)
+    _event(school_request.id, "receipt queued", None, contact_email)
+
+
+def submission_reference(school_request: SchoolRequest) -> str:
+    """A reference a school can quote: the school's LAESTAB, the collection and the request id."""
+    kind = "LD" if school_request.collection.kind == "leavers" else "NO"
+    return f"{kind}-{school_request.establishment.laestab}-{school_request.id}"
+
+
+def today() -> date:
+    return london_today()

@@ -1,0 +1,51 @@
+"""Write any table (headers and rows) to an .xlsx workbook with openpyxl's write-only mode.
+
+No exported cell is ever a live formula: text that a spreadsheet would read as a formula
+(starting with =, +, - or @) is written as text, with a leading apostrophe's worth of quoting
+(the cell's `quotePrefix` style), so "=1+1" shows as typed.
+"""
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_STARTS = ("=", "+", "-", "@")
+_MAX_SHEET_TITLE = 31
+
+
+def _cell(sheet, value):
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.replace(tzinfo=None)  # Excel has no time zones: write the stored UTC time
+    if isinstance(value, (dict, list)):
+        value = str(value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    if isinstance(value, date) and not isinstance(value, datetime):
+        cell.number_format = "yyyy-mm-dd"
+    elif isinstance(value, datetime):
+        cell.number_format = "yyyy-mm-dd hh:mm"
+    return cell
+
+
+def write_table(headers: Sequence[str], rows: Iterable[Sequence], title: str = "Sheet1") -> bytes:
+    """Return the bytes of an .xlsx file: one sheet, a bold header row, then the rows."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=(title or "Sheet1")[:_MAX_SHEET_TITLE])
+    bold = Font(bold=True)
+    header_cells = []
+    for header in headers:
+        cell = _cell(sheet, header)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append([_cell(sheet, value) for value in row])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,74 @@
+"""Template globals and filters: navigation by role, dates in the GOV.UK style."""
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app, g, request, session, url_for
+from flask_login import current_user
+
+# (label, endpoint, roles): an item shows when its endpoint exists and the user has the role.
+NAVIGATION = (
+    ("My cases", "cases.queue", ("officer", "manager")),
+    ("Chase-up", "dashboard.index", ("manager", "admin")),
+    ("Schools", "schools.index", ("officer", "manager", "admin")),
+    ("Imports", "imports.index", ("admin",)),
+    ("Match review", "review.index", ("admin", "manager")),
+    ("Audit", "dashboard.audit", ("manager", "admin")),
+    ("Outbox", "admin.outbox", ("manager",)),
+    ("Admin", "admin.index", ("admin",)),
+    ("Password", "auth.change_password", ("officer", "manager", "admin")),
+)
+
+
+def navigation_items():
+    if not current_user.is_authenticated:
+        if session.get("school_request_id") and "portal.list" in current_app.view_functions:
+            return [
+                {"text": "Your list", "href": url_for("portal.list"), "active": request.endpoint == "portal.list"},
+                {"text": "Sign out", "href": url_for("portal.sign_out")},
+            ]
+        return []
+    items = []
+    for label, endpoint, allowed in NAVIGATION:
+        if endpoint in current_app.view_functions and current_user.role in allowed:
+            href = url_for(endpoint)
+            items.append({"text": label, "href": href, "active": request.path.startswith(href) and href != "/"})
+    return items
+
+
+def govuk_date(value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%-d %B %Y at %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%-d %B %Y")
+    return str(value)
+
+
+def london(value):
+    """A stored UTC datetime (naive from SQLite) in UK time."""
+    if not isinstance(value, datetime):
+        return value
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(ZoneInfo("Europe/London"))
+
+
+def short_date(value) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%-d %b %Y")
+
+
+def register_template_helpers(app) -> None:
+    app.jinja_env.filters["govuk_date"] = govuk_date
+    app.jinja_env.filters["short_date"] = short_date
+    app.jinja_env.filters["london"] = london
+
+    @app.context_processor
+    def inject():
+        return {
+            "navigation_items": navigation_items,
+            "csp_nonce": lambda: getattr(g, "csp_nonce", ""),
+            "service_name": "TEP Follow-up",
+        }

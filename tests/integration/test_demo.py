@@ -1,0 +1,113 @@
+"""`flask tep demo`: loads the synthetic county through the real services, once."""
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from tep_app.models import Enrolment, Establishment, ListEntry, Offer, SchoolRecord, StaffUser, YoungPerson
+
+
+def _count(db, model, *where):
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+@pytest.fixture
+def logins(app, tmp_path, monkeypatch):
+    path = tmp_path / "demo-logins.txt"
+    monkeypatch.setitem(app.config, "DEMO_LOGINS_PATH", str(path))
+    return path
+
+
+def test_demo_loads_schools_young_people_lists_and_staff(app, db, logins):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["tep", "demo", "--scale", "0.01", "--year", "2022"])
+
+    assert result.exit_code == 0, result.output
+    assert _count(db, Establishment) == 142
+    assert _count(db, Establishment, Establishment.type == "college") == 12
+    assert _count(db, SchoolRecord, SchoolRecord.kind == "leaver", SchoolRecord.academic_year == 2022) == 350
+    assert _count(db, SchoolRecord, SchoolRecord.kind == "roll", SchoolRecord.academic_year == 2022) == 350
+    assert 540 <= _count(db, Enrolment, Enrolment.academic_year == 2022) <= 660
+    assert _count(db, Offer, Offer.academic_year == 2022) > 300
+    assert _count(db, ListEntry) > 0
+    assert _count(db, StaffUser, StaffUser.role == "officer") == 20
+    assert _count(db, StaffUser, StaffUser.role == "manager") == 5
+    assert _count(db, StaffUser, StaffUser.role == "admin") == 1
+    assert "Sign in at http" in result.output
+    # officers have their patches (a district each for twelve, two schools each for the rest)
+    from tep_app.models import Patch, SchoolRequest
+
+    assert _count(db, Patch, Patch.district_id.is_not(None)) == 12
+    assert _count(db, Patch, Patch.establishment_id.is_not(None)) == 16
+    # the leavers lists went out: each school with someone on its list has a sent request
+    schools_on_lists = db.session.scalar(select(func.count(ListEntry.establishment_id.distinct())).join(
+        ListEntry.collection).where(ListEntry.collection.has(kind="leavers")))
+    assert _count(db, SchoolRequest, SchoolRequest.status != "not_sent") == schools_on_lists > 0
+
+    # every password is printed once and kept in the git-ignored file, and it signs in
+    text = logins.read_text()
+    line = re.search(r"officer\s+(officer01@tep\.example)\s+(\S+)", text)
+    assert line and line.group(2) in result.output
+    from tep_app.services.staff import authenticate
+
+    assert authenticate(line.group(1), line.group(2)) is not None
+
+    # a second run without --reset loads nothing twice
+    people = _count(db, YoungPerson)
+    enrolments = _count(db, Enrolment)
+
+    again = runner.invoke(args=["tep", "demo", "--scale", "0.01", "--year", "2022"])
+
+    assert again.exit_code == 0
+    assert "already has establishments" in again.output
+    assert _count(db, YoungPerson) == people and _count(db, Enrolment) == enrolments
+    assert _count(db, StaffUser) == 26
+
+
+def test_reset_empties_the_data_and_loads_afresh(app, db, logins):
+    from tep_app.models import ActivityCode, GuaranteeStatus
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["tep", "demo", "--scale", "0.005", "--year", "2022"]).exit_code == 0
+    codes = _count(db, ActivityCode), _count(db, GuaranteeStatus)
+
+    result = runner.invoke(args=["tep", "demo", "--scale", "0.005", "--year", "2022", "--seed", "9", "--reset"])
+
+    assert result.exit_code == 0, result.output
+    assert "Emptied the data tables" in result.output
+    assert _count(db, Establishment) == 142
+    assert _count(db, SchoolRecord, SchoolRecord.kind == "leaver") == 176
+    assert _count(db, StaffUser) == 26
+    assert (_count(db, ActivityCode), _count(db, GuaranteeStatus)) == codes and codes[0] > 30
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--scale", "0"], "--scale"),
+    (["--years", "0"], "--years"),
+    (["--seed", "abc"], "--seed"),
+])
+def test_bad_options_are_refused_with_the_option_named(app, db, logins, args, message):
+    result = app.test_cli_runner().invoke(args=["tep", "demo", *args])
+
+    assert result.exit_code == 2
+    assert message in result.output
+    assert _count(db, Establishment) == 0
+
+
+def test_every_year_of_a_several_year_county_passes_the_import_checks(db, tmp_path):
+    """Cohorts born either side of 2010 included: the generator's noise never makes a file the
+    import would refuse (a date-of-birth typo that turns a leaver into a seven-year-old)."""
+    from tep_app.demo.files import write_files
+    from tep_app.demo.generator import generate_county
+    from tep_app.services.imports import check_file, import_file
+
+    files = write_files(generate_county(11, 2026, years=3, scale=0.04), tmp_path)
+    import_file("establishments", files.pop("establishments"), "establishments.csv")
+    problems = {}
+    for key, path in sorted(files.items()):
+        kind, year = key.rsplit("_", 1)
+        result = check_file(kind, path, path.name, int(year))
+        problems.update({key: [str(p) for p in result.problems[:3]]} if result.problems else {})
+    assert sorted(files) == [f"{kind}_{year}" for kind in ("enrolments", "leavers", "offers", "roll")
+                             for year in (2024, 2025, 2026)]
+    assert problems == {}
