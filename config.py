@@ -48,6 +48,9 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     PERMANENT_SESSION_LIFETIME = 8 * 60 * 60  # staff sessions: a working day
+    # Send the session cookie only when the session changed (tep_app/auth/sessions.py keeps its own
+    # idle and 8-hour clocks), so parallel asset requests cannot overwrite a newer cookie.
+    SESSION_REFRESH_EACH_REQUEST = False
     WTF_CSRF_TIME_LIMIT = None
 
     RATELIMIT_STORAGE_URI = os.environ.get("TEP_RATELIMIT_STORAGE_URI", "memory://")

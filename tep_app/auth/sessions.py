@@ -14,7 +14,8 @@ IDLE_SECONDS = 60 * 60
 MAX_SECONDS = 8 * 60 * 60
 SEEN_RESOLUTION = 30  # refresh seen_at at most this often, so most requests leave the cookie alone
 # Pages a user who must change their password may still reach.
-PASSWORD_CHANGE_EXEMPT = {"auth.change_password", "auth.logout", "static", "main.assets", "main.health"}
+ASSET_ENDPOINTS = {"static", "main.assets"}
+PASSWORD_CHANGE_EXEMPT = {"auth.change_password", "auth.logout", "main.health"} | ASSET_ENDPOINTS
 
 
 def start_staff_session(user) -> None:
@@ -52,10 +53,14 @@ def check_staff_session():
         flash("You have been signed out because you were inactive for 60 minutes" if idle
               else "You have been signed out because you have been signed in for 8 hours", "info")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    if "signed_in_at" not in session:
-        session["signed_in_at"] = signed_in_at
-    if now - seen_at >= SEEN_RESOLUTION or "seen_at" not in session:
-        session["seen_at"] = now
+    # Assets never write the session: the browser fetches them in parallel with the next page, and a
+    # cookie set by an asset response (carrying the older session) would overwrite the page's, losing
+    # the form's CSRF token. With SESSION_REFRESH_EACH_REQUEST off, only a changed session is sent.
+    if request.endpoint not in ASSET_ENDPOINTS:
+        if "signed_in_at" not in session:
+            session["signed_in_at"] = signed_in_at
+        if now - seen_at >= SEEN_RESOLUTION or "seen_at" not in session:
+            session["seen_at"] = now
     if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_EXEMPT:
         return redirect(url_for("auth.change_password"))
     return None

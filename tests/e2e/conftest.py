@@ -200,7 +200,9 @@ def sign_in(make_staff):
         page.get_by_label("Email address").fill(email_address)
         page.get_by_label("Password", exact=True).fill(password)
         page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state()
+        # Wait for the redirect after signing in to finish loading: a navigation started before it
+        # ends could otherwise race its session cookie against the next page's.
+        page.wait_for_url(lambda url: "/sign-in" not in url, wait_until="load")
         return user_id
 
     return _sign_in

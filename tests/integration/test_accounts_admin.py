@@ -160,6 +160,22 @@ def test_an_idle_session_ends_after_60_minutes(client, make, db):
     assert event.after == {"reason": "idle"}
 
 
+def test_assets_never_rewrite_a_signed_in_session_cookie(client, make):
+    # Chromium fetches the last page's assets while the next page loads: a cookie set by an asset
+    # response would carry the older session and drop the new page's CSRF token.
+    user = make.staff(role="manager")
+    _sign_in(client, user.email, TEST_PASSWORD)
+    with client.session_transaction() as session:
+        session["seen_at"] = int(time.time()) - 10 * 60
+    for path in ("/static/app.css", "/assets/govuk-frontend.min.css"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers, path
+    page = client.get("/dashboard/")
+    assert page.status_code == 200 and "Set-Cookie" in page.headers  # the page moves the idle clock on
+    assert "Set-Cookie" not in client.get("/dashboard/").headers  # nothing changed: no cookie sent
+
+
 def test_a_session_ends_after_8_hours_however_busy(client, make):
     user = make.staff(role="manager")
     _sign_in(client, user.email, TEST_PASSWORD)
