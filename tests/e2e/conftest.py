@@ -17,6 +17,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from werkzeug.serving import make_server
 
+from tests.e2e.browser import sign_in_with
+
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
@@ -196,13 +198,7 @@ def sign_in(make_staff):
 
     def _sign_in(page, role: str = "officer", name: str | None = None):
         user_id, email_address, password = make_staff(role, name)
-        page.goto("/sign-in")
-        page.get_by_label("Email address").fill(email_address)
-        page.get_by_label("Password", exact=True).fill(password)
-        page.get_by_role("button", name="Sign in").click()
-        # Wait for the redirect after signing in to finish loading: a navigation started before it
-        # ends could otherwise race its session cookie against the next page's.
-        page.wait_for_url(lambda url: "/sign-in" not in url, wait_until="load")
+        sign_in_with(page, email_address, password)
         return user_id
 
     return _sign_in

@@ -1,15 +1,14 @@
 """Issue 4's first "Must show", in a real browser: a manager gives a school's patch to an officer;
 the officer works the top case (two failed attempts, then a successful one and activity 330); the
 case leaves the queue, the dashboard's Not Known count falls by one, and the audit has it all."""
-import re
 import secrets
 from datetime import date, timedelta
 
 import pytest
-from playwright.sync_api import expect
 from sqlalchemy import select
 
 from tep_app.extensions import db
+from tests.e2e.browser import expect_title, sign_in_with
 
 
 def _academic_year(today: date) -> int:
@@ -72,14 +71,6 @@ def school_with_cases(live_server):
                 "top": people[0].display_name, "other": people[1].display_name}
 
 
-def _sign_in_as(page, email_address: str, password: str) -> None:
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill(email_address)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: "/sign-in" not in url, wait_until="load")
-
-
 def _not_known(page, collection_id: int) -> int:
     page.goto(f"/dashboard/?collection={collection_id}")
     return int(page.locator('[data-figure="not-known"]').inner_text().strip().replace(",", ""))
@@ -107,7 +98,7 @@ def test_an_officer_works_a_case_from_the_patch_to_the_activity(live_server, new
     before = _not_known(manager, seeded["collection_id"])
     axe(manager)
     manager.goto("/cases/patches")
-    expect(manager).to_have_title(re.compile("^" + re.escape("Patches")))
+    expect_title(manager, "Patches")
     axe(manager)
     manager.get_by_label("A school").check()
     manager.get_by_label("School", exact=True).select_option(label=seeded["school"])
@@ -125,9 +116,9 @@ def test_an_officer_works_a_case_from_the_patch_to_the_activity(live_server, new
 
     # The officer signs in and opens the top case: the one with an EHCP.
     officer = new_page()
-    _sign_in_as(officer, officer_email, officer_password)
+    sign_in_with(officer, officer_email, officer_password)
     officer.goto("/cases")
-    expect(officer).to_have_title(re.compile("^" + re.escape("My cases")))
+    expect_title(officer, "My cases")
     assert officer.locator("#case-count").inner_text().strip() == "2 open cases"
     axe(officer)
     top = officer.locator("#case-table tbody tr").first
