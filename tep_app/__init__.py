@@ -22,6 +22,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask(__name__, template_folder=str(BASE_DIR / "templates"), instance_path=str(BASE_DIR / "instance"))
     app.config.from_object(get_config(config_name))
     app.config.update(overrides)
+    register_clock(app)
     register_logging(app)
     register_extensions(app)
     register_templates(app)
@@ -30,6 +31,18 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_errors(app)
     register_cli(app)
     return app
+
+
+def register_clock(app: Flask) -> None:
+    """`TEP_TODAY=YYYY-MM-DD` starts the app as if on that day (a demo or a rehearsal; never in
+    production, where the clock is the real one)."""
+    import os
+
+    from tep_app.clock import offset_for
+
+    wanted = os.environ.get("TEP_TODAY")
+    if wanted and os.environ.get("TEP_ENV", "development") != "production" and "CLOCK_OFFSET" not in app.config:
+        app.config["CLOCK_OFFSET"] = offset_for(wanted)
 
 
 def register_logging(app: Flask) -> None:

@@ -1,9 +1,10 @@
 """Template globals and filters: navigation by role, dates in the GOV.UK style."""
-from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from flask import current_app, g, request, session, url_for
 from flask_login import current_user
+
+from tep_app import clock
 
 # (label, endpoint, roles): an item shows when its endpoint exists and the user has the role.
 NAVIGATION = (
@@ -49,9 +50,7 @@ def london(value):
     """A stored UTC datetime (naive from SQLite) in UK time."""
     if not isinstance(value, datetime):
         return value
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(ZoneInfo("Europe/London"))
+    return clock.local(value)
 
 
 def short_date(value) -> str:

@@ -3,11 +3,25 @@ import re
 from datetime import date
 
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput,
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
 )
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from tep_app import clock
 from tep_app.forms import BaseForm, GovDateField
 from tep_app.identifiers import IdentifierError, normalise_phone
 from tep_app.services.cases.casework import CHANNEL_LABELS, OUTCOME_LABELS
@@ -99,7 +113,7 @@ class AttemptForm(BaseForm):
 
     def __init__(self, *args, contacts=(), today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = today or date.today()
+        self.today = today or clock.today()
         self.used.choices = [("", "Choose a number or address")] + list(contacts) + [(ANOTHER, "Another number or address")]
         self.used_value = None
 
@@ -155,7 +169,7 @@ class ActivityForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.groups = list(groups)
         self.codes = codes or {}
-        self.today = today or date.today()
+        self.today = today or clock.today()
         self.code.choices = [("", "Choose an activity")] + [(c, w) for _g, options in self.groups for c, w in options]
 
     def validate_code(self, field):

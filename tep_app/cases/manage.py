@@ -1,10 +1,10 @@
 """Managers' pages: patches (who works which school or district) and reassigning cases."""
-from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from tep_app import clock
 from tep_app.auth.roles import MANAGER, roles
 from tep_app.cases.forms import PatchForm, QueueFilterForm, ReassignForm
 from tep_app.cases.routes import bp
@@ -12,7 +12,14 @@ from tep_app.dashboard.pagination import pagination
 from tep_app.extensions import db
 from tep_app.models import District, Establishment
 from tep_app.services.cases import (
-    PatchError, QueueFilters, list_officers, list_patches, list_queue, patch_labels, reassign_cases, remove_patch,
+    PatchError,
+    QueueFilters,
+    list_officers,
+    list_patches,
+    list_queue,
+    patch_labels,
+    reassign_cases,
+    remove_patch,
     set_patch,
 )
 from tep_app.services.cases.queue import filter_options
@@ -85,7 +92,7 @@ def manage():
         follow_up_due=bool(filters_form.follow_up_due.data), search=filters_form.q.data or "",
         page=request.args.get("page", 1, type=int),
     )
-    result = list_queue(filters, date.today())
+    result = list_queue(filters, clock.today())
     args = {key: value for key, value in request.args.items() if key != "page"}
     return render_template("cases/manage.html", form=form, filters_form=filters_form, result=result,
                            error_list=error_list, pager=pagination(result.page, result.pages, "cases.manage", **args))

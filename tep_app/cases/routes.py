@@ -3,22 +3,34 @@
 Who sees a case: its officer and managers may work it; any other officer may open and work it too
 (officers cover for each other's leave), and every view is written to the audit trail.
 """
-from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from tep_app import clock
 from tep_app.auth.roles import MANAGER, OFFICER, roles
 from tep_app.cases.forms import ActivityForm, AttemptForm, QueueFilterForm
 from tep_app.dashboard.pagination import pagination
 from tep_app.extensions import db
 from tep_app.services.audit import record_audit
 from tep_app.services.cases import (
-    STALE_MESSAGE, ActivityInput, AttemptInput, QueueFilters, StaleCaseError, get_case, list_officers, list_queue,
-    record_activity, record_attempt,
+    STALE_MESSAGE,
+    ActivityInput,
+    AttemptInput,
+    QueueFilters,
+    StaleCaseError,
+    get_case,
+    list_officers,
+    list_queue,
+    record_activity,
+    record_attempt,
 )
 from tep_app.services.cases.casework import (
-    KIND_LABELS, activity_code_groups, activity_codes, contact_choices, list_school_answers,
+    KIND_LABELS,
+    activity_code_groups,
+    activity_codes,
+    contact_choices,
+    list_school_answers,
 )
 from tep_app.services.cases.queue import filter_options
 from tep_app.services.cases.timeline import build_timeline
@@ -39,7 +51,7 @@ def queue():
         status=form.status.data or "open", follow_up_due=bool(form.follow_up_due.data),
         search=form.q.data or "", page=request.args.get("page", 1, type=int),
     )
-    result = list_queue(filters, date.today())
+    result = list_queue(filters, clock.today())
     args = {key: value for key, value in request.args.items() if key != "page"}
     return render_template("cases/queue.html", form=form, result=result, filters=filters, is_manager=is_manager,
                            pager=pagination(result.page, result.pages, "cases.queue", **args))
@@ -53,7 +65,7 @@ def _load(case_id: int):
 
 
 def _forms(case, formdata=None, which=None, today=None):
-    today = today or date.today()
+    today = today or clock.today()
     attempt = AttemptForm(formdata=formdata if which == "attempt" else None, contacts=contact_choices(case),
                           today=today, prefix="attempt")
     codes = activity_codes()
@@ -147,4 +159,6 @@ def activity(case_id: int):
     return redirect(url_for("cases.show", case_id=case.id))
 
 
-from tep_app.cases import manage  # noqa: E402,F401  (patches and reassignment, on the same blueprint)
+from tep_app.cases import (
+    manage,  # noqa: E402,F401  (patches and reassignment, on the same blueprint)
+)

@@ -4,6 +4,7 @@ import logging
 import time
 from datetime import date
 
+from tep_app import clock
 from tep_app.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -44,10 +45,13 @@ def send_due_collections(today: date | None = None) -> dict:
     deadline has not passed (a send date on a weekend or bank holiday moves to the working day before)."""
     from tep_app.services import calendar
     from tep_app.services.requests import (
-        SendError, calendar_prefix, find_collection, london_today, send_collection,
+        SendError,
+        calendar_prefix,
+        find_collection,
+        send_collection,
     )
 
-    today = today or london_today()
+    today = today or clock.today()
     year = calendar.current_academic_year(today)
     results = {}
     for kind in ("leavers", "no-offer"):

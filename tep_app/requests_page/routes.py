@@ -5,6 +5,7 @@ import logging
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from tep_app import clock
 from tep_app.auth.roles import ADMIN, MANAGER, OFFICER, roles
 from tep_app.dashboard.pagination import pagination
 from tep_app.extensions import db
@@ -12,7 +13,6 @@ from tep_app.main.errors import render_error
 from tep_app.services import request_admin
 from tep_app.services import requests as school_requests
 from tep_app.services.dashboard import STATUS_LABELS
-from tep_app.services.links import london_today
 from tep_app.services.portal import list_progress
 
 bp = Blueprint("requests_page", __name__, url_prefix="/requests")
@@ -43,7 +43,7 @@ def show(request_id: int):
     history = request_admin.list_history(request_id, page=request.args.get("page", 1, type=int) or 1)
     return render_template(
         "requests_page/show.html", school_request=school_request, link=link,
-        status=school_request.display_status(london_today()), labels=STATUS_LABELS,
+        status=school_request.display_status(clock.today()), labels=STATUS_LABELS,
         actions=request_admin.list_actions(school_request, link) if current_user.role in MANAGERS else None,
         progress=list_progress(school_request), contacts=request_admin.list_contact_rows(school_request),
         history=history, email_tags=request_admin.EMAIL_STATUS_TAGS,

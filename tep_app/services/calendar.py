@@ -14,6 +14,7 @@ from flask import has_request_context
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from tep_app import clock
 from tep_app.extensions import db
 from tep_app.models.collections import CalendarDate
 from tep_app.services.audit import record_audit
@@ -58,7 +59,7 @@ def academic_year_bounds(academic_year: int) -> tuple[date, date]:
 
 def current_academic_year(today: date | None = None) -> int:
     """The academic year (September to August) that `today` falls in, by its start year."""
-    today = today or date.today()
+    today = today or clock.today()
     return today.year if today.month >= 9 else today.year - 1
 
 

@@ -9,8 +9,17 @@ from functools import cache
 
 from sqlalchemy import Date, DateTime, Integer, and_, bindparam, case, func, select
 
+from tep_app import clock
 from tep_app.extensions import db
-from tep_app.models import Case, Collection, Establishment, ListEntry, SchoolRequest, SchoolResponse, StaffUser
+from tep_app.models import (
+    Case,
+    Collection,
+    Establishment,
+    ListEntry,
+    SchoolRequest,
+    SchoolResponse,
+    StaffUser,
+)
 from tep_app.services.figures import not_known_by_week, not_known_counts
 
 PAGE_SIZE = 50
@@ -103,7 +112,7 @@ def _summary_query():
 def summarise_request_statuses(collection_id: int, today: date | None = None) -> dict[str, int]:
     """How many schools are in each status (not sent ... submitted, overdue), with zeroes."""
     counts = dict(db.session.execute(_summary_query(),
-                                     {"collection_id": collection_id, "today": today or date.today()}).all())
+                                     {"collection_id": collection_id, "today": today or clock.today()}).all())
     return {key: int(counts.get(key, 0)) for key in STATUS_ORDER}
 
 
@@ -158,7 +167,7 @@ def list_school_requests(collection_id: int, today: date | None = None, page: in
                          per_page: int = PAGE_SIZE, total: int | None = None) -> tuple[list[SchoolRow], int]:
     """The chase-up table, overdue first then by status; (rows of the page, number of pages).
     page=None gives every row (for the export). `total`, when known, saves counting again."""
-    params = {"collection_id": collection_id, "today": today or date.today()}
+    params = {"collection_id": collection_id, "today": today or clock.today()}
     if total is None:
         total = db.session.scalar(_request_count_query(), params)
     pages = max(1, -(-total // per_page))
@@ -195,7 +204,7 @@ def _caseloads_query():
 
 def list_officer_caseloads(today: date | None = None) -> list[OfficerRow]:
     """Per active officer: open cases, cases resolved since Monday, follow-ups overdue."""
-    today = today or date.today()
+    today = today or clock.today()
     rows = db.session.execute(_caseloads_query(), {"today": today, "week_start": _start_of_week(today)}).all()
     return [OfficerRow(*(row[:3]), *(int(value) for value in row[3:])) for row in rows]
 
@@ -203,7 +212,7 @@ def list_officer_caseloads(today: date | None = None) -> list[OfficerRow]:
 def export_table(table: str, collection: Collection | None, academic_year: int,
                  today: date | None = None) -> tuple[list[str], list[tuple]]:
     """(headers, rows) of one dashboard table, for writing to .xlsx."""
-    today = today or date.today()
+    today = today or clock.today()
     if table == "schools":
         rows = list_school_requests(collection.id, today, page=None)[0] if collection else []
         return (["School", "LAESTAB", "Status", "Sent", "Opened", "Last activity", "Reminders sent",

@@ -25,8 +25,16 @@ from typing import NamedTuple
 
 from sqlalchemy import and_, case, func, literal, or_, select, union_all
 
+from tep_app import clock
 from tep_app.extensions import db
-from tep_app.models import Activity, ActivityCode, District, Establishment, MatchResult, SchoolRecord
+from tep_app.models import (
+    Activity,
+    ActivityCode,
+    District,
+    Establishment,
+    MatchResult,
+    SchoolRecord,
+)
 
 GROUPINGS = ("district", "school", "year_group")
 _CACHE: OrderedDict = OrderedDict()  # per process: (name, args, fingerprint) -> figures
@@ -80,7 +88,7 @@ def _latest_activity(academic_year: int, as_at: date):
 
 
 def figure_tables(academic_year: int, as_at: date | None = None) -> dict[str, list[FigureRow]]:
-    as_at = as_at or date.today()
+    as_at = as_at or clock.today()
     return _memoised("tables", (academic_year, as_at), lambda: _figure_tables(academic_year, as_at))
 
 
@@ -94,7 +102,7 @@ def _figures_and_cohort(academic_year: int, as_at: date | None = None) -> tuple[
 
     One aggregated query counts per (school, year group), a few hundred rows at Kent size;
     the tables are sums of those rows."""
-    as_at = as_at or date.today()
+    as_at = as_at or clock.today()
     latest = _latest_activity(academic_year, as_at)
     lapsed = and_(latest.c.due_to_lapse_on.is_not(None), latest.c.due_to_lapse_on < as_at)
     not_known = case(
@@ -148,14 +156,14 @@ def not_known_counts(academic_year: int, by: str | None = None, as_at: date | No
 
 def week_dates(weeks: int, today: date | None = None) -> list[tuple[date, date]]:
     """(week start Monday, the date the week is counted at): the end of each week, or today."""
-    today = today or date.today()
+    today = today or clock.today()
     this_monday = today - timedelta(days=today.weekday())
     starts = [this_monday - timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
     return [(start, min(start + timedelta(days=6), today)) for start in starts]
 
 
 def not_known_by_week(academic_year: int, weeks: int = 16, today: date | None = None) -> list[tuple[date, int]]:
-    today = today or date.today()
+    today = today or clock.today()
     return _memoised("weekly", (academic_year, weeks, today), lambda: _not_known_by_week(academic_year, weeks, today))
 
 
@@ -247,7 +255,7 @@ def _fingerprint_query():
 
 def dashboard_figures(academic_year: int, weeks: int = 16, today: date | None = None):
     """(figure_tables, not_known_by_week) for the dashboard, under one fingerprint check."""
-    today = today or date.today()
+    today = today or clock.today()
 
     def compute():
         tables, cohort = _figures_and_cohort(academic_year, today)

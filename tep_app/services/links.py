@@ -10,18 +10,19 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
 
+from tep_app import clock
+from tep_app.clock import as_utc
+from tep_app.clock import now as now_utc
 from tep_app.extensions import db
 from tep_app.models import AccessCode, EstablishmentContact, RequestEvent, SchoolRequest
 from tep_app.services.audit import record_audit
 
 logger = logging.getLogger(__name__)
 
-LONDON = ZoneInfo("Europe/London")
 CODE_MINUTES = 15
 CODE_TRIES = 5
 DEFAULT_GRACE_DAYS = 14
@@ -47,21 +48,6 @@ class CodeCheck:
     tries_left: int = 0
 
 
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def as_utc(value: datetime | None) -> datetime | None:
-    """SQLite gives back naive datetimes: they were stored in UTC."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
-
-
-def london_today() -> date:
-    return now_utc().astimezone(LONDON).date()
-
-
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
@@ -74,7 +60,7 @@ def link_fingerprint(school_request: SchoolRequest) -> str:
 def token_expiry(due_on: date, grace_days: int = DEFAULT_GRACE_DAYS) -> datetime:
     """The end of the due date plus the grace days, London time, as UTC."""
     last_day = due_on + timedelta(days=grace_days)
-    end = datetime.combine(last_day + timedelta(days=1), time(0, 0), tzinfo=LONDON)
+    end = datetime.combine(last_day + timedelta(days=1), time(0, 0), tzinfo=clock.zone())
     return end.astimezone(timezone.utc)
 
 
@@ -89,7 +75,7 @@ def issue_token(school_request: SchoolRequest, grace_days: int = DEFAULT_GRACE_D
     school_request.token_hash = hash_token(raw)
     school_request.token_expires_at = token_expiry(school_request.due_on, grace_days)
     school_request.token_revoked_at = None
-    last_day = (school_request.token_expires_at - timedelta(seconds=1)).astimezone(LONDON)
+    last_day = (school_request.token_expires_at - timedelta(seconds=1)).astimezone(clock.zone())
     _event(school_request, "link issued", f"Valid until the end of {last_day:%-d %B %Y}", actor)
     db.session.flush()
     logger.info("link issued for request %s", school_request.id, extra={"school_request_id": school_request.id})

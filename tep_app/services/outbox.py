@@ -11,7 +11,7 @@ import hashlib
 import logging
 import smtplib
 import socket
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 
@@ -19,6 +19,7 @@ from flask import current_app
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from tep_app import clock
 from tep_app.extensions import db
 from tep_app.models import OutboxMessage
 from tep_app.models.base import utcnow
@@ -40,7 +41,7 @@ class OutboxError(Exception):
 
 
 def _now(now: datetime | None = None) -> datetime:
-    return now or datetime.now(timezone.utc)
+    return now or clock.now()
 
 
 def backoff(attempts: int) -> timedelta:

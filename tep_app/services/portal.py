@@ -12,12 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from tep_app import clock
+from tep_app.clock import now as now_utc
 from tep_app.extensions import db
 from tep_app.models import RequestEvent, SchoolRequest, SchoolResponse
 from tep_app.models.collections import ListEntry
 from tep_app.models.people import YoungPerson
 from tep_app.services.audit import record_audit
-from tep_app.services.links import LONDON, london_today, now_utc
 from tep_app.services.school_answers import ANSWER_FIELDS, apply_answers
 
 logger = logging.getLogger(__name__)
@@ -264,7 +265,7 @@ def submit_request(school_request: SchoolRequest, contact_email: str) -> dict | 
     if not moved:
         return None
     db.session.expire(school_request)
-    submitted_on = stamp.astimezone(LONDON).date()
+    submitted_on = stamp.astimezone(clock.zone()).date()
     counts = apply_answers(school_request, submitted_on)
     progress = list_progress(school_request)
     counts.update(total=progress.total, answered=progress.answered, drafts=progress.drafts,
@@ -287,7 +288,7 @@ def _queue_receipt(school_request: SchoolRequest, contact_email: str, stamp, cou
     subject, body = render_email(
         "receipt", school_name=school_request.establishment.name,
         collection_title=school_request.collection.title,
-        submitted_at=stamp.astimezone(LONDON).strftime("%-d %B %Y at %H:%M"), counts=counts,
+        submitted_at=stamp.astimezone(clock.zone()).strftime("%-d %B %Y at %H:%M"), counts=counts,
     )
     queue_email(ledger_key=f"request:{school_request.id}:receipt:{number}", kind="receipt", to=contact_email,
                 subject=subject, body=body, school_request_id=school_request.id)
@@ -301,4 +302,4 @@ def submission_reference(school_request: SchoolRequest) -> str:
 
 
 def today() -> date:
-    return london_today()
+    return clock.today()

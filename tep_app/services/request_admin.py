@@ -14,12 +14,24 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from tep_app import clock
 from tep_app.extensions import db
-from tep_app.models import EstablishmentContact, OutboxMessage, RequestEvent, SchoolRequest, StaffUser
+from tep_app.models import (
+    EstablishmentContact,
+    OutboxMessage,
+    RequestEvent,
+    SchoolRequest,
+    StaffUser,
+)
 from tep_app.services.audit import record_audit
 from tep_app.services.email_texts import render_email
 from tep_app.services.links import (
-    DEFAULT_GRACE_DAYS, LONDON, active_contacts, as_utc, london_today, now_utc, reissue_token, revoke_token,
+    DEFAULT_GRACE_DAYS,
+    active_contacts,
+    as_utc,
+    now_utc,
+    reissue_token,
+    revoke_token,
 )
 from tep_app.services.outbox import queue_email
 
@@ -90,7 +102,7 @@ class HistoryPage:
 
 def _london(value: datetime | None) -> datetime | None:
     value = as_utc(value)
-    return value.astimezone(LONDON) if value else None
+    return value.astimezone(clock.zone()) if value else None
 
 
 def _long(day: date) -> str:
@@ -237,7 +249,7 @@ def send_new_link(request_id: int, user_id: int | None) -> OutboxMessage:
     contact = _check_can_send_new_link(school_request)
     prefix = f"request:{request_id}:new-link:"
     n = db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.ledger_key.like(f"{prefix}%"))) + 1
-    raw = reissue_token(school_request, user_id, _new_link_grace_days(school_request.due_on, london_today()))
+    raw = reissue_token(school_request, user_id, _new_link_grace_days(school_request.due_on, clock.today()))
     link = f"{current_app.config['BASE_URL']}/school/start/{raw}"
     subject, body = render_email(
         "new_link", school_name=school_request.establishment.name,

@@ -6,17 +6,23 @@ with `FOR UPDATE SKIP LOCKED` on PostgreSQL and its status checked again under t
 unique ledger key is the last line of defence. Services flush; the command or job commits.
 """
 import logging
-from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, selectinload
 
+from tep_app import clock
 from tep_app.extensions import db
 from tep_app.models import (
-    Collection, Establishment, EstablishmentContact, ListEntry, OutboxMessage, RequestEvent, SchoolRequest,
+    Collection,
+    Establishment,
+    EstablishmentContact,
+    ListEntry,
+    OutboxMessage,
+    RequestEvent,
+    SchoolRequest,
 )
 from tep_app.models.base import utcnow
 from tep_app.models.collections import COLLECTION_KINDS
@@ -25,7 +31,6 @@ from tep_app.services.outbox import queue_email
 
 logger = logging.getLogger(__name__)
 
-LONDON = ZoneInfo("Europe/London")
 OPEN_STATUSES = ("sent", "opened", "in_progress")
 REMINDER_DAYS = (7, 2)  # working days before the deadline: reminder 1, reminder 2
 CHASER_EVERY = 5  # working days between chasers after the deadline
@@ -43,17 +48,6 @@ def _calendar():
     from tep_app.services import calendar
 
     return calendar
-
-
-def london_today() -> date:
-    return datetime.now(timezone.utc).astimezone(LONDON).date()
-
-
-def _london_date(value: datetime) -> date:
-    """SQLite gives back naive datetimes: they were stored in UTC."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(LONDON).date()
 
 
 def calendar_prefix(kind: str) -> str:
@@ -159,7 +153,7 @@ def send_collection(kind, academic_year: int | None = None, today: date | None =
     Returns counts: requests (created), sent (requests sent now), emails (queued now),
     already (requests sent before) and no_contact (names of schools with no active contact).
     """
-    today = today or london_today()
+    today = today or clock.today()
     if isinstance(kind, Collection):
         academic_year = kind.academic_year
     elif academic_year is None:
@@ -260,7 +254,7 @@ def reminder_due(school_request: SchoolRequest, today: date) -> int:
     if today > school_request.due_on:
         return 0
     add = _calendar().add_working_days
-    sent_on = _london_date(school_request.sent_at) if school_request.sent_at else None
+    sent_on = clock.local_date(school_request.sent_at) if school_request.sent_at else None
     due = 0
     for n, days in enumerate(REMINDER_DAYS, start=1):
         day = add(school_request.due_on, -days)
@@ -287,7 +281,7 @@ def _link_sent_on(school_request: SchoolRequest) -> date:
                                                OutboxMessage.kind == "new_link")
         .order_by(OutboxMessage.created_at.desc()).limit(1))
     stamp = latest or school_request.sent_at
-    return _london_date(stamp) if stamp else school_request.due_on
+    return clock.local_date(stamp) if stamp else school_request.due_on
 
 
 def _follow_up(school_request: SchoolRequest, kind: str, n: int, ledger: str, second: bool) -> int:
@@ -315,7 +309,7 @@ def _follow_up(school_request: SchoolRequest, kind: str, n: int, ledger: str, se
 
 def send_reminders(today: date | None = None) -> int:
     """Reminders 7 and 2 working days before the deadline to schools that have not submitted."""
-    today = today or london_today()
+    today = today or clock.today()
     queued = 0
     for candidate in _open_requests():
         n = reminder_due(candidate, today)
@@ -333,7 +327,7 @@ def send_reminders(today: date | None = None) -> int:
 
 def send_chasers(today: date | None = None) -> int:
     """Chasers every 5 working days after the deadline; from the third, the second contact too."""
-    today = today or london_today()
+    today = today or clock.today()
     queued = 0
     for candidate in _open_requests():
         n = chaser_due(candidate, today)
@@ -360,7 +354,7 @@ def chase_request(request_id: int, user_id: int | None) -> OutboxMessage | None:
         return None
     prefix = f"request:{request_id}:manual-chase:"
     manual = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.ledger_key.like(f"{prefix}%"))))
-    if any(m.created_at and _london_date(m.created_at) == london_today()
+    if any(m.created_at and clock.local_date(m.created_at) == clock.today()
            for m in manual):
         return None
     contacts = active_contacts(school_request.establishment_id)
@@ -385,7 +379,7 @@ def chase_request(request_id: int, user_id: int | None) -> OutboxMessage | None:
 
 def list_requests(collection_id: int, status: str | None = None, today: date | None = None) -> list[SchoolRequest]:
     """The requests of a collection with their school, by school name; status may be "overdue"."""
-    today = today or london_today()
+    today = today or clock.today()
     rows = list(db.session.scalars(
         select(SchoolRequest).join(Establishment, Establishment.id == SchoolRequest.establishment_id)
         .where(SchoolRequest.collection_id == collection_id)

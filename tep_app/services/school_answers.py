@@ -11,9 +11,16 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from tep_app import clock
 from tep_app.extensions import db
 from tep_app.identifiers import IdentifierError, normalise_phone
-from tep_app.models import Activity, ActivityCode, ContactDetail, SchoolRequest, SchoolResponse
+from tep_app.models import (
+    Activity,
+    ActivityCode,
+    ContactDetail,
+    SchoolRequest,
+    SchoolResponse,
+)
 from tep_app.models.collections import ListEntry
 from tep_app.services.audit import record_audit
 
@@ -57,7 +64,7 @@ def clean_email(value) -> str | None:
 def check_start_date(value: date | None, today: date | None = None) -> date | None:
     if value is None:
         return None
-    today = today or date.today()
+    today = today or clock.today()
     if value.year < 2000:
         raise AnswerError("Start date must be after 1 January 2000")
     if value > today + timedelta(days=730):
@@ -142,9 +149,7 @@ def _answer_date(response: SchoolResponse, fallback: date) -> date:
     stamp = response.updated_at or response.created_at
     if stamp is None:
         return fallback
-    from tep_app.services.links import LONDON, as_utc
-
-    return as_utc(stamp).astimezone(LONDON).date()
+    return clock.local_date(stamp)
 
 
 def apply_answers(school_request: SchoolRequest, submitted_on: date) -> dict:

@@ -6,12 +6,13 @@ email address. Changing a password, disabling an account or resetting it rotates
 session token, which ends every session signed in with the old one.
 """
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
+from tep_app import clock
 from tep_app.extensions import db
 from tep_app.models import StaffUser
 from tep_app.models.staff import STAFF_ROLES
@@ -92,7 +93,7 @@ def create_user(email: str, name: str, role: str, password: str) -> StaffUser:
 def authenticate(email: str, password: str) -> StaffUser | None:
     """Return the user if the password is right and the account is usable; count failures."""
     user = get_user_by_email(email)
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     if user is None:
         _hasher.hash(password)  # same work either way: no telling which emails exist
         record_audit("login-failed", "staff_user", None, after={"email": email.strip().lower()[:254]},

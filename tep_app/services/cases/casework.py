@@ -6,7 +6,7 @@ two officers saving at once cannot overwrite each other.
 """
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 from functools import cache
 from typing import NamedTuple
 
@@ -15,10 +15,17 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
+from tep_app import clock
 from tep_app.extensions import db
 from tep_app.identifiers import IdentifierError, normalise_phone
 from tep_app.models import (
-    Activity, ActivityCode, Case, ContactAttempt, ContactDetail, ListEntry, SchoolResponse,
+    Activity,
+    ActivityCode,
+    Case,
+    ContactAttempt,
+    ContactDetail,
+    ListEntry,
+    SchoolResponse,
     YoungPerson,
 )
 from tep_app.reference_data import GROUP_LABELS
@@ -179,7 +186,7 @@ def record_attempt(case: Case, data: AttemptInput, version: int | None, staff_id
     """Log one attempt; mark a wrong number; flag the case for a letter or visit once every known
     number has had 3 failed attempts (or was marked wrong)."""
     _check_version(case, version)
-    today = today or date.today()
+    today = today or clock.today()
     before = _case_state(case)
     person = case.young_person
     detail = _known_detail(person, data.channel, data.used_value)
@@ -196,12 +203,12 @@ def record_attempt(case: Case, data: AttemptInput, version: int | None, staff_id
         record_audit("update", "contact_detail", detail.id, before={"marked_wrong": False},
                      after={"marked_wrong": True, "value": detail.value})
     attempt = ContactAttempt(case_id=case.id, channel=data.channel, used_value=data.used_value, outcome=data.outcome,
-                             notes=data.notes, staff_id=staff_id, at=datetime.now(timezone.utc))
+                             notes=data.notes, staff_id=staff_id, at=clock.now())
     case.attempts.insert(0, attempt)  # loads the earlier attempts before this one is added to the session
     db.session.add(attempt)
     case.next_follow_up_on = data.next_follow_up_on
     case.needs_letter_or_visit = _needs_letter_or_visit(case)
-    case.updated_at = datetime.now(timezone.utc)  # every save moves the version on
+    case.updated_at = clock.now()  # every save moves the version on
     _flush_case(case)
     record_audit("create", "contact_attempt", attempt.id,
                  after={"case_id": case.id, "channel": data.channel, "used_value": data.used_value,
@@ -237,7 +244,7 @@ def record_activity(case: Case, data: ActivityInput, version: int | None, staff_
                     today: date | None = None) -> Activity:
     """Record the activity found. It closes the case unless the code is Not Known (810, 820, 830)."""
     _check_version(case, version)
-    today = today or date.today()
+    today = today or clock.today()
     code = db.session.get(ActivityCode, data.code)
     if code is None:
         raise ValueError(f"unknown activity code {data.code!r}")
@@ -253,10 +260,10 @@ def record_activity(case: Case, data: ActivityInput, version: int | None, staff_
     db.session.flush()
     if not code.is_not_known:
         case.status = "closed"
-        case.closed_at = datetime.now(timezone.utc)
+        case.closed_at = clock.now()
         case.closing_activity_id = activity.id
         case.next_follow_up_on = None
-    case.updated_at = datetime.now(timezone.utc)
+    case.updated_at = clock.now()
     _flush_case(case)
     record_audit("create", "activity", activity.id,
                  after={"young_person_id": case.young_person_id, "code": code.code, "provider_name": data.provider_name,

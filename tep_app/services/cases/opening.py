@@ -6,39 +6,41 @@ to run twice: a young person gets no second case while one is open, none again f
 that already gave them one, and the partial unique index on open cases is the last defence.
 """
 import logging
-from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy import and_, exists, func, or_, select, text
 from sqlalchemy.orm import aliased
 
+from tep_app import clock
 from tep_app.extensions import db
 from tep_app.models import (
-    Activity, ActivityCode, Case, Collection, Establishment, ListEntry, SchoolRecord, SchoolRequest,
+    Activity,
+    ActivityCode,
+    Case,
+    Collection,
+    Establishment,
+    ListEntry,
+    SchoolRecord,
+    SchoolRequest,
     SchoolResponse,
 )
 from tep_app.services.audit import record_audit
 from tep_app.services.cases.assignment import Assigner
 
 logger = logging.getLogger(__name__)
-LONDON = ZoneInfo("Europe/London")
 CHUNK = 5000
-
-
-def london_today() -> date:
-    return datetime.now(timezone.utc).astimezone(LONDON).date()
 
 
 def open_cases_for_request(school_request: SchoolRequest) -> int:
     """Open a case for every young person on this request's list whose school answer is Not Known
     (810, 820, 830, or no destination) or who has no answer. Returns how many cases were opened."""
-    return _open_for_requests([school_request.id], london_today())
+    return _open_for_requests([school_request.id], clock.today())
 
 
 def open_cases_for_overdue(today: date | None = None) -> int:
     """Open cases for the lists of every request past its deadline and not submitted (a request
     never sent is not overdue). Returns how many cases were opened."""
-    today = today or london_today()
+    today = today or clock.today()
     request_ids = list(db.session.scalars(
         select(SchoolRequest.id).where(SchoolRequest.due_on < today,
                                        SchoolRequest.status.not_in(("submitted", "not_sent")))
@@ -49,7 +51,7 @@ def open_cases_for_overdue(today: date | None = None) -> int:
 def open_cases_for_lapsed(today: date | None = None) -> int:
     """Open a case ("lapsed") for every young person whose latest activity's due-to-lapse date has
     passed, with no newer activity and no open case. Returns how many cases were opened."""
-    today = today or london_today()
+    today = today or clock.today()
     newer = aliased(Activity)
     has_newer = exists().where(
         newer.young_person_id == Activity.young_person_id,
@@ -158,7 +160,7 @@ def _insert_cases(rows: list[dict]) -> int:
     if not unique:
         return 0
     assigner = Assigner()
-    opened_at = datetime.now(timezone.utc)
+    opened_at = clock.now()
     values = []
     for row in unique.values():
         district_id = row.pop("district_id")

@@ -2,18 +2,30 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from functools import cache
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, String, and_, bindparam, or_, select
 
+from tep_app import clock
 from tep_app.extensions import db
 from tep_app.models import (
-    Activity, ActivityCode, AuditEvent, Case, ContactAttempt, Establishment, ImportBatch, MatchResult, SchoolRecord,
-    StaffUser, YoungPerson,
+    Activity,
+    ActivityCode,
+    AuditEvent,
+    Case,
+    ContactAttempt,
+    Establishment,
+    ImportBatch,
+    MatchResult,
+    SchoolRecord,
+    StaffUser,
+    YoungPerson,
 )
-from tep_app.services.cases.casework import CHANNEL_LABELS, OUTCOME_LABELS, list_school_answers
+from tep_app.services.cases.casework import (
+    CHANNEL_LABELS,
+    OUTCOME_LABELS,
+    list_school_answers,
+)
 
-LONDON = ZoneInfo("Europe/London")
 REASON_LABELS = {"school_not_known": "the school did not know their destination",
                  "no_school_answer": "the school gave no answer", "lapsed": "their activity lapsed"}
 AUDIT_SHOWN = ("reassign", "assign", "update", "delete", "school answer applied")
@@ -29,7 +41,7 @@ class TimelineItem:
 
     @property
     def local_at(self) -> datetime:
-        return self.at.astimezone(LONDON)
+        return self.at.astimezone(clock.zone())
 
 
 def _aware(value) -> datetime:

@@ -15,9 +15,17 @@ from datetime import date
 
 from sqlalchemy import bindparam, func, select, text, update
 
+from tep_app import clock
 from tep_app.extensions import db
 from tep_app.models import (
-    ContactDetail, District, Enrolment, Establishment, EstablishmentContact, GuaranteeStatus, Offer, SchoolRecord,
+    ContactDetail,
+    District,
+    Enrolment,
+    Establishment,
+    EstablishmentContact,
+    GuaranteeStatus,
+    Offer,
+    SchoolRecord,
     YoungPerson,
 )
 from tep_app.models.base import utcnow
@@ -219,7 +227,7 @@ def load_people(kind: str, records: Iterable[dict], academic_year: int, batch_id
     _bulk_update_grouped(YoungPerson, list(person_updates.values()))
 
     inserts, updates, contacts = {}, {}, []
-    today = date.today()
+    today = clock.today()
     outcome: dict[int, str] = {}
     for person_id, record in targets:
         if not isinstance(person_id, int):

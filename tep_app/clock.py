@@ -1,0 +1,78 @@
+"""The one clock: today and now in the service's time zone (Europe/London, from config).
+
+Every feature asks this module for the date and time; nothing reads the server's `date.today()`.
+A test moves the whole application by moving the system clock (time-machine), and the demo may be
+started as if on another day with `TEP_TODAY=YYYY-MM-DD` (never in production).
+"""
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_app_context
+
+DEFAULT_TIMEZONE = "Europe/London"
+
+
+@lru_cache(maxsize=4)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def zone() -> ZoneInfo:
+    """The service's time zone, as config sets it."""
+    name = current_app.config.get("TIMEZONE", DEFAULT_TIMEZONE) if has_app_context() else DEFAULT_TIMEZONE
+    return _zone(name)
+
+
+def _offset() -> timedelta:
+    """How far `TEP_TODAY` moves the clock (development and demos only)."""
+    if not has_app_context():
+        return timedelta(0)
+    return current_app.config.get("CLOCK_OFFSET") or timedelta(0)
+
+
+def now() -> datetime:
+    """The current moment, as an aware UTC datetime (what the database stores)."""
+    return datetime.now(timezone.utc) + _offset()
+
+
+def local_now() -> datetime:
+    return now().astimezone(zone())
+
+
+def today() -> date:
+    """Today's date in the service's time zone."""
+    return local_now().date()
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """A stored datetime as aware UTC (SQLite gives back naive datetimes: they were stored in UTC)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def local(value: datetime | None) -> datetime | None:
+    """A stored datetime in the service's time zone."""
+    value = as_utc(value)
+    return value.astimezone(zone()) if value is not None else None
+
+
+def local_date(value: datetime | None) -> date | None:
+    """The date, in the service's time zone, of a stored datetime."""
+    value = local(value)
+    return value.date() if value is not None else None
+
+
+def end_of_day(day: date) -> datetime:
+    """The first moment after `day` ends, in the service's time zone, as UTC."""
+    return datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=zone()).astimezone(timezone.utc)
+
+
+def offset_for(wanted: str | None) -> timedelta | None:
+    """The offset that makes today `wanted` (YYYY-MM-DD), keeping the time of day."""
+    if not wanted:
+        return None
+    target = date.fromisoformat(wanted)
+    real = datetime.now(timezone.utc)
+    return timedelta(days=(target - real.astimezone(_zone(DEFAULT_TIMEZONE)).date()).days)
