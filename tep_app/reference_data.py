@@ -89,6 +89,33 @@ GUARANTEE_STATUSES = [
 ]
 
 
+GUARANTEE_GROUP_LABELS = {
+    "offer": "Offer made",
+    "in-learning": "Already in learning",
+    "not-appropriate": "Offer not appropriate",
+    "no-offer": "No offer yet",
+    "not-recorded": "Not yet recorded",
+}
+
+# code: (group, plain words a school sees). 153 is not offered: a school says "moved out of Kent".
+GUARANTEE_PLAIN_WORDS = {
+    "110": ("offer", "Has an offer of a place (school, college, apprenticeship or training)"),
+    "114": ("in-learning", "Already in learning: continuing in education"),
+    "115": ("in-learning", "Already in learning: employment with training"),
+    "120": ("not-appropriate", "Offer not appropriate: in a job without training"),
+    "122": ("not-appropriate", "Offer not appropriate: personal circumstances"),
+    "123": ("not-appropriate", "Offer not appropriate: another reason"),
+    "124": ("not-appropriate", "Offer not appropriate: personal development (for example a gap year)"),
+    "140": ("no-offer", "Applied and waiting for an outcome"),
+    "150": ("no-offer", "No suitable place or course available"),
+    "151": ("no-offer", "Has not applied anywhere"),
+    "153": ("no-offer", "Moved away"),
+    "154": ("no-offer", "We cannot contact them"),
+    "159": ("not-recorded", "Not yet recorded"),
+}
+GUARANTEE_NOT_OFFERED_TO_SCHOOLS = {"153", "159"}
+
+
 def activity_rows() -> list[dict]:
     return [
         {
@@ -103,6 +130,8 @@ def activity_rows() -> list[dict]:
 
 def guarantee_rows() -> list[dict]:
     return [
-        {"code": code, "description": description, "is_offer": is_offer, "year_12_only": y12}
-        for code, description, is_offer, y12 in GUARANTEE_STATUSES
+        {"code": code, "description": description, "is_offer": is_offer, "year_12_only": y12,
+         "group": GUARANTEE_PLAIN_WORDS[code][0], "plain_words": GUARANTEE_PLAIN_WORDS[code][1],
+         "offered_to_schools": code not in GUARANTEE_NOT_OFFERED_TO_SCHOOLS, "sort_order": position}
+        for position, (code, description, is_offer, y12) in enumerate(GUARANTEE_STATUSES)
     ]

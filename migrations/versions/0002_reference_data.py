@@ -26,7 +26,8 @@ def upgrade():
         sa.column("is_offer", sa.Boolean), sa.column("year_12_only", sa.Boolean),
     )
     op.bulk_insert(activity, activity_rows())
-    op.bulk_insert(status, guarantee_rows())
+    op.bulk_insert(status, [{key: row[key] for key in ("code", "description", "is_offer", "year_12_only")}
+                            for row in guarantee_rows()])
 
 
 def downgrade():

@@ -2,21 +2,21 @@
 from tep_app.models.audit import AuditEvent
 from tep_app.models.base import Base
 from tep_app.models.cases import Case, ContactAttempt, Patch
-from tep_app.models.collections import CalendarDate, Collection, ListEntry
+from tep_app.models.collections import CalendarDate, CalendarSetting, Collection, ListEntry
 from tep_app.models.establishments import District, Establishment, EstablishmentContact
 from tep_app.models.matching import MatchDecision, MatchResult
 from tep_app.models.people import Activity, ContactDetail, SchoolRecord, YoungPerson
 from tep_app.models.requests import (
-    AccessCode, EmailTemplate, OutboxMessage, RequestEvent, SchoolRequest, SchoolResponse,
+    AccessCode, EmailTemplate, OutboxMessage, ReplacedLink, RequestEvent, SchoolRequest, SchoolResponse,
 )
 from tep_app.models.reference import ActivityCode, GuaranteeStatus
 from tep_app.models.sources import Enrolment, ImportBatch, Offer
 from tep_app.models.staff import StaffUser
 
 __all__ = [
-    "AccessCode", "Case", "ContactAttempt", "EmailTemplate", "OutboxMessage", "Patch", "RequestEvent",
+    "AccessCode", "Case", "ContactAttempt", "EmailTemplate", "OutboxMessage", "Patch", "ReplacedLink", "RequestEvent",
     "SchoolRequest", "SchoolResponse",
-    "Activity", "ActivityCode", "AuditEvent", "Base", "CalendarDate", "Collection", "ContactDetail",
+    "Activity", "ActivityCode", "AuditEvent", "Base", "CalendarDate", "CalendarSetting", "Collection", "ContactDetail",
     "District", "Enrolment", "Establishment", "EstablishmentContact", "GuaranteeStatus",
     "ImportBatch", "ListEntry", "MatchDecision", "MatchResult", "Offer", "SchoolRecord", "StaffUser",
     "YoungPerson",

@@ -6,7 +6,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tep_app.models.base import Base
 
-CASE_REASONS = ("school_not_known", "no_school_answer", "lapsed")
+CASE_REASONS = ("school_not_known", "no_school_answer", "lapsed", "conflict")
+# Why a case closed: an activity was found (by an officer or the school) or the young person moved away.
+CLOSED_REASONS = ("activity_found", "school_answer", "moved_away")
 CHANNELS = ("phone", "text", "email", "letter", "visit")
 OUTCOMES = ("no_answer", "voicemail", "wrong_number", "spoke_young_person", "spoke_parent", "refused")
 
@@ -43,6 +45,7 @@ class Case(Base):
     next_follow_up_on: Mapped[date | None] = mapped_column(Date, index=True)
     needs_letter_or_visit: Mapped[bool] = mapped_column(Boolean, default=False)
     closing_activity_id: Mapped[int | None] = mapped_column(ForeignKey("activity.id"))
+    closed_reason: Mapped[str | None] = mapped_column(String(20))
     version: Mapped[int] = mapped_column(default=1)
 
     young_person: Mapped["YoungPerson"] = relationship()  # noqa: F821

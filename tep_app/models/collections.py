@@ -23,6 +23,20 @@ class CalendarDate(Base):
     __table_args__ = (UniqueConstraint("academic_year", "key"),)
 
 
+class CalendarSetting(Base):
+    """A number that goes with an academic year's calendar, editable by an admin: e.g. how many
+    working days a school has to reply when its list is sent after the calendar's send date."""
+
+    __tablename__ = "calendar_setting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    academic_year: Mapped[int] = mapped_column(index=True)
+    key: Mapped[str] = mapped_column(String(40))
+    value: Mapped[int]
+
+    __table_args__ = (UniqueConstraint("academic_year", "key"),)
+
+
 class Collection(Base):
     __tablename__ = "collection"
 

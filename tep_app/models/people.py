@@ -23,6 +23,11 @@ class YoungPerson(Base):
     postcode: Mapped[str | None] = mapped_column(String(8))
     address: Mapped[str | None] = mapped_column(Text)
     ehcp: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Moved out of the county ("other_la": to another local authority; "abroad"): out of the
+    # county's cohort and its Not Known count from moved_on; moved_to names the new authority.
+    moved: Mapped[str | None] = mapped_column(String(10))
+    moved_to: Mapped[str | None] = mapped_column(String(100))
+    moved_on: Mapped[date | None] = mapped_column(Date)
 
     school_records: Mapped[list["SchoolRecord"]] = relationship(back_populates="young_person")
     contact_details: Mapped[list["ContactDetail"]] = relationship(

@@ -31,3 +31,9 @@ class GuaranteeStatus(Base):
     description: Mapped[str] = mapped_column(String(200))
     is_offer: Mapped[bool] = mapped_column(Boolean, default=False)
     year_12_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    # How a school sees it: grouped ("offer", "in-learning", "not-appropriate", "no-offer",
+    # "not-recorded") in plain words, in order; a status a school may not choose is not offered.
+    group: Mapped[str] = mapped_column(String(20), default="not-recorded")
+    plain_words: Mapped[str] = mapped_column(String(200), default="")
+    offered_to_schools: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort_order: Mapped[int] = mapped_column(default=0)

@@ -45,6 +45,17 @@ class SchoolRequest(Base):
         return self.status
 
 
+class ReplacedLink(Base):
+    """The hash of a link that a newer one replaced, so the old one can say so."""
+
+    __tablename__ = "replaced_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_request_id: Mapped[int] = mapped_column(ForeignKey("school_request.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    replaced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class RequestEvent(Base):
     """The history of a school request: every email and event, newest first."""
 
@@ -82,6 +93,11 @@ class SchoolResponse(Base):
     school_request_id: Mapped[int] = mapped_column(ForeignKey("school_request.id"), index=True)
     list_entry_id: Mapped[int] = mapped_column(ForeignKey("list_entry.id"), unique=True)
     activity_code: Mapped[str | None] = mapped_column(ForeignKey("activity_code.code"))
+    # The no-offer collection asks for the September Guarantee status instead of an activity.
+    guarantee_code: Mapped[str | None] = mapped_column(ForeignKey("guarantee_status.code"))
+    # "other_la" or "abroad": the young person has moved out of the county; moved_to names where.
+    moved: Mapped[str | None] = mapped_column(String(10))
+    moved_to: Mapped[str | None] = mapped_column(String(100))
     provider_name: Mapped[str | None] = mapped_column(String(200))
     start_date: Mapped[date | None] = mapped_column(Date)
     phone: Mapped[str | None] = mapped_column(String(20))

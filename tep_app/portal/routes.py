@@ -31,6 +31,8 @@ SCHOOL_KEYS = ("school_request_id", "school_contact_email", "school_seen_at", "s
 LINK_MESSAGES = {
     "unknown": (404, "This link does not work",
                 "Check you copied the whole link from the email. If it still does not work, contact TEP."),
+    "replaced": (410, "This link has been replaced",
+                 "Use the link in the latest email we sent you about this list. Your saved answers are kept."),
     "expired": (410, "This link has expired", "Contact TEP to ask for a new link."),
     "revoked": (410, "This link no longer works", "TEP has replaced it. Use the newest link we emailed you, "
                                                   "or contact TEP to ask for a new one."),

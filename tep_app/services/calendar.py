@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from tep_app import clock
 from tep_app.extensions import db
-from tep_app.models.collections import CalendarDate
+from tep_app.models.collections import CalendarDate, CalendarSetting
 from tep_app.services.audit import record_audit
 
 logger = logging.getLogger(__name__)
@@ -38,6 +38,13 @@ DEFAULT_DATES = (
     ("no_offer_due", "No recorded offer lists due back from schools", (6, 30)),
 )
 CALENDAR_KEYS = tuple(key for key, _label, _on in DEFAULT_DATES)
+
+# key, label, default: numbers that go with each year's calendar, editable by an admin.
+REPLY_WORKING_DAYS = "reply_working_days"
+DEFAULT_SETTINGS = (
+    (REPLY_WORKING_DAYS, "Working days a school has to reply when its list is sent late", 15),
+)
+SETTING_LIMITS = {REPLY_WORKING_DAYS: (5, 60)}
 
 
 class CalendarError(ValueError):
@@ -144,6 +151,50 @@ def set_date(academic_year: int, key: str, new_date: date, user_id: int | None =
     logger.info("calendar %s %s set to %s", academic_year, key, new_date,
                 extra={"academic_year": academic_year, "key": key, "user_id": user_id})
     return row
+
+
+def get_setting(academic_year: int, key: str) -> int:
+    """The year's value for a calendar setting: the stored one, else the default."""
+    default = next((value for k, _label, value in DEFAULT_SETTINGS if k == key), None)
+    if default is None:
+        raise CalendarError(f"There is no calendar setting called {key!r}")
+    stored = db.session.scalar(select(CalendarSetting.value).where(
+        CalendarSetting.academic_year == academic_year, CalendarSetting.key == key))
+    return default if stored is None else stored
+
+
+def list_settings(academic_year: int) -> list[tuple[str, str, int]]:
+    """[(key, label, value)] for the year."""
+    return [(key, label, get_setting(academic_year, key)) for key, label, _default in DEFAULT_SETTINGS]
+
+
+def set_setting(academic_year: int, key: str, value: int) -> None:
+    """Change one of the year's calendar settings (audited), within its limits."""
+    get_setting(academic_year, key)  # checks the key
+    low, high = SETTING_LIMITS[key]
+    if not isinstance(value, int) or not low <= value <= high:
+        raise CalendarError(f"Enter a whole number of working days from {low} to {high}")
+    row = db.session.scalar(select(CalendarSetting).where(
+        CalendarSetting.academic_year == academic_year, CalendarSetting.key == key))
+    before = None if row is None else row.value
+    if row is None:
+        row = CalendarSetting(academic_year=academic_year, key=key, value=value)
+        db.session.add(row)
+    row.value = value
+    record_audit("update", "calendar_setting", f"{academic_year}:{key}", before={"value": before},
+                 after={"value": value})
+    db.session.flush()
+
+
+def send_day(on: date) -> date:
+    """The day a send planned for `on` really happens: the working day on or before it."""
+    return working_day_on_or_before(on)
+
+
+def effective_due(calendar_due: date, sent_on: date, reply_working_days: int) -> date:
+    """The date a school must reply by: the calendar's deadline, or, for a list sent late, the send
+    date plus the reply period in working days, whichever is later."""
+    return max(calendar_due, add_working_days(sent_on, reply_working_days))
 
 
 @lru_cache(maxsize=64)

@@ -94,6 +94,19 @@ DEFAULTS: dict[str, EmailText] = {text.key: text for text in (
         ("school_name", "collection_title", "deadline", "sent_date"),
     ),
     EmailText(
+        "chaser_link", "Chaser after the deadline, with a new link",
+        "Overdue: ((collection_title)) was due on ((deadline))",
+        "Dear colleague at ((school_name)),\n\n"
+        "Your answers for ((collection_title)) were due on ((deadline)) and we have not had them yet.\n\n"
+        "Every young person you tell us about is one we do not need to trace. Please reply as soon as "
+        "you can, using this new secure link:\n((link))\n\n"
+        "It replaces the link we sent you before. Answers you have already saved are kept.\n\n"
+        "When you open the link we will email a 6-digit code to one of your school's registered "
+        "addresses, to check it is you.\n\n"
+        "Do not forward this email: the link is for your school only." + _SIGN_OFF,
+        ("school_name", "collection_title", "link", "deadline"),
+    ),
+    EmailText(
         "receipt", "Receipt after submitting",
         "We have your answers for ((collection_title))",
         "Dear colleague at ((school_name)),\n\n"

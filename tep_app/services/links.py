@@ -18,7 +18,7 @@ from tep_app import clock
 from tep_app.clock import as_utc
 from tep_app.clock import now as now_utc
 from tep_app.extensions import db
-from tep_app.models import AccessCode, EstablishmentContact, RequestEvent, SchoolRequest
+from tep_app.models import AccessCode, EstablishmentContact, ReplacedLink, RequestEvent, SchoolRequest
 from tep_app.services.audit import record_audit
 
 logger = logging.getLogger(__name__)
@@ -69,11 +69,15 @@ def _event(school_request: SchoolRequest, kind: str, detail: str | None = None, 
 
 
 def issue_token(school_request: SchoolRequest, grace_days: int = DEFAULT_GRACE_DAYS, *,
-                actor: str | None = "system") -> str:
+                actor: str | None = "system", today: date | None = None) -> str:
     """Give the request a new secure link; return the raw token (it is never stored)."""
     raw = secrets.token_urlsafe(32)
+    if school_request.token_hash:  # the old link will say it was replaced
+        db.session.add(ReplacedLink(school_request_id=school_request.id, token_hash=school_request.token_hash,
+                                    replaced_at=now_utc()))
     school_request.token_hash = hash_token(raw)
-    school_request.token_expires_at = token_expiry(school_request.due_on, grace_days)
+    # Never before the school's reply-by date plus the grace days, and never already past.
+    school_request.token_expires_at = token_expiry(max(school_request.due_on, today or clock.today()), grace_days)
     school_request.token_revoked_at = None
     last_day = (school_request.token_expires_at - timedelta(seconds=1)).astimezone(clock.zone())
     _event(school_request, "link issued", f"Valid until the end of {last_day:%-d %B %Y}", actor)
@@ -102,12 +106,14 @@ def reissue_token(school_request: SchoolRequest, user_id: int | None,
 
 
 def resolve_token(raw: str | None) -> tuple[SchoolRequest | None, str]:
-    """(request, "ok") for a good link, else (None, "unknown" | "expired" | "revoked")."""
+    """(request, "ok") for a good link, else (None, "unknown" | "replaced" | "expired" | "revoked")."""
     if not raw or len(raw) > 100:
         return None, "unknown"
-    found = db.session.scalar(select(SchoolRequest).where(SchoolRequest.token_hash == hash_token(raw)))
+    digest = hash_token(raw)
+    found = db.session.scalar(select(SchoolRequest).where(SchoolRequest.token_hash == digest))
     if found is None:
-        return None, "unknown"
+        replaced = db.session.scalar(select(ReplacedLink.school_request_id).where(ReplacedLink.token_hash == digest))
+        return None, "replaced" if replaced is not None else "unknown"
     if found.token_revoked_at is not None:
         reason = "revoked"
     elif found.token_expires_at is None or as_utc(found.token_expires_at) <= now_utc():

@@ -26,7 +26,6 @@ from tep_app.models import (
 from tep_app.services.audit import record_audit
 from tep_app.services.email_texts import render_email
 from tep_app.services.links import (
-    DEFAULT_GRACE_DAYS,
     active_contacts,
     as_utc,
     now_utc,
@@ -222,11 +221,6 @@ def revoke_link(request_id: int, user_id: int | None) -> SchoolRequest:
     return school_request
 
 
-def _new_link_grace_days(due_on: date, today: date) -> int:
-    """Days after the deadline the new link lasts: the usual grace, or that long from today."""
-    return max(DEFAULT_GRACE_DAYS, (today - due_on).days + DEFAULT_GRACE_DAYS)
-
-
 def _check_can_send_new_link(school_request: SchoolRequest) -> EstablishmentContact:
     school = school_request.establishment.name
     if school_request.status == "not_sent":
@@ -249,7 +243,7 @@ def send_new_link(request_id: int, user_id: int | None) -> OutboxMessage:
     contact = _check_can_send_new_link(school_request)
     prefix = f"request:{request_id}:new-link:"
     n = db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.ledger_key.like(f"{prefix}%"))) + 1
-    raw = reissue_token(school_request, user_id, _new_link_grace_days(school_request.due_on, clock.today()))
+    raw = reissue_token(school_request, user_id)
     link = f"{current_app.config['BASE_URL']}/school/start/{raw}"
     subject, body = render_email(
         "new_link", school_name=school_request.establishment.name,

@@ -35,7 +35,9 @@ OPEN_STATUSES = ("sent", "opened", "in_progress")
 REMINDER_DAYS = (7, 2)  # working days before the deadline: reminder 1, reminder 2
 CHASER_EVERY = 5  # working days between chasers after the deadline
 SECOND_CONTACT_FROM_CHASER = 3
-MAX_CHASERS = 6  # about six weeks of chasing; after that the young people are in officers' queues
+MAX_CHASERS = 6
+# Emails that carry a working link after the first invitation.
+LINK_KINDS = ("new_link", "chaser_link")  # about six weeks of chasing; after that the young people are in officers' queues
 
 
 class SendError(Exception):
@@ -180,7 +182,7 @@ def send_collection(kind, academic_year: int | None = None, today: date | None =
             result["already"] += 1
             continue
         queued = _send_invite(school_request, collection, render, contacts.get(school_request.establishment_id, []),
-                              request_id in invited)
+                              request_id in invited, today)
         if queued is None:
             result["no_contact"].append(school_request.establishment.name)
             continue
@@ -216,7 +218,7 @@ def _invited_requests(collection_id: int) -> set[int]:
 
 
 def _send_invite(school_request: SchoolRequest, collection: Collection, render, contacts: list,
-                 already_queued: bool) -> int | None:
+                 already_queued: bool, today: date) -> int | None:
     """Issue the link and queue the invitation to every active contact; None if it has none."""
     if not contacts:
         _event(school_request.id, "not sent", "The school has no active contact")
@@ -224,9 +226,10 @@ def _send_invite(school_request: SchoolRequest, collection: Collection, render, 
     prefix = f"request:{school_request.id}:invite:1:"
     queued = 0
     if not already_queued:  # a new link would break the one already emailed
+        school_request.due_on = reply_by(collection, today)
         from tep_app.services.links import issue_token
 
-        token = issue_token(school_request)
+        token = issue_token(school_request, today=today)
         link = f"{current_app.config['BASE_URL']}/school/start/{token}"
         subject, body = render(school_name=school_request.establishment.name, collection_title=collection.title,
                                link=link, deadline=_long(school_request.due_on))
@@ -239,6 +242,14 @@ def _send_invite(school_request: SchoolRequest, collection: Collection, render, 
     _event(school_request.id, "invite sent", f"To {len(contacts)} contact{'s' if len(contacts) != 1 else ''}")
     db.session.flush()
     return queued
+
+
+def reply_by(collection: Collection, sent_on: date) -> date:
+    """The school's effective reply-by date for a list sent on `sent_on`: the calendar's deadline,
+    or the send date plus the year's reply period when the list goes out late."""
+    cal = _calendar()
+    return cal.effective_due(collection.due_on, sent_on,
+                             cal.get_setting(collection.academic_year, cal.REPLY_WORKING_DAYS))
 
 
 def _open_requests():
@@ -278,22 +289,45 @@ def _link_sent_on(school_request: SchoolRequest) -> date:
     the first send. Reminders and chasers point the school to that email."""
     latest = db.session.scalar(
         select(OutboxMessage.created_at).where(OutboxMessage.school_request_id == school_request.id,
-                                               OutboxMessage.kind == "new_link")
+                                               OutboxMessage.kind.in_(LINK_KINDS))
         .order_by(OutboxMessage.created_at.desc()).limit(1))
     stamp = latest or school_request.sent_at
     return clock.local_date(stamp) if stamp else school_request.due_on
 
 
-def _follow_up(school_request: SchoolRequest, kind: str, n: int, ledger: str, second: bool) -> int:
+def needs_new_link(school_request: SchoolRequest, today: date) -> bool:
+    """Whether a chaser must carry a new link: the school's link has lapsed, or lapses before the
+    next chaser could reach the school. A link a manager revoked stays revoked."""
+    if school_request.token_revoked_at is not None:
+        return False
+    expires = clock.as_utc(school_request.token_expires_at)
+    next_chaser = _calendar().add_working_days(today, CHASER_EVERY)
+    return expires is None or expires < clock.end_of_day(next_chaser)
+
+
+def _follow_up_text(school_request: SchoolRequest, kind: str, today: date | None = None) -> tuple[str, str, str]:
+    """(subject, body, outbox kind) of a reminder or chaser. A chaser to a school whose link has
+    lapsed, or is about to, carries a new link ("chaser_link"); the old link says it was replaced."""
+    values = {"school_name": school_request.establishment.name,
+              "collection_title": school_request.collection.title, "deadline": _long(school_request.due_on)}
+    today = today or clock.today()
+    if kind == "chaser" and needs_new_link(school_request, today):
+        from tep_app.services.links import issue_token
+
+        token = issue_token(school_request, today=today)
+        subject, body = render_email("chaser_link", link=f"{current_app.config['BASE_URL']}/school/start/{token}",
+                                     **values)
+        return subject, body, "chaser_link"
+    subject, body = render_email(kind, sent_date=_long(_link_sent_on(school_request)), **values)
+    return subject, body, kind
+
+
+def _follow_up(school_request: SchoolRequest, kind: str, n: int, ledger: str, second: bool, today: date) -> int:
     contacts = active_contacts(school_request.establishment_id)
     if not contacts:
         _event(school_request.id, f"{kind} not sent", "The school has no active contact")
         return 0
-    sent_date = _link_sent_on(school_request)
-    subject, body = render_email(
-        kind, school_name=school_request.establishment.name,
-        collection_title=school_request.collection.title, deadline=_long(school_request.due_on),
-        sent_date=_long(sent_date))
+    subject, body, kind = _follow_up_text(school_request, kind, today)
     targets = [(ledger, contacts[0])]
     if second and len(contacts) > 1:
         targets.append((f"{ledger}:second", contacts[1]))
@@ -318,7 +352,7 @@ def send_reminders(today: date | None = None) -> int:
         school_request = _lock(candidate.id)
         if school_request is None or school_request.status not in OPEN_STATUSES or reminder_due(school_request, today) != n:
             continue
-        queued += _follow_up(school_request, "reminder", n, f"request:{school_request.id}:reminder:{n}", False)
+        queued += _follow_up(school_request, "reminder", n, f"request:{school_request.id}:reminder:{n}", False, today)
         school_request.reminders_sent = n
         db.session.flush()
     logger.info("%s reminders queued", queued, extra={"queued": queued, "today": today.isoformat()})
@@ -337,7 +371,7 @@ def send_chasers(today: date | None = None) -> int:
         if school_request is None or school_request.status not in OPEN_STATUSES or chaser_due(school_request, today) != n:
             continue
         queued += _follow_up(school_request, "chaser", n, f"request:{school_request.id}:chaser:{n}",
-                             n >= SECOND_CONTACT_FROM_CHASER)
+                             n >= SECOND_CONTACT_FROM_CHASER, today)
         school_request.chasers_sent = n
         db.session.flush()
     logger.info("%s chasers queued", queued, extra={"queued": queued, "today": today.isoformat()})
@@ -361,11 +395,8 @@ def chase_request(request_id: int, user_id: int | None) -> OutboxMessage | None:
     if not contacts:
         return None
     n = len(manual) + 1
-    sent_date = _link_sent_on(school_request)
-    subject, body = render_email(
-        "chaser", school_name=school_request.establishment.name, collection_title=school_request.collection.title,
-        deadline=_long(school_request.due_on), sent_date=_long(sent_date))
-    message = queue_email(ledger_key=f"{prefix}{n}", kind="chaser", to=contacts[0].email, subject=subject,
+    subject, body, kind = _follow_up_text(school_request, "chaser")
+    message = queue_email(ledger_key=f"{prefix}{n}", kind=kind, to=contacts[0].email, subject=subject,
                           body=body, school_request_id=request_id)
     if message is not None:
         actor = f"staff:{user_id}" if user_id else None

@@ -109,8 +109,10 @@ def test_the_real_chase_service_queues_a_chaser(pages, login, chase_up, db):
     login("manager")
     response = pages.post(f"/dashboard/requests/{requests['Cedar School'].id}/chase", status=302)
     queued = db.session.query(OutboxMessage).filter_by(school_request_id=requests["Cedar School"].id).all()
+    # Cedar School has no working link, so the chaser carries a new one.
     assert [(message.kind, message.to_address) for message in queued] == [
-        ("chaser", requests["Cedar School"].establishment.contacts[0].email)]
+        ("chaser_link", requests["Cedar School"].establishment.contacts[0].email)]
+    assert "/school/start/" in queued[0].body
     page = pages.page(response.headers["Location"])
     assert "Chaser queued for Cedar School" in page.select_one(".govuk-notification-banner").text
     # A second click the same day queues nothing more, and says so.

@@ -3,6 +3,7 @@ import time
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from tep_app.auth.roles import STAFF
@@ -80,7 +81,7 @@ def test_a_revoked_link_is_refused_and_a_reissued_one_replaces_it(pages, seeded,
     page = pages.page(f"/school/start/{seeded.token}", 410)
     assert page.h1.get_text(strip=True) == "This link no longer works"
     new_token = reissue_token(seeded.request, user_id=None)
-    assert resolve_token(seeded.token) == (None, "unknown")
+    assert resolve_token(seeded.token) == (None, "replaced")
     assert resolve_token(new_token) == (seeded.request, "ok")
     pages.get(f"/school/start/{new_token}", 302)
     kinds = [event.kind for event in seeded.request.events]
@@ -259,9 +260,24 @@ def test_csrf_is_checked_on_the_school_forms(app, make, db, monkeypatch):
     assert response.status_code == 302
 
 
-def test_due_dates_in_the_past_give_expired_links(make, db):
-    seeded = seed_request(make, db, due_on=date.today() - timedelta(days=15))
-    assert resolve_token(seeded.token) == (None, "expired")
+def test_a_link_lasts_to_the_end_of_the_fourteenth_day_after_the_reply_by_date(make, db):
+    due = date(2026, 10, 30)
+    with time_machine.travel(datetime(2026, 10, 7, 9, tzinfo=timezone.utc), tick=False):
+        seeded = seed_request(make, db, due_on=due)
+    with time_machine.travel(datetime(2026, 11, 13, 23, 59, tzinfo=timezone.utc), tick=False):  # 23:59 GMT
+        assert resolve_token(seeded.token) == (seeded.request, "ok")
+    with time_machine.travel(datetime(2026, 11, 14, 0, 0, 1, tzinfo=timezone.utc), tick=False):
+        assert resolve_token(seeded.token) == (None, "expired")
+
+
+def test_a_link_issued_after_the_reply_by_date_still_lasts_the_grace_days_from_its_issue(make, db):
+    with time_machine.travel(datetime(2026, 11, 29, 9, tzinfo=timezone.utc), tick=False):
+        seeded = seed_request(make, db, due_on=date(2026, 10, 30))
+        assert resolve_token(seeded.token) == (seeded.request, "ok")
+    with time_machine.travel(datetime(2026, 12, 13, 23, 0, tzinfo=timezone.utc), tick=False):
+        assert resolve_token(seeded.token) == (seeded.request, "ok")
+    with time_machine.travel(datetime(2026, 12, 14, 0, 0, 1, tzinfo=timezone.utc), tick=False):
+        assert resolve_token(seeded.token) == (None, "expired")
 
 
 def test_link_attempts_are_rate_limited(app):

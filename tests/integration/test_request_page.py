@@ -149,7 +149,9 @@ def test_a_new_link_is_emailed_once_and_the_old_one_stops_working(pages, login, 
     assert seeded.establishment.name in message.body
     new_token = link_in(message.body)
     assert new_token != seeded.token
-    assert pages.page(f"/school/start/{seeded.token}", 404).h1.get_text(strip=True) == "This link does not work"
+    old = pages.page(f"/school/start/{seeded.token}", 410)
+    assert old.h1.get_text(strip=True) == "This link has been replaced"
+    assert "Use the link in the latest email we sent you" in old.get_text()
     assert pages.get(f"/school/start/{new_token}", 302).headers["Location"].endswith("/school/confirm")
     assert {"link reissued", "new link emailed"} <= set(event_kinds(db, seeded))
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "email new link")).after == {
@@ -159,7 +161,7 @@ def test_a_new_link_is_emailed_once_and_the_old_one_stops_working(pages, login, 
     assert len(page.select(".govuk-notification-banner")) == 1
     second = [m for m in emails(db, seeded, "new_link") if m.id != message.id]
     assert [m.ledger_key for m in second] == [f"request:{seeded.request.id}:new-link:2"]
-    assert pages.get(f"/school/start/{new_token}", 404)
+    assert pages.page(f"/school/start/{new_token}", 410).h1.get_text(strip=True) == "This link has been replaced"
     pages.get(f"/school/start/{link_in(second[0].body)}", 302)
 
 

@@ -85,16 +85,20 @@ def test_chasers_go_every_five_working_days_and_the_third_to_the_second_contact_
         if send_chasers(today):
             days.append(today)
     assert days == [date(2022, 11, 7), date(2022, 11, 14), date(2022, 11, 21), date(2022, 11, 28)]
-    mine = [m for m in _outbox(db, "chaser") if m.school_request_id == first.id]
+    mine = sorted((m for m in _outbox(db, "chaser") + _outbox(db, "chaser_link") if m.school_request_id == first.id),
+                  key=lambda m: m.id)
     laestab = first.establishment.laestab
-    assert [(m.ledger_key, m.to_address) for m in mine] == [
-        (f"request:{first.id}:chaser:1", f"contact1.{laestab}@school.example"),
-        (f"request:{first.id}:chaser:2", f"contact1.{laestab}@school.example"),
-        (f"request:{first.id}:chaser:3", f"contact1.{laestab}@school.example"),
-        (f"request:{first.id}:chaser:3:second", f"contact2.{laestab}@school.example"),
-        (f"request:{first.id}:chaser:4", f"contact1.{laestab}@school.example"),
-        (f"request:{first.id}:chaser:4:second", f"contact2.{laestab}@school.example"),
+    # The link lasts to the end of 14 November (deadline + 14 days): the chaser of the 14th, and
+    # the one after the next new link lapses, carry a new link; the others point to the last one.
+    assert [(m.ledger_key, m.to_address, m.kind) for m in mine] == [
+        (f"request:{first.id}:chaser:1", f"contact1.{laestab}@school.example", "chaser"),
+        (f"request:{first.id}:chaser:2", f"contact1.{laestab}@school.example", "chaser_link"),
+        (f"request:{first.id}:chaser:3", f"contact1.{laestab}@school.example", "chaser"),
+        (f"request:{first.id}:chaser:3:second", f"contact2.{laestab}@school.example", "chaser"),
+        (f"request:{first.id}:chaser:4", f"contact1.{laestab}@school.example", "chaser_link"),
+        (f"request:{first.id}:chaser:4:second", f"contact2.{laestab}@school.example", "chaser_link"),
     ]
+    assert "7 October 2022" in mine[0].body and "/school/start/" not in mine[0].body
     assert db.session.get(SchoolRequest, first.id).chasers_sent == 4
     assert "Overdue" in mine[0].subject
 
@@ -107,8 +111,8 @@ def test_chasing_stops_after_six_chasers(db, sent):
 
 def test_chasers_skip_christmas_bank_holidays(db):
     # Due Monday 19 December 2022; 26 and 27 December are bank holidays: first chaser Wednesday 28th.
-    collection = seed_county(db.session, schools=1, contacts=1, send_on=date(2022, 12, 1), due_on=date(2022, 12, 19))
-    _send(db, collection, date(2022, 12, 1))
+    collection = seed_county(db.session, schools=1, contacts=1, send_on=date(2022, 11, 21), due_on=date(2022, 12, 19))
+    _send(db, collection, date(2022, 11, 21))
     assert send_chasers(date(2022, 12, 27)) == 0
     assert send_chasers(date(2022, 12, 28)) == 1
 
@@ -122,15 +126,22 @@ def test_reminders_skip_the_spring_bank_holiday(db):
     assert send_reminders(date(2023, 5, 23)) == 1
 
 
-def test_a_list_sent_late_gets_no_reminder_it_has_already_passed(db):
+def test_a_list_sent_late_gets_its_own_reply_by_date_and_reminders_before_it(db):
+    # Sent Monday 24 October, a week before the calendar's 31 October: the school gets 15 working
+    # days, to Monday 14 November; reminders 7 and 2 working days before that.
     collection = seed_county(db.session, schools=1, contacts=1, due_on=DUE)
     send_collection(collection, today=date(2022, 10, 24), force=True)
     request = db.session.scalar(select(SchoolRequest))
     request.sent_at = datetime(2022, 10, 24, 9, tzinfo=timezone.utc)
     db.session.flush()
-    assert send_reminders(date(2022, 10, 24)) == 0
-    assert send_reminders(date(2022, 10, 27)) == 1
-    assert _keys(db, "reminder") == [f"request:{request.id}:reminder:2"]
+    assert request.due_on == date(2022, 11, 14)
+    invite = _outbox(db, "invite")[0]
+    assert "reply by 14 November 2022" in invite.subject and "31 October" not in invite.body
+    assert send_reminders(date(2022, 10, 27)) == 0
+    assert send_reminders(date(2022, 11, 3)) == 1
+    assert send_reminders(date(2022, 11, 10)) == 1
+    assert _keys(db, "reminder") == [f"request:{request.id}:reminder:1", f"request:{request.id}:reminder:2"]
+    assert "14 November 2022" in _outbox(db, "reminder")[0].subject
 
 
 def test_a_managers_chase_goes_once_a_day_and_is_audited(db, sent):

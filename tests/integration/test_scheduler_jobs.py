@@ -1,8 +1,9 @@
 """The scheduler's jobs and the commands that run them: success, and a clear failure."""
 import socket
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from tep_app.jobs import tasks
@@ -113,10 +114,10 @@ def test_send_command_builds_missing_lists_and_says_when_no_school_has_anyone(db
 
 def test_remind_and_chase_commands_queue_on_their_days(db, cli):
     collection = seed_county(db.session, schools=2, contacts=1)
-    cli("send", "leavers", "--year", "2022", "--force")
-    for request in db.session.scalars(select(SchoolRequest).where(SchoolRequest.collection_id == collection.id)):
-        request.sent_at = request.sent_at.replace(year=2022, month=10, day=7)
-    db.session.flush()
+    with time_machine.travel(datetime(2022, 10, 7, 8, tzinfo=timezone.utc), tick=False):
+        cli("send", "leavers", "--year", "2022")
+    assert {r.due_on for r in db.session.scalars(select(SchoolRequest).where(
+        SchoolRequest.collection_id == collection.id))} == {date(2022, 10, 31)}
     assert "Queued 0 reminders." in cli("remind", "--today", "2022-10-19").output
     assert "Queued 2 reminders." in cli("remind", "--today", "2022-10-20").output
     assert "Queued 2 chasers." in cli("chase", "--today", "2022-11-07").output
