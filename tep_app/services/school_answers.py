@@ -31,7 +31,13 @@ EET_GROUPS = ("education", "employment", "training", "re-engagement")
 CONFLICT_WINDOW = timedelta(days=92)
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CONTACT_FIELDS = (("phone", "phone"), ("parent_phone", "parent_phone"), ("email", "email"))
-ANSWER_FIELDS = ("activity_code", "provider_name", "start_date", "phone", "parent_phone", "email", "intelligence")
+ANSWER_FIELDS = ("activity_code", "guarantee_code", "moved", "moved_to", "provider_name", "start_date", "phone",
+                 "parent_phone", "email", "intelligence")
+OUTCOME_FIELDS = ("activity_code", "guarantee_code", "moved")
+DETAIL_FIELDS = ("phone", "parent_phone", "email", "intelligence", "provider_name", "start_date")
+# The states of one row of a school's list, the same on every page that counts them.
+STATE_LABELS = {"not_started": "Not started", "draft": "Draft", "contact_only": "Contact details given",
+                "answered": "Answered"}
 
 
 class AnswerError(ValueError):
@@ -96,6 +102,27 @@ def clean_text(value, limit: int) -> str | None:
     return text or None
 
 
+def has_outcome(values) -> bool:
+    """A destination, a September Guarantee status or a move: what makes a row answered."""
+    get = values.get if isinstance(values, dict) else lambda name: getattr(values, name)
+    return any(get(name) for name in OUTCOME_FIELDS)
+
+
+def has_details(values) -> bool:
+    get = values.get if isinstance(values, dict) else lambda name: getattr(values, name)
+    return any(get(name) for name in DETAIL_FIELDS)
+
+
+def answer_state(response: SchoolResponse | None) -> str:
+    """not_started, draft (saved but not given as the answer), answered (a destination, status or
+    move) or contact_only (given, with contact details or what the school knows but no outcome)."""
+    if response is None:
+        return "not_started"
+    if not response.answered:
+        return "draft"
+    return "answered" if has_outcome(response) else "contact_only"
+
+
 # Destinations in plain words.
 
 def destination_choices() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -153,7 +180,15 @@ def _answer_date(response: SchoolResponse, fallback: date) -> date:
 
 
 def apply_answers(school_request: SchoolRequest, submitted_on: date) -> dict:
-    """Turn the request's answered responses into activities and contact details."""
+    """Turn the request's answers into what officers and managers see.
+
+    A destination (education, employment, training or NEET) becomes an activity and closes the
+    young person's open case; one that differs from what is held is flagged and keeps (or opens) a
+    case for an officer to judge. "Not known to us" leaves the case to an officer, with the
+    school's words on it. A move out of Kent takes the young person out of the cohort and the queue.
+    Contact details are added beside what is held, newest first."""
+    from tep_app.services.cases.closing import close_open_case, record_moved_away
+
     responses = list(db.session.scalars(
         select(SchoolResponse)
         .where(SchoolResponse.school_request_id == school_request.id, SchoolResponse.answered.is_(True))
@@ -161,6 +196,7 @@ def apply_answers(school_request: SchoolRequest, submitted_on: date) -> dict:
         .order_by(SchoolResponse.id)
     ))
     codes = {row.code: row for row in db.session.scalars(select(ActivityCode))}
+    settled = _settled_statuses()
     person_ids = [r.list_entry.young_person_id for r in responses]
     held_activities: dict[int, list[Activity]] = {}
     held_contacts: dict[int, list[ContactDetail]] = {}
@@ -169,42 +205,63 @@ def apply_answers(school_request: SchoolRequest, submitted_on: date) -> dict:
             held_activities.setdefault(activity.young_person_id, []).append(activity)
         for detail in db.session.scalars(select(ContactDetail).where(ContactDetail.young_person_id.in_(person_ids))):
             held_contacts.setdefault(detail.young_person_id, []).append(detail)
-    counts = {"activities": 0, "flagged": 0, "contacts": 0, "left_for_officer": 0}
+    counts = {"activities": 0, "flagged": 0, "contacts": 0, "left_for_officer": 0, "closed": 0, "moved": 0}
+    school = school_request.establishment.name
     for response in responses:
-        person_id = response.list_entry.young_person_id
+        person = response.list_entry.young_person
         answered_on = _answer_date(response, submitted_on)
         source = source_label(answered_on)
         changes: dict = {}
-        code = response.activity_code
-        if code and code != NOT_KNOWN_TO_US and code in codes:
-            activity = _new_activity(response, codes[code], person_id, submitted_on, source,
-                                     held_activities.get(person_id, []))
+        code = codes.get(response.activity_code) if response.activity_code else None
+        if response.moved:
+            record_moved_away(person, response.moved, response.moved_to, submitted_on, by=f"school: {school}")
+            counts["moved"] += 1
+            changes["moved"] = response.moved
+        elif code is not None and not code.is_not_known:
+            activity = _new_activity(response, code, person.id, submitted_on, source,
+                                     held_activities.get(person.id, []), codes)
             if activity is not None:
                 counts["activities"] += 1
                 counts["flagged"] += int(activity.needs_review)
-                changes["activity"] = {"code": code, "needs_review": activity.needs_review}
+                changes["activity"] = code.code
+                if not activity.needs_review:
+                    db.session.flush()
+                    counts["closed"] += close_open_case(person.id, "school_answer", activity.id,
+                                                        by=f"school: {school}")
+        elif response.guarantee_code in settled:
+            changes["guarantee_status"] = response.guarantee_code
+            counts["closed"] += close_open_case(person.id, "school_answer", None, by=f"school: {school}")
         else:
             counts["left_for_officer"] += 1
         for field, kind in CONTACT_FIELDS:
             value = getattr(response, field)
-            held = held_contacts.setdefault(person_id, [])
+            held = held_contacts.setdefault(person.id, [])
             if value and not any(d.kind == kind and d.value.lower() == value.lower() for d in held):
-                detail = ContactDetail(young_person_id=person_id, kind=kind, value=value, source=source,
+                detail = ContactDetail(young_person_id=person.id, kind=kind, value=value, source=source,
                                        recorded_on=answered_on, is_current=True)
                 db.session.add(detail)
                 held.append(detail)
                 counts["contacts"] += 1
                 changes.setdefault("contacts", []).append(kind)
         if changes:
-            record_audit("school answer applied", "young_person", person_id, after=changes)
+            record_audit("school answer applied", "young_person", person.id, after=changes)
     db.session.flush()
     logger.info("school answers applied for request %s", school_request.id,
                 extra={"school_request_id": school_request.id, **counts})
     return counts
 
 
+def _settled_statuses() -> set[str]:
+    """September Guarantee statuses that settle a pupil's question: an offer, already in learning,
+    or an offer not appropriate. "No offer yet" leaves the pupil to an officer."""
+    from tep_app.models import GuaranteeStatus
+
+    return set(db.session.scalars(select(GuaranteeStatus.code).where(
+        GuaranteeStatus.group.in_(("offer", "in-learning", "not-appropriate")))))
+
+
 def _new_activity(response: SchoolResponse, code: ActivityCode, person_id: int, submitted_on: date,
-                  source: str, held: list[Activity]) -> Activity | None:
+                  source: str, held: list[Activity], codes: dict[str, ActivityCode]) -> Activity | None:
     if any(a.code == code.code and a.source == source and a.ascertained_on == submitted_on for a in held):
         return None  # already applied (a reopened request submitted again)
     recent = sorted(
@@ -214,8 +271,10 @@ def _new_activity(response: SchoolResponse, code: ActivityCode, person_id: int, 
     conflict = recent[0] if recent and recent[0].code != code.code else None
     notes = [response.intelligence] if response.intelligence else []
     if conflict is not None:
-        notes.append(f"Differs from {conflict.code} ({conflict.source}, {conflict.ascertained_on:%-d %b %Y}): "
-                     "an officer should check which is right.")
+        held_code = codes.get(conflict.code)
+        held_words = f"{held_code.description} ({conflict.code})" if held_code else conflict.code
+        notes.append(f"Differs from {held_words}, recorded by {conflict.source} on "
+                     f"{conflict.ascertained_on:%-d %B %Y}: an officer should check which is right.")
     activity = Activity(
         young_person_id=person_id, code=code.code, provider_name=response.provider_name,
         start_date=response.start_date, ascertained_on=submitted_on,

@@ -58,7 +58,7 @@ def test_check_then_submit_updates_the_young_people(pages, seeded, db):
     assert new[a.young_person_id].due_to_lapse_on.year == today.year + 1
     assert new[a.young_person_id].needs_review is False
     assert new[b.young_person_id].needs_review is True
-    assert "Differs from 230" in new[b.young_person_id].notes
+    assert "Differs from Full-time education: further education (230)" in new[b.young_person_id].notes
     # The college place is still there: nothing overwritten.
     assert db.session.scalar(select(Activity).where(Activity.young_person_id == b.young_person_id,
                                                     Activity.code == "230")) is not None

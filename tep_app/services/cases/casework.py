@@ -262,6 +262,7 @@ def record_activity(case: Case, data: ActivityInput, version: int | None, staff_
         case.status = "closed"
         case.closed_at = clock.now()
         case.closing_activity_id = activity.id
+        case.closed_reason = "activity_found"
         case.next_follow_up_on = None
     case.updated_at = clock.now()
     _flush_case(case)

@@ -19,10 +19,12 @@ from tep_app.models import (
     Case,
     Collection,
     Establishment,
+    GuaranteeStatus,
     ListEntry,
     SchoolRecord,
     SchoolRequest,
     SchoolResponse,
+    YoungPerson,
 )
 from tep_app.services.audit import record_audit
 from tep_app.services.cases.assignment import Assigner
@@ -60,7 +62,9 @@ def open_cases_for_lapsed(today: date | None = None) -> int:
     )
     lapsed = db.session.execute(
         select(Activity.young_person_id, Activity.due_to_lapse_on)
-        .where(Activity.due_to_lapse_on < today, ~has_newer, ~_has_open_case(Activity.young_person_id))
+        .join(YoungPerson, YoungPerson.id == Activity.young_person_id)
+        .where(Activity.due_to_lapse_on < today, ~has_newer, ~_has_open_case(Activity.young_person_id),
+               YoungPerson.moved.is_(None))
     ).all()
     person_ids = [row.young_person_id for row in lapsed]
     schools = _latest_school(person_ids)
@@ -88,26 +92,37 @@ def _open_for_requests(request_ids: list[int], today: date) -> int:
     has_known_activity = exists().where(
         known_since_send.young_person_id == ListEntry.young_person_id,
         known_since_send.code == known_code.code, known_code.is_not_known.is_(False),
+        known_since_send.needs_review.is_(False),
         known_since_send.ascertained_on >= Collection.send_on,
         or_(known_since_send.due_to_lapse_on.is_(None), known_since_send.due_to_lapse_on >= today),
     )
+    # The school's destination differs from what is held: an officer decides which is right.
+    in_conflict = exists().where(
+        known_since_send.young_person_id == ListEntry.young_person_id, known_since_send.needs_review.is_(True),
+        known_since_send.ascertained_on >= Collection.send_on)
     had_case_from_collection = exists().where(
         Case.young_person_id == ListEntry.young_person_id, Case.collection_id == ListEntry.collection_id)
-    answer_is_known = and_(SchoolResponse.answered.is_(True), ActivityCode.code.is_not(None),
-                           ActivityCode.is_not_known.is_(False))
+    settled = select(GuaranteeStatus.code).where(GuaranteeStatus.group.in_(("offer", "in-learning", "not-appropriate")))
+    answer_is_known = and_(
+        SchoolResponse.answered.is_(True), ~in_conflict,
+        or_(and_(ActivityCode.code.is_not(None), ActivityCode.is_not_known.is_(False)),
+            # (each branch false, never NULL, so that NOT of the whole is never NULL)
+            and_(SchoolResponse.guarantee_code.is_not(None), SchoolResponse.guarantee_code.in_(settled)),
+            SchoolResponse.moved.is_not(None)))
     query = (
         select(ListEntry.young_person_id, ListEntry.establishment_id, ListEntry.collection_id,
                SchoolRecord.year_group, SchoolRecord.leaving_date, Collection.send_on,
-               Establishment.district_id, SchoolResponse.answered)
+               Establishment.district_id, SchoolResponse.answered, in_conflict.label("in_conflict"))
         .join(SchoolRequest, and_(SchoolRequest.collection_id == ListEntry.collection_id,
                                   SchoolRequest.establishment_id == ListEntry.establishment_id))
         .join(Collection, Collection.id == ListEntry.collection_id)
         .join(SchoolRecord, SchoolRecord.id == ListEntry.school_record_id)
         .join(Establishment, Establishment.id == ListEntry.establishment_id)
+        .join(YoungPerson, YoungPerson.id == ListEntry.young_person_id)
         .outerjoin(SchoolResponse, SchoolResponse.list_entry_id == ListEntry.id)
         .outerjoin(ActivityCode, ActivityCode.code == SchoolResponse.activity_code)
         .where(SchoolRequest.id.in_(request_ids), ~answer_is_known, ~_has_open_case(ListEntry.young_person_id),
-               ~had_case_from_collection, ~has_known_activity)
+               ~had_case_from_collection, ~has_known_activity, YoungPerson.moved.is_(None))
         .order_by(ListEntry.id)
     )
     rows = []
@@ -115,7 +130,7 @@ def _open_for_requests(request_ids: list[int], today: date) -> int:
         rows.append({
             "young_person_id": row.young_person_id, "establishment_id": row.establishment_id,
             "district_id": row.district_id, "collection_id": row.collection_id, "year_group": row.year_group,
-            "reason": "school_not_known" if row.answered else "no_school_answer",
+            "reason": "conflict" if row.in_conflict else "school_not_known" if row.answered else "no_school_answer",
             "not_known_since": row.leaving_date or row.send_on,
         })
     return _insert_cases(rows)

@@ -1,0 +1,74 @@
+"""Closing cases: when an officer or a school finds what a young person is doing, or the young
+person has moved out of the county.
+
+A case closes with its reason (an activity found by an officer, a school's answer, moved away) and
+the activity that closed it, in the same transaction as the change, audited. A young person who
+moved away leaves the county's cohort from that day: out of the Not Known count and the queue.
+"""
+import logging
+from datetime import date
+
+from sqlalchemy import select
+
+from tep_app import clock
+from tep_app.extensions import db
+from tep_app.models import Case, YoungPerson
+from tep_app.services.audit import record_audit
+
+logger = logging.getLogger(__name__)
+
+MOVED_LABELS = {"other_la": "Moved to another local authority", "abroad": "Moved to another country"}
+CLOSED_LABELS = {"activity_found": "an officer recorded their activity",
+                 "school_answer": "their school told us their destination",
+                 "moved_away": "they moved out of Kent"}
+
+
+def moved_words(moved: str | None, moved_to: str | None) -> str | None:
+    """"Moved to another local authority (Lancashire)", or None."""
+    if not moved:
+        return None
+    words = MOVED_LABELS.get(moved, "Moved away")
+    return f"{words} ({moved_to})" if moved_to else words
+
+
+def close_case(case: Case, reason: str, activity_id: int | None = None, by: str | None = None) -> None:
+    """Close an open case, saying why (audited)."""
+    if case.status != "open":
+        return
+    case.status = "closed"
+    case.closed_at = clock.now()
+    case.closed_reason = reason
+    case.closing_activity_id = activity_id
+    case.next_follow_up_on = None
+    case.updated_at = clock.now()
+    record_audit("close", "case", case.id, before={"status": "open"},
+                 after={"status": "closed", "reason": reason, "activity_id": activity_id, "by": by})
+    logger.info("case %s closed: %s", case.id, reason, extra={"case_id": case.id, "reason": reason})
+
+
+def open_case_of(person_id: int) -> Case | None:
+    return db.session.scalar(select(Case).where(Case.young_person_id == person_id, Case.status == "open"))
+
+
+def close_open_case(person_id: int, reason: str, activity_id: int | None = None, by: str | None = None) -> bool:
+    """Close the young person's open case, if they have one; True if one was closed."""
+    case = open_case_of(person_id)
+    if case is None:
+        return False
+    close_case(case, reason, activity_id, by)
+    return True
+
+
+def record_moved_away(person: YoungPerson, moved: str, moved_to: str | None, on: date,
+                     by: str | None = None) -> None:
+    """The young person moved out of the county ("other_la" or "abroad"): they leave the cohort
+    and the queue from `on`."""
+    if moved not in MOVED_LABELS:
+        raise ValueError(f"unknown move {moved!r}")
+    before = {"moved": person.moved, "moved_to": person.moved_to,
+              "moved_on": person.moved_on.isoformat() if person.moved_on else None}
+    person.moved, person.moved_to, person.moved_on = moved, (moved_to or None), on
+    record_audit("moved away", "young_person", person.id, before=before,
+                 after={"moved": moved, "moved_to": moved_to, "moved_on": on.isoformat(), "by": by})
+    close_open_case(person.id, "moved_away", None, by)
+    db.session.flush()
