@@ -8,6 +8,7 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitFie
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from tep_app.forms import BaseForm, GovDateField
+from tep_app.services.destinations import outcome_fields
 from tep_app.services.school_answers import AnswerError, check_start_date, clean_email, clean_phone
 
 
@@ -51,7 +52,11 @@ def _date_check(form, field):
 
 
 class AnswerForm(BaseForm):
-    activity_code = SelectField("Destination", choices=[], validate_choice=True)
+    outcome = SelectField("Destination", choices=[], validate_choice=True)
+    moved_to = StringField(
+        "Where they moved to (optional)", widget=GovTextInput(),
+        validators=[Length(max=100, message="Where they moved to must be 100 characters or fewer")],
+    )
     provider_name = StringField(
         "Provider (optional)", widget=GovTextInput(),
         validators=[Length(max=200, message="Provider must be 200 characters or fewer")],
@@ -70,10 +75,13 @@ class AnswerForm(BaseForm):
     save = SubmitField("Save answer", widget=GovSubmitInput())
     save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
 
-    def set_destinations(self, groups: list[tuple[str, list[tuple[str, str]]]]) -> None:
-        self.destination_groups = groups
-        self.activity_code.choices = [("", "Choose a destination")] + [
-            (code, words) for _label, options in groups for code, words in options
+    def set_outcomes(self, kind: str, groups: list[tuple[str, list[tuple[str, str]]]]) -> None:
+        """The collection's grouped choices: destinations (leavers) or September Guarantee statuses."""
+        self.kind = kind
+        self.outcome_groups = groups
+        self.outcome.label.text = "September Guarantee status" if kind == "no-offer" else "Destination"
+        self.outcome.choices = [("", "Choose a status" if kind == "no-offer" else "Choose a destination")] + [
+            (value, words) for _label, options in groups for value, words in options
         ]
 
     def expected_version(self) -> int:
@@ -83,8 +91,10 @@ class AnswerForm(BaseForm):
             return -1
 
     def answer_values(self) -> dict:
+        fields = outcome_fields(self.outcome.data or None)
         return {
-            "activity_code": self.activity_code.data or None,
+            **fields,
+            "moved_to": (self.moved_to.data or None) if fields["moved"] else None,
             "provider_name": self.provider_name.data or None,
             "start_date": self.start_date.data,
             "phone": self.phone.data or None,
@@ -94,12 +104,11 @@ class AnswerForm(BaseForm):
         }
 
     def check_complete(self) -> bool:
-        """Saving as the answer (not a draft) needs at least a destination or something known."""
+        """Saving as the answer (not a draft) needs at least an outcome or something known."""
         if any(self.answer_values().values()):
             return True
-        self.activity_code.errors = list(self.activity_code.errors) + [
-            "Select a destination, or tell us what you know"
-        ]
+        thing = "a status" if getattr(self, "kind", "leavers") == "no-offer" else "a destination"
+        self.outcome.errors = list(self.outcome.errors) + [f"Select {thing}, or tell us what you know"]
         return False
 
 

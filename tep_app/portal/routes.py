@@ -18,7 +18,7 @@ from tep_app.services.links import (
     LinkError, active_contacts, contact_for_code, link_fingerprint, link_is_live, mask_email,
     resolve_token, send_access_code, verify_access_code,
 )
-from tep_app.services.school_answers import code_words, destination_choices
+from tep_app.services.destinations import outcome_choices, outcome_value, outcome_words
 from tep_app.services.school_upload import check_upload
 
 bp = Blueprint("portal", __name__, url_prefix="/school")
@@ -170,9 +170,11 @@ def answer(list_entry_id: int):
     if entry is None:
         return message_page("Page not found", "This young person is not on your list.", 404)
     response = service.get_response(school_request, entry.id)
+    kind = school_request.collection.kind
     form = AnswerForm(obj=response if request.method == "GET" else None)
-    form.set_destinations(destination_choices())
+    form.set_outcomes(kind, outcome_choices(kind))
     if request.method == "GET":
+        form.outcome.data = outcome_value(response) or ""
         form.version.data = str(response.version if response else 0)
         record_audit("view", "young_person", entry.young_person_id)
     closed = service.is_closed(school_request)
@@ -195,7 +197,8 @@ def answer(list_entry_id: int):
     error_list = [{"text": "Someone else at your school changed this answer since you opened it. Check it below "
                            "and save again.", "href": "#their-answer"}] if stale is not None else None
     return render_template("portal/answer.html", form=form, entry=entry, closed=closed, stale=stale,
-                           words=code_words(), error_list=error_list), 409 if stale is not None else 200
+                           words=outcome_words(kind), stale_value=outcome_value(stale), error_list=error_list,
+                           kind=kind), 409 if stale is not None else 200
 
 
 def _closed_redirect():
@@ -266,7 +269,7 @@ def check():
         return redirect(url_for("portal.submitted"))
     progress = service.list_progress(school_request)
     return render_template("portal/check.html", school_request=school_request, progress=progress,
-                           words=code_words(), form=SubmitForm())
+                           words=outcome_words(school_request.collection.kind), form=SubmitForm())
 
 
 @bp.post("/submit")

@@ -29,7 +29,9 @@ from tep_app.models import (
 from tep_app.models.base import utcnow
 from tep_app.models.collections import COLLECTION_KINDS
 from tep_app.services import calendar
-from tep_app.services.destinations import destination_choices, destination_words, plain_words_to_code
+from tep_app.services.destinations import (  # noqa: F401 -- re-exported
+    destination_choices, destination_words, outcome_value, outcome_words, plain_words_to_code,
+)
 from tep_app.spreadsheets.list_template import ListRow, ListSheet, write_list_workbook
 
 logger = logging.getLogger(__name__)
@@ -351,7 +353,8 @@ def _row(entry: ListEntry, answer: SchoolResponse | None = None, words: dict | N
     row = ListRow(entry.id, person.upn, person.uln, person.forename, person.surname, person.date_of_birth,
                   record.year_group if record else None, person.gender, person.postcode)
     if answer is not None:
-        row.destination = (words or {}).get(answer.activity_code) if answer.activity_code else None
+        value = outcome_value(answer)
+        row.destination = (words or {}).get(value) if value else None
         row.provider, row.start_date = answer.provider_name, answer.start_date
         row.phone, row.parent_phone, row.email = answer.phone, answer.parent_phone, answer.email
         row.what_you_know = answer.intelligence
@@ -370,19 +373,20 @@ def _entries_for(collection_id: int, establishment_ids=None):
 
 def school_list_sheet(collection_or_request, establishment: Establishment | None = None) -> ListSheet:
     """The data of one school's spreadsheet; a SchoolRequest brings its saved answers too."""
-    answers, words = {}, {}
+    answers = {}
     if isinstance(collection_or_request, SchoolRequest):
         school_request = collection_or_request
         collection, establishment = school_request.collection, school_request.establishment
+        due_on = school_request.due_on  # the school's own reply-by date
         answers = {r.list_entry_id: r for r in db.session.scalars(
             select(SchoolResponse).where(SchoolResponse.school_request_id == school_request.id))}
     else:
         collection = collection_or_request
-    choices = destination_choices()
-    words = {code: text for _group, options in choices for code, text in options}
+        due_on = collection.due_on
+    words = outcome_words(collection.kind)
     rows = [_row(entry, answers.get(entry.id), words) for entry in _entries_for(collection.id, [establishment.id])]
-    return ListSheet(establishment.name, establishment.laestab, collection.title, collection.due_on, rows,
-                     [text for _group, options in choices for _code, text in options], collection.kind)
+    return ListSheet(establishment.name, establishment.laestab, collection.title, due_on, rows,
+                     list(words.values()), collection.kind)
 
 
 def write_school_list(collection: Collection, establishment: Establishment) -> bytes:

@@ -19,7 +19,8 @@ from tep_app.models import RequestEvent, SchoolRequest, SchoolResponse
 from tep_app.models.collections import ListEntry
 from tep_app.models.people import YoungPerson
 from tep_app.services.audit import record_audit
-from tep_app.services.school_answers import ANSWER_FIELDS, apply_answers
+from tep_app.services.destinations import outcome_value
+from tep_app.services.school_answers import ANSWER_FIELDS, STATE_LABELS, answer_state, apply_answers
 
 logger = logging.getLogger(__name__)
 
@@ -45,22 +46,30 @@ class ListRow:
     response: SchoolResponse | None
 
     @property
+    def state(self) -> str:
+        return answer_state(self.response)
+
+    @property
     def status(self) -> str:
-        if self.response is None:
-            return "Not started"
-        return "Answered" if self.response.answered else "Draft"
+        return STATE_LABELS[self.state]
+
+    @property
+    def outcome(self) -> str | None:
+        """The answer's choice value (destination, status or move), for its words."""
+        return outcome_value(self.response)
 
 
 @dataclass
 class Progress:
     total: int = 0
     answered: int = 0
+    contact_only: int = 0
     drafts: int = 0
     rows: list[ListRow] = field(default_factory=list)
 
     @property
     def not_started(self) -> int:
-        return self.total - self.answered - self.drafts
+        return self.total - self.answered - self.contact_only - self.drafts
 
 
 def get_request(school_request_id: int | None) -> SchoolRequest | None:
@@ -93,11 +102,13 @@ def list_progress(school_request: SchoolRequest) -> Progress:
     for entry in entries:
         row = ListRow(entry, responses.get(entry.id))
         progress.rows.append(row)
-        if row.response is not None:
-            if row.response.answered:
-                progress.answered += 1
-            else:
-                progress.drafts += 1
+        state = row.state
+        if state == "answered":
+            progress.answered += 1
+        elif state == "contact_only":
+            progress.contact_only += 1
+        elif state == "draft":
+            progress.drafts += 1
     return progress
 
 
@@ -223,9 +234,13 @@ def save_upload(school_request: SchoolRequest, answers: list[tuple[ListEntry, di
         elif response.updated_by != contact_email and any(
                 getattr(response, name) != values.get(name) for name in ANSWER_FIELDS):
             result.replaced += 1
+        unchanged_draft = (response.id is not None and not response.answered
+                           and all(getattr(response, name) == values.get(name) for name in ANSWER_FIELDS))
         for name in ANSWER_FIELDS:
             setattr(response, name, values.get(name))
-        response.answered = True
+        # A draft the file leaves as it was stays a draft; anything else in the file is the answer
+        # (answered with an outcome, or contact details given without one).
+        response.answered = not unchanged_draft
         response.source = "upload"
         response.updated_by = contact_email
         record_audit("school answer saved", "young_person", entry.young_person_id,

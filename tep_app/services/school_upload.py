@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 from tep_app.models.collections import ListEntry
 from tep_app.models.requests import SchoolRequest
+from tep_app.services.destinations import outcome_fields, words_to_outcome
 from tep_app.services.school_answers import (
     AnswerError, check_start_date, clean_email, clean_phone, clean_text, normalise_words, parse_date_cell,
-    words_to_code,
 )
 
 logger = logging.getLogger(__name__)
@@ -29,7 +29,9 @@ COLUMNS = {
     "firstname": ("forename", "Forename"),
     "surname": ("surname", "Surname"),
     "lastname": ("surname", "Surname"),
-    "destination": ("activity_code", "Destination"),
+    "destination": ("outcome", "Destination"),
+    "septemberguaranteestatus": ("outcome", "September Guarantee status"),
+    "status": ("outcome", "September Guarantee status"),
     "provider": ("provider_name", "Provider"),
     "startdate": ("start_date", "Start date"),
     "youngpersonsphone": ("phone", "Young person's phone"),
@@ -43,8 +45,9 @@ COLUMNS = {
     "whatyouknow": ("intelligence", "What you know"),
     "notes": ("intelligence", "What you know"),
 }
-ANSWER_KEYS = ("activity_code", "provider_name", "start_date", "phone", "parent_phone", "email", "intelligence")
+ANSWER_KEYS = ("outcome", "provider_name", "start_date", "phone", "parent_phone", "email", "intelligence")
 LABELS = {key: label for key, label in COLUMNS.values()}
+LABELS["outcome"] = "Destination"
 
 
 @dataclass
@@ -105,7 +108,8 @@ def check_upload(school_request: SchoolRequest, entries: list[ListEntry], stream
         return result
     by_id = {entry.id: entry for entry in entries}
     by_upn = {entry.young_person.upn.upper(): entry for entry in entries if entry.young_person.upn}
-    destinations = words_to_code()
+    kind = school_request.collection.kind
+    destinations = words_to_outcome(kind)
     seen: dict[int, int] = {}
     formulas = getattr(table, "formulas", set())
     for row_number, values in table.rows:
@@ -126,7 +130,7 @@ def check_upload(school_request: SchoolRequest, entries: list[ListEntry], stream
                                                      f"{seen[entry.id]}. Keep one row for each young person.")
             continue
         seen[entry.id] = row_number
-        answer = _check_cells(result, row_number, cells, destinations)
+        answer = _check_cells(result, row_number, cells, destinations, kind)
         if answer is not None:
             result.answers.append((entry, answer))
     if result.problems:
@@ -158,7 +162,7 @@ def _find_entry(result: UploadResult, row_number: int, cells: dict, by_id: dict,
     return entry
 
 
-def _check_cells(result: UploadResult, row_number: int, cells: dict, destinations: dict) -> dict | None:
+def _check_cells(result: UploadResult, row_number: int, cells: dict, destinations: dict, kind: str) -> dict | None:
     answer: dict = {}
     before = len(result.problems)
 
@@ -168,15 +172,16 @@ def _check_cells(result: UploadResult, row_number: int, cells: dict, destination
         except AnswerError as error:
             result.problem(row_number, LABELS[key], str(error))
 
-    words = cells.get("activity_code")
-    if _blank(words):
-        answer["activity_code"] = None
-    else:
-        code = destinations.get(normalise_words(words))
-        if code is None:
-            result.problem(row_number, "Destination", f"'{str(words).strip()}' is not one of the destinations. "
-                                                      "Choose one from the drop-down list.")
-        answer["activity_code"] = code
+    words = cells.get("outcome")
+    value = None
+    if not _blank(words):
+        value = destinations.get(normalise_words(words))
+        if value is None:
+            column, what = (("September Guarantee status", "statuses") if kind == "no-offer"
+                            else ("Destination", "destinations"))
+            result.problem(row_number, column, f"'{str(words).strip()}' is not one of the {what}. "
+                                               "Choose one from the drop-down list.")
+    answer.update(outcome_fields(value))
     check("provider_name", lambda v: clean_text(v, 200))
     check("start_date", lambda v: check_start_date(parse_date_cell(v)))
     check("phone", lambda v: clean_phone(v, "the young person's phone number"))

@@ -40,6 +40,7 @@ COLUMNS = (
 )
 HEADERS = tuple(header for header, _width, _ours in COLUMNS)
 DESTINATION_COLUMN = HEADERS.index("Destination") + 1
+STATUS_HEADER = "September Guarantee status"
 DATE_COLUMNS = {"Date of birth", "Start date"}
 _LETTERS = [chr(ord("A") + n) for n in range(len(COLUMNS))]
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -186,9 +187,16 @@ _COLUMN_STYLES = [
 ]
 
 
-def _list_sheet(rows: Iterable[ListRow]) -> tuple[str, int]:
+def headers_for(kind: str) -> tuple[str, ...]:
+    """The list sheet's headers: the no-offer list asks for the September Guarantee status."""
+    if kind != "no-offer":
+        return HEADERS
+    return tuple(STATUS_HEADER if header == "Destination" else header for header in HEADERS)
+
+
+def _list_sheet(rows: Iterable[ListRow], kind: str = "leavers") -> tuple[str, int]:
     parts = ['<row r="1">' + "".join(_text(f"{_LETTERS[n]}1", header, HEADER, HEADER)
-                                     for n, header in enumerate(HEADERS)) + "</row>"]
+                                     for n, header in enumerate(headers_for(kind))) + "</row>"]
     number = 1
     for row in rows:
         number += 1
@@ -231,7 +239,9 @@ def _about_lines(data: ListSheet, count: int) -> list[tuple[str, int]]:
         ("", WRAP),
         ("How to fill it in", BOLD),
         (f"On the Young people sheet, tell us {what}.", WRAP),
-        ("Choose a destination from the drop-down list in the Destination column.", WRAP),
+        ("Choose a status from the drop-down list in the September Guarantee status column, or 'Moved "
+         "away' if they have left Kent." if data.kind == "no-offer" else
+         "Choose a destination from the drop-down list in the Destination column.", WRAP),
         ("Add the provider (college, employer or training provider) and the start date if you know them.", WRAP),
         ("Add the young person's phone number and a parent or carer's phone number: these help us most.", WRAP),
         ("Write anything else you know in What you know, for example 'moved to Scotland' or 'not known "
@@ -284,7 +294,7 @@ def _workbook(last_row: int, destinations: int) -> str:
 
 def write_list_workbook(data: ListSheet) -> bytes:
     """The bytes of one school's pre-populated .xlsx."""
-    list_xml, count = _list_sheet(data.rows)
+    list_xml, count = _list_sheet(data.rows, data.kind)
     destinations = tuple(data.destinations)
     parts = {
         "[Content_Types].xml": _CONTENT_TYPES,

@@ -221,7 +221,7 @@ def test_a_school_session_sees_no_staff_page_and_no_other_request(pages, client,
         assert client.get(url).status_code == 403, url
     page = pages.page(f"/school/young-people/{other.entries[0].id}", 404)
     assert other.entries[0].young_person.surname not in page.get_text()
-    pages.post(f"/school/young-people/{other.entries[0].id}", {"activity_code": "220", "save": "y"}, 404)
+    pages.post(f"/school/young-people/{other.entries[0].id}", {"outcome": "220", "save": "y"}, 404)
     list_page = pages.page("/school/young-people")
     assert other.entries[0].young_person.surname not in list_page.get_text()
     assert seeded.entries[0].young_person.surname in list_page.get_text()

@@ -21,7 +21,7 @@ def answer_url(entry):
 
 
 def form_data(**overrides):
-    data = {"activity_code": "220", "provider_name": "Mid Kent College", "start_date": ["4", "9", "2023"],
+    data = {"outcome": "220", "provider_name": "Mid Kent College", "start_date": ["4", "9", "2023"],
             "phone": "07700 900123", "parent_phone": "", "email": "", "intelligence": "", "version": "0",
             "save": "Save answer"}
     data.update(overrides)
@@ -78,10 +78,13 @@ def test_a_good_answer_is_saved_normalised_and_the_request_is_in_progress(pages,
 
 def test_the_form_offers_destinations_in_plain_words_grouped(pages, seeded):
     page = pages.page(answer_url(seeded.entries[0]))
-    groups = [group["label"] for group in page.select("#activity_code optgroup")]
+    groups = [group["label"] for group in page.select("#outcome optgroup")]
     assert "Education" in groups and "Not known" in groups
-    assert page.select_one('#activity_code option[value="810"]').get_text(strip=True) == "Not known to us"
-    assert page.select_one('#activity_code option[value="110"]') is None  # not offered to schools
+    assert page.select_one('#outcome option[value="810"]').get_text(strip=True) == "Not known to us"
+    assert page.select_one('#outcome option[value="110"]') is None  # not offered to schools
+    assert "Moved away" in groups
+    assert page.select_one('#outcome option[value="moved:abroad"]').get_text(strip=True) == "Moved to another country"
+    assert page.select_one("#outcome").find_previous("label").get_text(strip=True) == "Destination"
 
 
 @pytest.mark.parametrize("field, value, message", [
@@ -91,7 +94,7 @@ def test_the_form_offers_destinations_in_plain_words_grouped(pages, seeded):
     ("start_date", ["31", "2", "2023"], "Start date must be a real date"),
     ("start_date", ["", "9", "2023"], "Start date must include a day"),
     ("start_date", ["4", "9", "1899"], "Start date must be after 1 January 2000"),
-    ("activity_code", "999", "Not a valid choice"),
+    ("outcome", "999", "Not a valid choice"),
 ])
 def test_bad_input_gets_a_message_by_the_field_and_nothing_is_saved(pages, seeded, db, field, value, message):
     response = pages.post(answer_url(seeded.entries[0]), form_data(**{field: value}), 200)
@@ -107,12 +110,12 @@ def test_bad_input_gets_a_message_by_the_field_and_nothing_is_saved(pages, seede
 
 
 def test_an_empty_answer_needs_something_but_a_draft_does_not(pages, seeded, db):
-    empty = form_data(activity_code="", provider_name="", start_date=["", "", ""], phone="")
+    empty = form_data(outcome="", provider_name="", start_date=["", "", ""], phone="")
     response = pages.post(answer_url(seeded.entries[0]), empty, 200)
     assert "Select a destination, or tell us what you know" in response.page.select_one(
         ".govuk-error-message").get_text()
     assert responses(db) == []
-    draft = dict(form_data(phone="07700 900456", activity_code=""), save_draft="Save as draft")
+    draft = dict(form_data(phone="07700 900456", outcome=""), save_draft="Save as draft")
     draft.pop("save")
     pages.post(answer_url(seeded.entries[0]), draft, 302)
     assert [(r.phone, r.answered) for r in responses(db)] == [("07700900456", False)]
@@ -120,7 +123,7 @@ def test_an_empty_answer_needs_something_but_a_draft_does_not(pages, seeded, db)
 
 def test_a_draft_is_kept_and_comes_back_in_the_form(pages, client, seeded, db):
     entry = seeded.entries[1]
-    draft = dict(form_data(intelligence="Moved to Scotland", activity_code=""), save_draft="Save as draft")
+    draft = dict(form_data(intelligence="Moved to Scotland", outcome=""), save_draft="Save as draft")
     draft.pop("save")
     pages.post(answer_url(entry), draft, 302)
     # Later, a new session (signed in again) finds it.
@@ -147,10 +150,10 @@ def test_two_colleagues_at_once_the_stale_save_is_stopped_and_nothing_is_lost(ap
     their_version = re.search(r'id="version" name="version" type="hidden" value="(\d+)"', theirs).group(1)
     assert mine == their_version == "0"
     # The colleague saves first.
-    assert colleague.post(answer_url(entry), data=form_data(activity_code="310", provider_name="Kent Apprentices",
+    assert colleague.post(answer_url(entry), data=form_data(outcome="310", provider_name="Kent Apprentices",
                                                             phone="07700 900777")).status_code == 302
     # My save, from the older form, is stopped; my typing is kept and theirs is shown.
-    response = pages.post(answer_url(entry), form_data(activity_code="230", phone="07700 900888",
+    response = pages.post(answer_url(entry), form_data(outcome="230", phone="07700 900888",
                                                        version=mine), 409)
     page = response.page
     summary = page.select_one(".govuk-error-summary").get_text(" ", strip=True)
@@ -158,13 +161,13 @@ def test_two_colleagues_at_once_the_stale_save_is_stopped_and_nothing_is_lost(ap
         in summary
     assert "Kent Apprentices" in page.select_one("#their-answer").get_text()
     assert page.select_one("#phone")["value"] == "07700900888"
-    assert page.select_one('#activity_code option[value="230"]').has_attr("selected")
+    assert page.select_one('#outcome option[value="230"]').has_attr("selected")
     db.session.expire_all()
     saved = responses(db)[0]
     assert (saved.activity_code, saved.phone) == ("310", "07700900777")
     # Saving again from the refreshed form works.
     new_version = page.select_one("#version")["value"]
-    pages.post(answer_url(entry), form_data(activity_code="230", phone="07700 900888", version=new_version), 302)
+    pages.post(answer_url(entry), form_data(outcome="230", phone="07700 900888", version=new_version), 302)
     db.session.expire_all()
     assert (responses(db)[0].activity_code, responses(db)[0].phone) == ("230", "07700900888")
 
@@ -173,7 +176,7 @@ def test_after_submit_answers_cannot_change(pages, seeded, db):
     entry = seeded.entries[0]
     pages.post(answer_url(entry), form_data(), 302)
     pages.post("/school/submit", {}, 302)
-    response = pages.post(answer_url(entry), form_data(activity_code="330", version="1"), 302)
+    response = pages.post(answer_url(entry), form_data(outcome="330", version="1"), 302)
     assert response.headers["Location"].endswith("/school/young-people")
     page = pages.page("/school/young-people")
     assert "answers can no longer be changed" in page.get_text()

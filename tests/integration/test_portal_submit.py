@@ -19,7 +19,7 @@ def seeded(make, db, client):
 
 
 def answer(pages, entry, **values):
-    data = {"activity_code": "", "provider_name": "", "phone": "", "parent_phone": "", "email": "",
+    data = {"outcome": "", "provider_name": "", "phone": "", "parent_phone": "", "email": "",
             "intelligence": "", "version": "0", "save": "Save answer"}
     data.update(values)
     pages.post(f"/school/young-people/{entry.id}", data, 302)
@@ -34,10 +34,10 @@ def test_check_then_submit_updates_the_young_people(pages, seeded, db):
     db.session.add(ContactDetail(young_person_id=b.young_person_id, kind="phone", value="07700900001",
                                  source="leavers import", recorded_on=today - timedelta(days=90)))
     db.session.commit()
-    answer(pages, a, activity_code="310", provider_name="Kent Apprentices", phone="07700 900123",
+    answer(pages, a, outcome="310", provider_name="Kent Apprentices", phone="07700 900123",
            parent_phone="01622 694000", email="a@example.com")
-    answer(pages, b, activity_code="330", phone="07700 900222")  # conflicts with the college place
-    answer(pages, c, activity_code="810", intelligence="Moved to Scotland", phone="07700 900333")
+    answer(pages, b, outcome="330", phone="07700 900222")  # conflicts with the college place
+    answer(pages, c, outcome="810", intelligence="Moved to Scotland", phone="07700 900333")
     # d is not answered.
 
     page = pages.page("/school/check")
@@ -82,7 +82,7 @@ def test_check_then_submit_updates_the_young_people(pages, seeded, db):
 
 
 def test_submitting_twice_does_nothing_more(pages, seeded, db):
-    answer(pages, seeded.entries[0], activity_code="220", phone="07700 900123")
+    answer(pages, seeded.entries[0], outcome="220", phone="07700 900123")
     pages.post("/school/submit", {}, 302)
     pages.post("/school/submit", {}, 302)
     assert submit_request(seeded.request, "x@school.example") is None
@@ -94,11 +94,11 @@ def test_submitting_twice_does_nothing_more(pages, seeded, db):
 
 
 def test_a_reopened_list_can_change_and_be_submitted_again(pages, seeded, db):
-    answer(pages, seeded.entries[0], activity_code="220")
+    answer(pages, seeded.entries[0], outcome="220")
     pages.post("/school/submit", {}, 302)
     assert reopen_request(seeded.request.id, user_id=None) is True
     db.session.commit()
-    answer(pages, seeded.entries[1], activity_code="230")
+    answer(pages, seeded.entries[1], outcome="230")
     pages.post("/school/submit", {}, 302)
     keys = db.session.scalars(select(OutboxMessage.ledger_key).where(OutboxMessage.kind == "receipt")).all()
     assert sorted(keys) == [f"request:{seeded.request.id}:receipt:1", f"request:{seeded.request.id}:receipt:2"]
@@ -129,7 +129,7 @@ def test_a_number_already_held_is_not_added_twice(pages, seeded, db):
     db.session.add(ContactDetail(young_person_id=person_id, kind="phone", value="07700900123",
                                  source="leavers import", recorded_on=date.today() - timedelta(days=60)))
     db.session.commit()
-    answer(pages, seeded.entries[0], activity_code="220", phone="07700 900123")
+    answer(pages, seeded.entries[0], outcome="220", phone="07700 900123")
     pages.post("/school/submit", {}, 302)
     details = db.session.scalars(select(ContactDetail).where(ContactDetail.young_person_id == person_id)).all()
     assert [(d.value, d.source) for d in details] == [("07700900123", "leavers import")]

@@ -154,7 +154,7 @@ def test_a_file_that_changes_a_colleagues_answer_says_so(app, pages, seeded, db)
     a, b = seeded.entries[:2]
     colleague = app.test_client()
     sign_school_in(colleague, seeded, seeded.establishment.contacts[1].email)
-    colleague.post(f"/school/young-people/{a.id}", data={"activity_code": "310", "version": "0", "save": "y"})
+    colleague.post(f"/school/young-people/{a.id}", data={"outcome": "310", "version": "0", "save": "y"})
     upload(pages, xlsx([entry_row(a, destination="Gap year"), entry_row(b, destination="Gap year")]), 302)
     text = pages.page("/school/young-people").get_text(" ", strip=True)
     assert "2 answers saved from your file. 1 of them changed an answer a colleague had saved" in text
