@@ -42,7 +42,6 @@ class Invalid(ValueError):
     """A value that fails its check; the message says what is wrong and how to put it right."""
 
     def __init__(self, kind: str, **values):
-        self.kind = kind
         self.message = MESSAGES[kind].format(**values)
         super().__init__(self.message)
 
@@ -167,9 +166,8 @@ def _national_phone(raw: str) -> str | None:
 
 def check_phone(value, label: str = "a phone number") -> str:
     """A UK phone number in an allocated range, as 07700900123 (national format, no spaces). A
-    spreadsheet that stored the number as a number has dropped its leading 0: it is put back."""
-    raw = f"0{int(value)}" if isinstance(value, (int, float)) and not isinstance(value, bool) else as_text(value)
-    national = _national_phone(raw)
+    spreadsheet that stored the number as a number has dropped its leading 0: it is read without it."""
+    national = _national_phone(as_text(value))
     if national is None:
         raise Invalid("phone", label=label)
     return "0" + national

@@ -85,7 +85,7 @@ def test_a_valid_uln_passes_as_text_or_as_a_number():
 @pytest.mark.parametrize("value", [
     "9276308687",   # the check digit does not agree
     "9276308680",
-    "0000000010",   # its sum passes, but a ULN never starts with 0
+    "0000000050",   # its sum passes (5 x 2 = 10), but a ULN never starts with 0
     "927630868",    # 9 digits
     "92763086861",  # 11 digits
     "927630868A",
@@ -158,6 +158,7 @@ def test_uk_phone_numbers_are_stored_in_national_format(value, number):
 def test_a_number_that_lost_its_leading_zero_in_a_spreadsheet_gets_it_back():
     assert v.check_phone(7700900123) == "07700900123"
     assert v.check_phone(1622694000.0) == "01622694000"
+    assert v.check_phone("7912345678") == "07912345678"
 
 
 @pytest.mark.parametrize("value", ["12345", "0770", "01632 000000", "01632 96012", "+33 1 23 45 67 89",
