@@ -128,8 +128,8 @@ def check_urn(value) -> str:
     return urn
 
 
-_POSTCODE = re.compile(r"(GIR0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]|[A-HK-Y][0-9][ABEHMNPRVWXY])"
-                       r"[0-9][ABD-HJLNP-UW-Z]{2})")
+_POSTCODE = re.compile(r"(GIR0AA|[A-PR-UWYZ]([0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]"
+                       r"|[A-HK-Y][0-9][ABEHMNPRVWXY])[0-9][ABD-HJLNP-UW-Z]{2})")
 
 
 def check_postcode(value) -> str:

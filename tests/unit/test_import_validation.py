@@ -3,7 +3,7 @@ from datetime import date, datetime
 
 import pytest
 
-from tep_app.services.imports.validate import WARNING, Lookups, Problem, check_rows
+from tep_app.services.imports.validate import WARNING, Lookups, check_rows
 from tep_app.spreadsheets.reader import Table
 
 SCHOOL, COLLEGE_UKPRN = "8864001", "10012345"

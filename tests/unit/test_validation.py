@@ -131,8 +131,9 @@ def test_urn_is_up_to_10_digits():
 
 # Postcodes
 
-@pytest.mark.parametrize("value, postcode", [(" me141xx ", "ME14 1XX"), ("ME14 1XX", "ME14 1XX"), ("ct1  2ab", "CT1 2AB"),
-                                             ("SW1A1AA", "SW1A 1AA"), ("W1A 0AX", "W1A 0AX"), ("GIR 0AA", "GIR 0AA")])
+@pytest.mark.parametrize("value, postcode", [(" me141xx ", "ME14 1XX"), ("ME14 1XX", "ME14 1XX"),
+                                             ("ct1  2ab", "CT1 2AB"), ("SW1A1AA", "SW1A 1AA"), ("W1A 0AX", "W1A 0AX"),
+                                             ("GIR 0AA", "GIR 0AA")])
 def test_postcodes_are_written_one_way(value, postcode):
     assert v.check_postcode(value) == postcode
 
@@ -251,7 +252,8 @@ def test_neither_yes_nor_no():
 
 def test_a_choice_can_be_matched_its_own_way():
     choices = {"kentchoices": "KentChoices"}
-    assert v.check_choice("Kent Choices", choices, "a source", "KentChoices", key=lambda t: t.lower().replace(" ", "")) \
-        == "KentChoices"
+    squeezed = v.check_choice("Kent Choices", choices, "a source", "KentChoices",
+                              key=lambda text: text.lower().replace(" ", ""))
+    assert squeezed == "KentChoices"
     assert refused(v.check_choice, "Kent Choices", choices, "a source", "KentChoices") == (
         "Kent Choices is not a source: enter KentChoices")
