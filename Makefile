@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/tep_test
 PORT ?= 5000
 
-.PHONY: install migrate demo run test test-unit test-sqlite test-postgres test-e2e bench clean
+.PHONY: install migrate demo run test test-unit test-sqlite test-postgres test-e2e bench mutate clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -45,6 +45,10 @@ test-e2e: install
 
 bench: install
 	$(BIN)/python -m bench --postgres
+
+mutate: install
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/python scripts/mutate.py
 
 clean:
 	rm -rf $(VENV) node_modules instance/tep.sqlite

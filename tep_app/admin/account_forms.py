@@ -5,6 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from tep_app.forms import BaseForm
+from tep_app.validation import Invalid, check_email
 
 ROLE_CHOICES = [SelectChoice("officer", "Officer: works a caseload of young people"),
                 SelectChoice("manager", "Manager: chase-up dashboard, patches and caseloads, audit"),
@@ -17,13 +18,21 @@ class RoleField(RadioField):
             raise ValidationError("Select a role")
 
 
+def _email_check(form, field):
+    try:
+        field.data = check_email(field.data)
+    except Invalid as error:
+        raise ValidationError(error.message) from None
+
+
 class AccountForm(BaseForm):
     name = StringField("Full name", widget=GovTextInput(),
                        validators=[InputRequired(message="Enter the person's full name"),
                                    Length(max=200, message="Full name must be 200 characters or fewer")])
     email = EmailField("Email address", widget=GovTextInput(),
                        validators=[InputRequired(message="Enter an email address"),
-                                   Length(max=254, message="Email address must be 254 characters or fewer")])
+                                   Length(max=254, message="Email address must be 254 characters or fewer"),
+                                   _email_check])
     role = RoleField("Role", widget=GovRadioInput(), choices=ROLE_CHOICES)
     password = PasswordField("Password (optional)", widget=GovPasswordInput(),
                              description="Leave blank to make a one-time password. Either way, they choose "

@@ -12,6 +12,7 @@ tep = AppGroup("tep", help="TEP Follow-up commands.")
 COMMAND_MODULES = (
     "tep_app.cli.users",
     "tep_app.cli.imports",
+    "tep_app.cli.refresh",
     "tep_app.cli.matching",
     "tep_app.cli.lists",
     "tep_app.cli.demo",

@@ -1,4 +1,8 @@
-"""`flask tep import KIND FILE [--year YYYY]`: load one file, all or nothing."""
+"""`flask tep import KIND FILE [--year YYYY]`: load one file.
+
+A file with any error imports nothing: every error is printed, then a one-line reason, and the
+command exits 1. Warnings do not stop it: they are printed, the summary counts them, and it exits 0.
+"""
 from pathlib import Path
 
 import click
@@ -6,7 +10,7 @@ import click
 from tep_app.cli import tep
 from tep_app.cli.common import fail, year_option
 from tep_app.extensions import db
-from tep_app.services.imports import IMPORT_KINDS, ImportFailed, import_file
+from tep_app.services.imports import IMPORT_KINDS, ImportFailed, import_file, list_warnings, plural
 
 MAX_PROBLEM_LINES = 50
 PROGRESS_FROM_ROWS = 5000
@@ -49,11 +53,17 @@ def import_command(kind: str, path: Path, year: int | None):
         db.session.commit()
     except ImportFailed as error:
         progress.finish()
-        for problem in error.problems[:MAX_PROBLEM_LINES]:
-            click.echo(str(problem), err=True)
-        more = len(error.problems) - MAX_PROBLEM_LINES
-        if more > 0:
-            click.echo(f"…and {more:,} more problem{'' if more == 1 else 's'}", err=True)
+        print_problems(error.problems, "error")
         fail(f"{error.message}. Correct the file and import it again.")
     progress.finish()
+    print_problems(list_warnings(batch.id), "warning")
     click.echo(batch.summary)
+
+
+def print_problems(problems: list, word: str) -> None:
+    """The first problems on stderr, one a line, then how many more there are."""
+    for problem in problems[:MAX_PROBLEM_LINES]:
+        click.echo(f"{word.capitalize()}: {problem}", err=True)
+    more = len(problems) - MAX_PROBLEM_LINES
+    if more > 0:
+        click.echo(f"…and {plural(more, 'more ' + word)}", err=True)

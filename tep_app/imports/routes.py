@@ -1,4 +1,5 @@
-"""Admin imports: recent batches; upload a file, preview its check, confirm to import it."""
+"""Admin imports: recent batches; upload a file, preview its check, confirm to import it; the report of
+an import's warnings."""
 from io import BytesIO
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -9,8 +10,8 @@ from tep_app.dashboard.pagination import pagination
 from tep_app.imports.forms import KIND_NAMES, ConfirmForm, UploadForm
 from tep_app.services.audit import record_audit
 from tep_app.services.calendar import year_label
-from tep_app.services.imports import ImportFailed, check_file, import_file
-from tep_app.services.imports import uploads
+from tep_app.services.imports import ImportFailed, check_file, import_file, list_warnings
+from tep_app.services.imports import report, uploads
 from tep_app.spreadsheets.tables import XLSX_MIMETYPE, write_table
 
 bp = Blueprint("imports", __name__, url_prefix="/admin/imports")
@@ -41,6 +42,7 @@ def upload():
             filename = form.file.data.filename or "upload"
             result = check_file(form.kind.data, data, filename, form.academic_year.data)
             saved = uploads.save_upload(data, filename, form.academic_year.data, current_user.id, result)
+            report.save_upload_warnings(saved.id, result.warnings)
             return redirect(url_for("imports.preview", upload_id=saved.id))
     return render_template("imports/upload.html", form=form)
 
@@ -59,6 +61,7 @@ def preview(upload_id):
     upload = uploads.get_upload(upload_id) or abort(404)
     return render_template("imports/preview.html", upload=upload, kind_name=KIND_NAMES[upload.kind],
                            year_label=year_label, form=ConfirmForm(formdata=None),
+                           warnings=report.get_upload_warnings(upload_id),
                            error_list=_error_list(upload) if upload.problems else None)
 
 
@@ -80,9 +83,13 @@ def confirm(upload_id):
     except ImportFailed as error:
         uploads.finish_upload(upload_id, imported=False)
         uploads.record_problems(upload_id, error.problems)
+        report.save_upload_warnings(upload_id, error.warnings)
         return redirect(url_for("imports.preview", upload_id=upload_id))
     uploads.finish_upload(upload_id, imported=True)
+    report.forget_upload_warnings(upload_id)
     flash(batch.summary, "success")
+    if batch.warning_count:
+        return redirect(url_for("imports.batch_report", batch_id=batch.id))
     return redirect(url_for("imports.index"))
 
 
@@ -95,3 +102,31 @@ def problems_report(upload_id):
     name = f"problems-{upload.kind}.xlsx"
     record_audit("export", "import_problems", upload_id, after={"kind": upload.kind, "rows": len(upload.problems)})
     return send_file(BytesIO(content), mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=name)
+
+
+@bp.get("/<upload_id>/warnings.xlsx")
+@roles(ADMIN)
+def upload_warnings(upload_id):
+    upload = uploads.get_upload(upload_id) or abort(404)
+    warnings = report.get_upload_warnings(upload_id)
+    record_audit("export", "import_warnings", upload_id, after={"kind": upload.kind, "rows": len(warnings)})
+    return send_file(BytesIO(report.warnings_workbook(warnings)), mimetype=XLSX_MIMETYPE, as_attachment=True,
+                     download_name=f"warnings-{upload.kind}.xlsx")
+
+
+@bp.get("/batches/<int:batch_id>")
+@roles(ADMIN)
+def batch_report(batch_id):
+    batch, who = report.get_batch(batch_id) or abort(404)
+    return render_template("imports/report.html", batch=batch, who=who, kind_name=KIND_NAMES[batch.kind],
+                           year_label=year_label, warnings=list_warnings(batch.id))
+
+
+@bp.get("/batches/<int:batch_id>/warnings.xlsx")
+@roles(ADMIN)
+def batch_warnings(batch_id):
+    batch, _who = report.get_batch(batch_id) or abort(404)
+    warnings = list_warnings(batch.id)
+    record_audit("export", "import_warnings", batch.id, after={"kind": batch.kind, "rows": len(warnings)})
+    return send_file(BytesIO(report.warnings_workbook(warnings)), mimetype=XLSX_MIMETYPE, as_attachment=True,
+                     download_name=f"warnings-{batch.kind}-{batch.id}.xlsx")

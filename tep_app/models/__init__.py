@@ -10,7 +10,7 @@ from tep_app.models.requests import (
     AccessCode, EmailTemplate, OutboxMessage, ReplacedLink, RequestEvent, SchoolRequest, SchoolResponse,
 )
 from tep_app.models.reference import ActivityCode, GuaranteeStatus
-from tep_app.models.sources import Enrolment, ImportBatch, Offer
+from tep_app.models.sources import Enrolment, ImportBatch, ImportWarning, Offer
 from tep_app.models.staff import StaffUser
 
 __all__ = [
@@ -18,6 +18,6 @@ __all__ = [
     "SchoolRequest", "SchoolResponse",
     "Activity", "ActivityCode", "AuditEvent", "Base", "CalendarDate", "CalendarSetting", "Collection", "ContactDetail",
     "District", "Enrolment", "Establishment", "EstablishmentContact", "GuaranteeStatus",
-    "ImportBatch", "ListEntry", "MatchDecision", "MatchResult", "Offer", "SchoolRecord", "StaffUser",
+    "ImportBatch", "ImportWarning", "ListEntry", "MatchDecision", "MatchResult", "Offer", "SchoolRecord", "StaffUser",
     "YoungPerson",
 ]

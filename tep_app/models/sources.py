@@ -22,6 +22,19 @@ class ImportBatch(Base):
     status: Mapped[str] = mapped_column(String(20), default="loaded")
     summary: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    warning_count: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class ImportWarning(Base):
+    """A value an import left out (the row was imported without it), by row and column."""
+    __tablename__ = "import_warning"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), index=True)
+    row_number: Mapped[int | None]
+    column_name: Mapped[str | None] = mapped_column(String(100))
+    value: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text)
 
 
 class Enrolment(Base):
@@ -40,6 +53,7 @@ class Enrolment(Base):
     year_group: Mapped[int | None]
     course: Mapped[str | None] = mapped_column(String(200))
     start_date: Mapped[date | None] = mapped_column(Date)
+    phone: Mapped[str | None] = mapped_column(String(20))
     # A hash of the identifying fields: re-importing the same row updates it instead of duplicating.
     row_key: Mapped[str] = mapped_column(String(64), unique=True)
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))

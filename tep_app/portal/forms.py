@@ -8,8 +8,9 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitFie
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from tep_app.forms import BaseForm, GovDateField
+from tep_app import clock
 from tep_app.services.destinations import outcome_fields
-from tep_app.services.school_answers import AnswerError, check_start_date, clean_email, clean_phone
+from tep_app.validation import Invalid, check_email, check_phone, check_start_date
 
 
 class ChooseContactForm(BaseForm):
@@ -28,27 +29,23 @@ class CodeForm(BaseForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
+def _checked(check):
+    """A WTForms validator from a validation check; a blank field is left alone."""
+    def validator(form, field):
+        if field.data:
+            try:
+                field.data = check(field.data)
+            except Invalid as error:
+                raise ValidationError(error.message) from None
+    return validator
+
+
 def _phone_check(label: str):
-    def check(form, field):
-        try:
-            field.data = clean_phone(field.data, label)
-        except AnswerError as error:
-            raise ValidationError(str(error)) from None
-    return check
+    return _checked(lambda value: check_phone(value, label))
 
 
-def _email_check(form, field):
-    try:
-        field.data = clean_email(field.data)
-    except AnswerError as error:
-        raise ValidationError(str(error)) from None
-
-
-def _date_check(form, field):
-    try:
-        check_start_date(field.data)
-    except AnswerError as error:
-        raise ValidationError(str(error)) from None
+_email_check = _checked(check_email)
+_date_check = _checked(lambda value: check_start_date(value, clock.today()))
 
 
 class AnswerForm(BaseForm):

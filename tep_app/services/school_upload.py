@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 from tep_app.models.collections import ListEntry
 from tep_app.models.requests import SchoolRequest
+from tep_app import clock
 from tep_app.services.destinations import outcome_fields, words_to_outcome
-from tep_app.services.school_answers import (
-    AnswerError, check_start_date, clean_email, clean_phone, clean_text, normalise_words, parse_date_cell,
-)
+from tep_app.services.school_answers import AnswerError, clean_text, normalise_words
+from tep_app.validation import Invalid, check_email, check_phone, check_start_date, parse_date
 
 logger = logging.getLogger(__name__)
 
@@ -167,9 +167,10 @@ def _check_cells(result: UploadResult, row_number: int, cells: dict, destination
     before = len(result.problems)
 
     def check(key, function):
+        value = cells.get(key)
         try:
-            answer[key] = function(cells.get(key))
-        except AnswerError as error:
+            answer[key] = None if _blank(value) else function(value)
+        except (AnswerError, Invalid) as error:
             result.problem(row_number, LABELS[key], str(error))
 
     words = cells.get("outcome")
@@ -183,9 +184,9 @@ def _check_cells(result: UploadResult, row_number: int, cells: dict, destination
                                                "Choose one from the drop-down list.")
     answer.update(outcome_fields(value))
     check("provider_name", lambda v: clean_text(v, 200))
-    check("start_date", lambda v: check_start_date(parse_date_cell(v)))
-    check("phone", lambda v: clean_phone(v, "the young person's phone number"))
-    check("parent_phone", lambda v: clean_phone(v, "the parent or carer's phone number"))
-    check("email", clean_email)
+    check("start_date", lambda v: check_start_date(parse_date(v), clock.today()))
+    check("phone", lambda v: check_phone(v, "the young person's phone number"))
+    check("parent_phone", lambda v: check_phone(v, "the parent or carer's phone number"))
+    check("email", check_email)
     check("intelligence", lambda v: clean_text(v, 2000))
     return answer if len(result.problems) == before else None

@@ -1,4 +1,5 @@
-"""import_file and check_file against the database: all or nothing, every problem, no duplicates."""
+"""import_file and check_file against the database: all or nothing on errors, warnings kept with the batch,
+every problem named, no duplicates."""
 from datetime import date
 
 import pytest
@@ -8,7 +9,7 @@ from tep_app.models import (
     AuditEvent, ContactDetail, Enrolment, Establishment, EstablishmentContact, ImportBatch, Offer, SchoolRecord,
     YoungPerson,
 )
-from tep_app.services.imports import ImportFailed, check_file, import_file
+from tep_app.services.imports import ImportFailed, check_file, import_file, list_warnings
 from tests.integration.imports_support import (
     COLLEGE_UKPRN, LEAVER_HEADERS, SCHOOL, csv_bytes, establishments_csv, leaver_rows, xlsx_bytes,
 )
@@ -155,7 +156,7 @@ def test_impossible_date(schools, db):
     rows = leaver_rows(2)
     rows[0][4] = "31/02/2006"
     assert_one_problem(db, "leavers", csv_bytes(LEAVER_HEADERS, rows), "l.csv",
-                       "Row 2, Date of birth: 31/02/2006 is not a real date")
+                       "Row 2, Date of birth: 31/02/2006 is not a real date: use DD/MM/YYYY, like 04/09/2023")
 
 
 def test_unknown_school(schools, db):
@@ -179,11 +180,17 @@ def test_formula_where_a_name_should_be_in_xlsx(schools, db):
                        "Row 4, Surname: contains a formula; enter the name as text")
 
 
-def test_bad_postcode(schools, db):
+def test_a_bad_postcode_is_left_out_with_a_warning_kept_with_the_batch(schools, db):
     rows = leaver_rows(2)
     rows[0][7] = "NOT A CODE"
-    assert_one_problem(db, "leavers", csv_bytes(LEAVER_HEADERS, rows), "l.csv",
-                       "Row 2, Postcode: NOT A CODE is not a UK postcode")
+    batch = import_file("leavers", csv_bytes(LEAVER_HEADERS, rows), "l.csv", 2022)
+    assert batch.warning_count == 1
+    assert batch.summary == ("Imported 2 leavers for 2022-23: 2 new, 0 updated, 0 unchanged. "
+                             "1 warning: those values were not imported.")
+    assert [(str(w), w.value) for w in list_warnings(batch.id)] == [
+        ("Row 2, Postcode: NOT A CODE is not a UK postcode: enter it like ME14 1XX", "NOT A CODE")]
+    postcodes = dict(db.session.execute(select(YoungPerson.forename, YoungPerson.postcode)).all())
+    assert postcodes == {"Forename1": None, "Forename2": "ME14 1XX"}
 
 
 def test_conflicting_duplicates(schools, db):
@@ -221,5 +228,5 @@ def test_one_bad_row_among_good_ones_writes_nothing(schools, db):
     before = counts(db)
     with pytest.raises(ImportFailed) as failed:
         import_file("leavers", csv_bytes(LEAVER_HEADERS, rows), "l.csv", 2022)
-    assert str(failed.value) == "The file has 1 problem: nothing was imported"
+    assert str(failed.value) == "The file has 1 error: nothing was imported"
     assert counts(db) == before

@@ -73,7 +73,7 @@ def test_upload_with_problems_shows_error_summary_and_stores_nothing(admin, page
 
 def test_problems_report_downloads_as_xlsx_without_live_formulas(admin, pages, client, db):
     rows = leaver_rows(2)
-    rows[0][7] = "=1+1"
+    rows[0][2] = "=1+1"
     response = upload(pages, csv_bytes(LEAVER_HEADERS, rows), "leavers.csv")
     report = client.get(response.headers["Location"] + "/problems.xlsx")
     assert report.status_code == 200
@@ -81,7 +81,7 @@ def test_problems_report_downloads_as_xlsx_without_live_formulas(admin, pages, c
     sheet = load_workbook(BytesIO(report.data)).active
     values = list(sheet.iter_rows(values_only=True))
     assert values[0] == ("Row", "Column", "Problem")
-    assert values[1] == (2, "Postcode", "contains a formula; enter the value as text")
+    assert values[1] == (2, "Forename", "contains a formula; enter the name as text")
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 

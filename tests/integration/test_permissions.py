@@ -70,6 +70,9 @@ EXPECTED = {
     "imports.preview": ADMIN_ONLY,
     "imports.confirm": ADMIN_ONLY,
     "imports.problems_report": ADMIN_ONLY,
+    "imports.upload_warnings": ADMIN_ONLY,
+    "imports.batch_report": ADMIN_ONLY,
+    "imports.batch_warnings": ADMIN_ONLY,
     # Reviewing uncertain matches.
     "review.index": MANAGER_ADMIN,
     "review.decide": MANAGER_ADMIN,

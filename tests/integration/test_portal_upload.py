@@ -82,7 +82,7 @@ def test_a_file_with_broken_cells_saves_nothing_and_lists_every_problem(pages, s
                              "Choose one from the drop-down list."],
         ["2", "Young person's phone", "Enter the young person's phone number in the correct format, "
                                       "like 07700 900123 or 01622 694000"],
-        ["3", "Start date", "'31/02/2023' is not a real date: use DD/MM/YYYY, like 04/09/2023"],
+        ["3", "Start date", "31/02/2023 is not a real date: use DD/MM/YYYY, like 04/09/2023"],
         ["4", "Email", "Enter an email address in the correct format, like name@example.com"],
     ]
     summary = page.select_one(".govuk-error-summary").get_text(" ", strip=True)

@@ -1,9 +1,9 @@
-"""Row checks for the imports: every problem by row and column, in words that name the value."""
+"""Row checks for the imports: every error and warning by row and column, in words that name the value."""
 from datetime import date, datetime
 
 import pytest
 
-from tep_app.services.imports.validate import Lookups, Problem, check_rows
+from tep_app.services.imports.validate import WARNING, Lookups, check_rows
 from tep_app.spreadsheets.reader import Table
 
 SCHOOL, COLLEGE_UKPRN = "8864001", "10012345"
@@ -32,6 +32,10 @@ def messages(checked):
     return [str(p) for p in checked.problems]
 
 
+def warnings(checked):
+    return [(str(p), p.value) for p in checked.warnings]
+
+
 def test_a_good_leaver_row_is_clean_and_normalised():
     checked = check("leavers", LEAVER_HEADERS, [leaver(Postcode="me141xx", Phone="+44 7700 900123")])
     assert checked.problems == []
@@ -41,11 +45,6 @@ def test_a_good_leaver_row_is_clean_and_normalised():
     assert record["postcode"] == "ME14 1XX"
     assert record["phone"] == "07700900123"
     assert record["school_id"] == 1
-
-
-def test_problem_reads_row_column_message():
-    assert str(Problem(12, "UPN", "X has the wrong check letter")) == "Row 12, UPN: X has the wrong check letter"
-    assert str(Problem(None, None, "The file is empty")) == "The file is empty"
 
 
 def test_missing_and_misnamed_columns_each_named_with_a_suggestion():
@@ -82,7 +81,8 @@ def test_bad_check_letter_names_row_column_and_value():
 
 def test_impossible_date():
     checked = check("leavers", LEAVER_HEADERS, [leaver(**{"Date of birth": "31/02/2006"})])
-    assert messages(checked) == ["Row 2, Date of birth: 31/02/2006 is not a real date"]
+    assert messages(checked) == ["Row 2, Date of birth: 31/02/2006 is not a real date: use DD/MM/YYYY, like 04/09/2023"]
+    assert checked.records == []
 
 
 def test_excel_dates_and_uk_dates_are_read():
@@ -109,15 +109,49 @@ def test_unknown_school():
 
 
 @pytest.mark.parametrize("column, value, message", [
-    ("Postcode", "ZZ99 ZZZZ", "ZZ99 ZZZZ is not a UK postcode"),
-    ("Phone", "12345", "12345 is not a UK phone number"),
-    ("Email", "ada.example.com", "ada.example.com is not an email address: enter it like name@example.com"),
+    ("Postcode", "ZZ99 ZZZZ", "ZZ99 ZZZZ is not a UK postcode: enter it like ME14 1XX"),
+    ("Phone", "12345", "Enter a phone number in the correct format, like 07700 900123 or 01622 694000"),
+    ("Email", "ada.example.com", "Enter an email address in the correct format, like name@example.com"),
     ("Gender", "X", "X is not a gender: enter F, M, U or W"),
-    ("Forename", "", "Enter the forename"),
 ])
-def test_bad_values_are_named(column, value, message):
+def test_a_bad_optional_value_is_a_warning_and_the_row_is_kept_without_it(column, value, message):
     checked = check("leavers", LEAVER_HEADERS, [leaver(**{column: value})])
-    assert messages(checked) == [f"Row 2, {column}: {message}"]
+    assert messages(checked) == []
+    assert warnings(checked) == [(f"Row 2, {column}: {message}", value)]
+    assert all(p.severity == WARNING for p in checked.warnings)
+    (number, record), = checked.records
+    assert record[column.lower()] is None and record["forename"] == "Ada"
+
+
+def test_a_missing_required_value_is_an_error():
+    checked = check("leavers", LEAVER_HEADERS, [leaver(Forename="")])
+    assert messages(checked) == ["Row 2, Forename: Enter the forename"]
+    assert checked.records == []
+
+
+def test_a_mistyped_upn_or_uln_in_an_enrolment_return_is_a_warning():
+    headers = ["Provider", "UPN", "ULN", "Forename", "Surname", "Date of birth"]
+    rows = [{"Provider": COLLEGE_UKPRN, "UPN": "A801200005001", "ULN": "9276308687", "Forename": "Ada",
+             "Surname": "Lovelace", "Date of birth": "2006-03-01"}]
+    checked = check("enrolments", headers, rows)
+    assert messages(checked) == []
+    assert warnings(checked) == [
+        ("Row 2, UPN: A801200005001 has the wrong check letter: check the UPN", "A801200005001"),
+        ("Row 2, ULN: 9276308687 is not a ULN: it must be 10 digits that pass the ULN check", "9276308687")]
+    (_, record), = checked.records
+    assert (record["upn"], record["uln"], record["provider_id"]) == (None, None, 3)
+
+
+def test_a_mistyped_uln_in_a_leavers_file_is_an_error():
+    checked = check("leavers", LEAVER_HEADERS + ["ULN"], [leaver(ULN="9276308687")])
+    assert messages(checked) == ["Row 2, ULN: 9276308687 is not a ULN: it must be 10 digits that pass the ULN check"]
+
+
+def test_a_formula_in_an_optional_column_is_a_warning():
+    checked = check("leavers", LEAVER_HEADERS, [leaver()], formulas={(2, 8)})
+    assert messages(checked) == []
+    assert warnings(checked) == [("Row 2, Phone: contains a formula; enter the value as text", "07700 900123")]
+    assert checked.records[0][1]["phone"] is None
 
 
 def test_a_formula_where_a_name_should_be():
@@ -136,7 +170,9 @@ def test_conflicting_duplicates_name_both_rows():
 def test_every_problem_is_collected():
     rows = [leaver(UPN="A801200005001"), leaver(UPN=OTHER_UPN, Postcode="nonsense"),
             leaver(UPN="", Forename="", LAESTAB="8869999")]
-    assert len(check("leavers", LEAVER_HEADERS, rows).problems) == 4
+    checked = check("leavers", LEAVER_HEADERS, rows)
+    assert [(p.row, p.column) for p in checked.problems] == [(2, "UPN"), (4, "Forename"), (4, "LAESTAB")]
+    assert [(p.row, p.column) for p in checked.warnings] == [(3, "Postcode")]
 
 
 def test_offer_status_code_or_words_case_insensitive_and_unknown_status():
@@ -167,14 +203,6 @@ def test_establishment_type_and_emails():
     checked = check("establishments", headers, rows)
     assert checked.records[0][1]["contact_email"] == ["a@x.example", "b@x.example"]
     assert messages(checked) == [
-        "Row 3, Type: castle is not a type: enter school, college, special, independent or training",
-        "Row 3, Contact email: nobody is not an email address: enter it like name@example.com"]
-
-
-def test_fast_upn_check_agrees_with_the_identifiers_module():
-    from tep_app.identifiers import make_upn, upn_check_letter
-    from tep_app.services.imports.fields import _check_letter
-
-    upns = [make_upn(886, estab, 22, serial) for estab in (1, 4000, 9999) for serial in range(0, 1000, 37)]
-    upns += ["B801200005001", "P207000016049", "A80120000500A"]
-    assert all(_check_letter(upn) == upn_check_letter(upn[1:]) for upn in upns)
+        "Row 3, Type: castle is not a type: enter school, college, special, independent or training"]
+    assert warnings(checked) == [
+        ("Row 3, Contact email: Enter an email address in the correct format, like name@example.com", "nobody")]

@@ -1,8 +1,10 @@
 """The five imports of design.md section 6: establishments, leavers, roll, enrolments, offers.
 
 `check_file` reads and checks a file without writing. `import_file` checks it and writes it all
-(flushing; the caller commits), or nothing: any problem raises ImportFailed. Rows are written while
-later ones are still checked, inside a savepoint that a file with a problem is rolled back to.
+(flushing; the caller commits), or nothing: any error raises ImportFailed. A warning does not stop
+the file: its row is written without the value, and the warning is kept with the import batch.
+Rows are written while later ones are still checked, inside a savepoint that a file with an
+error is rolled back to.
 """
 import gc
 import hashlib
@@ -13,35 +15,44 @@ from pathlib import Path
 from typing import Callable
 
 from flask import current_app, has_app_context
+from sqlalchemy import select
 
 from tep_app.extensions import db
-from tep_app.models import ImportBatch
+from tep_app.models import ImportBatch, ImportWarning
 from tep_app.services.audit import record_audit
 from tep_app.services.calendar import current_academic_year
 from tep_app.services.imports import load
 from tep_app.services.imports.columns import IMPORT_KINDS, KIND_LABELS, match_headers
 from tep_app.services.imports.fields import year_label
 from tep_app.services.imports.validate import (
-    Problem, check_rows, iter_checked, missing_columns, people_outline, preview_rows,
+    ERROR, WARNING, Problem, check_rows, iter_checked, missing_columns, people_outline, preview_rows,
 )
 from tep_app.spreadsheets.reader import SpreadsheetError, read_table
 
-__all__ = ["IMPORT_KINDS", "CheckResult", "ImportFailed", "Problem", "check_file", "import_file", "summary_line"]
+__all__ = ["ERROR", "IMPORT_KINDS", "WARNING", "CheckResult", "ImportFailed", "Problem", "check_file", "import_file",
+           "list_warnings", "plural", "summary_line"]
 
 logger = logging.getLogger(__name__)
 DEFAULT_MAX_ROWS = 200_000
 
 
-class ImportFailed(Exception):
-    """The file has problems; nothing was written. `problems` lists every one."""
+def plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
-    def __init__(self, problems: list[Problem]):
+
+class ImportFailed(Exception):
+    """The file has errors; nothing was written. `problems` lists every error, `warnings` every
+    warning found on the way."""
+
+    def __init__(self, problems: list[Problem], warnings: list[Problem] = ()):
         self.problems = list(problems)
+        self.warnings = list(warnings)
         count = len(self.problems)
         if count == 1 and self.problems[0].row is None:
             message = f"{self.problems[0].message}: nothing was imported"
         else:
-            message = f"The file has {count:,} problem{'' if count == 1 else 's'}: nothing was imported"
+            also = f" and {plural(len(self.warnings), 'warning')}" if self.warnings else ""
+            message = f"The file has {plural(count, 'error')}{also}: nothing was imported"
         super().__init__(message)
         self.message = message
 
@@ -51,7 +62,8 @@ class CheckResult:
     kind: str
     academic_year: int | None
     row_count: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # the errors: any one stops the file
+    warnings: list[Problem] = field(default_factory=list)  # values that would be left out
     preview: list[dict] = field(default_factory=list)
     columns_found: list[tuple[str, str]] = field(default_factory=list)  # (file's header, column it fills)
     columns_ignored: list[str] = field(default_factory=list)
@@ -109,7 +121,7 @@ def _check(kind, data, filename, academic_year, max_rows, progress=None):
     if start is not None:
         start(len(table.rows))
     checked = check_rows(kind, table, academic_year, load.load_lookups(), progress)
-    result.problems = checked.problems
+    result.problems, result.warnings = checked.problems, checked.warnings
     result.columns_found, result.columns_ignored = checked.match.found, checked.match.ignored
     if not checked.match.missing:
         result.preview = preview_rows(kind, table, checked.match)
@@ -150,14 +162,15 @@ def _import(kind, data, filename, academic_year, user_id, progress, max_rows) ->
         return _import_while_checking(kind, data, filename, academic_year, user_id, progress, max_rows)
     result, checked = _check(kind, data, filename, academic_year, max_rows, progress)
     if result.problems:
-        raise ImportFailed(result.problems)
+        raise ImportFailed(result.problems, result.warnings)
     batch = _new_batch(kind, data, filename, result.academic_year, result.row_count, user_id)
-    return _finish(batch, load.load_establishments([record for _, record in checked.records], batch.id))
+    counts = load.load_establishments([record for _, record in checked.records], batch.id)
+    return _finish(batch, counts, result.warnings)
 
 
 def _import_while_checking(kind, data, filename, academic_year, user_id, progress, max_rows) -> ImportBatch:
     """Each good row is written while later rows are still being checked, so the database stores
-    rows while this process reads them. It happens inside a savepoint: a file with any problem is
+    rows while this process reads them. It happens inside a savepoint: a file with any error is
     rolled back to it, and writes nothing."""
     if kind not in IMPORT_KINDS:
         raise ValueError(f"Unknown import kind {kind!r}: choose one of {', '.join(IMPORT_KINDS)}")
@@ -176,8 +189,9 @@ def _import_while_checking(kind, data, filename, academic_year, user_id, progres
     savepoint = db.session.begin_nested()
     try:
         batch = _new_batch(kind, data, filename, academic_year, len(table.rows), user_id)
-        checked = iter_checked(kind, table, match, academic_year, lookups, problems, progress)
-        # After the first problem the rest are still checked, so every one is reported, but not written.
+        warnings: list[Problem] = []
+        checked = iter_checked(kind, table, match, academic_year, lookups, problems, warnings, progress)
+        # After the first error the rest are still checked, so every one is reported, but not written.
         good = (record for _, record in checked if not problems)
         if kind in ("leavers", "roll"):
             born, upns = people_outline(table, match)
@@ -186,8 +200,8 @@ def _import_while_checking(kind, data, filename, academic_year, user_id, progres
         else:
             counts = load.load_sources(kind, good, academic_year, batch.id)
         if problems:
-            raise ImportFailed(problems)
-        batch = _finish(batch, counts)
+            raise ImportFailed(problems, warnings)
+        batch = _finish(batch, counts, warnings)
     except BaseException:
         savepoint.rollback()
         raise
@@ -203,23 +217,38 @@ def _new_batch(kind, data, filename, academic_year, row_count, user_id) -> Impor
     return batch
 
 
-def _finish(batch: ImportBatch, counts: load.Counts) -> ImportBatch:
+def _finish(batch: ImportBatch, counts: load.Counts, warnings: list[Problem]) -> ImportBatch:
     kind = batch.kind
     batch.created_count, batch.updated_count, batch.unchanged_count = counts.created, counts.updated, counts.unchanged
+    batch.warning_count = len(warnings)
     batch.summary = summary_line(batch)
+    load.load_warnings(batch.id, warnings)
     record_audit("import", "import_batch", batch.id, after={
         "kind": kind, "filename": batch.filename, "sha256": batch.sha256, "academic_year": batch.academic_year,
         "rows": batch.row_count, "created": counts.created, "updated": counts.updated,
-        "unchanged": counts.unchanged})
+        "unchanged": counts.unchanged, "warnings": len(warnings)})
     db.session.flush()
     logger.info("imported %s %s", batch.row_count, kind,
                 extra={"import_batch_id": batch.id, "import_kind": kind, "rows_created": counts.created,
-                       "rows_updated": counts.updated, "rows_unchanged": counts.unchanged})
+                       "rows_updated": counts.updated, "rows_unchanged": counts.unchanged,
+                       "warnings": len(warnings)})
     return batch
 
 
+def list_warnings(batch_id: int) -> list[Problem]:
+    """The values an import left out, by row and column."""
+    rows = db.session.execute(
+        select(ImportWarning.row_number, ImportWarning.column_name, ImportWarning.message, ImportWarning.value)
+        .where(ImportWarning.import_batch_id == batch_id).order_by(ImportWarning.id))
+    return [Problem(row, column, message, WARNING, value) for row, column, message, value in rows]
+
+
 def summary_line(batch: ImportBatch) -> str:
-    """"Imported 35,012 leavers for 2022-23: 35,012 new, 0 updated, 0 unchanged." """
+    """"Imported 35,012 leavers for 2022-23: 35,012 new, 0 updated, 0 unchanged." and, when values
+    were left out, " 2 warnings: those values were not imported." """
     year = f" for {year_label(batch.academic_year)}" if batch.academic_year and batch.kind != "establishments" else ""
-    return (f"Imported {batch.row_count:,} {KIND_LABELS[batch.kind]}{year}: {batch.created_count:,} new, "
+    line = (f"Imported {batch.row_count:,} {KIND_LABELS[batch.kind]}{year}: {batch.created_count:,} new, "
             f"{batch.updated_count:,} updated, {batch.unchanged_count:,} unchanged.")
+    if batch.warning_count:
+        line += f" {plural(batch.warning_count, 'warning')}: those values were not imported."
+    return line

@@ -81,6 +81,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("year_group", "Year group", False, YEAR_GROUP.aliases),
         _c("course", "Course", False, "Course title", "Course name", "Programme", "Learning aim"),
         _c("start_date", "Start date", False, "Course start date", "Enrolment date", "Date of entry"),
+        _c("phone", "Phone", False, "Mobile", "Mobile phone", "Telephone", "Phone number", "Learner phone",
+           "Student mobile", "Mobile number"),
     ),
     "offers": (
         PROVIDER, UPN, ULN, FORENAME, SURNAME, DOB, POSTCODE,

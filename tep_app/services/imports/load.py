@@ -18,25 +18,18 @@ from sqlalchemy import bindparam, func, select, text, update
 from tep_app import clock
 from tep_app.extensions import db
 from tep_app.models import (
-    ContactDetail,
-    District,
-    Enrolment,
-    Establishment,
-    EstablishmentContact,
-    GuaranteeStatus,
-    Offer,
-    SchoolRecord,
-    YoungPerson,
+    ContactDetail, District, Enrolment, Establishment, EstablishmentContact, GuaranteeStatus, ImportWarning, Offer,
+    SchoolRecord, YoungPerson,
 )
 from tep_app.models.base import utcnow
 from tep_app.services import bulk
 from tep_app.services.imports.columns import normalise_header
-from tep_app.services.imports.validate import Lookups
+from tep_app.services.imports.validate import Lookups, Problem
 
 PERSON_FIELDS = ("upn", "uln", "forename", "middle_names", "surname", "preferred_forename", "former_surname",
                  "date_of_birth", "gender", "postcode", "address", "ehcp")
 CONTACT_KINDS = ("phone", "parent_phone", "email")
-ENROLMENT_FIELDS = ("gender", "postcode", "year_group", "course", "start_date")
+ENROLMENT_FIELDS = ("gender", "postcode", "year_group", "course", "start_date", "phone")
 OFFER_FIELDS = ("postcode", "offer_date", "source")
 SOURCE_KEYS = ("upn", "uln", "forename", "surname", "date_of_birth")
 
@@ -351,3 +344,11 @@ def load_sources(kind: str, records: Iterable[dict], academic_year: int, batch_i
             {name: bindparam(name) for name in columns}), rewritten)
     _bulk_update(model, updates)
     return counts
+
+
+def load_warnings(batch_id: int, warnings: list[Problem]) -> None:
+    """Keep an import's warnings with its batch, for the import report."""
+    now = bulk.stamp()
+    bulk.insert_rows(ImportWarning.__table__, ("import_batch_id", "row_number", "column_name", "value", "message",
+                                               "created_at", "updated_at"),
+                     [(batch_id, w.row, w.column, w.value, w.message, now, now) for w in warnings])

@@ -1,4 +1,9 @@
-"""Check every row of an import file and collect every problem as (row, column, message).
+"""Check every row of an import file and collect every problem by row and column.
+
+Two severities: an error blocks the whole file (a required column missing, a row that cannot be
+identified, an impossible date of birth, an unknown school); a warning keeps the row without the
+value that failed its check (an optional value such as a phone number or an email address, or a
+mistyped UPN or ULN in an enrolment or offer return, which only helps matching).
 
 Pure: the database's part (known establishments, statuses) comes in as `Lookups`.
 """
@@ -6,22 +11,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+from tep_app import validation as v
 from tep_app.models.establishments import ESTABLISHMENT_TYPES
 from tep_app.services.imports import fields as f
 from tep_app.services.imports.columns import COLUMNS, HeaderMatch, match_headers, normalise_header
 from tep_app.spreadsheets.reader import Table, cell_text
+from tep_app.validation import ERROR, WARNING, Invalid, Problem
 
-
-@dataclass(frozen=True)
-class Problem:
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = ", ".join(part for part in (f"Row {self.row}" if self.row else None, self.column) if part)
-        return f"{where}: {self.message}" if where else self.message
-
+__all__ = ["ERROR", "WARNING", "Checked", "Lookups", "Problem", "check_rows", "iter_checked", "missing_columns"]
 
 @dataclass
 class Lookups:
@@ -35,7 +32,8 @@ class Lookups:
 class Checked:
     match: HeaderMatch
     records: list[tuple[int, dict]]
-    problems: list[Problem]
+    problems: list[Problem]  # the errors
+    warnings: list[Problem] = field(default_factory=list)
 
 
 SOURCES = {"kentchoices": "KentChoices", "school": "school", "college": "college"}
@@ -43,34 +41,31 @@ FORMULA_NOUNS = {"forename": "the name", "surname": "the name", "middle_names": 
                  "preferred_forename": "the name", "former_surname": "the name", "date_of_birth": "the date",
                  "leaving_date": "the date", "start_date": "the date", "offer_date": "the date"}
 ENROLMENT_YEAR_GROUPS = (11, 12, 13, 14)
+# The optional columns whose bad value is an error all the same: what identifies the row's
+# establishment or young person in MI's own files. In enrolment and offer returns a UPN or ULN
+# only helps matching, so a mistyped one is left out with a warning.
+IDENTIFYING = {"establishments": {"ukprn"}, "leavers": {"upn", "uln"}, "roll": {"upn", "uln"}}
+
+
+def severity(kind: str, column) -> str:
+    """An error for a required or identifying column, a warning for any other optional one."""
+    return ERROR if column.required or column.key in IDENTIFYING.get(kind, ()) else WARNING
+
+
+_TYPES = {kind: kind for kind in ESTABLISHMENT_TYPES}
 
 
 def _types(value) -> str:
-    raw = f.cell_text(value).lower()
-    if raw not in ESTABLISHMENT_TYPES:
-        raise f.FieldError(f"{f.cell_text(value)} is not a type: enter school, college, special, "
-                           "independent or training")
-    return raw
+    return v.check_choice(value, _TYPES, "a type", "school, college, special, independent or training")
 
 
 def _emails(value) -> list[str]:
-    parts = [p.strip() for p in f.cell_text(value).replace(",", ";").split(";") if p.strip()]
-    return [f.parse_email(p) for p in parts]
-
-
-def _urn(value) -> str:
-    raw = f.cell_text(value)
-    if not raw.isdigit() or len(raw) > 10:
-        raise f.FieldError(f"{raw} is not a URN: it must be up to 10 digits")
-    return raw
+    parts = [p.strip() for p in cell_text(value).replace(",", ";").split(";") if p.strip()]
+    return [v.check_email(p) for p in parts]
 
 
 def _source(value) -> str:
-    raw = f.cell_text(value)
-    known = SOURCES.get(normalise_header(raw))
-    if known is None:
-        raise f.FieldError(f"{raw} is not a source: enter KentChoices, school or college")
-    return known
+    return v.check_choice(value, SOURCES, "a source", "KentChoices, school or college", key=normalise_header)
 
 
 def _text(label, max_length=100):
@@ -98,37 +93,33 @@ def _remembered(parser):
 def _parsers(kind: str, lookups: Lookups) -> dict:
     """A fresh set of parsers for one file (the remembered answers last as long as the file)."""
     person = {
-        "laestab": _remembered(f.parse_laestab), "upn": f.parse_upn, "uln": f.parse_uln,
+        "laestab": _remembered(v.check_laestab), "upn": v.check_upn, "uln": v.check_uln,
         "forename": _text("Forename"), "surname": _text("Surname"), "middle_names": _text("Middle names", 200),
         "preferred_forename": _text("Preferred forename"), "former_surname": _text("Former surname"),
-        "date_of_birth": f.parse_date, "gender": _remembered(f.parse_gender), "postcode": f.parse_postcode,
-        "address": _text("Address", 1000), "phone": f.parse_phone, "parent_phone": f.parse_phone,
-        "email": f.parse_email, "leaving_date": f.parse_date, "ehcp": _remembered(f.parse_yes_no),
-        "year_group": _remembered(lambda v: f.parse_year_group(v, (11, 12))),
+        "date_of_birth": v.parse_date, "gender": _remembered(v.check_gender), "postcode": v.check_postcode,
+        "address": _text("Address", 1000), "phone": v.check_phone, "parent_phone": v.check_phone,
+        "email": v.check_email, "leaving_date": v.parse_date, "ehcp": _remembered(v.check_yes_no),
+        "year_group": _remembered(lambda value: f.parse_year_group(value, (11, 12))),
     }
     if kind == "establishments":
-        return {"laestab": f.parse_laestab, "name": _text("Name", 200), "type": _types, "ukprn": f.parse_ukprn,
-                "urn": _urn, "district": _text("District", 80), "contact_email": _emails,
-                "contact_name": _text("Contact name", 200), "phone": f.parse_phone}
+        return {"laestab": v.check_laestab, "name": _text("Name", 200), "type": _types, "ukprn": v.check_ukprn,
+                "urn": v.check_urn, "district": _text("District", 80), "contact_email": _emails,
+                "contact_name": _text("Contact name", 200), "phone": v.check_phone}
     if kind in ("leavers", "roll"):
         return person
     common = {key: person[key] for key in ("upn", "uln", "forename", "surname", "date_of_birth", "gender",
                                            "postcode")}
-    common["provider"] = _remembered(lambda v: f.cell_text(v).replace(" ", ""))
+    common["provider"] = _remembered(lambda value: cell_text(value).replace(" ", ""))
     if kind == "enrolments":
-        return {**common, "year_group": _remembered(lambda v: f.parse_year_group(v, ENROLMENT_YEAR_GROUPS)),
-                "course": _text("Course", 200), "start_date": f.parse_date}
-    return {**common, "status": _remembered(lambda v: _status(v, lookups)), "offer_date": f.parse_date,
+        return {**common, "year_group": _remembered(lambda value: f.parse_year_group(value, ENROLMENT_YEAR_GROUPS)),
+                "course": _text("Course", 200), "start_date": v.parse_date, "phone": v.check_phone}
+    return {**common, "status": _remembered(lambda value: _status(value, lookups)), "offer_date": v.parse_date,
             "source": _remembered(_source)}
 
 
 def _status(value, lookups: Lookups) -> str:
-    raw = f.cell_text(value)
-    code = lookups.statuses.get(raw) or lookups.statuses.get(normalise_header(raw))
-    if code is None:
-        raise f.FieldError(f"{raw} is not a September Guarantee status: enter a code such as 110, or its "
-                           "words, such as Offer made")
-    return code
+    return v.check_choice(value, lookups.statuses, "a September Guarantee status",
+                          "a code such as 110, or its words, such as Offer made", key=normalise_header)
 
 
 def check_rows(kind: str, table: Table, academic_year: int, lookups: Lookups, progress=None) -> Checked:
@@ -136,8 +127,9 @@ def check_rows(kind: str, table: Table, academic_year: int, lookups: Lookups, pr
     problems = missing_columns(match)
     if problems:
         return Checked(match, [], problems)
-    records = list(iter_checked(kind, table, match, academic_year, lookups, problems, progress))
-    return Checked(match, records, problems)
+    warnings: list[Problem] = []
+    records = list(iter_checked(kind, table, match, academic_year, lookups, problems, warnings, progress))
+    return Checked(match, records, problems, warnings)
 
 
 def missing_columns(match: HeaderMatch) -> list[Problem]:
@@ -159,8 +151,8 @@ def people_outline(table: Table, match: HeaderMatch) -> tuple[tuple[date, date] 
         raw = values[dob_index] if dob_index < width else None
         if raw is not None:
             try:
-                births.add(f.parse_date(raw))
-            except f.FieldError:
+                births.add(v.parse_date(raw))
+            except Invalid:
                 pass
         raw = values[upn_index] if upn_index is not None and upn_index < width else None
         upns.append(cell_text(raw).upper().replace(" ", ""))
@@ -168,15 +160,16 @@ def people_outline(table: Table, match: HeaderMatch) -> tuple[tuple[date, date] 
 
 
 def iter_checked(kind: str, table: Table, match: HeaderMatch, academic_year: int, lookups: Lookups,
-                 problems: list[Problem], progress=None) -> Iterator[tuple[int, dict]]:
-    """Check every row, in order: yields (row number, record) for each good row, and adds every
-    problem to `problems` as it is found, so a caller can write good rows while the rest are read."""
+                 problems: list[Problem], warnings: list[Problem], progress=None) -> Iterator[tuple[int, dict]]:
+    """Check every row, in order: yields (row number, record) for each row without an error, and
+    adds every error to `problems` and every warning to `warnings` as it is found, so a caller can
+    write good rows while the rest are read. A value with a warning is left out of its record."""
     parsers = _parsers(kind, lookups)
     columns = {c.key: c for c in COLUMNS[kind]}
-    getters = [(key, columns[key].label, index, parsers[key], columns[key].required)
-               for key, index in match.positions.items()]
+    getters = [(key, columns[key].label, index, parsers[key], columns[key].required,
+                severity(kind, columns[key]) == ERROR) for key, index in match.positions.items()]
     formulas = table.formulas
-    add = problems.append
+    add, warn = problems.append, warnings.append
     cross = _CROSS_CHECKS[kind](academic_year, lookups, add)
     for done, (number, values) in enumerate(table.rows, start=1):
         if progress is not None and done % 2000 == 0:
@@ -184,13 +177,16 @@ def iter_checked(kind: str, table: Table, match: HeaderMatch, academic_year: int
         record = {}
         ok = True
         width = len(values)
-        for key, label, index, parser, required in getters:
+        for key, label, index, parser, required, blocks in getters:
             raw = values[index] if index < width else None
             if formulas and (number, index) in formulas:
-                add(Problem(number, label, f"contains a formula; enter {FORMULA_NOUNS.get(key, 'the value')} "
-                                           "as text"))
+                message = f"contains a formula; enter {FORMULA_NOUNS.get(key, 'the value')} as text"
+                if blocks:
+                    add(Problem(number, label, message))
+                    ok = False
+                else:
+                    warn(Problem(number, label, message, WARNING, cell_text(raw)))
                 record[key] = None
-                ok = False
                 continue
             if raw is None or (raw.__class__ is str and not (raw := raw.strip())):
                 if required:
@@ -200,10 +196,13 @@ def iter_checked(kind: str, table: Table, match: HeaderMatch, academic_year: int
                 continue
             try:
                 record[key] = parser(raw)
-            except f.FieldError as error:
-                add(Problem(number, label, str(error)))
+            except Invalid as error:
                 record[key] = None
-                ok = False
+                if blocks:
+                    add(Problem(number, label, error.message))
+                    ok = False
+                else:
+                    warn(Problem(number, label, error.message, WARNING, cell_text(raw)))
         # The checks across columns run on every row, so one pass reports every problem.
         if cross(number, record) and ok:
             yield number, record
