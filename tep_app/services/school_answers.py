@@ -6,14 +6,13 @@ two disagree), and a new phone number sits beside the old one, newest first.
 """
 import logging
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tep_app import clock
 from tep_app.extensions import db
-from tep_app.identifiers import IdentifierError, normalise_phone
 from tep_app.models import (
     Activity,
     ActivityCode,
@@ -44,56 +43,7 @@ class AnswerError(ValueError):
     pass
 
 
-# Checks shared by the form and the upload. Each returns the clean value or raises AnswerError.
-
-def clean_phone(value, label: str) -> str | None:
-    text = "" if value is None else str(value).strip()
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        text = f"0{int(value)}"  # a spreadsheet drops the leading zero of 07700 900123
-    if not text:
-        return None
-    try:
-        return normalise_phone(text)
-    except IdentifierError:
-        raise AnswerError(f"Enter {label} in the correct format, like 07700 900123 or 01622 694000") from None
-
-
-def clean_email(value) -> str | None:
-    text = "" if value is None else str(value).strip()
-    if not text:
-        return None
-    if len(text) > 254 or not EMAIL_PATTERN.match(text):
-        raise AnswerError("Enter an email address in the correct format, like name@example.com")
-    return text
-
-
-def check_start_date(value: date | None, today: date | None = None) -> date | None:
-    if value is None:
-        return None
-    today = today or clock.today()
-    if value.year < 2000:
-        raise AnswerError("Start date must be after 1 January 2000")
-    if value > today + timedelta(days=730):
-        raise AnswerError("Start date must be within the next 2 years")
-    return value
-
-
-def parse_date_cell(value) -> date | None:
-    """A date from a spreadsheet cell: a real date, YYYY-MM-DD or DD/MM/YYYY."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise AnswerError(f"'{text}' is not a real date: use DD/MM/YYYY, like 04/09/2023")
-
+# Checks of the school's answers beyond tep_app.validation.
 
 def clean_text(value, limit: int) -> str | None:
     text = "" if value is None else str(value).strip()

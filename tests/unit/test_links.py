@@ -5,7 +5,7 @@ import pytest
 
 from tep_app.services.links import hash_token, mask_email, token_expiry
 from tep_app.services.school_answers import (
-    AnswerError, clean_email, clean_phone, lapse_date, parse_date_cell, source_label,
+    lapse_date, source_label,
 )
 
 
@@ -41,19 +41,3 @@ def test_an_activity_lapses_after_a_year_if_eet_and_three_months_otherwise(ascer
     assert lapse_date(ascertained, group) == lapses
 
 
-def test_phones_are_normalised_and_bad_ones_refused():
-    assert clean_phone("07700 900123", "the phone") == "07700900123"
-    assert clean_phone(7700900123, "the phone") == "07700900123"  # a spreadsheet ate the leading zero
-    assert clean_phone("", "the phone") is None
-    with pytest.raises(AnswerError, match="Enter the phone in the correct format"):
-        clean_phone("12345", "the phone")
-
-
-def test_emails_and_dates_from_cells():
-    assert clean_email(" a@b.example ") == "a@b.example"
-    with pytest.raises(AnswerError):
-        clean_email("not an email")
-    assert parse_date_cell("04/09/2023") == date(2023, 9, 4)
-    assert parse_date_cell(datetime(2023, 9, 4, 0, 0)) == date(2023, 9, 4)
-    with pytest.raises(AnswerError, match="'31/02/2023' is not a real date"):
-        parse_date_cell("31/02/2023")
