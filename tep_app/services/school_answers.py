@@ -5,7 +5,6 @@ Nothing is overwritten: a new activity sits beside what is held (flagged for an 
 two disagree), and a new phone number sits beside the old one, newest first.
 """
 import logging
-import re
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -28,7 +27,6 @@ logger = logging.getLogger(__name__)
 NOT_KNOWN_TO_US = "810"
 EET_GROUPS = ("education", "employment", "training", "re-engagement")
 CONFLICT_WINDOW = timedelta(days=92)
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CONTACT_FIELDS = (("phone", "phone"), ("parent_phone", "parent_phone"), ("email", "email"))
 ANSWER_FIELDS = ("activity_code", "guarantee_code", "moved", "moved_to", "provider_name", "start_date", "phone",
                  "parent_phone", "email", "intelligence")
