@@ -63,6 +63,11 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["govuk_date"] = govuk_date
     app.jinja_env.filters["short_date"] = short_date
     app.jinja_env.filters["london"] = london
+    from tep_app.services.words import activity_words, guarantee_words, rule_words
+
+    app.jinja_env.filters["activity_words"] = activity_words
+    app.jinja_env.filters["guarantee_words"] = guarantee_words
+    app.jinja_env.filters["rule_words"] = rule_words
 
     @app.context_processor
     def inject():

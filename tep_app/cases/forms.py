@@ -186,3 +186,15 @@ class ActivityForm(BaseForm):
     def validate_due_to_lapse_on(self, field):
         if field.data and field.data <= self.today:
             raise ValidationError("Due-to-lapse date must be in the future")
+
+
+class MovedForm(BaseForm):
+    """The young person has moved out of Kent: they leave the cohort and the queue."""
+
+    moved = RadioField("Where did they move?", choices=[
+        ("other_la", "To another part of the UK"), ("abroad", "To another country")],
+        widget=GovRadioInput(), validators=[InputRequired(message="Select where they moved to")])
+    moved_to = StringField("New local authority or country (optional)", widget=GovTextInput(),
+                           validators=[Length(max=100, message="Must be 100 characters or fewer")])
+    version = HiddenField()
+    submit = SubmitField("Record the move and close the case", widget=GovSubmitInput())

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from tep_app import clock
 from tep_app.auth.roles import MANAGER, OFFICER, roles
-from tep_app.cases.forms import ActivityForm, AttemptForm, QueueFilterForm
+from tep_app.cases.forms import ActivityForm, AttemptForm, MovedForm, QueueFilterForm
 from tep_app.dashboard.pagination import pagination
 from tep_app.extensions import db
 from tep_app.services.audit import record_audit
@@ -33,7 +33,8 @@ from tep_app.services.cases.casework import (
     list_school_answers,
 )
 from tep_app.services.cases.queue import filter_options
-from tep_app.services.cases.timeline import build_timeline
+from tep_app.services.cases.closing import CLOSED_LABELS, moved_words, record_officer_move
+from tep_app.services.cases.timeline import answer_words, build_timeline
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -86,14 +87,16 @@ def _errors(*forms) -> list[dict]:
     return errors
 
 
-def _render(case, attempt_form, activity_form, error_list=None, stale=False):
-    error_list = error_list or _errors(attempt_form, activity_form)
+def _render(case, attempt_form, activity_form, error_list=None, stale=False, moved_form=None):
+    moved_form = moved_form or MovedForm(formdata=None, prefix="moved", version=case.version)
+    error_list = error_list or _errors(attempt_form, activity_form, moved_form)
     record_audit("view", "young_person", case.young_person_id)
     answers = list_school_answers(case.young_person_id)
     return render_template(
         "cases/show.html", case=case, person=case.young_person, attempt_form=attempt_form,
         activity_form=activity_form, answers=answers, timeline=build_timeline(case.young_person, answers),
         kind_labels=KIND_LABELS, error_list=error_list, stale=stale, year_group=case.year_group,
+        moved_form=moved_form, answer_words=answer_words, moved_words=moved_words, closed_labels=CLOSED_LABELS,
     )
 
 
@@ -162,3 +165,27 @@ def activity(case_id: int):
 from tep_app.cases import (
     manage,  # noqa: E402,F401  (patches and reassignment, on the same blueprint)
 )
+
+
+@bp.route("/<int:case_id>/moved", methods=["POST"])
+@roles(OFFICER, MANAGER)
+def moved(case_id: int):
+    case = _load(case_id)
+    moved_form = MovedForm(prefix="moved")
+    if case.status != "open":
+        moved_form.moved.errors = ["This case is closed"]
+    if case.status != "open" or not moved_form.validate():
+        attempt_form, activity_form = _forms(case)
+        return _render(case, attempt_form, activity_form, moved_form=moved_form)
+    try:
+        record_officer_move(case, moved_form.moved.data, moved_form.moved_to.data or None, moved_form.version.data,
+                            current_user.id)
+    except StaleCaseError:
+        db.session.rollback()
+        case = _load(case_id)
+        moved_form.version.data = case.version
+        attempt_form, activity_form = _forms(case)
+        return _render(case, attempt_form, activity_form, stale=True, moved_form=moved_form,
+                       error_list=[{"text": STALE_MESSAGE, "href": "#moved-form"}])
+    flash(f"{case.young_person.display_name} has moved out of Kent: the case is closed", "success")
+    return redirect(url_for("cases.show", case_id=case.id))

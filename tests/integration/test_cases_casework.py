@@ -68,9 +68,9 @@ def test_the_case_page_shows_the_young_person_contacts_and_the_school_answer(pag
     assert ["07700900002", "Parent or carer's phone", "school, 12 Oct", "12 Oct 2022"] in rows
     assert ["07700900001", "Young person's phone", "leavers import", "20 Jul 2022"] in rows
     answer = page.select_one("[data-school-answer]").get_text(" ", strip=True)
-    assert "Destination: 810" in answer and "Moved to Margate, works weekends" in answer
+    assert "Destination: Current situation not known (810)" in answer and "Moved to Margate, works weekends" in answer
     timeline = page.select_one("#timeline").get_text(" ", strip=True)
-    assert "Case opened" in timeline and f"{seeded.school.name} answered: 810" in timeline
+    assert "Case opened" in timeline and f"{seeded.school.name} answered: Current situation not known (810)" in timeline
     view = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "view",
                                                       AuditEvent.object_type == "young_person"))
     assert view.object_id == str(person.id) and view.actor_id == str(officer.id)
@@ -278,9 +278,11 @@ def test_the_timeline_shows_imports_matches_and_reassignments_newest_first(pages
 
     text = " | ".join(items)
     assert "Imported from leavers-2022.xlsx" in text
-    assert "Matching (leaver_enrolment): none" in text and "Rule no candidate, score 0.00" in text
-    assert "Reassign (case)" in text and "Case opened" in text
-    assert items[0].startswith("Reassign (case)") and "officer id: " in items[0]
+    assert "Leaver checked against enrolments: no match" in text and "(score 0.00)" in text
+    assert "Case reassigned" in text and "Case opened" in text
+    new_officer = db.session.get(Case, case.id).officer.name
+    assert items[0].startswith("Case reassigned") and f"to {new_officer}" in items[0]
+    assert "leaver_enrolment" not in text and "officer id" not in text
 
 
 def test_a_case_closed_by_a_colleague_keeps_the_typed_attempt(pages, login, make, db):

@@ -61,6 +61,7 @@ EXPECTED = {
     "cases.show": OFFICER_MANAGER,
     "cases.attempt": OFFICER_MANAGER,
     "cases.activity": OFFICER_MANAGER,
+    "cases.moved": OFFICER_MANAGER,
     "cases.patches": MANAGER_ONLY,
     "cases.remove": MANAGER_ONLY,
     "cases.manage": MANAGER_ONLY,

@@ -132,7 +132,7 @@ def activity_code_groups(codes: dict[str, CodeChoice] | None = None) -> list[tup
     groups: dict[str, list[tuple[str, str]]] = {}
     for row in (codes or activity_codes()).values():
         groups.setdefault(GROUP_LABELS.get(row.group, row.group), []).append(
-            (row.code, f"{row.code}: {row.description}"))
+            (row.code, f"{row.description} ({row.code})"))
     return list(groups.items())
 
 

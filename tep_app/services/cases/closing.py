@@ -72,3 +72,12 @@ def record_moved_away(person: YoungPerson, moved: str, moved_to: str | None, on:
                  after={"moved": moved, "moved_to": moved_to, "moved_on": on.isoformat(), "by": by})
     close_open_case(person.id, "moved_away", None, by)
     db.session.flush()
+
+
+def record_officer_move(case: Case, moved: str, moved_to: str | None, version, staff_id: int | None) -> None:
+    """An officer found the young person has moved out of the county: the case closes."""
+    from tep_app.services.cases.casework import STALE_MESSAGE, StaleCaseError
+
+    if version is None or str(version) != str(case.version):
+        raise StaleCaseError(STALE_MESSAGE)
+    record_moved_away(case.young_person, moved, moved_to, clock.today(), by=f"staff:{staff_id}")

@@ -20,6 +20,10 @@ from tep_app.models import (
     StaffUser,
     YoungPerson,
 )
+from tep_app.services.cases.closing import CLOSED_LABELS, moved_words
+from tep_app.services.words import (
+    MATCH_KINDS, MATCH_OUTCOMES, activity_words, changes_words, guarantee_words, rule_words,
+)
 from tep_app.services.cases.casework import (
     CHANNEL_LABELS,
     OUTCOME_LABELS,
@@ -27,9 +31,29 @@ from tep_app.services.cases.casework import (
 )
 
 REASON_LABELS = {"school_not_known": "the school did not know their destination",
-                 "no_school_answer": "the school gave no answer", "lapsed": "their activity lapsed"}
-AUDIT_SHOWN = ("reassign", "assign", "update", "delete", "school answer applied")
+                 "no_school_answer": "the school gave no answer", "lapsed": "their activity lapsed",
+                 "conflict": "the school's answer differs from what we hold"}
+AUDIT_SHOWN = ("reassign", "assign", "update", "delete", "school answer applied", "moved away")
 AUDIT_TYPES = ("young_person", "case", "contact_detail")
+
+
+AUDIT_TITLES = {("school answer applied", "young_person"): "School's answer recorded",
+                ("reassign", "case"): "Case reassigned", ("assign", "case"): "Case assigned",
+                ("update", "case"): "Case updated",
+                ("moved away", "young_person"): "Moved out of Kent",
+                ("update", "contact_detail"): "Contact details changed",
+                ("create", "contact_detail"): "Contact details added"}
+
+
+def answer_words(response) -> str:
+    """What a school answered about one young person, in words."""
+    if response.moved:
+        return moved_words(response.moved, response.moved_to)
+    if response.guarantee_code:
+        return guarantee_words(response.guarantee_code)
+    if response.activity_code:
+        return activity_words(response.activity_code)
+    return "no destination given"
 
 
 @dataclass
@@ -68,7 +92,8 @@ def _statements() -> dict:
         .where(SchoolRecord.young_person_id == person_id)
         .order_by(SchoolRecord.id, MatchResult.id))
     cases = (
-        select(Case.id, Case.opened_at, Case.closed_at, Case.reason, ContactAttempt.id, ContactAttempt.channel,
+        select(Case.id, Case.opened_at, Case.closed_at, Case.reason, Case.closed_reason, ContactAttempt.id,
+               ContactAttempt.channel,
                ContactAttempt.used_value, ContactAttempt.outcome, ContactAttempt.notes, ContactAttempt.at,
                StaffUser.name)
         .outerjoin(ContactAttempt, ContactAttempt.case_id == Case.id)
@@ -101,23 +126,23 @@ def build_timeline(person: YoungPerson, answers: list | None = None) -> list[Tim
         if not response.answered:
             continue
         school = response.list_entry.establishment.name
-        answer = response.activity_code or "no destination given"
-        items.append(TimelineItem(_aware(response.updated_at), f"{school} answered: {answer}",
+        items.append(TimelineItem(_aware(response.updated_at), f"{school} answered: {answer_words(response)}",
                                   response.intelligence, response.updated_by))
     case_ids, case_items = _cases_and_attempts(db.session.execute(statements["cases"], params))
     items.extend(case_items)
     for code, description, created_at, provider_name, notes, source in db.session.execute(
             statements["activities"], params):
-        words = f"{code}: {description}" if description is not None else code
-        items.append(TimelineItem(_aware(created_at), f"Activity recorded, {words}", provider_name or notes, source))
+        items.append(TimelineItem(_aware(created_at), f"Activity recorded: {activity_words(code)}",
+                                  "; ".join(part for part in (provider_name, notes) if part) or None, source))
     events = db.session.execute(statements["audit"], {"person_key": str(person.id),
                                                       "case_keys": [str(i) for i in case_ids]})
     for event in events:
         if event.object_type == "case" and event.action == "update":
             continue  # shown as the attempt or activity that made it
-        what = event.object_type.replace("_", " ")
-        items.append(TimelineItem(_aware(event.at), f"{event.action.capitalize()} ({what})", _change_text(event),
-                                  event.actor_label))
+        items.append(TimelineItem(_aware(event.at), AUDIT_TITLES.get((event.action, event.object_type),
+                                                                     f"{event.action.capitalize()} "
+                                                                     f"({event.object_type.replace('_', ' ')})"),
+                                  changes_words(event.before, event.after), event.actor_label))
     items.sort(key=lambda item: item.at, reverse=True)
     return items
 
@@ -135,21 +160,26 @@ def _records_and_matches(rows) -> list[TimelineItem]:
                                         f"On {school}'s {list_kind} ({year}), year {year_group}",
                                         f"Imported from {filename}" if imported else None))
         if match_id is not None:
-            matches.append(TimelineItem(_aware(match_at), f"Matching ({match_kind}): {decided or outcome}",
-                                        f"Rule {rule}, score {score:.2f}"))
+            kind_words = MATCH_KINDS.get(match_kind, "Matching")
+            result = MATCH_OUTCOMES.get(decided or outcome, decided or outcome)
+            matches.append(TimelineItem(_aware(match_at), f"{kind_words}: {result}",
+                                        f"{rule_words(rule).capitalize()} (score {score:.2f})"))
     return records + matches
 
 
 def _cases_and_attempts(rows) -> tuple[list[int], list[TimelineItem]]:
     """The young person's cases and every contact attempt on them, with who made it."""
     case_ids, cases, attempts = [], [], []
-    for case_id, opened_at, closed_at, reason, attempt_id, channel, used_value, outcome, notes, at, staff in rows:
+    for (case_id, opened_at, closed_at, reason, closed_reason, attempt_id, channel, used_value, outcome, notes, at,
+         staff) in rows:
         if not case_ids or case_ids[-1] != case_id:
             case_ids.append(case_id)
             cases.append(TimelineItem(_aware(opened_at), "Case opened",
                                       f"Because {REASON_LABELS.get(reason, reason)}"))
             if closed_at:
-                cases.append(TimelineItem(_aware(closed_at), "Case closed"))
+                cases.append(TimelineItem(_aware(closed_at), "Case closed",
+                                          f"Because {CLOSED_LABELS[closed_reason]}" if closed_reason in CLOSED_LABELS
+                                          else None))
         if attempt_id is not None:
             title = f"{CHANNEL_LABELS.get(channel, channel)}"
             if used_value:
@@ -157,13 +187,3 @@ def _cases_and_attempts(rows) -> tuple[list[int], list[TimelineItem]]:
             title += f": {OUTCOME_LABELS.get(outcome, outcome).lower()}"
             attempts.append(TimelineItem(_aware(at), title, notes, staff))
     return case_ids, cases + attempts
-
-
-def _change_text(event) -> str | None:
-    """What an audited change changed; `event` has the AuditEvent's before and after."""
-    before, after = event.before or {}, event.after or {}
-    if not before:
-        return "; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in after.items()) or None
-    changed = [f"{key.replace('_', ' ')}: {before.get(key)} to {after.get(key)}"
-               for key in before if key in after and before.get(key) != after.get(key)]
-    return "; ".join(changed) or None

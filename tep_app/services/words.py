@@ -1,0 +1,109 @@
+"""Codes, rules and stored values in the words a user reads.
+
+No page shows a bare NCCIS activity code, September Guarantee status, Python value or rule name:
+an activity reads "Further education (230)", a status "Offer made (110)", a match rule "matched on
+UPN and date of birth". The reference data is read once per app (a web worker) and kept.
+"""
+import re
+
+from flask import current_app
+from sqlalchemy import select
+
+from tep_app.extensions import db
+from tep_app.models.reference import ActivityCode, GuaranteeStatus
+
+MATCH_OUTCOMES = {"certain": "a certain match", "possible": "a possible match, for review",
+                  "none": "no match", "accepted": "accepted on review", "rejected": "rejected on review"}
+MATCH_KINDS = {"leaver_enrolment": "Leaver checked against enrolments",
+               "roll_offer": "Pupil checked against September Guarantee offers"}
+_RULE_PARTS = {
+    "upn": "UPN", "uln": "ULN", "dob": "date of birth", "postcode": "postcode", "names": "names",
+    "name": "name", "forename": "forename", "surname": "surname", "gender": "gender", "typo": "a typo",
+    "nickname": "a nickname", "swapped": "swapped names", "initial": "an initial", "middle": "middle name",
+}
+_KEY_WORDS = {"officer_id": "officer", "staff_id": "by", "case_id": "case", "young_person_id": "young person","code": "activity", "activity": "activity", "guarantee_status": "September Guarantee status",
+              "guarantee_code": "September Guarantee status", "activity_code": "destination",
+              "contacts": "contact details", "needs_review": "needs an officer's check", "moved": "moved away"}
+_KIND_WORDS = {"phone": "young person's phone", "parent_phone": "parent or carer's phone", "email": "email"}
+_MOVED_WORDS = {"other_la": "to another part of the UK", "abroad": "to another country"}
+
+
+def _reference() -> dict:
+    kept = current_app.extensions.setdefault("tep_reference_data", {})
+    if "words" not in kept:
+        kept["words"] = {
+            "activity": dict(db.session.execute(select(ActivityCode.code, ActivityCode.description)).all()),
+            "guarantee": dict(db.session.execute(select(GuaranteeStatus.code, GuaranteeStatus.description)).all()),
+        }
+    return kept["words"]
+
+
+def activity_words(code: str | None) -> str:
+    """"Full-time education: further education (230)"; "" for no code."""
+    if not code:
+        return ""
+    description = _reference()["activity"].get(code)
+    return f"{description} ({code})" if description else f"Activity {code}"
+
+
+def guarantee_words(code: str | None) -> str:
+    """"Offer made (110)"; "" for no code."""
+    if not code:
+        return ""
+    description = _reference()["guarantee"].get(code)
+    return f"{description} ({code})" if description else f"Status {code}"
+
+
+def rule_words(rule: str | None) -> str:
+    """A match rule in words: "upn+postcode" -> "matched on UPN and postcode"."""
+    if not rule or rule == "no-match":
+        return "no match found"
+    if rule.startswith("contested:"):
+        return "another record claims the same match: " + rule_words(rule.removeprefix("contested:"))
+    if rule.endswith("-conflict"):
+        return "the identifier agrees but " + " and ".join(
+            _RULE_PARTS.get(part, part) for part in rule.removesuffix("-conflict").split("-")[1:]) + " disagree"
+    parts = [part for part in re.split(r"[+\-]", rule) if part]
+    return "matched on " + " and ".join(dict.fromkeys(_RULE_PARTS.get(part, part) for part in parts))
+
+
+def value_words(key: str, value) -> str:
+    """One stored value, from an audit record or a change, in words."""
+    if value is None or value == "":
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if key in ("code", "activity", "activity_code"):
+        return activity_words(str(value))
+    if key in ("guarantee_status", "guarantee_code"):
+        return guarantee_words(str(value))
+    if key in ("officer_id", "staff_id", "recorded_by_id"):
+        return staff_name(value)
+    if key == "moved":
+        return _MOVED_WORDS.get(value, str(value))
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_KIND_WORDS.get(str(item), str(item)) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{key_words(k)}: {value_words(k, v)}" for k, v in value.items())
+    return str(value)
+
+
+def key_words(key: str) -> str:
+    return _KEY_WORDS.get(key, key.replace("_", " "))
+
+
+def changes_words(before: dict | None, after: dict | None) -> str | None:
+    """What an audited change changed, in words."""
+    before, after = before or {}, after or {}
+    if not before:
+        return "; ".join(f"{key_words(k)}: {value_words(k, v)}" for k, v in after.items()) or None
+    changed = [f"{key_words(k)}: {value_words(k, before.get(k))} to {value_words(k, after.get(k))}"
+               for k in before if k in after and before.get(k) != after.get(k)]
+    return "; ".join(changed) or None
+
+
+def staff_name(staff_id) -> str:
+    from tep_app.models import StaffUser
+
+    user = db.session.get(StaffUser, int(staff_id)) if str(staff_id).isdigit() else None
+    return user.name if user else "someone no longer on the staff list"
