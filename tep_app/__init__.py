@@ -22,6 +22,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask(__name__, template_folder=str(BASE_DIR / "templates"), instance_path=str(BASE_DIR / "instance"))
     app.config.from_object(get_config(config_name))
     app.config.update(overrides)
+    register_proxy(app)
     register_logging(app)
     register_extensions(app)
     register_templates(app)
@@ -30,6 +31,15 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_errors(app)
     register_cli(app)
     return app
+
+
+def register_proxy(app: Flask) -> None:
+    """Trust X-Forwarded-For/-Proto/-Host from exactly TEP_PROXY_COUNT proxies, and no more."""
+    count = int(app.config.get("PROXY_COUNT") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def register_logging(app: Flask) -> None:
@@ -108,6 +118,25 @@ def register_request_hooks(app: Flask) -> None:
         return response
 
     app.after_request(add_security_headers)
+
+    @app.after_request
+    def no_store_outside_assets(response):
+        # Pages, downloads (every spreadsheet holds personal data) and redirects are never cached;
+        # only the public assets may be.
+        from flask import request
+
+        from tep_app.auth.sessions import ASSET_ENDPOINTS
+
+        if request.endpoint not in ASSET_ENDPOINTS:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    hsts = int(app.config.get("HSTS_SECONDS") or 0)
+    if hsts:
+        @app.after_request
+        def strict_transport_security(response):
+            response.headers["Strict-Transport-Security"] = f"max-age={hsts}; includeSubDomains"
+            return response
 
 
 def register_errors(app: Flask) -> None:
