@@ -149,3 +149,36 @@ def register_cli(app: Flask) -> None:
     from tep_app.cli import tep
 
     app.cli.add_command(tep)
+    if not getattr(tep, "guarded", False):
+        tep.invoke = _one_line_on_database_errors(tep.invoke)
+        tep.guarded = True
+
+
+def _one_line_on_database_errors(invoke):
+    """A command that loses a race with another (a lock, a conflicting write) exits with a one-line
+    reason and status 1, never a traceback."""
+    import functools
+
+    @functools.wraps(invoke)
+    def guarded(ctx):
+        import click
+        from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+        from sqlalchemy.orm.exc import StaleDataError
+
+        from tep_app.extensions import db
+
+        try:
+            return invoke(ctx)
+        except (SQLAlchemyError, StaleDataError) as error:
+            db.session.rollback()
+            detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:200]
+            if isinstance(error, (IntegrityError, StaleDataError)) or "lock" in detail.lower() \
+                    or "serializ" in detail.lower() or "deadlock" in detail.lower():
+                message = (f"another command or user was changing the same data at the same time ({detail}). "
+                           "Nothing more was changed: run the command again when the other has finished.")
+            else:
+                message = f"the database refused the command ({detail})"
+            click.echo(f"Error: {message}", err=True)
+            ctx.exit(1)
+
+    return guarded

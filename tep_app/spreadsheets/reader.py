@@ -56,6 +56,7 @@ def cell_text(value) -> str:
 
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
+MAX_CELL_CHARS = 32_767
 
 
 def _read_bytes(source) -> bytes:
@@ -112,6 +113,7 @@ def parse_table(data: bytes, filename: str, *, max_rows: int, max_columns: int =
         headers, rows, formulas = _read_xlsx(data, filename, max_rows, max_columns)
     else:
         headers, rows, formulas = _read_csv(data, filename, max_rows, max_columns)
+    _check_cell_lengths(headers, rows)
     while headers and headers[-1] == "":
         headers.pop()
     if not any(headers):
@@ -121,6 +123,16 @@ def parse_table(data: bytes, filename: str, *, max_rows: int, max_columns: int =
     if len(rows) > max_rows:
         raise _too_many_rows(len(rows), max_rows)
     return Table(headers, rows, formulas)
+
+
+def _check_cell_lengths(headers: list, rows: list) -> None:
+    """Excel itself holds at most 32,767 characters in a cell: a longer one is not a real answer."""
+    for number, values in [(1, headers), *rows]:
+        for index, value in enumerate(values):
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                raise SpreadsheetError(f"A cell in row {number} holds more than {MAX_CELL_CHARS:,} characters, "
+                                       "more than Excel allows. Check the file and try again.", row=number,
+                                       column=limits.column_letters(index))
 
 
 def _too_many_rows(count: int, max_rows: int) -> SpreadsheetError:

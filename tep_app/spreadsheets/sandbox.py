@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_MEMORY_MB = 1536
 DEFAULT_SECONDS = 120
+MAX_ANSWER_BYTES = 256 * 1024 * 1024  # what the child may hand back
 MSG_TOO_BIG = ("The file needs more memory to open than a spreadsheet of this size should. Save it again as "
                ".xlsx or .csv, with only the rows and columns you need, and try again.")
 MSG_TOO_SLOW = ("The file took too long to read. Save it again as .xlsx or .csv, with only the rows and "
@@ -53,7 +54,7 @@ def parse_in_child(data: bytes, filename: str, *, max_rows: int, max_columns: in
                        extra={"upload_filename": filename, "parse_seconds": seconds})
         raise SpreadsheetError(MSG_TOO_SLOW) from None
     elapsed = time.monotonic() - started
-    if child.returncode != 0 or not answer:
+    if child.returncode != 0 or not answer or len(answer) > MAX_ANSWER_BYTES:
         logger.warning("upload parse child ended with %s after %.1fs: %s", child.returncode, elapsed, filename,
                        extra={"upload_filename": filename, "exit_code": child.returncode,
                               "stderr": errors[-2000:].decode("utf-8", "replace")})
@@ -69,7 +70,10 @@ def parse_in_child(data: bytes, filename: str, *, max_rows: int, max_columns: in
 
 
 def _answer(payload) -> None:
-    sys.stdout.buffer.write(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+    answer = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+    if len(answer) > MAX_ANSWER_BYTES:
+        answer = pickle.dumps(("error", (MSG_TOO_BIG, None, None)))
+    sys.stdout.buffer.write(answer)
     sys.stdout.buffer.flush()
 
 

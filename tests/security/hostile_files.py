@@ -66,3 +66,21 @@ def zip_bomb_xlsx(expanded_mb: int = 1024) -> bytes:
             sheet.write(b"</t></is></c></row></sheetData></worksheet>")
 
     return _package(write_sheet)
+
+
+def rows_bomb_xlsx(rows: int = 2_000_000) -> bytes:
+    """Millions of identical rows that name no place (each follows the one before): a few
+    hundred kilobytes that expand to hundreds of megabytes of XML."""
+    row = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>'
+
+    def write_sheet(archive):
+        info = zipfile.ZipInfo("xl/worksheets/sheet1.xml")
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with archive.open(info, "w", force_zip64=True) as sheet:
+            sheet.write(SHEET_START + b"<sheetData>")
+            block = row * 10_000
+            for _ in range(rows // 10_000):
+                sheet.write(block)
+            sheet.write(b"</sheetData></worksheet>")
+
+    return _package(write_sheet)
