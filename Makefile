@@ -30,8 +30,8 @@ run: demo
 	$(BIN)/python scripts/run_local.py --port $(PORT)
 
 test: install
-	$(BIN)/pytest -p no:cacheprovider tests/unit tests/integration
-	TEP_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -p no:cacheprovider tests/integration
+	$(BIN)/pytest -p no:cacheprovider tests/unit tests/integration tests/security
+	TEP_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -p no:cacheprovider tests/integration tests/security
 	$(BIN)/pytest -p no:cacheprovider tests/e2e
 
 test-unit: install

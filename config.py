@@ -53,6 +53,14 @@ class Config:
     SESSION_REFRESH_EACH_REQUEST = False
     WTF_CSRF_TIME_LIMIT = None
 
+    # How many proxies in front of the app set X-Forwarded-For/-Proto/-Host: 0 trusts none of them.
+    PROXY_COUNT = int(os.environ.get("TEP_PROXY_COUNT", "0"))
+    # Strict-Transport-Security (seconds); production only, where the site is served over HTTPS.
+    HSTS_SECONDS = 0
+    # Parsing an upload happens in a child process with these limits (see tep_app/spreadsheets/sandbox.py).
+    UPLOAD_PARSE_MEMORY_MB = int(os.environ.get("TEP_UPLOAD_PARSE_MEMORY_MB", "1536"))
+    UPLOAD_PARSE_SECONDS = int(os.environ.get("TEP_UPLOAD_PARSE_SECONDS", "120"))
+
     RATELIMIT_STORAGE_URI = os.environ.get("TEP_RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = True
     TIMEZONE = "Europe/London"
@@ -74,6 +82,7 @@ class TestConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
+    HSTS_SECONDS = 365 * 24 * 60 * 60
 
     @classmethod
     def check(cls) -> None:

@@ -23,6 +23,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.from_object(get_config(config_name))
     app.config.update(overrides)
     register_clock(app)
+    register_proxy(app)
     register_logging(app)
     register_extensions(app)
     register_templates(app)
@@ -43,6 +44,15 @@ def register_clock(app: Flask) -> None:
     wanted = os.environ.get("TEP_TODAY")
     if wanted and os.environ.get("TEP_ENV", "development") != "production" and "CLOCK_OFFSET" not in app.config:
         app.config["CLOCK_OFFSET"] = offset_for(wanted)
+
+
+def register_proxy(app: Flask) -> None:
+    """Trust X-Forwarded-For/-Proto/-Host from exactly TEP_PROXY_COUNT proxies, and no more."""
+    count = int(app.config.get("PROXY_COUNT") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def register_logging(app: Flask) -> None:
@@ -122,6 +132,25 @@ def register_request_hooks(app: Flask) -> None:
 
     app.after_request(add_security_headers)
 
+    @app.after_request
+    def no_store_outside_assets(response):
+        # Pages, downloads (every spreadsheet holds personal data) and redirects are never cached;
+        # only the public assets may be.
+        from flask import request
+
+        from tep_app.auth.sessions import ASSET_ENDPOINTS
+
+        if request.endpoint not in ASSET_ENDPOINTS:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    hsts = int(app.config.get("HSTS_SECONDS") or 0)
+    if hsts:
+        @app.after_request
+        def strict_transport_security(response):
+            response.headers["Strict-Transport-Security"] = f"max-age={hsts}; includeSubDomains"
+            return response
+
 
 def register_errors(app: Flask) -> None:
     from tep_app.main.errors import register_error_pages
@@ -133,3 +162,36 @@ def register_cli(app: Flask) -> None:
     from tep_app.cli import tep
 
     app.cli.add_command(tep)
+    if not getattr(tep, "guarded", False):
+        tep.invoke = _one_line_on_database_errors(tep.invoke)
+        tep.guarded = True
+
+
+def _one_line_on_database_errors(invoke):
+    """A command that loses a race with another (a lock, a conflicting write) exits with a one-line
+    reason and status 1, never a traceback."""
+    import functools
+
+    @functools.wraps(invoke)
+    def guarded(ctx):
+        import click
+        from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+        from sqlalchemy.orm.exc import StaleDataError
+
+        from tep_app.extensions import db
+
+        try:
+            return invoke(ctx)
+        except (SQLAlchemyError, StaleDataError) as error:
+            db.session.rollback()
+            detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:200]
+            if isinstance(error, (IntegrityError, StaleDataError)) or "lock" in detail.lower() \
+                    or "serializ" in detail.lower() or "deadlock" in detail.lower():
+                message = (f"another command or user was changing the same data at the same time ({detail}). "
+                           "Nothing more was changed: run the command again when the other has finished.")
+            else:
+                message = f"the database refused the command ({detail})"
+            click.echo(f"Error: {message}", err=True)
+            ctx.exit(1)
+
+    return guarded

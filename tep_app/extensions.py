@@ -18,6 +18,12 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 def configure_sqlite(engine) -> None:
     """SQLite: enforce foreign keys, and let SQLAlchemy own transactions so savepoints work.
 
+    WAL lets pages be read while something writes, and the busy timeout makes a writer wait up to
+    10 seconds for another to finish instead of failing at once. A web request that changes
+    things (anything but GET and HEAD) takes the write lock when its transaction begins (BEGIN
+    IMMEDIATE): a transaction that read first and then wants to write cannot wait for the lock, and
+    would fail with "database is locked" as soon as another writer had committed.
+
     A 32 MiB page cache (the default is 2 MiB) keeps the indexes an import or a matching run
     touches in memory: far fewer pages read again while tens of thousands of rows go in.
     """
@@ -35,4 +41,7 @@ def configure_sqlite(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        from flask import has_request_context, request
+
+        writes = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")

@@ -124,11 +124,17 @@ def make(db):
 def login(client, make):
     """login("officer") signs a fresh staff user of that role in on the test client."""
 
+    from tep_app import extensions as _extensions
+    from tep_app.auth.sessions import STAFF_KEY, record_session
+
     def _login(role: str = "officer", **kwargs):
         user = make.staff(role=role, **kwargs)
         with client.session_transaction() as session:
             session["_user_id"] = user.get_id()
             session["_fresh"] = True
+            session[STAFF_KEY] = record_session("staff", staff_user_id=user.id)
+        # Committed (to the test's savepoint) so a refused request's rollback keeps the session.
+        _extensions.db.session.commit()
         return user
 
     return _login

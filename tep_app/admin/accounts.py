@@ -1,4 +1,4 @@
-"""Admin views for staff accounts: list, create, disable, re-enable, reset a password."""
+"""Admin views for staff accounts: list, create, disable, re-enable, reset a password, sign out everywhere."""
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -46,7 +46,21 @@ def account_new():
 @bp.get("/accounts/<int:user_id>")
 @roles(ADMIN)
 def account(user_id: int):
-    return render_template("admin/accounts/show.html", user=_get_or_404(user_id), role_names=ROLE_NAMES)
+    user = _get_or_404(user_id)
+    return render_template("admin/accounts/show.html", user=user, role_names=ROLE_NAMES,
+                           open_sessions=staff.count_open_sessions(user))
+
+
+@bp.post("/accounts/<int:user_id>/sign-out")
+@roles(ADMIN)
+def account_sign_out(user_id: int):
+    user = _get_or_404(user_id)
+    ended = staff.sign_out_everywhere(user)
+    flash(f"{user.email} is signed out everywhere ({ended} {'session' if ended == 1 else 'sessions'} ended)",
+          "success")
+    if user.id == current_user.id:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("admin.account", user_id=user.id))
 
 
 @bp.post("/accounts/<int:user_id>/disable")

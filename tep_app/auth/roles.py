@@ -4,11 +4,12 @@ Roles: "public" (anyone), "school" (a confirmed secure-link session), "officer",
 "admin" (staff). A view with no declaration is refused, and a test walks every route.
 """
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, redirect, request, session, url_for
 from flask_login import current_user
 
-from tep_app.auth.sessions import check_staff_session
+from tep_app.auth.sessions import check_school_session, check_staff_session
 
 PUBLIC = "public"
 SCHOOL = "school"
@@ -63,6 +64,8 @@ def enforce_roles():
     if PUBLIC in allowed:
         return None
     role = current_role()
+    if role == SCHOOL and SCHOOL in allowed:
+        return check_school_session()
     if role in allowed:
         return None
     if role == "anonymous" and set(allowed) & set(STAFF):
@@ -72,8 +75,23 @@ def enforce_roles():
     abort(403)
 
 
+def safe_next(target: str | None) -> str | None:
+    """The path a `next` redirect may go to, or None: only a path on this site.
+
+    Control characters and whitespace are removed first, as a browser does when it follows a
+    Location ("/\t/evil.example" becomes "//evil.example"), then anything that is not a plain
+    path (a scheme, a host, a backslash) is refused.
+    """
+    if not target:
+        return None
+    cleaned = "".join(char for char in target if char.isprintable() and not char.isspace())
+    if not cleaned.startswith("/") or cleaned.startswith("//") or "\\" in cleaned or len(cleaned) > 2000:
+        return None
+    parts = urlsplit(cleaned)
+    if parts.scheme or parts.netloc:
+        return None
+    return cleaned
+
+
 def is_safe_next(target: str | None) -> bool:
-    """A `next` redirect must stay on this site: a path, never a scheme or another host."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return False
-    return True
+    return safe_next(target) is not None

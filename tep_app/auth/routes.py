@@ -1,12 +1,12 @@
 """Staff sign-in, sign-out and changing one's own password."""
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, logout_user
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from tep_app.auth.forms import ChangePasswordForm, LoginForm
-from tep_app.auth.roles import PUBLIC, STAFF, is_safe_next, roles
-from tep_app.auth.sessions import refresh_login, start_staff_session
+from tep_app.auth.roles import PUBLIC, STAFF, roles, safe_next
+from tep_app.auth.sessions import end_staff_session, refresh_login, start_staff_session
 from tep_app.extensions import limiter
-from tep_app.services.staff import MIN_PASSWORD_LENGTH, StaffError, authenticate, change_password
+from tep_app.services.staff import MIN_PASSWORD_LENGTH, MSG_SIGN_IN, StaffError, authenticate, change_password
 
 bp = Blueprint("auth", __name__)
 
@@ -23,21 +23,20 @@ def login():
             form.email.errors.append(error.message)
             return render_template("auth/login.html", form=form), 200
         if user is None:
-            form.email.errors.append("Enter a correct email address and password")
+            form.email.errors.append(MSG_SIGN_IN)
             return render_template("auth/login.html", form=form), 200
         start_staff_session(user)
         if user.must_change_password:
             return redirect(url_for("auth.change_password"))
         target = request.args.get("next")
-        return redirect(target if is_safe_next(target) else url_for("main.index"))
+        return redirect(safe_next(target) or url_for("main.index"))
     return render_template("auth/login.html", form=form)
 
 
 @bp.get("/sign-out")
 @roles(PUBLIC)
 def logout():
-    logout_user()
-    session.clear()
+    end_staff_session()
     return redirect(url_for("auth.login"))
 
 

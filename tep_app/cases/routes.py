@@ -54,6 +54,7 @@ def queue():
     )
     result = list_queue(filters, clock.today())
     args = {key: value for key, value in request.args.items() if key != "page"}
+    record_audit("view", "case_queue", None, after={"query": args, "page": result.page})
     return render_template("cases/queue.html", form=form, result=result, filters=filters, is_manager=is_manager,
                            pager=pagination(result.page, result.pages, "cases.queue", **args))
 

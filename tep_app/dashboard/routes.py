@@ -112,6 +112,7 @@ def audit():
     form, filters = _audit_form()
     result = audit_search.search_audit(filters, page=_page_arg()) if filters else None
     query = {key: value for key, value in request.args.items() if key != "page" and value}
+    record_audit("search", "audit_log", None, after={"query": query})
     return render_template(
         "dashboard/audit.html", form=form, result=result, describe=audit_search.describe_changes,
         pager=pagination(result.page, result.pages, "dashboard.audit", **query) if result else None,

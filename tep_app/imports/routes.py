@@ -59,6 +59,7 @@ def _error_list(upload) -> list[dict]:
 @roles(ADMIN)
 def preview(upload_id):
     upload = uploads.get_upload(upload_id) or abort(404)
+    record_audit("view", "import_preview", upload_id, after={"kind": upload.kind, "rows": upload.row_count})
     return render_template("imports/preview.html", upload=upload, kind_name=KIND_NAMES[upload.kind],
                            year_label=year_label, form=ConfirmForm(formdata=None),
                            warnings=report.get_upload_warnings(upload_id),

@@ -10,6 +10,7 @@ from tep_app.models.requests import (
     AccessCode, EmailTemplate, OutboxMessage, ReplacedLink, RequestEvent, SchoolRequest, SchoolResponse,
 )
 from tep_app.models.reference import ActivityCode, GuaranteeStatus
+from tep_app.models.sessions import UserSession
 from tep_app.models.sources import Enrolment, ImportBatch, ImportWarning, Offer
 from tep_app.models.staff import StaffUser
 
@@ -19,5 +20,5 @@ __all__ = [
     "Activity", "ActivityCode", "AuditEvent", "Base", "CalendarDate", "CalendarSetting", "Collection", "ContactDetail",
     "District", "Enrolment", "Establishment", "EstablishmentContact", "GuaranteeStatus",
     "ImportBatch", "ImportWarning", "ListEntry", "MatchDecision", "MatchResult", "Offer", "SchoolRecord", "StaffUser",
-    "YoungPerson",
+    "UserSession", "YoungPerson",
 ]

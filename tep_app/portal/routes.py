@@ -10,6 +10,7 @@ import time
 from flask import Blueprint, flash, g, redirect, render_template, request, send_file, session, url_for
 
 from tep_app.auth.roles import PUBLIC, SCHOOL, roles
+from tep_app.auth.sessions import end_school_session_record, start_school_session
 from tep_app.extensions import limiter
 from tep_app.portal.forms import AnswerForm, ChooseContactForm, CodeForm, SubmitForm, UploadForm
 from tep_app.services import portal as service
@@ -41,6 +42,7 @@ OPEN_ENDPOINTS = ("portal.start", "portal.sign_out", "portal.choose_contact", "p
 
 
 def end_school_session() -> None:
+    end_school_session_record()
     for key in SCHOOL_KEYS:
         session.pop(key, None)
 
@@ -139,6 +141,7 @@ def enter_code():
             session["school_contact_email"] = contact_email
             session["school_link"] = link_fingerprint(school_request)
             session["school_seen_at"] = int(time.time())
+            start_school_session(school_request.id, contact_email)
             service.record_sign_in(school_request, contact_email)
             return redirect(url_for("portal.list"))
         form.code.errors = [check.message]

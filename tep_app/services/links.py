@@ -33,6 +33,11 @@ MSG_CODE_EXPIRED = "The code has expired. Request a new code."
 MSG_CODE_USED = "The code has already been used. Request a new code."
 MSG_CODE_NONE = "Request a code first."
 MSG_CODE_FORMAT = "Enter the 6-digit code from the email"
+# Codes per link, counted in the database so every worker shares the count.
+CODES_PER_HOUR = 3
+CODES_PER_DAY = 10
+MSG_CODE_LIMIT = ("You have asked for {count} codes in the last {period}. You can ask for another code "
+                  "after {when}. Use the newest code we emailed you, or contact TEP.")
 
 
 class LinkError(Exception):
@@ -162,7 +167,10 @@ def send_access_code(school_request: SchoolRequest, contact_email: str) -> Acces
     if contact is None:
         logger.warning("code refused for an unregistered address on request %s", school_request.id,
                        extra={"school_request_id": school_request.id})
+        record_audit("code refused", "school_request", school_request.id, after={"reason": "unregistered address"},
+                     actor=("school", str(school_request.id), None))
         raise LinkError("Choose one of your school's registered email addresses")
+    _check_code_allowance(school_request, contact.email)
     code = f"{secrets.randbelow(1_000_000):06d}"
     access_code = AccessCode(
         school_request_id=school_request.id, contact_email=contact.email,
@@ -185,6 +193,36 @@ def send_access_code(school_request: SchoolRequest, contact_email: str) -> Acces
     logger.info("access code queued for request %s", school_request.id,
                 extra={"school_request_id": school_request.id, "access_code_id": access_code.id})
     return access_code
+
+
+def _check_code_allowance(school_request: SchoolRequest, contact_email: str) -> None:
+    """Refuse a 4th code within an hour, or an 11th within a day, naming when the school may ask
+    again. The request's row is locked first, so parallel requests are counted one after another."""
+    db.session.execute(select(SchoolRequest.id).where(SchoolRequest.id == school_request.id).with_for_update())
+    now = now_utc()
+    since = now - timedelta(days=1)
+    made = sorted(as_utc(at) for at in db.session.scalars(
+        select(AccessCode.created_at).where(AccessCode.school_request_id == school_request.id,
+                                            AccessCode.created_at > since)))
+    last_hour = [at for at in made if at > now - timedelta(hours=1)]
+    if len(last_hour) >= CODES_PER_HOUR:
+        count, period, again = len(last_hour), "hour", last_hour[-CODES_PER_HOUR] + timedelta(hours=1)
+    elif len(made) >= CODES_PER_DAY:
+        count, period, again = len(made), "24 hours", made[-CODES_PER_DAY] + timedelta(days=1)
+    else:
+        return
+    logger.warning("code refused for request %s: %s in the last %s", school_request.id, count, period,
+                   extra={"school_request_id": school_request.id})
+    record_audit("code refused", "school_request", school_request.id, after={"reason": f"{count} in the last {period}"},
+                 actor=("school", str(school_request.id), contact_email))
+    raise LinkError(MSG_CODE_LIMIT.format(count=count, period=period, when=_london_time(again, now)))
+
+
+def _london_time(moment: datetime, now: datetime) -> str:
+    """GOV.UK style: "2:35pm", or "2:35pm on 5 June" when it is not today."""
+    local = moment.astimezone(clock.zone())
+    text = f"{local:%-I:%M}{'am' if local.hour < 12 else 'pm'}"
+    return text if local.date() == now.astimezone(clock.zone()).date() else f"{text} on {local:%-d %B}"
 
 
 def verify_access_code(school_request: SchoolRequest, code: str | None,

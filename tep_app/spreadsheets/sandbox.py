@@ -1,0 +1,101 @@
+"""Parse an upload in a short-lived child process with a memory cap and a time limit.
+
+The child is a fresh Python process (`python -m tep_app.spreadsheets.sandbox`) that caps its own
+address space (RLIMIT_AS) and CPU time before it reads the file from its standard input; the
+parent waits at most the time limit and then kills it. A file that would need more memory or time
+than that costs one child, never the web worker or the command that asked: the caller gets a
+SpreadsheetError with a message for the user. The child's answer comes back pickled on its
+standard output: the parent trusts it as it trusts its own code, since it started that code.
+"""
+import logging
+import pickle
+import subprocess
+import sys
+import time
+
+from flask import current_app, has_app_context
+
+from config import BASE_DIR
+from tep_app.spreadsheets.reader import SpreadsheetError, Table, parse_table
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MEMORY_MB = 1536
+DEFAULT_SECONDS = 120
+MAX_ANSWER_BYTES = 256 * 1024 * 1024  # what the child may hand back
+MSG_TOO_BIG = ("The file needs more memory to open than a spreadsheet of this size should. Save it again as "
+               ".xlsx or .csv, with only the rows and columns you need, and try again.")
+MSG_TOO_SLOW = ("The file took too long to read. Save it again as .xlsx or .csv, with only the rows and "
+                "columns you need, and try again.")
+MSG_UNREADABLE = "{filename} is not a spreadsheet we can read. Save it as .xlsx or .csv and try again."
+
+
+def _limits() -> tuple[int, int]:
+    if has_app_context():
+        config = current_app.config
+        return (int(config.get("UPLOAD_PARSE_MEMORY_MB", DEFAULT_MEMORY_MB)),
+                int(config.get("UPLOAD_PARSE_SECONDS", DEFAULT_SECONDS)))
+    return DEFAULT_MEMORY_MB, DEFAULT_SECONDS
+
+
+def parse_in_child(data: bytes, filename: str, *, max_rows: int, max_columns: int) -> Table:
+    memory_mb, seconds = _limits()
+    request = pickle.dumps((data, filename, max_rows, max_columns, memory_mb, seconds),
+                           protocol=pickle.HIGHEST_PROTOCOL)
+    started = time.monotonic()
+    child = subprocess.Popen([sys.executable, "-m", "tep_app.spreadsheets.sandbox"], cwd=str(BASE_DIR),
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        answer, errors = child.communicate(request, timeout=seconds + 5)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.communicate()
+        logger.warning("upload parse stopped after %ss: %s", seconds, filename,
+                       extra={"upload_filename": filename, "parse_seconds": seconds})
+        raise SpreadsheetError(MSG_TOO_SLOW) from None
+    elapsed = time.monotonic() - started
+    if child.returncode != 0 or not answer or len(answer) > MAX_ANSWER_BYTES:
+        logger.warning("upload parse child ended with %s after %.1fs: %s", child.returncode, elapsed, filename,
+                       extra={"upload_filename": filename, "exit_code": child.returncode,
+                              "stderr": errors[-2000:].decode("utf-8", "replace")})
+        # Killed for CPU time (SIGXCPU) or out of memory (an abort, or MemoryError on the way out).
+        raise SpreadsheetError(MSG_TOO_SLOW if child.returncode == -24 else MSG_TOO_BIG)
+    outcome, value = pickle.loads(answer)
+    logger.info("upload parsed in %.2fs: %s", elapsed, filename,
+                extra={"upload_filename": filename, "outcome": outcome})
+    if outcome == "ok":
+        return value
+    message, row, column = value
+    raise SpreadsheetError(message, row, column)
+
+
+def _answer(payload) -> None:
+    answer = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+    if len(answer) > MAX_ANSWER_BYTES:
+        answer = pickle.dumps(("error", (MSG_TOO_BIG, None, None)))
+    sys.stdout.buffer.write(answer)
+    sys.stdout.buffer.flush()
+
+
+def main() -> None:  # runs in the child
+    import resource
+
+    data, filename, max_rows, max_columns, memory_mb, seconds = pickle.loads(sys.stdin.buffer.read())
+    memory = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
+    try:
+        table = parse_table(data, filename, max_rows=max_rows, max_columns=max_columns)
+    except SpreadsheetError as error:
+        _answer(("error", (error.message, error.row, error.column)))
+    except MemoryError:
+        _answer(("error", (MSG_TOO_BIG, None, None)))
+    except Exception:
+        _answer(("error", (MSG_UNREADABLE.format(filename=filename), None, None)))
+    else:
+        del data
+        _answer(("ok", table))
+
+
+if __name__ == "__main__":
+    main()

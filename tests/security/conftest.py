@@ -1,0 +1,90 @@
+"""Attacks that need committed data seen by other threads or processes: each test here that asks
+for `live` gets its own database (a new PostgreSQL database next to the test one, or a SQLite
+file), migrated, and dropped at the end. `server` runs that database behind gunicorn."""
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tests.integration.messaging_support import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = "security-test-secret-key"
+
+
+@pytest.fixture
+def live(app):
+    from flask_migrate import upgrade
+
+    from tep_app import create_app
+    from tep_app.extensions import db
+
+    base = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    tmp = tempfile.TemporaryDirectory()
+    admin = name = None
+    if base.drivername.startswith("postgresql"):
+        name = f"test_security_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = base.set(database=name).render_as_string(hide_password=False)
+    else:
+        url = f"sqlite:///{tmp.name}/live.sqlite"
+    live_app = create_app("test", SQLALCHEMY_DATABASE_URI=url, SECRET_KEY=SECRET,
+                          MAIL_CATCHER_DIR=f"{tmp.name}/mail", IMPORT_UPLOAD_DIR=f"{tmp.name}/uploads")
+    with live_app.app_context():
+        upgrade()
+    try:
+        yield SimpleNamespace(app=live_app, url=url, tmp=Path(tmp.name), postgres=admin is not None)
+    finally:
+        with live_app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        if admin is not None:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+        tmp.cleanup()
+
+
+@pytest.fixture
+def server(live):
+    """gunicorn, one worker with four threads, on the live database (development settings)."""
+    port = free_port()
+    env = {**os.environ, "TEP_ENV": "development", "TEP_DATABASE_URL": live.url, "TEP_SECRET_KEY": SECRET,
+           "TEP_BASE_URL": f"http://127.0.0.1:{port}"}
+    log = open(live.tmp / "gunicorn.log", "w+")
+    master = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "--workers", "1", "--threads", "4",
+         "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--timeout", "120", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline or master.poll() is not None:
+                log.seek(0)
+                master.kill()
+                raise AssertionError(f"gunicorn did not start:\n{log.read()[-3000:]}")
+            time.sleep(0.2)
+    try:
+        yield SimpleNamespace(base=base, master=master, live=live, log=log)
+    finally:
+        master.terminate()
+        try:
+            master.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            master.kill()
+        log.close()
