@@ -22,7 +22,7 @@ from tep_app.matching.compare import FIELDS, Comparison, NameRarity, compare, co
 from tep_app.matching.evidence import NO_MATCH, evidence_key
 from tep_app.matching.weights import Weights, estimate
 
-CERTAIN = 0.5
+CERTAIN = 0.9
 POSSIBLE = 0.01
 # Forename levels that leave a pair without any agreement on the forename.
 NO_FORENAME = frozenset({"different", "initial", "missing"})

@@ -39,9 +39,9 @@ PRIORS: dict[str, dict[str, tuple[float, float]]] = {
 # namesakes and twins look like matches on every field but one, and would otherwise teach the
 # estimate that a true match often has another UPN or another forename.
 M_BOUNDS: dict[tuple[str, str], tuple[float, float]] = {
-    ("upn", "differs"): (0.001, 0.03), ("uln", "differs"): (0.001, 0.03),
+    ("upn", "differs"): (0.001, 0.01), ("uln", "differs"): (0.001, 0.01),
     ("forename", "different"): (0.003, 0.08), ("surname", "different"): (0.003, 0.08),
-    ("dob", "different"): (0.001, 0.03), ("gender", "disagree"): (0.002, 0.03),
+    ("dob", "different"): (0.001, 0.03), ("gender", "disagree"): (0.002, 0.01),
     ("postcode", "different"): (0.02, 0.3),
 }
 PRIOR_SHARE = 0.5  # of true matches among the pairs the blocks bring together, before estimating
