@@ -43,12 +43,16 @@ test-postgres: install
 test-e2e: install
 	$(BIN)/pytest tests/e2e
 
-bench: install
+bench: install $(VENV)/.bench-installed
 	$(BIN)/python -m bench --postgres
 
 mutate: install
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	$(BIN)/python scripts/mutate.py
+
+$(VENV)/.bench-installed: requirements-bench.txt requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	touch $@
 
 clean:
 	rm -rf $(VENV) node_modules instance/tep.sqlite

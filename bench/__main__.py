@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench.report import Report
 
-SECTIONS = ("pipeline", "send", "pages")
+SECTIONS = ("accuracy", "pipeline", "splink", "send", "pages")
 OUT = Path(__file__).resolve().parent / "out" / "results.json"
 
 

@@ -9,6 +9,10 @@ UPN, ULN and names from year to year. For academic year Y:
 - enrolments: a row or two for about 96% of leavers, plus Year 13s and others on no leaver list;
 - offers: a recorded offer (status 110, 114 or 115) for about 92% of the roll.
 
+The county has twins (same surname, date of birth and address), namesakes, names from many
+languages, and young people living outside Kent; the providers' rows carry the noise of real
+returns at `noise` level (noise.py: 1 is the usual county, 2 a messy one).
+
 `County.truth[Y]` says who truly belongs on each list, keyed by (LAESTAB, UPN). Each enrolment
 and offer row also says whose it is (`person`: their true UPN), which no file carries.
 """
@@ -96,6 +100,11 @@ class County:
     enrolments: dict[int, list[dict]] = field(default_factory=dict)
     offers: dict[int, list[dict]] = field(default_factory=dict)
     truth: dict[int, YearTruth] = field(default_factory=dict)
+    noise: float = 1.0
+
+
+FEMALE_SPELLED = {"Aisha", "Fatima", "Zainab", "Oliwia", "Zuzanna", "Wiktoria", "Siobhan", "Niamh", "Leah", "Sophia",
+                  "Catherine", "Gurpreet", "Harpreet", "Priya"}
 
 
 class _Pools:
@@ -106,16 +115,20 @@ class _Pools:
         fake.seed_instance(seed)
         female = [fake.first_name_female() for _ in range(2000)]
         male = [fake.first_name_male() for _ in range(2000)]
-        self.surnames = [fake.last_name() for _ in range(4000)]
+        self.surnames = [fake.last_name() for _ in range(3600)] + list(names.SURNAMES) * 10
         formal_f = sorted(n for n in names.NICKNAMES if n in FEMALE_FORMAL)
         formal_m = sorted(n for n in names.NICKNAMES if n not in FEMALE_FORMAL)
-        self.female = female + formal_f * (400 // len(formal_f))
-        self.male = male + formal_m * (400 // len(formal_m))
+        spelled_f = sorted(n for n in names.SPELLINGS if n in FEMALE_SPELLED)
+        spelled_m = sorted(n for n in names.SPELLINGS if n not in FEMALE_SPELLED)
+        self.female = female + formal_f * (400 // len(formal_f)) + spelled_f * (150 // len(spelled_f))
+        self.male = male + formal_m * (400 // len(formal_m)) + spelled_m * (150 // len(spelled_m))
 
 
 class _Builder:
-    def __init__(self, seed: int, scale: float):
+    def __init__(self, seed: int, scale: float, noise: float = 1.0):
         self.rng = random.Random(seed)
+        self.noise = noise
+        self.nicknames = {full: shorts for full, shorts in names.NICKNAMES.items()}
         self.pools = _Pools(seed)
         self.scale = scale
         self.ulns: set[str] = set()
@@ -218,7 +231,8 @@ class _Builder:
             start = date(birth_year, 9, 1)
             dob = start + timedelta(days=rng.randrange((date(birth_year + 1, 9, 1) - start).days))
             home = district if rng.random() < 0.9 else rng.choice(list(names.DISTRICTS))
-            code = postcode(rng, names.DISTRICTS[home][1])
+            # Some live just over the county border and go to school in Kent.
+            code = postcode(rng, names.OUTSIDE_POSTCODES if rng.random() < 0.03 else names.DISTRICTS[home][1])
             address = f"{rng.randrange(1, 180)} {rng.choice(STREETS)}, {rng.choice(names.DISTRICTS[home][0])}"
             forename = self._forename(gender)
             former = rng.choice(pools.surnames) if rng.random() < 0.01 else None
@@ -242,7 +256,7 @@ class _Builder:
             if len(people) >= size:
                 break
             people.append(self.person(birth_year, school))
-            if self.rng.random() < 0.005 and len(people) < size:
+            if self.rng.random() < 0.012 and len(people) < size:
                 people.append(self.person(birth_year, school, twin_of=people[-1]))
         return people
 
@@ -300,7 +314,7 @@ def _enrolments(b: _Builder, year: int, leavers: list[tuple[Person, int]], every
     stranger_upn = lambda: rng.choice(everyone).upn  # noqa: E731
 
     def add(person: Person, year_group: int, provider: EstablishmentSpec) -> None:
-        row = noisy_identity(rng, person, b.all_postcodes, stranger_upn)
+        row = noisy_identity(rng, person, b.all_postcodes, stranger_upn, b.nicknames, b.noise)
         row.update(provider=_provider_code(b, provider), year_group=year_group, course=rng.choice(names.COURSES),
                    start_date=date(year, 9, rng.randint(1, 15)), person=person.upn)
         rows.append(row)
@@ -315,7 +329,7 @@ def _enrolments(b: _Builder, year: int, leavers: list[tuple[Person, int]], every
             add(person, new_group, rng.choice(b.colleges))
     target = round(ENROLMENT_ROWS * b.scale)
     while len(rows) < target:
-        like = rng.choice(leavers)[0] if rng.random() < 0.03 else None
+        like = rng.choice(leavers)[0] if rng.random() < 0.05 else None
         person = b.stranger(year - rng.choice((18, 18, 18, 17, 19)), like)
         add(person, 13 if rng.random() < 0.7 else 12, _provider(b, person, 12))
     rng.shuffle(rows)
@@ -331,7 +345,7 @@ def _offers(b: _Builder, year: int, roll: list[tuple[Person, int]], everyone: li
 
     def add(person: Person, year_group: int, status: str) -> None:
         provider = _provider(b, person, year_group)
-        row = noisy_identity(rng, person, b.all_postcodes, stranger_upn)
+        row = noisy_identity(rng, person, b.all_postcodes, stranger_upn, b.nicknames, b.noise)
         row.pop("gender")
         source = "KentChoices" if rng.random() < 0.5 else ("college" if provider.type == "college" else "school")
         row.update(provider=_provider_code(b, provider), status=status, source=source,
@@ -356,14 +370,16 @@ def _offers(b: _Builder, year: int, roll: list[tuple[Person, int]], everyone: li
     return rows
 
 
-def generate_county(seed: int, academic_year: int, years: int = 1, scale: float = 1.0) -> County:
-    """The county for `years` academic years ending with `academic_year` (2022 means 2022-23)."""
-    if years < 1 or scale <= 0:
-        raise ValueError("years must be 1 or more and scale above 0")
-    b = _Builder(seed, scale)
+def generate_county(seed: int, academic_year: int, years: int = 1, scale: float = 1.0,
+                    noise: float = 1.0) -> County:
+    """The county for `years` academic years ending with `academic_year` (2022 means 2022-23), its
+    providers' rows carrying the noise of real returns at `noise` level."""
+    if years < 1 or scale <= 0 or noise < 0:
+        raise ValueError("years must be 1 or more, scale above 0 and noise not below 0")
+    b = _Builder(seed, scale, noise)
     first = academic_year - years + 1
     cohorts = {birth: b.cohort(birth) for birth in range(first - 18, academic_year - 15)}
-    county = County(seed, list(range(first, academic_year + 1)), scale, b.establishments)
+    county = County(seed, list(range(first, academic_year + 1)), scale, b.establishments, noise=noise)
     for year in county.academic_years:
         leavers = [(p, 11) for p in cohorts[year - 17]] + [(p, 12) for p in cohorts[year - 18]]
         roll = [(p, 11) for p in cohorts[year - 16]] + [(p, 12) for p in cohorts[year - 17]]

@@ -59,3 +59,26 @@ NICKNAMES: dict[str, tuple[str, ...]] = {
     "Zachary": ("Zach",), "Abigail": ("Abbie", "Abi"), "Amelia": ("Millie",), "Anthony": ("Tony",),
     "Jennifer": ("Jenny", "Jen"), "Margaret": ("Maggie",), "Nathaniel": ("Nate", "Nat"),
 }
+
+# Forenames spelt several ways across languages and transliterations, and what providers type.
+# Deliberately not the matcher's own table: some of these spellings it has never seen.
+SPELLINGS: dict[str, tuple[str, ...]] = {
+    "Muhammad": ("Mohammed", "Mohammad", "Mohamed", "Muhammed", "Mohamad", "Mohd", "Mahammad"),
+    "Aisha": ("Ayesha", "Aysha", "Aishah", "Ayeesha"), "Fatima": ("Fatimah", "Fatma", "Fatema"),
+    "Yusuf": ("Yousef", "Yusef", "Youssef", "Yousif"), "Hussain": ("Hussein", "Husain", "Hossain"),
+    "Ibrahim": ("Ebrahim", "Ibraheem"), "Zainab": ("Zaynab", "Zeinab"), "Amir": ("Ameer", "Emir"),
+    "Jakub": ("Jacob", "Kuba"), "Mateusz": ("Matthew", "Mateus"), "Aleksander": ("Alexander", "Aleksandr"),
+    "Oliwia": ("Olivia", "Oliva"), "Zuzanna": ("Susanna", "Zuzana"), "Wiktoria": ("Victoria", "Viktoria"),
+    "Krzysztof": ("Christopher", "Kristof"), "Siobhan": ("Shivaun", "Chevonne"), "Niamh": ("Neve", "Neave"),
+    "Jayden": ("Jaden", "Jaiden", "Jaydon"), "Aiden": ("Aidan", "Ayden"), "Connor": ("Conor", "Conner"),
+    "Leah": ("Lea", "Leia"), "Sophia": ("Sofia", "Sophie"), "Catherine": ("Katherine", "Kathryn"),
+    "Stephen": ("Steven", "Stefan"), "Gurpreet": ("Gurprit",), "Harpreet": ("Harprit",),
+    "Priya": ("Pria",), "Arjun": ("Arjan",), "Chidi": ("Chidiebere",), "Oluwaseun": ("Seun", "Oluseun"),
+}
+# Surnames of Kent's many families, besides Faker's English ones.
+SURNAMES = ("Khan", "Begum", "Patel", "Singh", "Kaur", "Ahmed", "Hussain", "Ali", "Rahman", "Islam", "Uddin",
+            "Kowalski", "Nowak", "Wisniewski", "Kaminska", "Lewandowski", "Okafor", "Adeyemi", "Mensah",
+            "Osei", "Nguyen", "Chen", "Wong", "Gurung", "Rai", "Tamang", "Murphy", "O'Brien", "McCarthy",
+            "Ozturk", "Yilmaz", "Popescu", "Ionescu", "Horvath", "Nagy", "Petrov", "Kaya", "Da Silva")
+# Postcode districts just over the county border, for young people who live outside Kent.
+OUTSIDE_POSTCODES = ("SE9", "SE12", "BR6", "BR5", "RH19", "TN22", "TN31", "TN6", "ME4", "ME7", "RM17", "CR0")

@@ -2,8 +2,7 @@
 
 A record is only compared with the candidates that share a block with it: the same date of birth
 (or its day/month swap) and a forename or surname sound; the same forename and surname sounds in
-either order with the same year, or the same day and month, of birth; the same postcode and year
-of birth. The blocks are plain dicts of lists.
+either order; the same postcode. The blocks are plain dicts of lists.
 """
 from collections import defaultdict
 from dataclasses import dataclass
@@ -142,19 +141,17 @@ class Index:
         self.candidates = candidates
         # (date of birth, a forename or surname sound) -> candidates born that day with that sound
         self.by_dob_sound: dict[tuple[int, str], list[int]] = defaultdict(list)
-        self.by_sound: dict[tuple[str, str, str], list[int]] = defaultdict(list)
-        self.by_postcode: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self.by_sound: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self.by_postcode: dict[str, list[int]] = defaultdict(list)
         for c in candidates:
-            position, year, month_day = c.index, c.dob_text[:4], c.dob_text[4:]
+            position = c.index
             for code in c.forename_codes | c.surname_codes:
                 self.by_dob_sound[(c.dob_ordinal, code)].append(position)
             for surname_code in c.surname_codes:
                 for forename_code in c.forename_codes:
-                    # Either the year or the day and month may carry a typo, not both.
-                    self.by_sound[(surname_code, forename_code, year)].append(position)
-                    self.by_sound[(surname_code, forename_code, month_day)].append(position)
+                    self.by_sound[(surname_code, forename_code)].append(position)
             if c.postcode[0]:
-                self.by_postcode[(c.postcode[0], year)].append(position)
+                self.by_postcode[c.postcode[0]].append(position)
 
 
 def build_index(candidates: list[Prepared]) -> Index:
@@ -173,13 +170,11 @@ def block(record: Prepared, index: Index) -> set[int]:
     for day in days:  # the same date of birth (or its day/month swap) and a name sound
         for code in codes:
             found.update(by_dob_sound.get((day, code), ()))
-    year, month_day = record.dob_text[:4], record.dob_text[4:]
     by_sound = index.by_sound
-    for when in (year, month_day):
-        for surname_code in record.surname_codes:
-            for forename_code in record.forename_codes:
-                found.update(by_sound.get((surname_code, forename_code, when), ()))
-                found.update(by_sound.get((forename_code, surname_code, when), ()))  # swapped
+    for surname_code in record.surname_codes:
+        for forename_code in record.forename_codes:
+            found.update(by_sound.get((surname_code, forename_code), ()))
+            found.update(by_sound.get((forename_code, surname_code), ()))  # swapped
     if record.postcode[0]:
-        found.update(index.by_postcode.get((record.postcode[0], year), ()))
+        found.update(index.by_postcode.get(record.postcode[0], ()))
     return found

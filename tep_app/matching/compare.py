@@ -1,41 +1,53 @@
 """Comparing one school record with one candidate, field by field.
 
-Each field gets a level (a tag a reviewer can read) and points; the decision is made in decide.py.
+Each field gets a level (how the two values agree); the levels together are a `Comparison`. How
+much each level says about a true match is estimated from each run's own pairs (weights.py), and
+the decision is made in decide.py. A level is "missing" when either side does not give the value:
+missing says nothing either way.
 """
+import math
+from collections import Counter
 from typing import NamedTuple
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from tep_app.matching.block import Prepared
-from tep_app.matching.nicknames import KNOWN_NAMES, are_equivalent
-from tep_app.matching.normalise import compare_dob_text
+from tep_app.matching.nicknames import KNOWN_NAMES, forms_of, groups_of
+from tep_app.matching.normalise import compare_dob_text, phonetic
 
-FORENAME_POINTS = {"name": 3.0, "preferred": 3.0, "nickname": 2.6, "middle-name": 2.3, "typo": 2.0,
-                   "initial": 0.7, "different": 0.0}
-SURNAME_POINTS = {"name": 3.0, "surname-part": 2.6, "surname-changed": 2.6, "typo": 2.0, "different": 0.0}
-DOB_POINTS = {"exact": 3.0, "day-month-swap": 2.2, "digit-typo": 2.0, "one-day": 2.0, "different": 0.0}
-POSTCODE_POINTS = {"full": 1.0, "sector": 0.6, "district": 0.3, "different": 0.0, "unknown": 0.0}
-GENDER_POINTS = {"agree": 0.2, "disagree": -1.0, "unknown": 0.0}
-IDENTIFIER_POINTS = 3.0
-MAX_POINTS = 3.0 + 3.0 + 3.0 + 1.0 + 0.2 + IDENTIFIER_POINTS
+# Levels of each field, strongest agreement first ("missing" is not listed: it is no evidence).
+LEVELS: dict[str, tuple[str, ...]] = {
+    "upn": ("agree", "differs"),
+    "uln": ("agree", "differs"),
+    "forename": ("same", "alias", "middle", "typo", "similar", "initial", "different"),
+    "surname": ("same", "part", "changed", "typo", "similar", "different"),
+    "order": ("same", "swapped"),
+    "dob": ("exact", "swap", "typo", "near", "different"),
+    "postcode": ("full", "sector", "district", "different"),
+    "gender": ("agree", "disagree"),
+}
+FIELDS = tuple(LEVELS)
+# Fewer candidates than this say nothing about how common a name is.
+MIN_RARITY_CANDIDATES = 2_000
+# Days apart that still count as a near date of birth (a slip of a week or two on a form).
+NEAR_DAYS = 31
+_NAME_RANK = {"same": 0, "part": 1, "changed": 1, "alias": 1, "middle": 2, "typo": 3, "similar": 4, "initial": 5,
+              "different": 6, "missing": 6}
 
 
 class Comparison(NamedTuple):
+    upn: str
+    uln: str
     forename: str
     surname: str
-    swapped: bool
+    order: str
     dob: str
     postcode: str
     gender: str
-    identifier: str  # "upn", "uln", "upn-differs" or ""
-
-    @property
-    def points(self) -> float:
-        total = (FORENAME_POINTS[self.forename] + SURNAME_POINTS[self.surname] + DOB_POINTS[self.dob]
-                 + POSTCODE_POINTS[self.postcode] + GENDER_POINTS[self.gender])
-        if self.identifier in ("upn", "uln"):
-            total += IDENTIFIER_POINTS
-        return total
+    # When the names are the same: how rare the name is among the candidates, in bits (-log2 of its
+    # share), so that two Zuzannas say more than two Olivias. 0 when not known.
+    forename_rarity: float = 0.0
+    surname_rarity: float = 0.0
 
 
 def _doubled_letter(first: str, second: str) -> bool:
@@ -70,23 +82,60 @@ def is_typo(first: str, second: str) -> bool:
     return False
 
 
+def sounds_alike(first: str, second: str) -> bool:
+    """The same sound key (Steven, Stefan), or one key the start of the other (Kristof, Christopher)."""
+    a, b = phonetic(first), phonetic(second)
+    shorter = min(len(a), len(b))
+    return shorter >= 3 and (a == b or (shorter >= 4 and (a.startswith(b) or b.startswith(a))))
+
+
+def is_similar(first: str, second: str) -> bool:
+    """Spelt or sounding alike though more than one slip apart (Mohalmed, Muhammad; Kristof,
+    Christopher); never two different names that are both known given names."""
+    if len(first) < 3 or len(second) < 3:
+        return False
+    if first in KNOWN_NAMES and second in KNOWN_NAMES:
+        return False
+    if first[0] == second[0] and JaroWinkler.similarity(first, second, score_cutoff=0.88) >= 0.88:
+        return True
+    return sounds_alike(first, second)
+
+
+def _loose_level(mine: tuple[str, ...], theirs: tuple[str, ...]) -> str:
+    """typo, similar or different, between any of two sets of name forms."""
+    level = "different"
+    for a in mine:
+        for b in theirs:
+            if is_typo(a, b):
+                return "typo"
+            if level == "different" and is_similar(a, b):
+                level = "similar"
+    return level
+
+
+def _forms(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Every form of the names long enough for a slip in it to be told from another name."""
+    return tuple(form for name in names for form in forms_of(name) if len(form) >= 5)
+
+
 def compare_forenames(record: Prepared, candidate: Prepared) -> str:
     theirs = candidate.forenames
-    if not theirs:
-        return "different"
-    if record.forename == candidate.forename or set(record.forenames) & set(theirs):
-        return "name"
-    if record.preferred and (record.preferred in theirs or record.preferred == candidate.preferred):
-        return "preferred"
-    mine_all = (*record.forenames, record.preferred) if record.preferred else record.forenames
+    mine = (*record.forenames, record.preferred) if record.preferred else record.forenames
+    if not theirs or not mine:
+        return "missing"
+    if set(mine) & set(theirs) or (candidate.preferred and candidate.preferred in mine):
+        return "same"
     if record.name_groups & candidate.name_groups:
-        return "nickname"
+        return "alias"
     if candidate.forename in record.middles or record.forename in candidate.middles:
-        return "middle-name"
-    for mine in mine_all:
-        for other in theirs:
-            if is_typo(mine, other):
-                return "typo"
+        return "middle"
+    level = _loose_level(mine, theirs)
+    if level != "typo" and (record.name_groups or candidate.name_groups):
+        # A slip in a short or other form of the name: Chlis for Chris (Christopher).
+        if _loose_level(_forms(mine), _forms(theirs)) == "typo":
+            return "typo"
+    if level != "different":
+        return level
     if len(candidate.forename) == 1 and record.forename.startswith(candidate.forename):
         return "initial"
     if len(record.forename) == 1 and candidate.forename.startswith(record.forename):
@@ -95,65 +144,104 @@ def compare_forenames(record: Prepared, candidate: Prepared) -> str:
 
 
 def compare_surnames(record: Prepared, candidate: Prepared) -> str:
-    if record.surname and record.surname == candidate.surname:
-        return "name"
+    if not record.surname or not candidate.surname:
+        return "missing"
+    if record.surname == candidate.surname:
+        return "same"
     if set(record.surnames) & set(candidate.surnames):
-        return "surname-part"
-    if candidate.surname and (candidate.surname in record.former or record.surname in candidate.former):
-        return "surname-changed"
-    if is_typo(record.surname, candidate.surname):
-        return "typo"
-    for mine in record.surnames[1:]:
-        for other in candidate.surnames:
-            if is_typo(mine, other):
-                return "typo"
-    return "different"
+        return "part"
+    if candidate.surname in record.former or record.surname in candidate.former:
+        return "changed"
+    return _loose_level(record.surnames, candidate.surnames)
 
 
-def _swapped(record: Prepared, candidate: Prepared) -> bool:
-    """Forename and surname recorded the wrong way round."""
-    if not candidate.surname or not candidate.forename:
-        return False
-    forename_ok = candidate.surname in record.forenames or are_equivalent(record.forename, candidate.surname)
-    return forename_ok and (candidate.forename in record.surnames or candidate.forename in record.former)
+def _crossed_level(mine: tuple[str, ...], groups: frozenset[int], theirs: str) -> str:
+    """How one side's names agree with a name the other side recorded in the other field."""
+    if not theirs:
+        return "missing"
+    if theirs in mine:
+        return "same"
+    if groups and groups & groups_of(theirs):
+        return "alias"
+    return _loose_level(mine, (theirs,))
+
+
+def compare_names(record: Prepared, candidate: Prepared) -> tuple[str, str, str]:
+    """(forename, surname, order): the names as recorded, or crossed over when that agrees better."""
+    forename, surname = compare_forenames(record, candidate), compare_surnames(record, candidate)
+    straight = _NAME_RANK[forename] + _NAME_RANK[surname]
+    if straight < 6 or not candidate.forename or not candidate.surname:
+        return forename, surname, "same"
+    mine = (*record.forenames, record.preferred) if record.preferred else record.forenames
+    crossed_forename = _crossed_level(mine, record.name_groups, candidate.surname)
+    crossed_surname = _crossed_level((*record.surnames, *record.former), frozenset(), candidate.forename)
+    if _NAME_RANK[crossed_forename] + _NAME_RANK[crossed_surname] + 2 < straight \
+            and "different" not in (crossed_forename, crossed_surname):
+        return crossed_forename, crossed_surname, "swapped"
+    return forename, surname, "same"
+
+
+def compare_dates(record: Prepared, candidate: Prepared) -> str:
+    level = compare_dob_text(record.dob_text, candidate.dob_text, record.dob_ordinal, candidate.dob_ordinal)
+    if level in ("exact", "different"):
+        if level == "different" and abs(record.dob_ordinal - candidate.dob_ordinal) <= NEAR_DAYS:
+            return "near"
+        return level
+    return "swap" if level == "day-month-swap" else "typo"
 
 
 def compare_postcodes(record: Prepared, candidate: Prepared) -> str:
     if not record.postcode[0] or not candidate.postcode[0]:
-        return "unknown"
+        return "missing"
     for level, position in (("full", 0), ("sector", 1), ("district", 2)):
         if record.postcode[position] == candidate.postcode[position]:
             return level
     return "different"
 
 
-def compare_identifiers(record: Prepared, candidate: Prepared) -> str:
-    if record.upn and record.upn == candidate.upn:
-        return "upn"
-    if record.uln and record.uln == candidate.uln:
-        return "uln"
-    if record.upn and candidate.upn:
-        return "upn-differs"
-    if record.uln and candidate.uln:
-        return "uln-differs"
-    return ""
+def _identifier(mine: str, theirs: str) -> str:
+    if not mine or not theirs:
+        return "missing"
+    return "agree" if mine == theirs else "differs"
 
 
-def compare(record: Prepared, candidate: Prepared, dob: str | None = None) -> Comparison:
-    """Compare a record with a candidate; `dob` is their date-of-birth agreement if already known."""
-    forename = compare_forenames(record, candidate)
-    surname = compare_surnames(record, candidate)
-    swapped = False
-    if forename == "different" and surname == "different" and _swapped(record, candidate):
-        forename, surname, swapped = "name", "name", True
+def compare(record: Prepared, candidate: Prepared, dob: str | None = None,
+            rarity: "NameRarity | None" = None) -> Comparison:
+    """Compare a record with a candidate; `dob` is their date-of-birth level if already known."""
+    forename, surname, order = compare_names(record, candidate)
+    forename_rarity = surname_rarity = 0.0
+    if rarity is not None and order == "same":
+        if forename == "same":
+            forename_rarity = rarity.of(rarity.forenames, candidate.forename)
+        if surname == "same":
+            surname_rarity = rarity.of(rarity.surnames, candidate.surname)
     if record.gender and candidate.gender:
         gender = "agree" if record.gender == candidate.gender else "disagree"
     else:
-        gender = "unknown"
+        gender = "missing"
     return Comparison(
-        forename=forename, surname=surname, swapped=swapped,
-        dob=dob or compare_dob_text(record.dob_text, candidate.dob_text, record.dob_ordinal,
-                                    candidate.dob_ordinal),
+        upn=_identifier(record.upn, candidate.upn), uln=_identifier(record.uln, candidate.uln),
+        forename=forename, surname=surname, order=order, dob=dob or compare_dates(record, candidate),
         postcode=compare_postcodes(record, candidate), gender=gender,
-        identifier=compare_identifiers(record, candidate),
+        forename_rarity=forename_rarity, surname_rarity=surname_rarity,
     )
+
+
+class NameRarity:
+    """How rare each forename and surname is among the candidates, in half bits."""
+
+    def __init__(self, candidates: list[Prepared]):
+        self.forenames = Counter(c.forename for c in candidates if c.forename)
+        self.surnames = Counter(c.surname for c in candidates if c.surname)
+        self.total = max(len(candidates), 1)
+        self._bits: dict[int, float] = {}
+
+    def of(self, counts: Counter, name: str) -> float:
+        """The name's rarity in bits; 0 (not known) among too few candidates to tell."""
+        if self.total < MIN_RARITY_CANDIDATES:
+            return 0.0
+        count = max(counts.get(name, 0), 1)
+        bits = self._bits.get(count)
+        if bits is None:
+            bits = self._bits[count] = round(2 * math.log2(self.total / count)) / 2
+        return bits

@@ -1,26 +1,40 @@
-"""Deciding: certain, possible (for review) or none, with the rule that says why.
+"""Deciding: certain, possible (for review) or none, with the evidence that says why.
 
-A false "certain" hides a young person who may be NEET, so "certain" needs confident evidence;
-a "possible" keeps the young person on the school's list until a reviewer accepts the pair.
-Each candidate row goes to at most one record: the best claim wins, and a near-tie between two
-records is downgraded to "possible" for both.
+Every pair the blocks bring together is compared field by field; the weights of the levels are
+estimated from this run's own pairs (weights.py), and each pair's match probability follows. A
+pair is "certain" when that probability is at least CERTAIN and the evidence is of a kind that
+settles it: an identifier and at least one name, or both names and a date of birth that is at least
+near. A false "certain" hides a young person who may be NEET. A "possible" keeps the young person
+on the school's list until a reviewer accepts the pair; it is kept for pairs a person could settle
+by looking: a probability between POSSIBLE and CERTAIN, or a likely pair that is not settled (a
+surname wholly different, someone else's name on the same UPN). A pair whose forenames are wholly
+different and that no identifier joins is no match: that is how twins look. Each candidate row goes to at most one record: the
+best claim wins, and a near-tie between two records is "possible" for both.
 """
 import gc
-from collections import defaultdict
+import random
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from tep_app.matching.block import PersonRecord, block, build_index, prepare
-from tep_app.matching.compare import MAX_POINTS, Comparison, compare
-from tep_app.matching.normalise import compare_dob_text
+from tep_app.matching.block import PersonRecord, Prepared, block, build_index, prepare
+from tep_app.matching.compare import FIELDS, Comparison, NameRarity, compare, compare_dates
+from tep_app.matching.evidence import NO_MATCH, evidence_key
+from tep_app.matching.weights import Weights, estimate
 
-STRONG_FORENAME = frozenset({"name", "preferred", "nickname", "middle-name"})
-STRONG_SURNAME = frozenset({"name", "surname-part", "surname-changed"})
-NEAR_DOB = frozenset({"day-month-swap", "digit-typo", "one-day"})
-NEAR_POSTCODE = frozenset({"full", "sector"})
+CERTAIN = 0.9
+POSSIBLE = 0.01
+# Forename levels that leave a pair without any agreement on the forename.
+NO_FORENAME = frozenset({"different", "initial", "missing"})
+# Random pairs counted for u, and the fewest possible pairs worth sampling (fewer: the priors stand).
+RANDOM_PAIRS = 20_000
+MIN_RANDOM_PAIRS = 100_000
 OUTCOME_RANK = {"accepted": 3, "certain": 2, "possible": 1, "none": 0}
-# Two claims on one candidate closer than this are a tie.
-TIE_MARGIN = 0.03
+# A row of the better kind (an offer) wins over another row of the record's when its weight is at
+# least this many bits: a strong match, not a namesake's row that only just passes.
+RANK_BITS = 8.0
+# Two claims on one candidate closer than this many bits are a tie.
+TIE_BITS = 2.0
 
 
 class MatchOutcome(NamedTuple):
@@ -28,108 +42,62 @@ class MatchOutcome(NamedTuple):
     candidate_id: int | None
     candidate_key: str | None
     outcome: str  # certain, possible, none
-    rule: str
-    score: float
+    rule: str  # the evidence key (evidence.py)
+    score: float  # the match probability
     decision: str | None = None  # "accepted" when a remembered decision chose this pair
 
 
-def describe_names(c: Comparison) -> str:
-    """The name evidence in words: "nickname", "swapped-names", "surname-changed", ..."""
-    if c.swapped:
-        return "swapped-names"
-    tags = []
-    if c.forename == "nickname":
-        tags.append("nickname")
-    elif c.forename == "preferred":
-        tags.append("preferred-name")
-    elif c.forename == "middle-name":
-        tags.append("middle-name")
-    if c.surname == "surname-changed":
-        tags.append("surname-changed")
-    elif c.surname == "surname-part":
-        tags.append("surname-part")
-    if "typo" in (c.forename, c.surname):
-        tags.append("typo-name")
-    return "+".join(tags) or "name"
-
-
-def classify(c: Comparison) -> tuple[str, str]:
-    """(outcome, rule) for one compared pair."""
-    strong_forename = c.forename in STRONG_FORENAME
-    strong_surname = c.surname in STRONG_SURNAME
-    strong_names = strong_forename and strong_surname
-    one_typo = (strong_forename and c.surname == "typo") or (c.forename == "typo" and strong_surname)
-    gender_conflict = c.gender == "disagree"
-    id_differs = c.identifier in ("upn-differs", "uln-differs")
-    names = describe_names(c)
-    postcode = "+postcode" if c.postcode == "full" else ""
-
-    if c.identifier in ("upn", "uln"):
-        if c.dob != "exact" and c.dob not in NEAR_DOB:
-            return "possible", f"{c.identifier}-dob-conflict"
-        if c.forename == "different" and c.surname == "different":
-            return "possible", f"{c.identifier}-name-conflict"
-        return "certain", c.identifier
-
-    if strong_names and c.dob == "exact":
-        if gender_conflict:
-            return "possible", f"{names}+dob+gender-conflict"
-        return "certain", f"{names}+dob{postcode}"
-    if strong_names and c.dob in NEAR_DOB:
-        # A namesake born a digit apart is commoner than it looks: the postcode must agree too.
-        if not gender_conflict and not id_differs and c.postcode in NEAR_POSTCODE:
-            return "certain", f"dob-{c.dob}+{names}{postcode}"
-        return "possible", f"dob-{c.dob}+{names}"
-    if one_typo and c.dob == "exact":
-        # A twin with a forename one letter off loses to the twin whose name agrees (see _assign),
-        # and two real names one letter apart (Nora, Dora) are not a typo (compare.is_typo).
-        if not gender_conflict and not id_differs:
-            return "certain", f"{names}+dob{postcode}"
-        return "possible", f"{names}+dob"
-    if one_typo and c.dob in NEAR_DOB:
-        return "possible", f"dob-{c.dob}+{names}"
-    if c.forename == "typo" and c.surname == "typo" and c.dob == "exact":
-        return "possible", "typo-names+dob"
-    if c.forename == "initial" and strong_surname and c.dob == "exact":
-        return "possible", "initial+surname+dob"
-    if (c.forename in ("name", "preferred", "nickname") and c.surname == "different" and c.dob == "exact"
-            and c.postcode in NEAR_POSTCODE and not gender_conflict):
-        return "possible", "forename+dob+postcode"
-    if strong_names and c.postcode == "full" and not id_differs:
-        return "possible", "name+postcode"
-    return "none", "no-match"
-
-
-def score_of(c: Comparison) -> float:
-    return round(max(c.points, 0.0) / MAX_POINTS, 3)
+def classify(comparison: Comparison, weights: Weights) -> tuple[str, str, float, float]:
+    """(outcome, evidence key, probability, weight in bits) for one compared pair."""
+    bits = weights.weight(comparison)
+    probability = weights.probability(comparison)
+    identified = "agree" in (comparison.upn, comparison.uln)
+    forename = comparison.forename not in NO_FORENAME
+    surname = comparison.surname not in ("different", "missing")
+    if identified:  # an identifier and at least one name
+        settled = forename or surname
+    else:  # both names, and a date of birth that is at least near
+        settled = forename and surname and comparison.dob != "different"
+    if probability >= CERTAIN and settled:
+        outcome = "certain"
+    elif probability >= POSSIBLE and (identified or forename or comparison.forename == "initial"):
+        outcome = "possible"
+    else:
+        outcome = "none"
+    return outcome, evidence_key(comparison, weights.bits), round(probability, 4), bits
 
 
 def match_records(records: Sequence[PersonRecord], candidates: Sequence[PersonRecord],
-                  decisions: Mapping | None = None) -> list[MatchOutcome]:
+                  decisions: Mapping | None = None, weights: Weights | None = None) -> list[MatchOutcome]:
     """Match each record to its best candidate (or none).
 
     `decisions` maps (record id, candidate key) to "accepted" or "rejected": an accepted pair is
-    chosen whenever that candidate still exists; a rejected pair is never chosen again.
+    chosen whenever that candidate still exists; a rejected pair is never chosen again. `weights`
+    are estimated from the pairs of this run when not given.
     """
     # Matching builds hundreds of thousands of small objects and frees none of them until the
     # end: the cyclic garbage collector would rescan them all, again and again, for nothing.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _match_records(records, candidates, decisions)
+        pairs, mine, prepared, wanted = _compare_all(records, candidates, decisions or {})
+        if weights is None:
+            weights = estimate(Counter(comparison[:8] for found in pairs for _position, comparison in found),
+                               random_levels(mine, prepared), len(candidates))
+        return _decide(records, pairs, prepared, wanted, weights)
     finally:
         if collecting:
             gc.enable()
 
 
-def _match_records(records: Sequence[PersonRecord], candidates: Sequence[PersonRecord],
-                   decisions: Mapping | None) -> list[MatchOutcome]:
-    decisions = decisions or {}
+def _compare_all(records: Sequence[PersonRecord], candidates: Sequence[PersonRecord], decisions: Mapping):
+    """Per record, the (candidate position, comparison) of every candidate worth comparing."""
     rejected = {pair for pair, decision in decisions.items() if decision == "rejected"}
     rejected_records = {record_id for record_id, _key in rejected}
     accepted = {record_id: key for (record_id, key), decision in decisions.items() if decision == "accepted"}
     prepared = [prepare(candidate, position) for position, candidate in enumerate(candidates)]
     index = build_index(prepared)
+    rarity = NameRarity(prepared)
     by_upn: dict[str, list[int]] = defaultdict(list)
     by_uln: dict[str, list[int]] = defaultdict(list)
     by_key: dict[str, int] = {}
@@ -145,12 +113,12 @@ def _match_records(records: Sequence[PersonRecord], candidates: Sequence[PersonR
         if p.person.key:
             by_key[p.person.key] = p.index
 
-    # Every claim: per record, a list of (order, candidate position, outcome, rule, score).
-    claims: list[list[tuple]] = []
-    verdicts: dict[Comparison, tuple[str, str, float]] = {}
-    best_claims: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    pairs: list[list[tuple[int, Comparison]]] = []
+    wanted_positions: list[int | None] = []
+    mine_prepared = []
     for position, person in enumerate(records):
         record = prepare(person, position)
+        mine_prepared.append(record)
         found = set()
         for forename in (*record.forenames, record.preferred) if person.id not in rejected_records else ():
             for surname in (record.surname, *record.former[:1]):
@@ -168,57 +136,86 @@ def _match_records(records: Sequence[PersonRecord], candidates: Sequence[PersonR
         wanted = by_key.get(wanted_key) if wanted_key else None
         if wanted is not None:
             found.add(wanted)
-        mine = []
+        wanted_positions.append(wanted)
+        found_pairs = []
         for candidate_position in found:
             candidate = prepared[candidate_position]
             if rejected and (person.id, candidate.person.key) in rejected:
                 continue
-            dob = compare_dob_text(record.dob_text, candidate.dob_text, record.dob_ordinal, candidate.dob_ordinal)
+            dob = compare_dates(record, candidate)
             if (dob == "different" and candidate_position != wanted
                     and not (record.upn and record.upn == candidate.upn)
                     and not (record.uln and record.uln == candidate.uln)
                     and not (record.postcode[0] and record.postcode[0] == candidate.postcode[0])):
                 continue  # nothing but a name in common: never a match
-            comparison = compare(record, candidate, dob)
+            found_pairs.append((candidate_position, compare(record, candidate, dob, rarity)))
+        pairs.append(found_pairs)
+    return pairs, mine_prepared, prepared, wanted_positions
+
+
+def random_levels(records: Sequence[Prepared], candidates: Sequence[Prepared],
+                  size: int = RANDOM_PAIRS) -> dict[str, Counter]:
+    """The levels of each field on random pairs of a record and a candidate: nearly all of them two
+    different people, so these count u. The same records give the same pairs."""
+    levels = {field: Counter() for field in FIELDS}
+    if not records or not candidates or len(records) * len(candidates) < MIN_RANDOM_PAIRS:
+        return levels
+    rng = random.Random(len(records) * 1_000_003 + len(candidates))
+    for _ in range(size):
+        comparison = compare(records[rng.randrange(len(records))], candidates[rng.randrange(len(candidates))])
+        for field, level in zip(FIELDS, comparison):
+            levels[field][level] += 1
+    return levels
+
+
+def _decide(records, pairs, prepared, wanted_positions, weights: Weights) -> list[MatchOutcome]:
+    verdicts: dict[Comparison, tuple[str, str, float]] = {}
+    claims: list[list[tuple]] = []
+    best_claims: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    for position, mine in enumerate(pairs):
+        wanted = wanted_positions[position]
+        kept = []
+        for candidate_position, comparison in mine:
             verdict = verdicts.get(comparison)
-            if verdict is None:  # a few hundred kinds of comparison at most: decide each once
-                verdict = verdicts[comparison] = (*classify(comparison), score_of(comparison))
-            outcome, rule, score = verdict
+            if verdict is None:  # a few hundred patterns at most: decide each once
+                verdict = verdicts[comparison] = classify(comparison, weights)
+            outcome, rule, score, bits = verdict
             if candidate_position == wanted:
                 outcome_rank = OUTCOME_RANK["accepted"]
             elif outcome == "none":
                 continue
             else:
                 outcome_rank = OUTCOME_RANK[outcome]
-            value = outcome_rank + score
-            mine.append(((outcome_rank, candidate.person.rank, score), candidate_position, outcome, rule, score,
-                         value))
+            value = outcome_rank * 1000 + bits
+            candidate = prepared[candidate_position].person
+            kept.append(((outcome_rank, candidate.rank if bits >= RANK_BITS else 0, bits), candidate_position, outcome, rule, score, value,
+                         comparison))
             best_claims[candidate_position].append((value, position))
-        if len(mine) > 1:
-            mine.sort(key=lambda claim: claim[0], reverse=True)
-        claims.append(mine)
+        if len(kept) > 1:
+            kept.sort(key=lambda claim: claim[0], reverse=True)
+        claims.append(kept)
 
     for claimants in best_claims.values():
         if len(claimants) > 1:
             claimants.sort(reverse=True)
             del claimants[2:]
 
-    results = []
-    for position, person in enumerate(records):
-        results.append(_assign(person, position, claims[position], best_claims, prepared))
-    return results
+    return [_assign(person, position, claims[position], best_claims, prepared, weights)
+            for position, person in enumerate(records)]
 
 
-def _assign(person: PersonRecord, position: int, mine: list[tuple], best_claims, prepared) -> MatchOutcome:
-    for order, candidate_position, outcome, rule, score, value in mine:
+def _assign(person: PersonRecord, position: int, mine: list[tuple], best_claims, prepared,
+            weights: Weights) -> MatchOutcome:
+    for order, candidate_position, outcome, rule, score, value, comparison in mine:
         candidate = prepared[candidate_position].person
         if order[0] == OUTCOME_RANK["accepted"]:
             return MatchOutcome(person.id, candidate.id, candidate.key, outcome, rule, score, "accepted")
         others = [claim for claim in best_claims[candidate_position] if claim[1] != position]
         other = others[0][0] if others else None
-        if other is not None and other > value + TIE_MARGIN:
+        if other is not None and other > value + TIE_BITS:
             continue  # another record has the better claim on this candidate
-        if other is not None and other >= value - TIE_MARGIN and outcome == "certain":
-            return MatchOutcome(person.id, candidate.id, candidate.key, "possible", f"contested:{rule}"[:60], score)
+        if other is not None and other >= value - TIE_BITS and outcome == "certain":
+            return MatchOutcome(person.id, candidate.id, candidate.key, "possible",
+                                evidence_key(comparison, weights.bits, contested=True), score)
         return MatchOutcome(person.id, candidate.id, candidate.key, outcome, rule, score)
-    return MatchOutcome(person.id, None, None, "none", "no-match", 0.0)
+    return MatchOutcome(person.id, None, None, "none", NO_MATCH, 0.0)

@@ -51,7 +51,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "maximilian": ("max", "maxi", "milan"),
     "maxwell": ("max",),
     "michael": ("mike", "mikey", "mick", "micky", "mickey", "mich"),
-    "mohammed": ("mohammad", "muhammad", "mohamed", "mo", "moe", "mohamad", "muhammed"),
+    "mohammed": ("mohammad", "muhammad", "mohamed", "mo", "moe", "mohamad", "muhammed", "muhamad",
+                 "mohamud", "mahomed", "mohd", "md"),
     "nathaniel": ("nat", "nathan", "nate"),
     "nicholas": ("nick", "nicky", "nico", "nicolas", "niko", "nik"),
     "oliver": ("ollie", "olly", "oli", "noll"),
@@ -75,7 +76,33 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "vincent": ("vince", "vinnie", "vin"),
     "william": ("will", "willie", "willy", "bill", "billy", "liam", "wills"),
     "zachary": ("zac", "zach", "zack", "zak"),
+    # Spellings of one name across languages and transliterations
+    "ahmed": ("ahmad", "ahmet", "ahmud"),
+    "hussain": ("hussein", "husain", "husein", "hossain"),
+    "yusuf": ("yousef", "yusef", "youssef", "yousuf", "yosef"),
+    "ibrahim": ("ebrahim", "ibraheem"),
+    "omar": ("umar", "omer"),
+    "abdullah": ("abdulla", "abdallah"),
+    "mustafa": ("mustapha", "mostafa"),
+    "jayden": ("jaden", "jaiden", "jaydon", "jadon"),
+    "aiden": ("aidan", "ayden", "aden"),
+    "connor": ("conor", "conner"),
+    "krzysztof": ("christopher", "kristopher", "chris"),
+    "jakub": ("jacob", "kuba"),
+    "mateusz": ("matthew", "matt"),
+    "piotr": ("peter",),
+    "aleksander": ("alexander", "olek", "alex"),
     # Girls' names
+    "aisha": ("ayesha", "aysha", "aishah", "ayisha"),
+    "fatima": ("fatimah", "fatema", "fatma"),
+    "zainab": ("zaynab", "zeinab"),
+    "aaliyah": ("aliyah", "aliya", "aleah"),
+    "niamh": ("neve", "neave", "nieve"),
+    "siobhan": ("shivaun", "shevaun"),
+    "oliwia": ("olivia",),
+    "wiktoria": ("victoria",),
+    "katarzyna": ("kasia", "katherine", "catherine"),
+    "zuzanna": ("susanna", "zuza"),
     "abigail": ("abi", "abby", "abbie", "gail"),
     "alexandra": ("alex", "lexi", "lexie", "sandra", "sasha", "ali", "alexa", "xandra"),
     "alice": ("ali", "allie", "ally"),
@@ -186,3 +213,14 @@ def are_equivalent(first: str, second: str) -> bool:
 def full_forms(name: str) -> tuple[str, ...]:
     """The full names a normalised forename may stand for, itself first: "bill" -> ("bill", "william")."""
     return (name, *sorted(_FULL_NAMES[number] for number in _INDEX.get(name, ()) if _FULL_NAMES[number] != name))
+
+
+@lru_cache(maxsize=None)
+def forms_of(name: str) -> tuple[str, ...]:
+    """The name and every name that shares a group with it: chris -> chris, christopher, kit, ..."""
+    forms = {name}
+    for number in _INDEX.get(name, ()):
+        full = _FULL_NAMES[number]
+        forms.add(full)
+        forms.update(GROUPS[full])
+    return (name, *sorted(forms - {name}))

@@ -107,3 +107,27 @@ def compare_dob_text(a: str, b: str, a_ordinal: int, b_ordinal: int) -> str:
             if a[i] == b[i + 1] and a[i + 1] == b[i] and a[:i] + a[i + 2:] == b[:i] + b[i + 2:]:
                 return "digit-typo"
     return "different"
+
+
+_PHONETIC_RULES = (("tch", "ch"), ("sch", "sk"), ("chr", "kr"), ("ph", "f"), ("ck", "k"), ("gh", "g"),
+                   ("kh", "k"), ("th", "t"), ("sh", "s"), ("ch", "k"), ("qu", "kw"), ("q", "k"), ("x", "ks"),
+                   ("z", "s"), ("c", "k"), ("v", "f"), ("w", ""), ("h", ""), ("y", "i"), ("j", "g"))
+_VOWELS = re.compile(r"[aeiou]+")
+_DOUBLES = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=200_000)
+def phonetic(normalised: str) -> str:
+    """A rough sound key: consonants as they sound, vowels after the first letter dropped.
+
+    "christopher" and "kristof" -> "krstfr" and "krstf"; "steven" and "stefan" -> "stfn".
+    """
+    text = compact(normalised)
+    if not text:
+        return ""
+    for written, sound in _PHONETIC_RULES:
+        text = text.replace(written, sound)
+    if not text:
+        return ""
+    first, rest = text[0], _VOWELS.sub("", text[1:])
+    return _DOUBLES.sub(r"\1", ("a" if first in "aeiou" else first) + rest)

@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, null, select
 from sqlalchemy.orm import joinedload
 
 from tep_app.extensions import db
-from tep_app.matching import MatchOutcome, PersonRecord
+from tep_app.matching import MatchOutcome, PersonRecord, describe
 from tep_app.matching.parallel import Matcher
 from tep_app.models import (
     Enrolment, GuaranteeStatus, MatchDecision, MatchResult, Offer, SchoolRecord, YoungPerson,
@@ -311,6 +311,18 @@ class ReviewPair:
     def name(self) -> str:
         person = self.record.young_person
         return f"{person.forename} {person.surname}"
+
+    @property
+    def evidence(self) -> str:
+        """The evidence for the pair in words: "Matched on UPN and date of birth; surname differs by one letter." """
+        return describe(self.result.rule)
+
+    @property
+    def likelihood(self) -> str:
+        """The match probability as a reviewer reads it: "Likely (87%)", "Unlikely (3%)"."""
+        percent = self.result.score * 100
+        shown = f"{percent:.0f}%" if 1 <= percent <= 99 else ("less than 1%" if percent < 1 else "more than 99%")
+        return f"{'Likely' if percent >= 50 else 'Unlikely'} ({shown})"
 
 
 @dataclass

@@ -35,7 +35,11 @@ def test_the_queue_shows_both_sides_with_differences_in_words(pages, login, doub
     assert rows["Surname"] == ["Raman", "Ramen", "Different"]
     assert rows["Forename"] == ["Priya", "Priya", "Same"]
     assert rows["Date of birth"] == ["14/03/2007", "19/03/2007", "Different"]
-    assert "dob-digit-typo+typo-name" in pair.text
+    evidence = pair.select_one(".app-review-pair__evidence").text.strip()
+    assert evidence == ("Matched on forename; surname differs by one letter; postcode differs; date of birth differs "
+                        "by one digit or one day.")
+    assert doubtful_pair.rule not in pair.text  # the stored key is never shown
+    assert "Same young person: unlikely (2%)" in " ".join(pair.text.split())
     summary = [td.text.strip() for td in page.select("table")[0].select("tbody tr")[0].find_all("td")]
     assert summary == ["0", "1", "0", "0"]
     viewed = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "view",

@@ -1,26 +1,30 @@
 """A small synthetic population with known truth, for checking the matcher's accuracy.
 
 People leave school; most appear on one or two provider rows carrying the noise of real returns
-(missing identifiers, typos, nicknames, preferred forenames, swapped names, shortened and changed
-surnames, day/month swaps and digit typos in dates of birth, moved postcodes, someone else's UPN).
+at a noise level, made the way the demo county makes it (tep_app/demo/noise.py: missing and
+mistyped identifiers, typos, nicknames, spellings across languages, swapped names, shortened and
+changed surnames, upper case, day/month swaps, digit typos and near dates of birth, moved postcodes,
+someone else's UPN).
 Twins (same surname, date of birth and postcode) are often enrolled one without the other, and
 namesakes (same name, another date of birth, elsewhere) are common. Deterministic for a seed.
 """
 import random
-import string
 from dataclasses import dataclass
+from types import SimpleNamespace
 from datetime import date, timedelta
 
 from faker.providers.person.en_GB import Provider as Names
 
+from tep_app.demo import names as demo_names
+from tep_app.demo.noise import noisy_identity
 from tep_app.identifiers import make_uln, make_upn
 from tep_app.matching import PersonRecord
 from tep_app.matching.nicknames import GROUPS, are_equivalent
 
-FEMALE = sorted(set(Names.first_names_female))
-MALE = sorted(set(Names.first_names_male))
-SURNAMES = sorted(set(Names.last_names))
-SHORT_FORMS = {full.title(): [s.title() for s in shorts if len(s) > 2] for full, shorts in GROUPS.items()}
+FEMALE = sorted(set(Names.first_names_female) | {"Aisha", "Fatima", "Zainab", "Oliwia", "Siobhan", "Niamh"})
+MALE = sorted(set(Names.first_names_male) | {"Muhammad", "Yusuf", "Hussain", "Jakub", "Krzysztof", "Mateusz"})
+SURNAMES = sorted(set(Names.last_names) | set(demo_names.SURNAMES))
+SHORT_FORMS = {full.title(): tuple(s.title() for s in shorts if len(s) > 2) for full, shorts in GROUPS.items()}
 DISTRICTS = ("ME14", "ME15", "CT1", "CT2", "TN23", "TN24", "DA1", "DA11", "ME10", "CT9", "TN1", "TN9")
 
 
@@ -33,36 +37,6 @@ class Truth:
 
 def _postcode(rng: random.Random) -> str:
     return f"{rng.choice(DISTRICTS)} {rng.randrange(1, 10)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
-
-
-def typo(rng: random.Random, name: str) -> str:
-    if len(name) < 3:
-        return name
-    i = rng.randrange(1, len(name))
-    kind = rng.randrange(4)
-    if kind == 0:
-        return name[:i] + rng.choice(string.ascii_lowercase.replace(name[i].lower(), "")) + name[i + 1:]
-    if kind == 1:
-        return name[:i] + name[i + 1:]
-    if kind == 2:
-        return name[:i] + name[i] + name[i:]
-    if i + 1 < len(name) and name[i + 1] != name[i]:
-        return name[:i] + name[i + 1] + name[i] + name[i + 2:]
-    return name[:i] + name[i + 1:]
-
-
-def digit_typo(rng: random.Random, value: date) -> date:
-    for _ in range(20):
-        text = list(value.strftime("%d%m%Y"))
-        position = rng.choice((0, 1, 2, 3, 7))
-        text[position] = str((int(text[position]) + rng.randrange(1, 10)) % 10)
-        try:
-            changed = date(int("".join(text[4:])), int("".join(text[2:4])), int("".join(text[0:2])))
-        except ValueError:
-            continue
-        if changed != value:
-            return changed
-    return value + timedelta(days=1)
 
 
 def _person(rng, number: int, dob: date | None = None, surname: str | None = None, postcode=None, avoid=None):
@@ -87,40 +61,20 @@ def _person(rng, number: int, dob: date | None = None, surname: str | None = Non
     )
 
 
-def noisy_row(rng: random.Random, person: PersonRecord, row_id: int, all_upns: list[str]) -> PersonRecord:
-    forename, surname, dob, code = person.forename, person.surname, person.dob, person.postcode
-    if person.preferred and rng.random() < 0.6:
-        forename = person.preferred
-    elif SHORT_FORMS.get(forename) and rng.random() < 0.05:
-        forename = rng.choice(SHORT_FORMS[forename])
-    if person.former_surname and rng.random() < 0.5:
-        surname = person.former_surname
-    elif "-" in surname and rng.random() < 0.4:
-        surname = rng.choice(surname.split("-"))
-    roll = rng.random()
-    if roll < 0.03:
-        forename = typo(rng, forename)
-    elif roll < 0.06:
-        surname = typo(rng, surname)
-    elif roll < 0.07:
-        forename, surname = surname, forename
-    roll = rng.random()
-    if roll < 0.01:
-        swapped = dob.replace(month=dob.day, day=dob.month) if dob.day <= 12 and dob.day != dob.month else None
-        dob = swapped or digit_typo(rng, dob)
-    elif roll < 0.02:
-        dob = digit_typo(rng, dob)
-    if rng.random() < 0.08:
-        code = _postcode(rng)
-    upn = person.upn if rng.random() < 0.7 else None
-    if rng.random() < 0.003:
-        upn = rng.choice(all_upns)
-    uln = person.uln if rng.random() < 0.5 else None
-    return PersonRecord(row_id, f"row-{row_id}", upn, uln, forename, None, surname, None, None, dob,
-                        person.gender, code)
+def noisy_row(rng: random.Random, person: PersonRecord, row_id: int, all_upns: list[str],
+              noise: float = 1.0) -> PersonRecord:
+    """A provider's row for `person`, with the demo county's noise of real returns at `noise` level."""
+    identity = SimpleNamespace(upn=person.upn, uln=person.uln, forename=person.forename, surname=person.surname,
+                               preferred=person.preferred, former_surname=person.former_surname,
+                               middle_names=person.middle, dob=person.dob, gender=person.gender,
+                               postcode=person.postcode)
+    row = noisy_identity(rng, identity, DISTRICTS, lambda: rng.choice(all_upns), SHORT_FORMS, noise)
+    return PersonRecord(row_id, f"row-{row_id}", row["upn"], row["uln"], row["forename"], None, row["surname"], None,
+                        None, row["dob"], row["gender"], row["postcode"])
 
 
-def build(people: int = 3000, seed: int = 7, enrolled_share: float = 0.9, strangers: float = 0.6) -> Truth:
+def build(people: int = 3000, seed: int = 7, enrolled_share: float = 0.9, strangers: float = 0.6,
+          noise: float = 1.0) -> Truth:
     """`people` leavers (with twins and namesakes among them), their rows, and rows of strangers."""
     rng = random.Random(seed)
     records: list[PersonRecord] = []
@@ -145,13 +99,13 @@ def build(people: int = 3000, seed: int = 7, enrolled_share: float = 0.9, strang
             continue
         for _ in range(1 if rng.random() < 0.8 else 2):
             row_id += 1
-            candidates.append(noisy_row(rng, person, row_id, all_upns))
+            candidates.append(noisy_row(rng, person, row_id, all_upns, noise))
             owner[row_id] = person.id
     for _ in range(int(people * strangers)):  # rows of young people not on these lists
         row_id += 1
         stranger = _person(rng, 900_000 + row_id, dob=date(rng.choice((2005, 2006, 2007)), 9, 1)
                            + timedelta(days=rng.randrange(365)))
-        candidates.append(noisy_row(rng, stranger, row_id, all_upns))
+        candidates.append(noisy_row(rng, stranger, row_id, all_upns, noise))
         owner[row_id] = stranger.id
     rng.shuffle(candidates)
     return Truth(records, candidates, owner)

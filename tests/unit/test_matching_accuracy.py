@@ -10,14 +10,15 @@ from tep_app.matching import match_records
 from tests.unit.matching_synthetic import build, list_figures
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_the_list_is_accurate_on_a_noisy_synthetic_population(seed):
-    truth = build(people=3000, seed=seed)
+@pytest.mark.parametrize("seed, noise", [(1, 1.0), (2, 1.0), (3, 2.0)])
+def test_the_list_is_accurate_on_a_noisy_synthetic_population(seed, noise):
+    truth = build(people=3000, seed=seed, noise=noise)
     figures = list_figures(truth, match_records(truth.records, truth.candidates))
 
     assert figures["belong"] > 200
     assert figures["recall"] >= 0.998, figures
-    assert figures["precision"] >= 0.98, figures
+    assert figures["precision"] >= 0.95, figures
+    assert figures["possible"] <= 0.01 * figures["records"], figures
 
 
 def test_the_synthetic_population_has_the_noise_it_claims():
@@ -30,5 +31,6 @@ def test_the_synthetic_population_has_the_noise_it_claims():
     assert any("-" in r.surname and c.surname != r.surname and c.surname in r.surname for r, c in rows)
     assert any(r.dob != c.dob for r, c in rows)
     assert any(c.upn and c.upn != r.upn for r, c in rows)
+    assert any(c.forename.isupper() for _r, c in rows)
     twins = {(r.surname, r.dob, r.postcode) for r in truth.records}
     assert len(twins) < len(truth.records)
