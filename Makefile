@@ -9,7 +9,7 @@ PORT ?= 5000
 
 .PHONY: install migrate demo run test test-unit test-sqlite test-postgres test-e2e bench mutate clean
 
-install: $(VENV)/.installed node_modules/.installed
+install: $(VENV)/.installed tep_app/static/build/app.css
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ $(VENV)/.installed: requirements.txt
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# GOV.UK Frontend's Sass compiled with the service's own brand settings (system font, no GDS Transport).
+tep_app/static/build/app.css: node_modules/.installed tep_app/static/scss/app.scss
+	npm run --silent build:css
 
 migrate: install
 	$(FLASK) db upgrade

@@ -6,6 +6,8 @@ def test_sign_in_page_is_accessible_and_signs_a_manager_in(page, axe, sign_in):
     page.goto("/sign-in")
     expect_title(page, "Sign in")
     axe(page)
+    font_family = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert "system-ui" in font_family and "GDS Transport" not in font_family
     sign_in(page, "manager")
     assert "/sign-in" not in page.url
     assert page.get_by_role("link", name="Sign out").is_visible()
