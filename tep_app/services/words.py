@@ -4,8 +4,6 @@ No page shows a bare NCCIS activity code, September Guarantee status, Python val
 an activity reads "Further education (230)", a status "Offer made (110)", a match rule "matched on
 UPN and date of birth". The reference data is read once per app (a web worker) and kept.
 """
-import re
-
 from flask import current_app
 from sqlalchemy import select
 
@@ -16,11 +14,6 @@ MATCH_OUTCOMES = {"certain": "a certain match", "possible": "a possible match, f
                   "none": "no match", "accepted": "accepted on review", "rejected": "rejected on review"}
 MATCH_KINDS = {"leaver_enrolment": "Leaver checked against enrolments",
                "roll_offer": "Pupil checked against September Guarantee offers"}
-_RULE_PARTS = {
-    "upn": "UPN", "uln": "ULN", "dob": "date of birth", "postcode": "postcode", "names": "names",
-    "name": "name", "forename": "forename", "surname": "surname", "gender": "gender", "typo": "a typo",
-    "nickname": "a nickname", "swapped": "swapped names", "initial": "an initial", "middle": "middle name",
-}
 _KEY_WORDS = {"officer_id": "officer", "staff_id": "by", "case_id": "case", "young_person_id": "young person","code": "activity", "activity": "activity", "guarantee_status": "September Guarantee status",
               "guarantee_code": "September Guarantee status", "activity_code": "destination",
               "contacts": "contact details", "needs_review": "needs an officer's check", "moved": "moved away"}
@@ -55,16 +48,10 @@ def guarantee_words(code: str | None) -> str:
 
 
 def rule_words(rule: str | None) -> str:
-    """A match rule in words: "upn+postcode" -> "matched on UPN and postcode"."""
-    if not rule or rule == "no-match":
-        return "no match found"
-    if rule.startswith("contested:"):
-        return "another record claims the same match: " + rule_words(rule.removeprefix("contested:"))
-    if rule.endswith("-conflict"):
-        return "the identifier agrees but " + " and ".join(
-            _RULE_PARTS.get(part, part) for part in rule.removesuffix("-conflict").split("-")[1:]) + " disagree"
-    parts = [part for part in re.split(r"[+\-]", rule) if part]
-    return "matched on " + " and ".join(dict.fromkeys(_RULE_PARTS.get(part, part) for part in parts))
+    """A match's stored evidence key in words: "Matched on UPN and date of birth; ..."."""
+    from tep_app.matching import describe
+
+    return describe(rule or "")
 
 
 def value_words(key: str, value) -> str:

@@ -278,7 +278,7 @@ def test_the_timeline_shows_imports_matches_and_reassignments_newest_first(pages
 
     text = " | ".join(items)
     assert "Imported from leavers-2022.xlsx" in text
-    assert "Leaver checked against enrolments: no match" in text and "(score 0.00)" in text
+    assert "Leaver checked against enrolments: no match" in text and "Likelihood 0%." in text
     assert "Case reassigned" in text and "Case opened" in text
     new_officer = db.session.get(Case, case.id).officer.name
     assert items[0].startswith("Case reassigned") and f"to {new_officer}" in items[0]

@@ -163,7 +163,7 @@ def _records_and_matches(rows) -> list[TimelineItem]:
             kind_words = MATCH_KINDS.get(match_kind, "Matching")
             result = MATCH_OUTCOMES.get(decided or outcome, decided or outcome)
             matches.append(TimelineItem(_aware(match_at), f"{kind_words}: {result}",
-                                        f"{rule_words(rule).capitalize()} (score {score:.2f})"))
+                                        f"{rule_words(rule)} Likelihood {score:.0%}."))
     return records + matches
 
 
