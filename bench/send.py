@@ -86,8 +86,8 @@ def measure(postgres: bool, per_school: int) -> dict:
 
     from tep_app import create_app
     from tep_app.extensions import db
-    from tep_app.services.outbox import deliver_outbox
-    from tep_app.services.requests import send_collection
+    from tep_app.services.school_requests.outbox import deliver_outbox
+    from tep_app.services.school_requests.sending import send_collection
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

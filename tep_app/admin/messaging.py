@@ -3,10 +3,11 @@ local mail catcher, and the academic year's calendar."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tep_app.admin.messaging_forms import CalendarDateForm, EmailTextForm
+from tep_app.admin.messaging_forms import CalendarDateForm, CalendarSettingForm, EmailTextForm
 from tep_app.admin.routes import bp
 from tep_app.auth.roles import ADMIN, MANAGER, roles
-from tep_app.services import email_texts, mailcatcher, outbox
+from tep_app.services import mailcatcher
+from tep_app.services.school_requests import email_texts, outbox
 
 STATUS_TAGS = {"queued": "govuk-tag--blue", "sending": "govuk-tag--yellow", "sent": "govuk-tag--green",
                "failed": "govuk-tag--red"}
@@ -105,7 +106,32 @@ def calendar():
     if not 2000 <= year <= 2100:
         abort(404)
     service.ensure_calendar(year)
-    return render_template("admin/messaging/calendar.html", year=year, dates=service.get_calendar(year))
+    return render_template("admin/messaging/calendar.html", year=year, dates=service.get_calendar(year),
+                           send_day=service.send_day, settings=service.list_settings(year))
+
+
+@bp.route("/calendar/<int:year>/settings/<key>", methods=["GET", "POST"])
+@roles(ADMIN)
+def edit_calendar_setting(year: int, key: str):
+    service = _calendar()
+    setting = next((row for row in service.list_settings(year) if row[0] == key), None) if 2000 <= year <= 2100 else None
+    if setting is None:
+        abort(404)
+    _key, label, value = setting
+    form = CalendarSettingForm(data={"value": str(value)})
+    form.value.label.text = label
+    if form.validate_on_submit():
+        try:
+            number = form.number()
+            if number is None:
+                raise service.CalendarError("Enter a whole number of working days, like 15")
+            service.set_setting(year, key, number)
+        except service.CalendarError as error:
+            form.value.errors = [*form.value.errors, error.message]
+        else:
+            flash(f"{label} is now {number}", "success")
+            return redirect(url_for("admin.calendar", year=year))
+    return render_template("admin/messaging/edit_calendar_setting.html", form=form, label=label, year=year)
 
 
 def _calendar_row(year: int, key: str):

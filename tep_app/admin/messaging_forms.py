@@ -48,3 +48,13 @@ class RequiredDateField(Field):
 class CalendarDateForm(BaseForm):
     on = RequiredDateField("Date")
     submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class CalendarSettingForm(BaseForm):
+    value = StringField("Working days", widget=GovTextInput(),
+                        validators=[DataRequired(message="Enter a whole number of working days")])
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def number(self) -> int | None:
+        text = (self.value.data or "").strip()
+        return int(text) if text.isdigit() else None

@@ -10,7 +10,7 @@ from flask_login import current_user
 from tep_app import clock
 from tep_app.auth.roles import MANAGER, OFFICER, roles
 from tep_app.cases.forms import ActivityForm, AttemptForm, MovedForm, QueueFilterForm
-from tep_app.dashboard.pagination import pagination
+from tep_app.pagination import pagination
 from tep_app.extensions import db
 from tep_app.services.audit import record_audit
 from tep_app.services.cases import (

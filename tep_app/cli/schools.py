@@ -32,7 +32,7 @@ today_option = click.option("--today", "today", metavar="YYYY-MM-DD",
 @today_option
 def send_command(kind, year, force, today):
     """Send each school its list for a collection: leavers or no-offer. Exactly once."""
-    from tep_app.services.requests import SendError, send_collection
+    from tep_app.services.school_requests.sending import SendError, send_collection
 
     if kind not in KINDS:
         fail(f"Unknown collection {kind!r}: use leavers or no-offer")
@@ -53,7 +53,7 @@ def send_command(kind, year, force, today):
 @today_option
 def remind_command(today):
     """Queue reminders 7 and 2 working days before the deadline."""
-    from tep_app.services.requests import send_reminders
+    from tep_app.services.school_requests.followup import send_reminders
 
     queued = send_reminders(_today(today))
     db.session.commit()
@@ -64,7 +64,7 @@ def remind_command(today):
 @today_option
 def chase_command(today):
     """Queue chasers every 5 working days after the deadline."""
-    from tep_app.services.requests import send_chasers
+    from tep_app.services.school_requests.followup import send_chasers
 
     queued = send_chasers(_today(today))
     db.session.commit()
@@ -78,7 +78,7 @@ def chase_command(today):
               help="Minutes after which an email left 'sending' by a stopped sender is sent again.")
 def deliver_command(limit, reclaim_after):
     """Send the queued emails now."""
-    from tep_app.services.outbox import count_by_status, deliver_outbox
+    from tep_app.services.school_requests.outbox import count_by_status, deliver_outbox
 
     totals = {"sent": 0, "failed": 0, "retried": 0}
     while True:

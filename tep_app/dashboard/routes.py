@@ -7,11 +7,11 @@ from wtforms.fields.choices import SelectChoice
 
 from tep_app.auth.roles import ADMIN, MANAGER, roles
 from tep_app.dashboard.forms import AuditSearchForm, CollectionForm
-from tep_app.dashboard.pagination import pagination
+from tep_app.pagination import pagination
 from tep_app.extensions import db
 from tep_app.models import SchoolRequest
 from tep_app.services import audit_search, dashboard
-from tep_app.services import requests as school_requests
+from tep_app.services.school_requests import followup
 from tep_app.services.audit import record_audit
 from tep_app.services.calendar import current_academic_year
 from tep_app.services.figures import dashboard_figures
@@ -81,7 +81,7 @@ def chase(request_id: int):
         abort(404)
     school = school_request.establishment.name
     try:
-        message = school_requests.chase_request(request_id, current_user.id)
+        message = followup.chase_request(request_id, current_user.id)
     except (ValueError, LookupError) as error:
         flash(f"No chaser sent to {school}: {error}", "info")
     else:

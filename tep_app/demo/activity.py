@@ -36,7 +36,7 @@ def assign_patches(officers: list[StaffUser]) -> int:
 
 
 def send_leavers_lists(academic_year: int) -> dict:
-    from tep_app.services.requests import send_collection
+    from tep_app.services.school_requests.sending import send_collection
 
     result = send_collection("leavers", academic_year, force=True)
     db.session.commit()
@@ -46,8 +46,8 @@ def send_leavers_lists(academic_year: int) -> dict:
 def answer_some_requests(academic_year: int, seed: int, share: float = 0.3) -> dict:
     """A share of schools answer: most of them submit, the rest leave a draft."""
     from tep_app.models import SchoolRequest
-    from tep_app.services.portal import save_answer, submit_request
-    from tep_app.services.requests import find_collection
+    from tep_app.services.school_requests.answers import save_answer, submit_request
+    from tep_app.services.school_requests.sending import find_collection
 
     rng = random.Random(seed)
     collection = find_collection("leavers", academic_year)

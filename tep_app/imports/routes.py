@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 
 from tep_app.auth.roles import ADMIN, roles
-from tep_app.dashboard.pagination import pagination
+from tep_app.pagination import pagination
 from tep_app.imports.forms import KIND_NAMES, ConfirmForm, UploadForm
 from tep_app.services.audit import record_audit
 from tep_app.services.calendar import year_label

@@ -44,7 +44,7 @@ def send_due_collections(today: date | None = None) -> dict:
     """Send each collection of the current academic year whose send date has come and whose
     deadline has not passed (a send date on a weekend or bank holiday moves to the working day before)."""
     from tep_app.services import calendar
-    from tep_app.services.requests import (
+    from tep_app.services.school_requests.sending import (
         SendError,
         calendar_prefix,
         find_collection,
@@ -79,19 +79,19 @@ def run_send_due_collections(app=None, today: date | None = None) -> dict:
 
 
 def run_reminders(app=None, today: date | None = None) -> int:
-    from tep_app.services.requests import send_reminders
+    from tep_app.services.school_requests.followup import send_reminders
 
     return run_job("reminders", lambda: send_reminders(today), app)
 
 
 def run_chasers(app=None, today: date | None = None) -> int:
-    from tep_app.services.requests import send_chasers
+    from tep_app.services.school_requests.followup import send_chasers
 
     return run_job("chasers", lambda: send_chasers(today), app)
 
 
 def run_deliver_outbox(app=None, limit: int = 100) -> dict:
-    from tep_app.services.outbox import deliver_outbox
+    from tep_app.services.school_requests.outbox import deliver_outbox
 
     return run_job("deliver_outbox", lambda: deliver_outbox(limit=limit), app)
 

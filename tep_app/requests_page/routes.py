@@ -7,13 +7,13 @@ from flask_login import current_user
 
 from tep_app import clock
 from tep_app.auth.roles import ADMIN, MANAGER, OFFICER, roles
-from tep_app.dashboard.pagination import pagination
+from tep_app.pagination import pagination
 from tep_app.extensions import db
 from tep_app.main.errors import render_error
-from tep_app.services import request_admin
-from tep_app.services import requests as school_requests
+from tep_app.services.school_requests import staff_actions as request_admin
+from tep_app.services.school_requests import followup
 from tep_app.services.dashboard import STATUS_LABELS
-from tep_app.services.portal import list_progress
+from tep_app.services.school_requests.answers import list_progress
 
 bp = Blueprint("requests_page", __name__, url_prefix="/requests")
 logger = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ def chase(request_id: int):
         return missing
     school = school_request.establishment.name
     try:
-        message = school_requests.chase_request(request_id, current_user.id)
+        message = followup.chase_request(request_id, current_user.id)
     except LookupError:
         db.session.rollback()
         message = None

@@ -3,7 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tep_app.auth.roles import ADMIN, MANAGER, roles
-from tep_app.dashboard.pagination import pagination
+from tep_app.pagination import pagination
 from tep_app.review.forms import DecideForm
 from tep_app.services.audit import record_audit
 from tep_app.services.matching import (

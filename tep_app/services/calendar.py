@@ -12,10 +12,10 @@ from functools import lru_cache
 import holidays
 from flask import has_request_context
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from tep_app import clock
 from tep_app.extensions import db
+from tep_app.services.dialect import insert_for
 from tep_app.models.collections import CalendarDate, CalendarSetting
 from tep_app.services.audit import record_audit
 
@@ -79,10 +79,6 @@ def default_calendar(academic_year: int) -> list[tuple[str, str, date]]:
     return sorted(rows, key=lambda row: row[2])
 
 
-def _insert():
-    return postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-
-
 def ensure_calendar(academic_year: int) -> int:
     """Write the default dates the year does not have yet; returns how many were written."""
     existing = set(db.session.scalars(
@@ -94,7 +90,7 @@ def ensure_calendar(academic_year: int) -> int:
     ]
     if missing:
         db.session.execute(
-            _insert()(CalendarDate).values(missing).on_conflict_do_nothing(index_elements=["academic_year", "key"])
+            insert_for()(CalendarDate).values(missing).on_conflict_do_nothing(index_elements=["academic_year", "key"])
         )
         logger.info("calendar %s: %s default dates written", academic_year, len(missing),
                     extra={"academic_year": academic_year, "written": len(missing)})

@@ -71,10 +71,23 @@ def list_collections() -> list[Collection]:
         select(Collection).order_by(Collection.academic_year.desc(), Collection.send_on.desc(), Collection.id)))
 
 
+def collection_in_progress(collections: list[Collection], today: date | None = None) -> Collection | None:
+    """The collection a manager is working on today: the latest one already sent to schools (by
+    its send date), else the latest whose send date has come, else the newest."""
+    today = today or clock.today()
+    if not collections:
+        return None
+    sent = set(db.session.scalars(select(SchoolRequest.collection_id).where(
+        SchoolRequest.collection_id.in_([c.id for c in collections]), SchoolRequest.status != "not_sent").distinct()))
+    due = sorted((c for c in collections if c.send_on <= today), key=lambda c: c.send_on, reverse=True)
+    return next((c for c in due if c.id in sent), None) or (due[0] if due else collections[0])
+
+
 def get_collection(collection_id: int | None, collections: list[Collection] | None = None) -> Collection | None:
-    """The chosen collection, or the newest one when none (or an unknown one) is chosen."""
+    """The chosen collection, or the one in progress today when none (or an unknown one) is chosen."""
     if collections is not None:
-        return next((c for c in collections if c.id == collection_id), collections[0] if collections else None)
+        chosen = next((c for c in collections if c.id == collection_id), None)
+        return chosen or collection_in_progress(collections)
     if collection_id is not None:
         chosen = db.session.get(Collection, collection_id)
         if chosen is not None:

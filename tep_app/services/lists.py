@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import and_, bindparam, case, delete, func, insert, literal, or_, select, update
 from sqlalchemy.orm import selectinload
 
+from tep_app import clock
 from tep_app.extensions import db
 from tep_app.models import (
     Collection, District, Establishment, GuaranteeStatus, ListEntry, MatchResult, Offer, SchoolRecord,
@@ -93,9 +94,10 @@ class SchoolListSummary:
     title: str
     collection: Collection | None
     count: int = 0
-    send_on: date | None = None
-    due_on: date | None = None
+    send_on: date | None = None  # planned: the working day the calendar's send date falls on
+    due_on: date | None = None  # the school's reply-by date once sent
     request_status: str | None = None
+    sent_on: date | None = None  # the day it was really sent
     extra: dict = field(default_factory=dict)
 
 
@@ -254,10 +256,10 @@ def get_school_lists(establishment_id: int, academic_year: int) -> dict[str, Sch
         select(ListEntry.collection_id, func.count(ListEntry.id))
         .where(ListEntry.collection_id.in_(ids), ListEntry.establishment_id == establishment_id)
         .group_by(ListEntry.collection_id)).all()) if ids else {}
-    statuses = dict(db.session.execute(
-        select(SchoolRequest.collection_id, SchoolRequest.status)
+    requests = {row.collection_id: row for row in db.session.execute(
+        select(SchoolRequest.collection_id, SchoolRequest.status, SchoolRequest.sent_at, SchoolRequest.due_on)
         .where(SchoolRequest.collection_id.in_(ids), SchoolRequest.establishment_id == establishment_id)
-    ).all()) if ids else {}
+    )} if ids else {}
     summaries = {}
     for kind in COLLECTION_KINDS:
         collection = collections.get(kind)
@@ -265,12 +267,16 @@ def get_school_lists(establishment_id: int, academic_year: int) -> dict[str, Sch
         if collection is None:
             prefix = calendar_prefix(kind)
             summaries[kind] = SchoolListSummary(
-                kind, title, None, 0, calendar.get_date(academic_year, f"{prefix}_send"),
+                kind, title, None, 0, calendar.send_day(calendar.get_date(academic_year, f"{prefix}_send")),
                 calendar.get_date(academic_year, f"{prefix}_due"))
-        else:
-            summaries[kind] = SchoolListSummary(
-                kind, title, collection, counts.get(collection.id, 0), collection.send_on, collection.due_on,
-                statuses.get(collection.id))
+            continue
+        sent = requests.get(collection.id)
+        summary = SchoolListSummary(kind, title, collection, counts.get(collection.id, 0),
+                                    calendar.send_day(collection.send_on), collection.due_on,
+                                    sent.status if sent else None)
+        if sent is not None and sent.sent_at is not None:  # what really happened, not the plan
+            summary.sent_on, summary.due_on = clock.local_date(sent.sent_at), sent.due_on
+        summaries[kind] = summary
     return summaries
 
 

@@ -17,7 +17,7 @@ def school_request(live_server):
     from tep_app.models import (
         Collection, Establishment, EstablishmentContact, ListEntry, SchoolRecord, SchoolRequest, YoungPerson,
     )
-    from tep_app.services.links import issue_token
+    from tep_app.services.school_requests.links import issue_token
 
     laestab = f"888{secrets.randbelow(10000):04d}"
     with live_server.app.app_context():

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from tep_app.models import Collection, ListEntry, OutboxMessage, SchoolRequest
-from tep_app.services.links import issue_token, link_fingerprint
+from tep_app.services.school_requests.links import issue_token, link_fingerprint
 
 HEADERS = [
     "Reference", "UPN", "ULN", "Forename", "Surname", "Date of birth", "Year group", "Gender", "Postcode",

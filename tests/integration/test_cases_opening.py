@@ -100,7 +100,7 @@ def test_the_scheduler_name_for_the_lapse_job_exists():
 
 
 def test_a_school_submitting_through_the_portal_opens_its_cases(db, make):
-    from tep_app.services.portal import submit_request
+    from tep_app.services.school_requests.answers import submit_request
 
     seeded = seed_list(make, db, ["810", "330", None], status="in_progress")
     counts = submit_request(seeded.request, seeded.school.contacts[0].email)

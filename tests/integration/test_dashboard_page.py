@@ -89,7 +89,7 @@ def test_the_chase_button_calls_the_service_and_flashes_the_result(pages, login,
         calls.append((request_id, user_id))
         return Message()
 
-    monkeypatch.setattr(routes.school_requests, "chase_request", fake_chase)
+    monkeypatch.setattr(routes.followup, "chase_request", fake_chase)
     manager = login("manager")
     page = pages.page(f"/dashboard/?collection={collection.id}")
     buttons = {form["action"] for form in page.select("#chase-up-table form")}

@@ -133,7 +133,7 @@ def test_export_to_a_file_is_refused(db, two_schools, tmp_path):
 
 def test_a_school_requests_download_carries_its_saved_answers_and_reads_back(db, two_schools):
     from tep_app.models import SchoolRequest, SchoolResponse
-    from tep_app.services.school_upload import check_upload
+    from tep_app.services.school_requests.upload import check_upload
 
     _alpha, beta, *_ = two_schools
     collection = build_lists("leavers", 2022)

@@ -106,11 +106,13 @@ EXPECTED = {
     "admin.caught_message": ADMIN_ONLY,
     "admin.calendar": ADMIN_ONLY,
     "admin.edit_calendar_date": ADMIN_ONLY,
+    "admin.edit_calendar_setting": ADMIN_ONLY,
 }
 
 # Where one argument name means different things on different routes.
 SAMPLE_OVERRIDES = {
     "admin.edit_calendar_date": {"key": "leavers_send"},
+    "admin.edit_calendar_setting": {"key": "reply_working_days"},
     "admin.caught_message": {"name": "no-such-message.eml"},
 }
 
@@ -130,7 +132,7 @@ def _add(db, row):
 
 @pytest.fixture
 def world(db, make):
-    from tep_app.services.links import issue_token, link_fingerprint
+    from tep_app.services.school_requests.links import issue_token, link_fingerprint
 
     district = make.district()
     school = make.establishment(district_id=district.id)

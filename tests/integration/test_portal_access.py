@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from tep_app.auth.roles import STAFF
 from tep_app.models import AccessCode, AuditEvent, OutboxMessage, RequestEvent
-from tep_app.services.links import (
-    LinkError, check_access_code, reissue_token, resolve_token, revoke_token, send_access_code,
+from tep_app.services.school_requests.links import (
+    LinkError, reissue_token, verify_access_code, resolve_token, revoke_token, send_access_code,
 )
 from tests.integration.portal_support import latest_code, seed_request, sign_school_in
 
@@ -142,7 +142,7 @@ def test_the_right_code_opens_the_list(pages, seeded, db, client):
     audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "school sign in"))
     assert (audit.actor_type, audit.actor_label) == ("school", email)
     # A used code cannot be used again.
-    assert check_access_code(seeded.request, latest_code(db, email)) is False
+    assert not verify_access_code(seeded.request, latest_code(db, email)).ok
 
 
 def test_wrong_codes_count_down_then_lock(pages, seeded, db):

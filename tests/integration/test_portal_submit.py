@@ -5,9 +5,8 @@ import pytest
 from sqlalchemy import select
 
 from tep_app.models import Activity, ContactDetail, OutboxMessage, RequestEvent
-from tep_app.services.portal import submit_request
-from tep_app.services.requests import reopen_request
-from tep_app.services.school_answers import source_label
+from tep_app.services.school_requests.answers import submit_request
+from tep_app.services.school_requests.outcomes import source_label
 from tests.integration.portal_support import seed_request, sign_school_in
 
 
@@ -91,20 +90,6 @@ def test_submitting_twice_does_nothing_more(pages, seeded, db):
         Activity.young_person_id == seeded.entries[0].young_person_id)).all()) == 1
     # The check page now leads to the confirmation.
     assert pages.get("/school/check", 302).headers["Location"].endswith("/school/submitted")
-
-
-def test_a_reopened_list_can_change_and_be_submitted_again(pages, seeded, db):
-    answer(pages, seeded.entries[0], outcome="220")
-    pages.post("/school/submit", {}, 302)
-    assert reopen_request(seeded.request.id, user_id=None) is True
-    db.session.commit()
-    answer(pages, seeded.entries[1], outcome="230")
-    pages.post("/school/submit", {}, 302)
-    keys = db.session.scalars(select(OutboxMessage.ledger_key).where(OutboxMessage.kind == "receipt")).all()
-    assert sorted(keys) == [f"request:{seeded.request.id}:receipt:1", f"request:{seeded.request.id}:receipt:2"]
-    # The first answer is not applied twice.
-    assert len(db.session.scalars(select(Activity).where(
-        Activity.young_person_id == seeded.entries[0].young_person_id)).all()) == 1
 
 
 def test_submit_needs_a_school_session(client, make, db):

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tep_app.models import EstablishmentContact, OutboxMessage, RequestEvent, SchoolRequest
-from tep_app.services.links import hash_token
-from tep_app.services.requests import SendError, create_requests, send_collection
+from tep_app.services.school_requests.links import hash_token
+from tep_app.services.school_requests.sending import SendError, create_requests, send_collection
 from tests.integration.messaging_support import seed_county
 
 LINK = re.compile(r"/school/start/([A-Za-z0-9_\-]+)")

@@ -113,7 +113,7 @@ def in_county(county, work):
 
 
 def queue_invites(county):
-    from tep_app.services.requests import send_collection
+    from tep_app.services.school_requests.sending import send_collection
 
     return in_county(county, lambda: send_collection("leavers", 2022, force=True))
 
@@ -143,7 +143,7 @@ def test_two_schedulers_sending_at_once_send_each_school_one_invitation(county):
         sent = [int(re.search(r"Sent (\d+) school requests", out).group(1)) for out, _ in outputs]
     else:
         from tep_app.extensions import db
-        from tep_app.services.requests import send_collection
+        from tep_app.services.school_requests.sending import send_collection
 
         barrier, sent, errors = threading.Barrier(2), [], []
 
@@ -180,7 +180,7 @@ def test_two_schedulers_sending_at_once_send_each_school_one_invitation(county):
 
 
 def _deliver_all(now=None):
-    from tep_app.services.outbox import deliver_outbox
+    from tep_app.services.school_requests.outbox import deliver_outbox
 
     total = Counter()
     while True:

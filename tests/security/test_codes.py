@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from tep_app.models import AccessCode, AuditEvent, OutboxMessage
-from tep_app.services.links import CODES_PER_DAY, CODES_PER_HOUR
+from tep_app.services.school_requests.links import CODES_PER_DAY, CODES_PER_HOUR
 from tests.integration.portal_support import seed_request
 
 

@@ -52,7 +52,7 @@ def _seed(live):
     """An admin account and a school with a signed-in session, committed for the server to see."""
     from tep_app.auth.sessions import SCHOOL_KEY, record_session
     from tep_app.extensions import db
-    from tep_app.services.links import link_fingerprint
+    from tep_app.services.school_requests.links import link_fingerprint
     from tep_app.services.staff import create_user
     from tests.factories import Factory
     from tests.integration.portal_support import seed_request

@@ -3,8 +3,8 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from tep_app.services.links import hash_token, mask_email, token_expiry
-from tep_app.services.school_answers import (
+from tep_app.services.school_requests.links import hash_token, mask_email, token_expiry
+from tep_app.services.school_requests.outcomes import (
     lapse_date, source_label,
 )
 

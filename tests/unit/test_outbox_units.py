@@ -4,8 +4,8 @@ from datetime import timedelta
 import pytest
 
 from tep_app.models import OutboxMessage
-from tep_app.services.email_texts import DEFAULTS, SAMPLE_VALUES, TemplateError, check_text, fill, placeholders_in
-from tep_app.services.outbox import backoff, build_message, message_id
+from tep_app.services.school_requests.email_texts import DEFAULTS, SAMPLE_VALUES, TemplateError, check_text, fill, placeholders_in
+from tep_app.services.school_requests.outbox import backoff, build_message, message_id
 
 
 def test_backoff_doubles_from_one_minute_and_stops_at_an_hour():

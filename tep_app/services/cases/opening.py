@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 
 from tep_app import clock
 from tep_app.extensions import db
+from tep_app.services.dialect import insert_for
 from tep_app.models import (
     Activity,
     ActivityCode,
@@ -154,16 +155,7 @@ def _latest_school(person_ids: list[int]) -> dict[int, tuple]:
 
 
 def _insert_statement():
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - the product runs on PostgreSQL or SQLite
-        from sqlalchemy import insert
-
-        return insert(Case)
-    return insert(Case).on_conflict_do_nothing(
+    return insert_for()(Case).on_conflict_do_nothing(
         index_elements=["young_person_id"], index_where=text("status = 'open'"))
 
 

@@ -174,11 +174,6 @@ def _queue_row(row) -> QueueRow:
                     not_known_since, next_follow_up_on, bool(letter), officer, bool(due), bool(neet))
 
 
-def count_cases(filters: QueueFilters, today: date) -> int:
-    shape, params = _shape(filters, today)
-    return db.session.scalar(_statements(shape)[1], params) or 0
-
-
 @cache
 def _filter_options_query():
     """Built once: the statement has no parameters, and building it costs more than running it."""

@@ -17,10 +17,10 @@ from email.utils import formatdate, parseaddr
 
 from flask import current_app
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from tep_app import clock
 from tep_app.extensions import db
+from tep_app.services.dialect import insert_for
 from tep_app.models import OutboxMessage
 from tep_app.models.base import utcnow
 
@@ -61,8 +61,7 @@ def queue_email(*, ledger_key: str, kind: str, to: str, subject: str, body: str,
     """Queue one email. If its ledger key is already in the outbox, nothing is written: None."""
     if not to or "@" not in to:
         raise OutboxError(f"Cannot queue {kind} email: {to!r} is not an email address")
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = insert_for()
     now = utcnow()
     statement = (
         insert(OutboxMessage)

@@ -180,8 +180,8 @@ def send_access_code(school_request: SchoolRequest, contact_email: str) -> Acces
     db.session.add(access_code)
     db.session.flush()
 
-    from tep_app.services.email_texts import render_email
-    from tep_app.services.outbox import queue_email
+    from tep_app.services.school_requests.email_texts import render_email
+    from tep_app.services.school_requests.outbox import queue_email
 
     subject, body = render_email("access_code", school_name=school_request.establishment.name,
                                  code=code, minutes=CODE_MINUTES)
@@ -261,10 +261,6 @@ def verify_access_code(school_request: SchoolRequest, code: str | None,
                  actor=("school", str(school_request.id), access_code.contact_email))
     db.session.flush()
     return CodeCheck(True, None, CODE_TRIES - access_code.attempts)
-
-
-def check_access_code(school_request: SchoolRequest, code: str | None, access_code_id: int | None = None) -> bool:
-    return verify_access_code(school_request, code, access_code_id).ok
 
 
 def contact_for_code(access_code_id: int) -> str | None:

@@ -24,15 +24,15 @@ from tep_app.models import (
     StaffUser,
 )
 from tep_app.services.audit import record_audit
-from tep_app.services.email_texts import render_email
-from tep_app.services.links import (
+from tep_app.services.school_requests.email_texts import render_email
+from tep_app.services.school_requests.links import (
     active_contacts,
     as_utc,
     now_utc,
     reissue_token,
     revoke_token,
 )
-from tep_app.services.outbox import queue_email
+from tep_app.services.school_requests.outbox import queue_email
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from tep_app.models.collections import ListEntry
 from tep_app.models.people import YoungPerson
 from tep_app.services.audit import record_audit
 from tep_app.services.destinations import outcome_value
-from tep_app.services.school_answers import ANSWER_FIELDS, STATE_LABELS, answer_state, apply_answers
+from tep_app.services.school_requests.outcomes import ANSWER_FIELDS, STATE_LABELS, answer_state, apply_answers
 
 logger = logging.getLogger(__name__)
 
@@ -297,8 +297,8 @@ def submit_request(school_request: SchoolRequest, contact_email: str) -> dict | 
 
 
 def _queue_receipt(school_request: SchoolRequest, contact_email: str, stamp, counts: dict, number: int) -> None:
-    from tep_app.services.email_texts import render_email
-    from tep_app.services.outbox import queue_email
+    from tep_app.services.school_requests.email_texts import render_email
+    from tep_app.services.school_requests.outbox import queue_email
 
     subject, body = render_email(
         "receipt", school_name=school_request.establishment.name,

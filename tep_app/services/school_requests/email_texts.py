@@ -9,9 +9,9 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from tep_app.extensions import db
+from tep_app.services.dialect import insert_for
 from tep_app.models import EmailTemplate
 from tep_app.models.base import utcnow
 from tep_app.services.audit import record_audit
@@ -148,7 +148,7 @@ def ensure_templates() -> None:
     missing = [text for key, text in DEFAULTS.items() if key not in existing]
     if not missing:
         return
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = insert_for()
     now = utcnow()
     for text in missing:
         db.session.execute(
@@ -257,8 +257,3 @@ def update_template(key: str, subject: str, body: str, user_id: int | None) -> E
     db.session.flush()
     logger.info("email text %s changed", key, extra={"template": key, "user_id": user_id})
     return template
-
-
-def reset_template(key: str, user_id: int | None) -> EmailTemplate:
-    default = _definition(key)
-    return update_template(key, default.subject, default.body, user_id)

@@ -12,7 +12,7 @@ from tep_app.models.collections import ListEntry
 from tep_app.models.requests import SchoolRequest
 from tep_app import clock
 from tep_app.services.destinations import outcome_fields, words_to_outcome
-from tep_app.services.school_answers import AnswerError, clean_text, normalise_words
+from tep_app.services.school_requests.outcomes import AnswerError, clean_text, normalise_words
 from tep_app.validation import Invalid, check_email, check_phone, check_start_date, parse_date
 
 logger = logging.getLogger(__name__)

@@ -1,0 +1,185 @@
+"""Following up: reminders before the school's reply-by date, chasers after it, and a manager's
+chase. Each is exactly once (a ledger key per request, kind and number, and the request row locked
+while it is decided). A chaser to a school whose link has lapsed, or is about to, carries a new one.
+"""
+import logging
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tep_app import clock
+from tep_app.extensions import db
+from tep_app.models import (
+    OutboxMessage,
+    SchoolRequest,
+)
+from tep_app.services.school_requests.common import (
+    active_contacts, add_event, calendar_service, lock_request, long_date,
+)
+from tep_app.services.school_requests.email_texts import render_email
+from tep_app.services.school_requests.outbox import queue_email
+from tep_app.services.school_requests.rules import (
+    CHASER_EVERY, LINK_KINDS, MAX_CHASERS, OPEN_STATUSES, REMINDER_DAYS, SECOND_CONTACT_FROM_CHASER,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _open_requests():
+    return list(db.session.scalars(
+        select(SchoolRequest).where(SchoolRequest.status.in_(OPEN_STATUSES))
+        .options(selectinload(SchoolRequest.collection), selectinload(SchoolRequest.establishment))
+        .order_by(SchoolRequest.id)
+    ))
+
+
+def reminder_due(school_request: SchoolRequest, today: date) -> int:
+    """The number of the reminder due today (0 for none): on or after its day, before the deadline."""
+    if today > school_request.due_on:
+        return 0
+    add = calendar_service().add_working_days
+    sent_on = clock.local_date(school_request.sent_at) if school_request.sent_at else None
+    due = 0
+    for n, days in enumerate(REMINDER_DAYS, start=1):
+        day = add(school_request.due_on, -days)
+        if today >= day and (sent_on is None or sent_on < day):
+            due = n
+    return due if due > (school_request.reminders_sent or 0) else 0
+
+
+def chaser_due(school_request: SchoolRequest, today: date) -> int:
+    """The number of the chaser due today (0 for none): every 5 working days after the deadline,
+    at most MAX_CHASERS."""
+    add = calendar_service().add_working_days
+    n = 0
+    while n < MAX_CHASERS and today >= add(school_request.due_on, CHASER_EVERY * (n + 1)):
+        n += 1
+    return n if n > (school_request.chasers_sent or 0) else 0
+
+
+def _link_sent_on(school_request: SchoolRequest) -> date:
+    """The day the school's working link was emailed: the latest new link a manager issued, else
+    the first send. Reminders and chasers point the school to that email."""
+    latest = db.session.scalar(
+        select(OutboxMessage.created_at).where(OutboxMessage.school_request_id == school_request.id,
+                                               OutboxMessage.kind.in_(LINK_KINDS))
+        .order_by(OutboxMessage.created_at.desc()).limit(1))
+    stamp = latest or school_request.sent_at
+    return clock.local_date(stamp) if stamp else school_request.due_on
+
+
+def needs_new_link(school_request: SchoolRequest, today: date) -> bool:
+    """Whether a chaser must carry a new link: the school's link has lapsed, or lapses before the
+    next chaser could reach the school. A link a manager revoked stays revoked."""
+    if school_request.token_revoked_at is not None:
+        return False
+    expires = clock.as_utc(school_request.token_expires_at)
+    next_chaser = calendar_service().add_working_days(today, CHASER_EVERY)
+    return expires is None or expires < clock.end_of_day(next_chaser)
+
+
+def _follow_up_text(school_request: SchoolRequest, kind: str, today: date | None = None) -> tuple[str, str, str]:
+    """(subject, body, outbox kind) of a reminder or chaser. A chaser to a school whose link has
+    lapsed, or is about to, carries a new link ("chaser_link"); the old link says it was replaced."""
+    values = {"school_name": school_request.establishment.name,
+              "collection_title": school_request.collection.title, "deadline": long_date(school_request.due_on)}
+    today = today or clock.today()
+    if kind == "chaser" and needs_new_link(school_request, today):
+        from tep_app.services.school_requests.links import issue_token
+
+        token = issue_token(school_request, today=today)
+        subject, body = render_email("chaser_link", link=f"{current_app.config['BASE_URL']}/school/start/{token}",
+                                     **values)
+        return subject, body, "chaser_link"
+    subject, body = render_email(kind, sent_date=long_date(_link_sent_on(school_request)), **values)
+    return subject, body, kind
+
+
+def _follow_up(school_request: SchoolRequest, kind: str, n: int, ledger: str, second: bool, today: date) -> int:
+    contacts = active_contacts(school_request.establishment_id)
+    if not contacts:
+        add_event(school_request.id, f"{kind} not sent", "The school has no active contact")
+        return 0
+    subject, body, kind = _follow_up_text(school_request, kind, today)
+    targets = [(ledger, contacts[0])]
+    if second and len(contacts) > 1:
+        targets.append((f"{ledger}:second", contacts[1]))
+    queued = 0
+    for key, contact in targets:
+        message = queue_email(ledger_key=key, kind=kind, to=contact.email, subject=subject, body=body,
+                              school_request_id=school_request.id)
+        queued += message is not None
+    if queued:
+        add_event(school_request.id, f"{kind} {n} sent", "To " + ", ".join(c.email for _, c in targets))
+    return queued
+
+
+def send_reminders(today: date | None = None) -> int:
+    """Reminders 7 and 2 working days before the deadline to schools that have not submitted."""
+    today = today or clock.today()
+    queued = 0
+    for candidate in _open_requests():
+        n = reminder_due(candidate, today)
+        if not n:
+            continue
+        school_request = lock_request(candidate.id)
+        if school_request is None or school_request.status not in OPEN_STATUSES or reminder_due(school_request, today) != n:
+            continue
+        queued += _follow_up(school_request, "reminder", n, f"request:{school_request.id}:reminder:{n}", False, today)
+        school_request.reminders_sent = n
+        db.session.flush()
+    logger.info("%s reminders queued", queued, extra={"queued": queued, "today": today.isoformat()})
+    return queued
+
+
+def send_chasers(today: date | None = None) -> int:
+    """Chasers every 5 working days after the deadline; from the third, the second contact too."""
+    today = today or clock.today()
+    queued = 0
+    for candidate in _open_requests():
+        n = chaser_due(candidate, today)
+        if not n:
+            continue
+        school_request = lock_request(candidate.id)
+        if school_request is None or school_request.status not in OPEN_STATUSES or chaser_due(school_request, today) != n:
+            continue
+        queued += _follow_up(school_request, "chaser", n, f"request:{school_request.id}:chaser:{n}",
+                             n >= SECOND_CONTACT_FROM_CHASER, today)
+        school_request.chasers_sent = n
+        db.session.flush()
+    logger.info("%s chasers queued", queued, extra={"queued": queued, "today": today.isoformat()})
+    return queued
+
+
+def chase_request(request_id: int, user_id: int | None) -> OutboxMessage | None:
+    """A manager's one-click chase. None if the school has submitted, has no contact or was
+    chased by hand today."""
+    school_request = lock_request(request_id)
+    if school_request is None:
+        raise LookupError("There is no such school request")
+    if school_request.status not in OPEN_STATUSES:
+        return None
+    prefix = f"request:{request_id}:manual-chase:"
+    manual = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.ledger_key.like(f"{prefix}%"))))
+    if any(m.created_at and clock.local_date(m.created_at) == clock.today()
+           for m in manual):
+        return None
+    contacts = active_contacts(school_request.establishment_id)
+    if not contacts:
+        return None
+    n = len(manual) + 1
+    subject, body, kind = _follow_up_text(school_request, "chaser")
+    message = queue_email(ledger_key=f"{prefix}{n}", kind=kind, to=contacts[0].email, subject=subject,
+                          body=body, school_request_id=request_id)
+    if message is not None:
+        actor = f"staff:{user_id}" if user_id else None
+        add_event(request_id, "chaser sent by a manager", f"To {contacts[0].email}", actor)
+        from tep_app.services.audit import record_audit
+
+        record_audit("chase school", "school_request", request_id, after={"to": contacts[0].email, "n": n})
+        db.session.flush()
+    return message
+
+
