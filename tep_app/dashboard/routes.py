@@ -92,6 +92,20 @@ def chase(request_id: int):
     return redirect(url_for("dashboard.index", collection=school_request.collection_id) + "#chase-up")
 
 
+@bp.route("/collections/<int:collection_id>/chase-overdue", methods=["GET", "POST"])
+@roles(MANAGER, ADMIN)
+def chase_overdue(collection_id: int):
+    collection = dashboard.get_collection(collection_id)
+    if collection is None or collection.id != collection_id:
+        abort(404)
+    if request.method == "POST":
+        queued = followup.chase_overdue(collection_id, current_user.id)
+        flash(f"{queued} {'chaser' if queued == 1 else 'chasers'} queued to overdue schools", "success")
+        return redirect(url_for("dashboard.index", collection=collection_id) + "#chase-up")
+    return render_template("dashboard/chase_overdue.html", collection=collection,
+                           plan=followup.overdue_to_chase(collection_id))
+
+
 def _audit_form() -> tuple[AuditSearchForm, audit_search.AuditFilters | None]:
     form = AuditSearchForm(request.args)
     form.action.choices = [SelectChoice("", "Any action")] + [

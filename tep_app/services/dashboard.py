@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import cache
 
-from sqlalchemy import Date, DateTime, Integer, and_, bindparam, case, func, select
+from sqlalchemy import Date, DateTime, Integer, and_, bindparam, case, func, or_, select
 
 from tep_app import clock
 from tep_app.extensions import db
@@ -45,6 +45,7 @@ class SchoolRow:
     chasers_sent: int
     answered: int
     listed: int
+    due_on: date | None = None
 
     @property
     def status_label(self) -> str:
@@ -130,10 +131,11 @@ def summarise_request_statuses(collection_id: int, today: date | None = None) ->
 
 
 def _is_answered():
-    """A response counts as answered once saved as the school's answer (not a draft)."""
-    if hasattr(SchoolResponse, "answered"):
-        return SchoolResponse.answered.is_(True)
-    return SchoolResponse.activity_code.is_not(None)
+    """Answered as on every page: saved as the school's answer, with a destination, a September
+    Guarantee status or a move (contact details alone are not an answer)."""
+    return and_(SchoolResponse.answered.is_(True),
+                or_(SchoolResponse.activity_code.is_not(None), SchoolResponse.guarantee_code.is_not(None),
+                    SchoolResponse.moved.is_not(None)))
 
 
 @cache
@@ -159,7 +161,7 @@ def _school_rows_query(paged: bool):
         select(SchoolRequest.id, Establishment.name, Establishment.laestab, status, SchoolRequest.sent_at,
                SchoolRequest.first_opened_at, SchoolRequest.last_activity_at, SchoolRequest.reminders_sent,
                SchoolRequest.chasers_sent, func.coalesce(answered.c.answered, 0),
-               func.coalesce(listed.c.listed, 0))
+               func.coalesce(listed.c.listed, 0), SchoolRequest.due_on)
         .join(Establishment, Establishment.id == SchoolRequest.establishment_id)
         .outerjoin(listed, listed.c.establishment_id == SchoolRequest.establishment_id)
         .outerjoin(answered, answered.c.school_request_id == SchoolRequest.id)

@@ -73,7 +73,28 @@ def test_statuses_are_counted_and_overdue_schools_come_first(pages, login, chase
     assert [row.select_one(".govuk-tag").text.strip() for row in rows] == [
         "Overdue", "Overdue", "Not sent", "Opened", "Submitted"]
     cedar = rows[0].select("td")
-    assert [cell.text.strip() for cell in cedar[4:7]] == ["2", "1", "1 of 3"]
+    assert [cell.text.strip() for cell in cedar[3:5]] == ["2, 1", "1 of 3"]  # reminders, chasers; answered
+    assert "by " in cedar[1].text  # the school's reply-by date under the day it was sent
+    assert page.select_one("#chase-overdue")["href"] == f"/dashboard/collections/{collection.id}/chase-overdue"
+
+
+def test_chase_every_overdue_school_says_how_many_emails_then_sends_them(pages, login, chase_up, db):
+    from tep_app.models import OutboxMessage
+
+    collection, requests, _entries = chase_up
+    login("manager")
+    page = pages.page(f"/dashboard/collections/{collection.id}/chase-overdue")
+    assert page.select_one("#chase-count").get_text(" ", strip=True).startswith("This will send 2 emails")
+    listed = [row.td.get_text(strip=True) for row in page.select("#chase-plan tbody tr")]
+    assert listed == ["Cedar School", "Elm School"]
+    assert db.session.query(OutboxMessage).count() == 0  # looking sends nothing
+    response = pages.post(f"/dashboard/collections/{collection.id}/chase-overdue", status=302)
+    assert "2 chasers queued" in pages.page(response.headers["Location"]).text
+    chased = {m.school_request_id for m in db.session.query(OutboxMessage)}
+    assert chased == {requests["Cedar School"].id, requests["Elm School"].id}
+    # The same day again: nothing more to send, and the page says so.
+    again = pages.page(f"/dashboard/collections/{collection.id}/chase-overdue")
+    assert "No overdue school needs a chaser now" in again.select_one("#chase-count").text
 
 
 def test_the_chase_button_calls_the_service_and_flashes_the_result(pages, login, chase_up, monkeypatch):

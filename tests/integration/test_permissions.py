@@ -81,6 +81,7 @@ EXPECTED = {
     "dashboard.index": MANAGER_ADMIN,
     "dashboard.export": MANAGER_ADMIN,
     "dashboard.chase": MANAGER_ADMIN,
+    "dashboard.chase_overdue": MANAGER_ADMIN,
     "dashboard.audit": MANAGER_ADMIN,
     "dashboard.audit_export": MANAGER_ADMIN,
     # One school request: all staff may read it; managers and admins revoke, replace and chase.

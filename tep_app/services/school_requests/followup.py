@@ -3,7 +3,7 @@ chase. Each is exactly once (a ledger key per request, kind and number, and the 
 while it is decided). A chaser to a school whose link has lapsed, or is about to, carries a new one.
 """
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from tep_app import clock
 from tep_app.extensions import db
 from tep_app.models import (
+    EstablishmentContact,
     OutboxMessage,
     SchoolRequest,
 )
@@ -183,3 +184,46 @@ def chase_request(request_id: int, user_id: int | None) -> OutboxMessage | None:
     return message
 
 
+
+
+def _chased_by_hand_today(request_ids: list[int]) -> set[int]:
+    """Requests a manager chased by hand today."""
+    if not request_ids:
+        return set()
+    start = clock.end_of_day(clock.today() - timedelta(days=1))
+    return set(db.session.scalars(select(OutboxMessage.school_request_id).where(
+        OutboxMessage.school_request_id.in_(request_ids), OutboxMessage.ledger_key.like("request:%:manual-chase:%"),
+        OutboxMessage.created_at >= start)))
+
+
+def overdue_to_chase(collection_id: int, today: date | None = None) -> list[tuple[SchoolRequest, str]]:
+    """What "chase every overdue school" would send: each school of the collection past its
+    reply-by date, not submitted, with an active contact and not chased by hand today, with the
+    address its chaser would go to; by school name."""
+    today = today or clock.today()
+    overdue = list(db.session.scalars(
+        select(SchoolRequest).where(SchoolRequest.collection_id == collection_id,
+                                    SchoolRequest.status.in_(OPEN_STATUSES), SchoolRequest.due_on < today)
+        .options(selectinload(SchoolRequest.establishment))))
+    chased = _chased_by_hand_today([r.id for r in overdue])
+    contacts = {}
+    if overdue:
+        for contact in db.session.scalars(
+                select(EstablishmentContact)
+                .where(EstablishmentContact.establishment_id.in_({r.establishment_id for r in overdue}),
+                       EstablishmentContact.active.is_(True))
+                .order_by(EstablishmentContact.position.desc(), EstablishmentContact.id.desc())):
+            contacts[contact.establishment_id] = contact.email  # the first by position wins
+    plan = [(r, contacts[r.establishment_id]) for r in overdue
+            if r.id not in chased and r.establishment_id in contacts]
+    return sorted(plan, key=lambda pair: pair[0].establishment.name)
+
+
+def chase_overdue(collection_id: int, user_id: int | None) -> int:
+    """A manager's "chase every overdue school": one chaser each, as `chase_request`. Returns how
+    many were queued."""
+    queued = 0
+    for school_request, _email in overdue_to_chase(collection_id):
+        queued += chase_request(school_request.id, user_id) is not None
+    logger.info("%s overdue schools chased by hand", queued, extra={"collection_id": collection_id, "queued": queued})
+    return queued
