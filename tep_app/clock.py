@@ -4,6 +4,7 @@ Every feature asks this module for the date and time; nothing reads the server's
 A test moves the whole application by moving the system clock (time-machine), and the demo may be
 started as if on another day with `TEP_TODAY=YYYY-MM-DD` (never in production).
 """
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -76,3 +77,20 @@ def offset_for(wanted: str | None) -> timedelta | None:
     target = date.fromisoformat(wanted)
     real = datetime.now(timezone.utc)
     return timedelta(days=(target - real.astimezone(_zone(DEFAULT_TIMEZONE)).date()).days)
+
+
+@contextmanager
+def travel(day: date, at: time = time(9, 0)):
+    """Run the app as if at `at` on `day` in the service's time zone: the demo plays its county's
+    recent past through the real services this way. Never used in production."""
+    app = current_app._get_current_object()
+    before = app.config.get("CLOCK_OFFSET")
+    target = datetime.combine(day, at, tzinfo=zone())
+    app.config["CLOCK_OFFSET"] = target - datetime.now(timezone.utc)
+    try:
+        yield
+    finally:
+        if before is None:
+            app.config.pop("CLOCK_OFFSET", None)
+        else:
+            app.config["CLOCK_OFFSET"] = before

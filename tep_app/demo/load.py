@@ -121,7 +121,11 @@ def match_and_build(years: list[int], out=print) -> dict:
 def load_demo(seed: int = 2022, academic_year: int | None = None, years: int = 1, scale: float = 1.0,
               out=print, logins_path: Path | None = None) -> dict:
     """Generate the county and load it; returns a summary of what was loaded."""
-    academic_year = academic_year or current_academic_year()
+    from tep_app import clock
+    from tep_app.demo.activity import demo_send_day
+
+    # The county's latest year is the one its collection in progress was sent in.
+    academic_year = academic_year or current_academic_year(demo_send_day(clock.today()))
     if logins_path is None:
         logins_path = Path(current_app.config.get("DEMO_LOGINS_PATH") or Path(current_app.instance_path) / "demo-logins.txt")
     out(f"Generating the synthetic county (seed {seed}, {years} year(s) to {academic_year}-"

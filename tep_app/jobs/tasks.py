@@ -62,7 +62,11 @@ def send_due_collections(today: date | None = None) -> dict:
             prefix = calendar_prefix(kind)
             send_on, due_on = calendar.get_date(year, f"{prefix}_send"), calendar.get_date(year, f"{prefix}_due")
         send_on = calendar.working_day_on_or_before(send_on)
-        if not send_on <= today <= due_on:
+        if today < send_on:
+            continue
+        # After the deadline a list still goes out (late, with a reply-by date of its own) once it
+        # has been built; an unbuilt one is not built late by the scheduler.
+        if today > due_on and (collection is None or collection.built_at is None):
             continue
         try:
             with db.session.begin_nested():
@@ -96,8 +100,14 @@ def run_deliver_outbox(app=None, limit: int = 100) -> dict:
     return run_job("deliver_outbox", lambda: deliver_outbox(limit=limit), app)
 
 
-def run_open_lapsed_cases(app=None):
-    """The nightly job: activities past their due-to-lapse date become cases."""
-    from tep_app.services.cases import open_lapsed_cases
+def open_nightly_cases(today: date | None = None) -> dict:
+    """Young people still Not Known become cases: on lists past their reply-by date and not
+    submitted, and with an activity past its due-to-lapse date."""
+    from tep_app.services.cases import open_cases_for_lapsed, open_cases_for_overdue
 
-    return run_job("open_lapsed_cases", open_lapsed_cases, app)
+    return {"overdue": open_cases_for_overdue(today), "lapsed": open_cases_for_lapsed(today)}
+
+
+def run_open_lapsed_cases(app=None, today: date | None = None):
+    """The nightly job: lists past their reply-by date and lapsed activities become cases."""
+    return run_job("open_cases", lambda: open_nightly_cases(today), app)

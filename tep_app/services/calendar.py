@@ -143,10 +143,30 @@ def set_date(academic_year: int, key: str, new_date: date, user_id: int | None =
         actor = ("staff", str(user_id), None)
     record_audit("update", "calendar_date", f"{academic_year}:{key}", before=before,
                  after={"on": new_date.isoformat()}, actor=actor)
+    _follow_in_collection(academic_year, key, new_date)
     db.session.flush()
     logger.info("calendar %s %s set to %s", academic_year, key, new_date,
                 extra={"academic_year": academic_year, "key": key, "user_id": user_id})
     return row
+
+
+def _follow_in_collection(academic_year: int, key: str, new_date: date) -> None:
+    """A built collection takes its calendar's new send or due date (its schools' own reply-by
+    dates, set when each list is sent, stay)."""
+    from tep_app.models import Collection
+
+    for kind in ("leavers", "no-offer"):
+        prefix = kind.replace("-", "_")
+        if key not in (f"{prefix}_send", f"{prefix}_due"):
+            continue
+        collection = db.session.scalar(select(Collection).where(
+            Collection.kind == kind, Collection.academic_year == academic_year))
+        if collection is None:
+            return
+        if key.endswith("_send"):
+            collection.send_on = working_day_on_or_before(new_date)
+        else:
+            collection.due_on = new_date
 
 
 def get_setting(academic_year: int, key: str) -> int:
