@@ -63,8 +63,16 @@ def test_the_daily_send_job_sends_on_the_send_date_and_not_before(db, app):
     assert _count(db, "invite") == 2
     assert tasks.run_send_due_collections(app, today=date(2022, 10, 8))["leavers"]["sent"] == 0
     assert _count(db, "invite") == 2
-    # After the deadline the job no longer sends it.
-    assert tasks.run_send_due_collections(app, today=date(2022, 11, 1)) == {}
+    # After the deadline nothing goes twice.
+    assert tasks.run_send_due_collections(app, today=date(2022, 11, 1))["leavers"]["sent"] == 0
+    assert _count(db, "invite") == 2
+
+
+def test_a_built_list_the_scheduler_missed_goes_out_late_with_its_own_reply_by_date(db, app):
+    seed_county(db.session, schools=2, contacts=1)  # built, due 31 October 2022, never sent
+    result = tasks.run_send_due_collections(app, today=date(2022, 11, 29))
+    assert result["leavers"]["sent"] == 2
+    assert {r.due_on for r in db.session.scalars(select(SchoolRequest))} == {date(2022, 12, 20)}
 
 
 def test_a_failing_job_rolls_back_and_reraises(db, app, caplog):

@@ -123,7 +123,7 @@ def _open_for_requests(request_ids: list[int], today: date) -> int:
         .outerjoin(SchoolResponse, SchoolResponse.list_entry_id == ListEntry.id)
         .outerjoin(ActivityCode, ActivityCode.code == SchoolResponse.activity_code)
         .where(SchoolRequest.id.in_(request_ids), ~answer_is_known, ~_has_open_case(ListEntry.young_person_id),
-               ~had_case_from_collection, ~has_known_activity, YoungPerson.moved.is_(None))
+               ~had_case_from_collection, or_(in_conflict, ~has_known_activity), YoungPerson.moved.is_(None))
         .order_by(ListEntry.id)
     )
     rows = []
