@@ -15,6 +15,7 @@ from tep_app.services.school_requests import followup
 from tep_app.services.audit import record_audit
 from tep_app.services.calendar import current_academic_year
 from tep_app.services.figures import dashboard_figures
+from tep_app.services.words import object_type_words
 from tep_app.spreadsheets.tables import XLSX_MIMETYPE, write_table
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -111,7 +112,7 @@ def _audit_form() -> tuple[AuditSearchForm, audit_search.AuditFilters | None]:
     form.action.choices = [SelectChoice("", "Any action")] + [
         SelectChoice(a, a) for a in audit_search.list_audit_actions()]
     form.object_type.choices = [SelectChoice("", "Any type")] + [
-        SelectChoice(t, t) for t in audit_search.list_audit_object_types()]
+        SelectChoice(t, object_type_words(t)) for t in audit_search.list_audit_object_types()]
     if not form.validate():
         return form, None
     return form, audit_search.AuditFilters(
@@ -129,6 +130,7 @@ def audit():
     record_audit("search", "audit_log", None, after={"query": query})
     return render_template(
         "dashboard/audit.html", form=form, result=result, describe=audit_search.describe_changes,
+        object_words=audit_search.object_words,
         pager=pagination(result.page, result.pages, "dashboard.audit", **query) if result else None,
         export_url=url_for("dashboard.audit_export", **query),
     )

@@ -86,14 +86,36 @@ def audit_export_rows(filters: AuditFilters) -> list[tuple]:
 
 
 def describe_changes(event: AuditEvent) -> list[tuple[str, str, str]]:
-    """(field, before, after) for every field either side mentions, for showing a change."""
+    """(field, before, after) in words, for every field either side mentions."""
+    from tep_app.services.words import key_words, value_words
+
     before, after = event.before or {}, event.after or {}
     if not isinstance(before, dict):
         before = {"value": before}
     if not isinstance(after, dict):
         after = {"value": after}
     fields = list(dict.fromkeys([*before.keys(), *after.keys()]))
-    return [(field, _as_text(before.get(field)), _as_text(after.get(field))) for field in fields]
+    return [(key_words(field).capitalize(), _words(field, before.get(field), value_words),
+             _words(field, after.get(field), value_words)) for field in fields]
+
+
+def _words(field, value, value_words) -> str:
+    return "" if value is None else value_words(field, value)
+
+
+def object_words(event: AuditEvent) -> str:
+    """The record an event is about, in words: "Young person 12", "Calendar: leaver destination
+    lists due back from schools (2026-27)"."""
+    from tep_app.services.words import object_type_words
+
+    if event.object_type == "calendar_date" and event.object_id and ":" in event.object_id:
+        from tep_app.services.calendar import DEFAULT_DATES, year_label
+
+        year, key = event.object_id.split(":", 1)
+        label = next((label for k, label, _on in DEFAULT_DATES if k == key), key.replace("_", " "))
+        return f"Calendar: {label.lower()} ({year_label(int(year)) if year.isdigit() else year})"
+    words = object_type_words(event.object_type)
+    return f"{words} {event.object_id}" if event.object_id else words
 
 
 def _as_text(value) -> str:

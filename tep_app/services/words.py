@@ -14,10 +14,15 @@ MATCH_OUTCOMES = {"certain": "a certain match", "possible": "a possible match, f
                   "none": "no match", "accepted": "accepted on review", "rejected": "rejected on review"}
 MATCH_KINDS = {"leaver_enrolment": "Leaver checked against enrolments",
                "roll_offer": "Pupil checked against September Guarantee offers"}
-_KEY_WORDS = {"officer_id": "officer", "staff_id": "by", "case_id": "case", "young_person_id": "young person","code": "activity", "activity": "activity", "guarantee_status": "September Guarantee status",
+_KEY_WORDS = {"officer_id": "officer", "establishment_id": "school", "district_id": "district", "staff_id": "by", "case_id": "case", "young_person_id": "young person","code": "activity", "activity": "activity", "guarantee_status": "September Guarantee status",
               "guarantee_code": "September Guarantee status", "activity_code": "destination",
               "contacts": "contact details", "needs_review": "needs an officer's check", "moved": "moved away"}
 _KIND_WORDS = {"phone": "young person's phone", "parent_phone": "parent or carer's phone", "email": "email"}
+REASON_WORDS = {"school_not_known": "the school did not know their destination",
+                "no_school_answer": "the school gave no answer", "lapsed": "their activity lapsed",
+                "conflict": "the school's answer differs from what we hold",
+                "activity_found": "an officer recorded their activity",
+                "school_answer": "their school told us their destination", "moved_away": "they moved out of Kent"}
 _MOVED_WORDS = {"other_la": "to another part of the UK", "abroad": "to another country"}
 
 
@@ -66,8 +71,12 @@ def value_words(key: str, value) -> str:
         return guarantee_words(str(value))
     if key in ("officer_id", "staff_id", "recorded_by_id"):
         return staff_name(value)
+    if key in ("establishment_id", "district_id"):
+        return _named(key, value)
     if key == "moved":
         return _MOVED_WORDS.get(value, str(value))
+    if key == "reason" and isinstance(value, str):
+        return REASON_WORDS.get(value, value.replace("_", " "))
     if isinstance(value, (list, tuple)):
         return ", ".join(_KIND_WORDS.get(str(item), str(item)) for item in value)
     if isinstance(value, dict):
@@ -94,3 +103,25 @@ def staff_name(staff_id) -> str:
 
     user = db.session.get(StaffUser, int(staff_id)) if str(staff_id).isdigit() else None
     return user.name if user else "someone no longer on the staff list"
+
+
+_OBJECT_WORDS = {"young_person": "Young person", "school_request": "School request", "staff_user": "Staff account",
+                 "import_batch": "Import", "case_queue": "Case queue", "audit_log": "Audit log",
+                 "school_list": "School list", "calendar_setting": "Calendar setting", "case": "Case",
+                 "contact_detail": "Contact details", "contact_attempt": "Contact attempt", "activity": "Activity",
+                 "email_template": "Email text", "match_result": "Match", "patch": "Patch", "dashboard": "Dashboard",
+                 "outbox_message": "Email", "import_preview": "Import preview", "audit_event": "Audit log"}
+
+
+def object_type_words(object_type: str | None) -> str:
+    if not object_type:
+        return ""
+    return _OBJECT_WORDS.get(object_type, object_type.replace("_", " ").capitalize())
+
+
+def _named(key: str, value) -> str:
+    from tep_app.models import District, Establishment
+
+    model = Establishment if key == "establishment_id" else District
+    row = db.session.get(model, int(value)) if str(value).isdigit() else None
+    return row.name if row is not None else "none"

@@ -53,7 +53,7 @@ def test_a_change_shows_before_and_after(pages, login, trail):
     login("manager")
     page = pages.page("/dashboard/audit?object_type=case")
     change = page.select_one(f'[data-audit-event="{trail[1].id}"] .tep-audit-change')
-    assert " ".join(change.text.split()) == "status was open; now closed"
+    assert " ".join(change.text.split()) == "Status was open; now closed"
 
 
 def test_bad_dates_are_named(pages, login, trail):

@@ -13,14 +13,14 @@ from sqlalchemy import select
 from tep_app import clock
 from tep_app.extensions import db
 from tep_app.models import Case, YoungPerson
+from tep_app.models.cases import CLOSED_REASONS
+from tep_app.services.words import REASON_WORDS
 from tep_app.services.audit import record_audit
 
 logger = logging.getLogger(__name__)
 
 MOVED_LABELS = {"other_la": "Moved to another local authority", "abroad": "Moved to another country"}
-CLOSED_LABELS = {"activity_found": "an officer recorded their activity",
-                 "school_answer": "their school told us their destination",
-                 "moved_away": "they moved out of Kent"}
+CLOSED_LABELS = {key: REASON_WORDS[key] for key in CLOSED_REASONS}
 
 
 def moved_words(moved: str | None, moved_to: str | None) -> str | None:

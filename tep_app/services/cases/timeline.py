@@ -22,7 +22,7 @@ from tep_app.models import (
 )
 from tep_app.services.cases.closing import CLOSED_LABELS, moved_words
 from tep_app.services.words import (
-    MATCH_KINDS, MATCH_OUTCOMES, activity_words, changes_words, guarantee_words, rule_words,
+    MATCH_KINDS, MATCH_OUTCOMES, REASON_WORDS, activity_words, changes_words, guarantee_words, rule_words,
 )
 from tep_app.services.cases.casework import (
     CHANNEL_LABELS,
@@ -30,9 +30,7 @@ from tep_app.services.cases.casework import (
     list_school_answers,
 )
 
-REASON_LABELS = {"school_not_known": "the school did not know their destination",
-                 "no_school_answer": "the school gave no answer", "lapsed": "their activity lapsed",
-                 "conflict": "the school's answer differs from what we hold"}
+REASON_LABELS = REASON_WORDS
 AUDIT_SHOWN = ("reassign", "assign", "update", "delete", "school answer applied", "moved away")
 AUDIT_TYPES = ("young_person", "case", "contact_detail")
 
