@@ -49,7 +49,8 @@ def _seed(live_server):
     )
 
     with live_server.app.app_context():
-        year = 2030 + secrets.randbelow(60)
+        used = set(db.session.scalars(select(Collection.academic_year).where(Collection.kind == "leavers")))
+        year = next(y for y in range(2030 + secrets.randbelow(60), 2200) if y not in used)
         collection = Collection(kind="leavers", academic_year=year, send_on=date.today(),
                                 due_on=date.today() + timedelta(days=20))
         db.session.add(collection)
