@@ -99,3 +99,19 @@ def test_staff_accounts_pages_are_accessible(page, axe, sign_in):
     page.get_by_role("button", name="Disable account").click()
     assert "is disabled and signed out everywhere" in page.locator(".govuk-notification-banner").inner_text()
     axe(page)
+
+
+def test_the_chase_up_table_and_its_chase_buttons_fit_a_1280_pixel_window(new_page, axe, sign_in, chase_up):
+    collection_id, school_names = chase_up
+    page = new_page()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, "manager")
+    page.goto(f"/dashboard/?collection={collection_id}")
+    expect_title(page, "Chase-up")
+    wrapper = page.locator("#chase-up-table").locator("xpath=..")
+    widths = wrapper.evaluate("w => [w.scrollWidth, w.clientWidth]")
+    assert widths[0] <= widths[1], f"the table scrolls sideways: {widths}"
+    button = page.get_by_role("button", name=f"Chase {school_names[0]}")
+    box = button.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 1280
+    axe(page)
