@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from tep_app.models import ActivityCode, GuaranteeStatus, SchoolRequest, StaffUser
+from tests.integration.staff_support import staff_client
 from tests.pages import check_page_rules
 
 PER_KIND = 3  # pages of each kind (same route, other ids) to read
@@ -90,17 +91,9 @@ def demo(app, db, tmp_path, monkeypatch):
 
 
 def _staff_client(app, db, role):
-    from tep_app.auth.sessions import STAFF_KEY, record_session
-
     user = db.session.scalar(select(StaffUser).where(StaffUser.role == role).order_by(StaffUser.id))
     user.must_change_password = False
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-        session[STAFF_KEY] = record_session("staff", staff_user_id=user.id)
-    db.session.commit()
-    return client
+    return staff_client(app, user)
 
 
 def _school_client(app, db, school_request):

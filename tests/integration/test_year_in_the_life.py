@@ -16,9 +16,17 @@ import time_machine
 from sqlalchemy import select
 
 from tep_app.jobs import tasks
-from tep_app.models import Activity, Case, EstablishmentContact, ListEntry, SchoolRequest, YoungPerson
+from tep_app.models import (
+    Activity,
+    Case,
+    EstablishmentContact,
+    ListEntry,
+    SchoolRequest,
+    YoungPerson,
+)
 from tep_app.services.calendar import add_working_days, is_working_day
 from tests.integration.messaging_support import SmtpServer, free_port
+from tests.integration.staff_support import staff_client
 
 YEAR = 2023
 LONDON_HOUR = {"night": time(1, 0), "send": time(7, 0), "follow_up": time(8, 0), "day": time(11, 0)}
@@ -99,19 +107,6 @@ def new_mail(county: County) -> list:
     fresh = county.mail.messages[county.seen:]
     county.seen = len(county.mail.messages)
     return fresh
-
-
-def staff_client(app, user):
-    from tep_app.auth.sessions import STAFF_KEY, record_session
-    from tep_app.extensions import db
-
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-        session[STAFF_KEY] = record_session("staff", staff_user_id=user.id)
-    db.session.commit()
-    return client
 
 
 def school_signs_in(app, county: County, link: str, contact_email: str):
