@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from tep_app.models import OutboxMessage
 from tep_app.services.school_requests.outbox import (
-    OutboxError, count_by_status, deliver_outbox, message_id, queue_email, retry_message,
+    OutboxError, count_by_status, deliver_outbox, queue_email, retry_message,
 )
 from tests.integration.messaging_support import SmtpServer, body_of, free_port
 
