@@ -56,9 +56,11 @@ def outbox_page():
     if status not in (None, *outbox.STATUSES):
         status = None
     messages, pages = outbox.list_messages(status, _page())
+    stuck_count, stuck = outbox.list_stuck(limit=20)
     return render_template("admin/messaging/outbox.html", messages=messages, pages=pages, page=_page(),
                            status=status, counts=outbox.count_by_status(), statuses=outbox.STATUSES,
-                           tags=STATUS_TAGS)
+                           tags=STATUS_TAGS, stuck=stuck, stuck_count=stuck_count,
+                           hold_minutes=outbox.RECLAIM_AFTER_MINUTES, shown=email_texts.shown)
 
 
 

@@ -77,9 +77,13 @@ def chase_command(today):
 @click.option("--reclaim-after", type=click.FloatRange(0), default=10, show_default=True,
               help="Minutes after which an email left 'sending' by a stopped sender is sent again.")
 def deliver_command(limit, reclaim_after):
-    """Send the queued emails now."""
-    from tep_app.services.school_requests.outbox import count_by_status, deliver_outbox
+    """Send the queued emails now. Emails left 'sending' by a stopped sender are named, then sent
+    again with the same Message-ID."""
+    from tep_app.services.school_requests.outbox import count_by_status, deliver_outbox, list_stuck
 
+    stuck, rows = list_stuck(after_minutes=reclaim_after, limit=20)
+    if stuck:
+        click.echo(stuck_report(stuck, rows, reclaim_after))
     totals = {"sent": 0, "failed": 0, "retried": 0}
     while True:
         counts = deliver_outbox(limit=limit, reclaim_after_minutes=reclaim_after)
@@ -93,6 +97,19 @@ def deliver_command(limit, reclaim_after):
         fail(f"Could not send to the mail server at {config['SMTP_HOST']}:{config['SMTP_PORT']}: "
              f"{remaining} emails remain queued and will be retried ({totals['sent']} sent)")
     click.echo(f"Sent {totals['sent']} emails; {totals['failed']} failed; {remaining} still queued.")
+
+
+def stuck_report(count: int, rows, minutes: float) -> str:
+    """What `deliver` says about emails left 'sending': how many, and which (the first 20)."""
+    noun = "email was" if count == 1 else "emails were"
+    lines = [f"{count} {noun} left sending for more than {minutes:g} minutes by a sender that stopped. "
+             "The mail server may already have had them: they are sent again with the same Message-ID."]
+    for row in rows:
+        claimed = f"{row.next_attempt_at:%Y-%m-%d %H:%M}" if row.next_attempt_at else "unknown"
+        lines.append(f"  {row.ledger_key} to {row.to_address}, claimed {claimed} UTC, Message-ID {row.message_id or '-'}")
+    if count > len(rows):
+        lines.append(f"  and {count - len(rows)} more")
+    return "\n".join(lines)
 
 
 @tep.command("scheduler")

@@ -19,6 +19,9 @@ class SchoolRequest(Base):
     status: Mapped[str] = mapped_column(String(20), default="not_sent")
     due_on: Mapped[date] = mapped_column(Date)
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The random part of the current link: the link itself is made from it and the secret key when
+    # an email is sent, and only its SHA-256 (token_hash) is kept.
+    link_nonce: Mapped[str | None] = mapped_column(String(64))
     token_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     token_revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -79,6 +82,8 @@ class AccessCode(Base):
     school_request_id: Mapped[int] = mapped_column(ForeignKey("school_request.id"), index=True)
     contact_email: Mapped[str] = mapped_column(String(254))
     code_hash: Mapped[str] = mapped_column(String(128))
+    # The random part of the code: the code is made from it and the secret key when the email is sent.
+    nonce: Mapped[str | None] = mapped_column(String(64))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(default=0)
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -127,8 +132,10 @@ class EmailTemplate(Base):
 
 
 class OutboxMessage(Base):
-    """An email waiting to be sent, sent or failed. ledger_key makes every send exactly-once:
-    e.g. "request:42:invite:1", "request:42:reminder:2", "request:42:chaser:3"."""
+    """An email waiting to be sent, sent or failed. ledger_key makes every email queued once:
+    e.g. "request:42:invite:1", "request:42:reminder:2", "request:42:chaser:3". A secure link or a
+    code is never stored: the text holds ((link)) or ((code)), filled in when the email is sent from
+    link_nonce or access_code_id and the secret key. message_id is the same on every attempt."""
 
     __tablename__ = "outbox_message"
 
@@ -144,5 +151,8 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    message_id: Mapped[str | None] = mapped_column(String(250))
+    link_nonce: Mapped[str | None] = mapped_column(String(64))
+    access_code_id: Mapped[int | None] = mapped_column(ForeignKey("access_code.id"))
 
     __table_args__ = (Index("ix_outbox_message_status_next", "status", "next_attempt_at"),)

@@ -30,8 +30,12 @@ class _Handler:
         number = self.server.received + 1
         self.server.received = number
         if self.server.hold_at is not None and number == self.server.hold_at:
+            if self.server.keep_held:  # the server has it, whatever happens to the sender
+                self.server.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
             self.server.holding.set()
             await asyncio.sleep(self.server.hold_seconds)
+            if self.server.keep_held:
+                return "250 Message accepted for delivery"
         elif self.server.delay:
             await asyncio.sleep(self.server.delay)
         if smtp.transport is None or smtp.transport.is_closing():
@@ -43,16 +47,19 @@ class _Handler:
 
 class SmtpServer:
     """aiosmtpd on 127.0.0.1. hold_at=N: the Nth message waits hold_seconds before it is accepted
-    (and is dropped if the sender has gone by then), with `holding` set while it waits."""
+    (and is dropped if the sender has gone by then), with `holding` set while it waits. With
+    keep_held, the held message is kept at once, as by a server that took the message but whose
+    answer never reached a sender killed meanwhile."""
 
     def __init__(self, port: int | None = None, delay: float = 0.0, hold_at: int | None = None,
-                 hold_seconds: float = 30.0):
+                 hold_seconds: float = 30.0, keep_held: bool = False):
         self.port = port or free_port()
         self.messages: list = []
         self.received = 0
         self.delay = delay
         self.hold_at = hold_at
         self.hold_seconds = hold_seconds
+        self.keep_held = keep_held
         self.holding = threading.Event()
         self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
 

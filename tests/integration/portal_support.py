@@ -85,7 +85,15 @@ def latest_code(db, to: str) -> str:
         .order_by(OutboxMessage.id.desc()).limit(1)
     )
     assert message is not None, f"no code email to {to}"
-    return re.search(r"\b(\d{6})\b", message.body).group(1)
+    return re.search(r"\b(\d{6})\b", sent_text(message)).group(1)
+
+
+def sent_text(message: OutboxMessage) -> str:
+    """The body of a queued email as the sender puts it on the wire, link and code made then (the
+    outbox row itself holds neither)."""
+    from tep_app.services.school_requests.outbox import render_message
+
+    return render_message(message)[1]
 
 
 def xlsx(rows: list[list], headers: list[str] | None = None) -> BytesIO:

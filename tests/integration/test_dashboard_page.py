@@ -133,7 +133,9 @@ def test_the_real_chase_service_queues_a_chaser(pages, login, chase_up, db):
     # Cedar School has no working link, so the chaser carries a new one.
     assert [(message.kind, message.to_address) for message in queued] == [
         ("chaser_link", requests["Cedar School"].establishment.contacts[0].email)]
-    assert "/school/start/" in queued[0].body
+    from tests.integration.portal_support import sent_text
+
+    assert "/school/start/" in sent_text(queued[0])
     page = pages.page(response.headers["Location"])
     assert "Chaser queued for Cedar School" in page.select_one(".govuk-notification-banner").text
     # A second click the same day queues nothing more, and says so.

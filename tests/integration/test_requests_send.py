@@ -9,6 +9,7 @@ from tep_app.models import EstablishmentContact, OutboxMessage, RequestEvent, Sc
 from tep_app.services.school_requests.links import hash_token
 from tep_app.services.school_requests.sending import SendError, create_requests, send_collection
 from tests.integration.messaging_support import seed_county
+from tests.integration.portal_support import sent_text
 
 LINK = re.compile(r"/school/start/([A-Za-z0-9_\-]+)")
 
@@ -44,8 +45,9 @@ def test_the_invite_carries_a_working_link_whose_token_is_stored_only_as_a_hash(
     send_collection("leavers", 2022, today=date(2022, 10, 7))
     invite = _invites(db)[0]
     request = db.session.get(SchoolRequest, invite.school_request_id)
-    found = LINK.search(invite.body)
-    assert invite.body.count(app.config["BASE_URL"] + "/school/start/") == 1
+    sent = sent_text(invite)
+    found = LINK.search(sent)
+    assert sent.count(app.config["BASE_URL"] + "/school/start/") == 1
     assert hash_token(found.group(1)) == request.token_hash
     assert found.group(1) not in (request.token_hash or "")
     assert "31 October 2022" in invite.subject + invite.body

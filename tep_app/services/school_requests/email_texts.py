@@ -1,7 +1,8 @@
 """The texts of the emails schools receive, editable by an admin.
 
 Texts are plain, in the GOV.UK Notify manner: ((placeholders)) are filled in when an email is
-queued. Each kind of email allows its own placeholders; none of them carries personal data about a
+queued, except ((link)) and ((code)): those stay in the outbox as they are and are filled in by the
+sender at the moment the email is sent, so the outbox never holds a working link or code. Each kind of email allows its own placeholders; none of them carries personal data about a
 young person. The defaults below are written to the database the first time they are used.
 """
 import logging
@@ -19,6 +20,11 @@ from tep_app.services.audit import record_audit
 logger = logging.getLogger(__name__)
 
 PLACEHOLDER = re.compile(r"\(\(\s*([^()]*?)\s*\)\)")
+
+# Kept in the queued text; the sender puts the secure link and the code in their place.
+LINK = "((link))"
+CODE = "((code))"
+SHOWN = {LINK: "[secure link]", CODE: "[code]"}
 
 _SIGN_OFF = "\n\nThe Education People\nSkills and Employability Service, Kent"
 
@@ -189,6 +195,18 @@ def fill(text: str, values: dict) -> str:
     return PLACEHOLDER.sub(replace, text)
 
 
+def fill_secrets(text: str, secrets: dict[str, str]) -> str:
+    """Put the link and the code in place of ((link)) and ((code)): {LINK: url, CODE: digits}."""
+    for mark, value in secrets.items():
+        text = text.replace(mark, value)
+    return text
+
+
+def shown(text: str) -> str:
+    """A queued text as staff see it: [secure link] and [code] where the secrets go."""
+    return fill_secrets(text or "", SHOWN)
+
+
 def _flatten(context: dict) -> dict:
     """Context values that are dicts (e.g. the counts of a submission) lend their keys too."""
     values = {}
@@ -206,7 +224,9 @@ def renderer(key: str):
     subject, body = template.subject, template.body
 
     def render(**context) -> tuple[str, str]:
-        values = _flatten(context)
+        # A value never makes a ((placeholder)) of its own: only LINK and CODE stay for the sender.
+        values = {name: value if value in (LINK, CODE) else str(value).replace("((", "(").replace("))", ")")
+                  for name, value in _flatten(context).items()}
         try:
             return fill(subject, values), fill(body, values)
         except KeyError as error:

@@ -5,7 +5,6 @@ while it is decided). A chaser to a school whose link has lapsed, or is about to
 import logging
 from datetime import date, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -19,7 +18,7 @@ from tep_app.models import (
 from tep_app.services.school_requests.common import (
     active_contacts, add_event, calendar_service, lock_request, long_date,
 )
-from tep_app.services.school_requests.email_texts import render_email
+from tep_app.services.school_requests.email_texts import LINK, render_email
 from tep_app.services.school_requests.outbox import queue_email
 from tep_app.services.school_requests.rules import (
     CHASER_EVERY, LINK_KINDS, MAX_CHASERS, OPEN_STATUSES, REMINDER_DAYS, SECOND_CONTACT_FROM_CHASER,
@@ -81,21 +80,22 @@ def needs_new_link(school_request: SchoolRequest, today: date) -> bool:
     return expires is None or expires < clock.end_of_day(next_chaser)
 
 
-def _follow_up_text(school_request: SchoolRequest, kind: str, today: date | None = None) -> tuple[str, str, str]:
-    """(subject, body, outbox kind) of a reminder or chaser. A chaser to a school whose link has
-    lapsed, or is about to, carries a new link ("chaser_link"); the old link says it was replaced."""
+def _follow_up_text(school_request: SchoolRequest, kind: str,
+                    today: date | None = None) -> tuple[str, str, str, str | None]:
+    """(subject, body, outbox kind, link nonce) of a reminder or chaser. A chaser to a school whose
+    link has lapsed, or is about to, carries a new link ("chaser_link", with the nonce it is made
+    from when the email is sent); the old link says it was replaced."""
     values = {"school_name": school_request.establishment.name,
               "collection_title": school_request.collection.title, "deadline": long_date(school_request.due_on)}
     today = today or clock.today()
     if kind == "chaser" and needs_new_link(school_request, today):
         from tep_app.services.school_requests.links import issue_token
 
-        token = issue_token(school_request, today=today)
-        subject, body = render_email("chaser_link", link=f"{current_app.config['BASE_URL']}/school/start/{token}",
-                                     **values)
-        return subject, body, "chaser_link"
+        issue_token(school_request, today=today)
+        subject, body = render_email("chaser_link", link=LINK, **values)
+        return subject, body, "chaser_link", school_request.link_nonce
     subject, body = render_email(kind, sent_date=long_date(_link_sent_on(school_request)), **values)
-    return subject, body, kind
+    return subject, body, kind, None
 
 
 def _follow_up(school_request: SchoolRequest, kind: str, n: int, ledger: str, second: bool, today: date) -> int:
@@ -103,14 +103,14 @@ def _follow_up(school_request: SchoolRequest, kind: str, n: int, ledger: str, se
     if not contacts:
         add_event(school_request.id, f"{kind} not sent", "The school has no active contact")
         return 0
-    subject, body, kind = _follow_up_text(school_request, kind, today)
+    subject, body, kind, nonce = _follow_up_text(school_request, kind, today)
     targets = [(ledger, contacts[0])]
     if second and len(contacts) > 1:
         targets.append((f"{ledger}:second", contacts[1]))
     queued = 0
     for key, contact in targets:
         message = queue_email(ledger_key=key, kind=kind, to=contact.email, subject=subject, body=body,
-                              school_request_id=school_request.id)
+                              school_request_id=school_request.id, link_nonce=nonce)
         queued += message is not None
     if queued:
         add_event(school_request.id, f"{kind} {n} sent", "To " + ", ".join(c.email for _, c in targets))
@@ -171,9 +171,9 @@ def chase_request(request_id: int, user_id: int | None) -> OutboxMessage | None:
     if not contacts:
         return None
     n = len(manual) + 1
-    subject, body, kind = _follow_up_text(school_request, "chaser")
+    subject, body, kind, nonce = _follow_up_text(school_request, "chaser")
     message = queue_email(ledger_key=f"{prefix}{n}", kind=kind, to=contacts[0].email, subject=subject,
-                          body=body, school_request_id=request_id)
+                          body=body, school_request_id=request_id, link_nonce=nonce)
     if message is not None:
         actor = f"staff:{user_id}" if user_id else None
         add_event(request_id, "chaser sent by a manager", f"To {contacts[0].email}", actor)

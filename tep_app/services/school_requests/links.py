@@ -1,9 +1,13 @@
 """Secure links to a school request and the 6-digit codes that confirm them.
 
-A link carries a long random token; only its SHA-256 is stored, so looking the hash up is the
-comparison. The link alone opens nothing: the visitor asks for a code, emailed to one of the
-school's registered contacts, and types it in. A code lasts 15 minutes and allows 5 tries.
+A link carries a long token made from a random nonce and the secret key (an HMAC); only its SHA-256
+is stored, so looking the hash up is the comparison. The token itself is made again only when an
+email carrying it is sent, so neither the database nor the outbox holds a working link. The link
+alone opens nothing: the visitor asks for a code, emailed to one of the school's registered
+contacts, and types it in. A code is made the same way from its own nonce; only its HMAC is
+stored. A code lasts 15 minutes and allows 5 tries.
 """
+import base64
 import hashlib
 import hmac
 import logging
@@ -57,6 +61,26 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
+def _keyed(message: str) -> bytes:
+    key = current_app.config["SECRET_KEY"].encode("utf-8")
+    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).digest()
+
+
+def link_token(school_request_id: int, nonce: str) -> str:
+    """The token of a request's link with this nonce: 43 URL-safe characters, made with the secret key."""
+    return base64.urlsafe_b64encode(_keyed(f"link:{school_request_id}:{nonce}")).decode("ascii").rstrip("=")
+
+
+def link_url(school_request_id: int, nonce: str) -> str:
+    return f"{current_app.config['BASE_URL']}/school/start/{link_token(school_request_id, nonce)}"
+
+
+def access_code_value(access_code: AccessCode) -> str:
+    """The 6 digits of a code, made from its nonce and the secret key."""
+    number = int.from_bytes(_keyed(f"code:{access_code.school_request_id}:{access_code.nonce}")[:8], "big")
+    return f"{number % 1_000_000:06d}"
+
+
 def link_fingerprint(school_request: SchoolRequest) -> str:
     """A short piece of the stored hash: a session made from a link ends when the link is replaced."""
     return (school_request.token_hash or "")[:16]
@@ -75,12 +99,15 @@ def _event(school_request: SchoolRequest, kind: str, detail: str | None = None, 
 
 def issue_token(school_request: SchoolRequest, grace_days: int = DEFAULT_GRACE_DAYS, *,
                 actor: str | None = "system", today: date | None = None) -> str:
-    """Give the request a new secure link; return the raw token (it is never stored)."""
-    raw = secrets.token_urlsafe(32)
+    """Give the request a new secure link; return the raw token (it is never stored: an email
+    carries it as ((link)) with the request's link_nonce, and it is made again when the email is sent)."""
+    nonce = secrets.token_urlsafe(24)
+    raw = link_token(school_request.id, nonce)
     if school_request.token_hash:  # the old link will say it was replaced
         db.session.add(ReplacedLink(school_request_id=school_request.id, token_hash=school_request.token_hash,
                                     replaced_at=now_utc()))
     school_request.token_hash = hash_token(raw)
+    school_request.link_nonce = nonce
     # Never before the school's reply-by date plus the grace days, and never already past.
     school_request.token_expires_at = token_expiry(max(school_request.due_on, today or clock.today()), grace_days)
     school_request.token_revoked_at = None
@@ -156,8 +183,7 @@ def mask_email(address: str) -> str:
 
 
 def _code_hash(school_request_id: int, code: str) -> str:
-    key = current_app.config["SECRET_KEY"].encode("utf-8")
-    return hmac.new(key, f"{school_request_id}:{code}".encode(), hashlib.sha256).hexdigest()
+    return _keyed(f"{school_request_id}:{code}").hex()
 
 
 def send_access_code(school_request: SchoolRequest, contact_email: str) -> AccessCode:
@@ -171,22 +197,22 @@ def send_access_code(school_request: SchoolRequest, contact_email: str) -> Acces
                      actor=("school", str(school_request.id), None))
         raise LinkError("Choose one of your school's registered email addresses")
     _check_code_allowance(school_request, contact.email)
-    code = f"{secrets.randbelow(1_000_000):06d}"
     access_code = AccessCode(
-        school_request_id=school_request.id, contact_email=contact.email,
-        code_hash=_code_hash(school_request.id, code),
+        school_request_id=school_request.id, contact_email=contact.email, nonce=secrets.token_urlsafe(24),
         expires_at=now_utc() + timedelta(minutes=CODE_MINUTES),
     )
+    access_code.code_hash = _code_hash(school_request.id, access_code_value(access_code))
     db.session.add(access_code)
     db.session.flush()
 
-    from tep_app.services.school_requests.email_texts import render_email
+    from tep_app.services.school_requests.email_texts import CODE, render_email
     from tep_app.services.school_requests.outbox import queue_email
 
     subject, body = render_email("access_code", school_name=school_request.establishment.name,
-                                 code=code, minutes=CODE_MINUTES)
+                                 code=CODE, minutes=CODE_MINUTES)
     queue_email(ledger_key=f"request:{school_request.id}:code:{access_code.id}", kind="access_code",
-                to=contact.email, subject=subject, body=body, school_request_id=school_request.id)
+                to=contact.email, subject=subject, body=body, school_request_id=school_request.id,
+                access_code_id=access_code.id)
     _event(school_request, "code sent", f"To {mask_email(contact.email)}", contact.email)
     record_audit("send code", "school_request", school_request.id,
                  actor=("school", str(school_request.id), contact.email))

@@ -1,14 +1,22 @@
 """The email outbox: every email is a row first, then a sender delivers it over SMTP.
 
 Each message has a unique ledger key ("request:42:invite:1:0"), so queueing the same email twice
-writes one row: every send is exactly once. The sender claims due messages with row locks
-(`FOR UPDATE SKIP LOCKED` on PostgreSQL), commits the claim, sends, and marks each one sent. A
-connection failure puts the message back in the queue with an exponential back-off; after 10
-attempts it is marked failed with its last error kept. A message left "sending" by a sender that
-was killed is claimed again after 10 minutes. Nothing is lost while the SMTP server is down.
+writes one row. A secure link or a code is never stored here: the text keeps ((link)) or ((code))
+and the row the nonce it is made from, and the sender makes the link or code with the secret key at
+the moment it sends (see `render_message`). The sender claims due messages with row locks
+(`FOR UPDATE SKIP LOCKED` on PostgreSQL), commits the claim, then sends them one by one, committing
+each one's outcome before the next. A connection failure puts the message back in the queue with an
+exponential back-off; after 10 attempts it is marked failed with its last error kept.
+
+Delivery is at least once. A sender killed after the SMTP server accepted a message but before
+"sent" was committed leaves it "sending"; after 10 minutes it is claimed again and sent again, with
+the same Message-ID (fixed when the message is queued), so the receiving server or mail reader can
+recognise the copy. `list_stuck` names the messages left "sending". Nothing is lost while the SMTP
+server is down.
 """
 import hashlib
 import logging
+import secrets
 import smtplib
 import socket
 from datetime import datetime, timedelta
@@ -21,8 +29,10 @@ from sqlalchemy import func, or_, select, update
 from tep_app import clock
 from tep_app.extensions import db
 from tep_app.services.dialect import insert_for
-from tep_app.models import OutboxMessage
+from tep_app.models import AccessCode, OutboxMessage
 from tep_app.models.base import utcnow
+from tep_app.services.school_requests.email_texts import CODE, LINK, fill_secrets
+from tep_app.services.school_requests.links import access_code_value, link_url
 
 logger = logging.getLogger(__name__)
 
@@ -49,25 +59,36 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), MAX_BACKOFF_MINUTES))
 
 
-def message_id(ledger_key: str, mail_from: str = "") -> str:
-    """A Message-ID derived from the ledger key, so a resend after a crash is recognisable."""
+def message_id(ledger_key: str, mail_from: str = "", unique: str = "") -> str:
+    """A Message-ID made from the ledger key, the sender's domain and a random part chosen when the
+    message is queued. It is stored with the message, so every attempt to send it carries the same
+    one, and an email queued again after a database restore does not collide with the old one."""
     domain = parseaddr(mail_from)[1].rpartition("@")[2] or "tep-follow-up.invalid"
     digest = hashlib.sha256(ledger_key.encode("utf-8")).hexdigest()[:32]
-    return f"<{digest}@{domain}>"
+    return f"<{digest}{'.' + unique if unique else ''}@{domain}>"
 
 
 def queue_email(*, ledger_key: str, kind: str, to: str, subject: str, body: str,
-                school_request_id: int | None = None) -> OutboxMessage | None:
-    """Queue one email. If its ledger key is already in the outbox, nothing is written: None."""
+                school_request_id: int | None = None, link_nonce: str | None = None,
+                access_code_id: int | None = None) -> OutboxMessage | None:
+    """Queue one email. If its ledger key is already in the outbox, nothing is written: None.
+
+    A text with ((link)) names the request's link by `link_nonce`; one with ((code)) names its
+    code by `access_code_id`. The sender fills them in (`render_message`)."""
     if not to or "@" not in to:
         raise OutboxError(f"Cannot queue {kind} email: {to!r} is not an email address")
+    if LINK in subject + body and not (link_nonce and school_request_id):
+        raise OutboxError(f"Cannot queue {kind} email: it has a ((link)) but no link to put there")
+    if CODE in subject + body and not access_code_id:
+        raise OutboxError(f"Cannot queue {kind} email: it has a ((code)) but no code to put there")
     insert = insert_for()
     now = utcnow()
     statement = (
         insert(OutboxMessage)
         .values(ledger_key=ledger_key, kind=kind, to_address=to, subject=subject[:200], body=body,
-                school_request_id=school_request_id, status="queued", attempts=0, next_attempt_at=now,
-                created_at=now, updated_at=now)
+                school_request_id=school_request_id, link_nonce=link_nonce, access_code_id=access_code_id,
+                message_id=message_id(ledger_key, current_app.config["MAIL_FROM"], secrets.token_hex(8)),
+                status="queued", attempts=0, next_attempt_at=now, created_at=now, updated_at=now)
         .on_conflict_do_nothing(index_elements=["ledger_key"])
         .returning(OutboxMessage)
     )
@@ -84,18 +105,39 @@ def _due(now: datetime):
         OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now)
 
 
-def reclaim_stale(now: datetime | None = None, after_minutes: float = RECLAIM_AFTER_MINUTES) -> int:
-    """Put back in the queue messages claimed by a sender that stopped (left "sending")."""
+def _stuck(now: datetime, after_minutes: float):
+    return (OutboxMessage.status == "sending") & (
+        OutboxMessage.next_attempt_at < now - timedelta(minutes=after_minutes))
+
+
+def list_stuck(now: datetime | None = None, after_minutes: float = RECLAIM_AFTER_MINUTES,
+               limit: int | None = None) -> tuple[int, list[OutboxMessage]]:
+    """Messages left "sending" for longer than the hold time (their sender most likely stopped in
+    the middle of a batch): (how many, the oldest claimed first, at most `limit`)."""
     now = _now(now)
+    count = db.session.scalar(select(func.count(OutboxMessage.id)).where(_stuck(now, after_minutes))) or 0
+    rows = list(db.session.scalars(select(OutboxMessage).where(_stuck(now, after_minutes))
+                                   .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)))
+    return count, rows
+
+
+def reclaim_stale(now: datetime | None = None, after_minutes: float = RECLAIM_AFTER_MINUTES) -> int:
+    """Put back in the queue messages claimed by a sender that stopped (left "sending"). Each is sent
+    again with its own Message-ID: the server may already have had it."""
+    now = _now(now)
+    keys = list(db.session.scalars(select(OutboxMessage.ledger_key).where(_stuck(now, after_minutes))
+                                   .order_by(OutboxMessage.id)))
+    if not keys:
+        return 0
     result = db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.status == "sending",
-               OutboxMessage.next_attempt_at < now - timedelta(minutes=after_minutes))
+        .where(_stuck(now, after_minutes), OutboxMessage.ledger_key.in_(keys))
         .values(status="queued", next_attempt_at=now, updated_at=now)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount:
-        logger.warning("reclaimed %s emails left sending", result.rowcount, extra={"reclaimed": result.rowcount})
+        logger.warning("reclaimed %s emails left sending: %s", result.rowcount, ", ".join(keys[:20]),
+                       extra={"reclaimed": result.rowcount, "ledger_keys": keys[:100]})
     return result.rowcount
 
 
@@ -117,14 +159,28 @@ def claim_due(limit: int, now: datetime | None = None) -> list[int]:
     return ids
 
 
-def build_message(row: OutboxMessage, mail_from: str) -> EmailMessage:
+def render_message(row: OutboxMessage, access_codes: dict[int, AccessCode] | None = None) -> tuple[str, str]:
+    """(subject, body) as the school receives them: ((link)) and ((code)) made now from the row's
+    nonces and the secret key. Only the sender calls this; nothing it returns is stored."""
+    values = {}
+    if row.link_nonce and row.school_request_id:
+        values[LINK] = link_url(row.school_request_id, row.link_nonce)
+    if row.access_code_id:
+        code = (access_codes or {}).get(row.access_code_id) or db.session.get(AccessCode, row.access_code_id)
+        if code is not None and code.nonce:
+            values[CODE] = access_code_value(code)
+    return fill_secrets(row.subject, values), fill_secrets(row.body, values)
+
+
+def build_message(row: OutboxMessage, mail_from: str, access_codes: dict[int, AccessCode] | None = None) -> EmailMessage:
+    subject, body = render_message(row, access_codes)
     message = EmailMessage()
     message["From"] = mail_from
     message["To"] = row.to_address
-    message["Subject"] = row.subject
+    message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = message_id(row.ledger_key, mail_from)
-    message.set_content(row.body)
+    message["Message-ID"] = row.message_id or message_id(row.ledger_key, mail_from)
+    message.set_content(body)
     return message
 
 
@@ -161,9 +217,10 @@ def _fail(row: OutboxMessage, error: Exception) -> str:
     return "failed"
 
 
-def _send_one(smtp: smtplib.SMTP, row: OutboxMessage, mail_from: str, now: datetime) -> str:
+def _send_one(smtp: smtplib.SMTP, row: OutboxMessage, mail_from: str, now: datetime,
+              access_codes: dict[int, AccessCode]) -> str:
     try:
-        smtp.send_message(build_message(row, mail_from))
+        smtp.send_message(build_message(row, mail_from, access_codes))
     except smtplib.SMTPRecipientsRefused as error:
         return _fail(row, error)
     except smtplib.SMTPResponseException as error:
@@ -179,7 +236,8 @@ def _send_one(smtp: smtplib.SMTP, row: OutboxMessage, mail_from: str, now: datet
 
 def deliver_outbox(limit: int = 100, now: datetime | None = None,
                    reclaim_after_minutes: float = RECLAIM_AFTER_MINUTES) -> dict:
-    """Send due emails; each outcome is committed at once. Returns counts: sent, failed, retried."""
+    """Send due emails, committing each one's outcome before the next is sent. Returns counts:
+    sent, failed, retried."""
     now = _now(now)
     config = current_app.config
     mail_from = config["MAIL_FROM"]
@@ -190,6 +248,9 @@ def deliver_outbox(limit: int = 100, now: datetime | None = None,
         return counts
     smtp, down = None, None
     rows = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)))
+    code_ids = {row.access_code_id for row in rows if row.access_code_id}
+    access_codes = {code.id: code for code in db.session.scalars(
+        select(AccessCode).where(AccessCode.id.in_(code_ids)))} if code_ids else {}
     session = db.session()
     expire_on_commit, session.expire_on_commit = session.expire_on_commit, False  # one query per batch, not per row
     try:
@@ -202,13 +263,13 @@ def deliver_outbox(limit: int = 100, now: datetime | None = None,
                 try:
                     if smtp is None:
                         smtp = _connect(config)
-                    outcome = _send_one(smtp, row, mail_from, now)
+                    outcome = _send_one(smtp, row, mail_from, now, access_codes)
                 except CONNECTION_ERRORS + (smtplib.SMTPException,) as error:
                     down = error if smtp is None else None
                     smtp = _close(smtp)
                     outcome = _retry(row, error, now)
             counts[outcome] += 1
-            db.session.commit()
+            db.session.commit()  # "sent" is durable before the next message goes
     finally:
         session.expire_on_commit = expire_on_commit
         _close(smtp)

@@ -9,7 +9,6 @@ Services flush; the command or job commits.
 import logging
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import select
 
 from tep_app import clock
@@ -26,7 +25,7 @@ from tep_app.services.dialect import insert_for
 from tep_app.services.school_requests.common import (
     SendError, add_event, calendar_prefix, calendar_service, check_kind, find_collection, lock_request, long_date,
 )
-from tep_app.services.school_requests.email_texts import renderer
+from tep_app.services.school_requests.email_texts import LINK, renderer
 from tep_app.services.school_requests.outbox import queue_email
 
 logger = logging.getLogger(__name__)
@@ -166,13 +165,13 @@ def _send_invite(school_request: SchoolRequest, collection: Collection, render, 
         school_request.due_on = reply_by(collection, today)
         from tep_app.services.school_requests.links import issue_token
 
-        token = issue_token(school_request, today=today)
-        link = f"{current_app.config['BASE_URL']}/school/start/{token}"
+        issue_token(school_request, today=today)
         subject, body = render(school_name=school_request.establishment.name, collection_title=collection.title,
-                               link=link, deadline=long_date(school_request.due_on))
-        for contact in contacts:
+                               link=LINK, deadline=long_date(school_request.due_on))
+        for contact in contacts:  # every contact's email carries the same link, made when it is sent
             message = queue_email(ledger_key=f"{prefix}{contact.position}", kind="invite", to=contact.email,
-                                  subject=subject, body=body, school_request_id=school_request.id)
+                                  subject=subject, body=body, school_request_id=school_request.id,
+                                  link_nonce=school_request.link_nonce)
             queued += message is not None
     school_request.status = "sent"
     school_request.sent_at = utcnow()

@@ -10,7 +10,6 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -24,7 +23,7 @@ from tep_app.models import (
     StaffUser,
 )
 from tep_app.services.audit import record_audit
-from tep_app.services.school_requests.email_texts import render_email
+from tep_app.services.school_requests.email_texts import LINK, render_email, shown
 from tep_app.services.school_requests.links import (
     active_contacts,
     as_utc,
@@ -175,7 +174,7 @@ def list_history(request_id: int, page: int = 1, per_page: int = HISTORY_PAGE_SI
                                                 labels.get(e.actor, "") if e.actor else "")) for e in events]
     rows += [(m.created_at, 1, m.id, HistoryItem(
         _london(m.created_at), f"Email: {EMAIL_KINDS.get(m.kind, m.kind.replace('_', ' '))}",
-        m.subject, f"To {m.to_address}", m, _london(m.sent_at))) for m in emails]
+        shown(m.subject), f"To {m.to_address}", m, _london(m.sent_at))) for m in emails]
     rows.sort(key=lambda row: (as_utc(row[0]) or now_utc(), row[1], row[2]), reverse=True)
     pages = max(math.ceil(len(rows) / per_page), 1)
     page = min(max(page, 1), pages)
@@ -243,13 +242,12 @@ def send_new_link(request_id: int, user_id: int | None) -> OutboxMessage:
     contact = _check_can_send_new_link(school_request)
     prefix = f"request:{request_id}:new-link:"
     n = db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.ledger_key.like(f"{prefix}%"))) + 1
-    raw = reissue_token(school_request, user_id)
-    link = f"{current_app.config['BASE_URL']}/school/start/{raw}"
+    reissue_token(school_request, user_id)
     subject, body = render_email(
         "new_link", school_name=school_request.establishment.name,
-        collection_title=school_request.collection.title, link=link, deadline=_long(school_request.due_on))
+        collection_title=school_request.collection.title, link=LINK, deadline=_long(school_request.due_on))
     message = queue_email(ledger_key=f"{prefix}{n}", kind="new_link", to=contact.email, subject=subject, body=body,
-                          school_request_id=request_id)
+                          school_request_id=request_id, link_nonce=school_request.link_nonce)
     if message is None:
         raise RequestActionError("Another new link was being sent at the same time. Reload the page and try again.")
     db.session.add(RequestEvent(school_request_id=request_id, kind="new link emailed", detail=f"To {contact.email}",
