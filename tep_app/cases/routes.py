@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from tep_app import clock
 from tep_app.auth.roles import MANAGER, OFFICER, roles
+from tep_app.cases import manage  # noqa: F401  (patches and reassignment, on the same blueprint)
 from tep_app.cases.blueprint import bp
 from tep_app.cases.forms import ActivityForm, AttemptForm, MovedForm, QueueFilterForm
 from tep_app.pagination import pagination
@@ -161,10 +162,6 @@ def activity(case_id: int):
     flash(f"Activity {data.code} recorded. The case stays open: the young person is still Not Known", "success")
     return redirect(url_for("cases.show", case_id=case.id))
 
-
-from tep_app.cases import (
-    manage,  # noqa: E402,F401  (patches and reassignment, on the same blueprint)
-)
 
 
 @bp.route("/<int:case_id>/moved", methods=["POST"])

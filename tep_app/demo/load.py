@@ -65,7 +65,7 @@ def create_staff(seed: int, logins_path: Path | None, out=print) -> list[StaffUs
     accounts += [(f"manager{n:02d}@tep.example", "manager") for n in range(1, MANAGERS + 1)]
     accounts += [(f"officer{n:02d}@tep.example", "officer") for n in range(1, OFFICERS + 1)]
     users, lines = [], []
-    for (email, role), name in zip(accounts, _staff_names(seed)):
+    for (email, role), name in zip(accounts, _staff_names(seed), strict=True):
         password = secrets.token_urlsafe(12)
         user = get_user_by_email(email)
         if user is None:

@@ -10,6 +10,7 @@ import urllib.error
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,41 +24,45 @@ LINK_LIMIT = 10  # the school link page allows ten tries a minute from one addre
 TRIES = 40
 
 
-def _start(live, storage: str):
-    """gunicorn with two sync workers on the live database; its access log names the worker (pid)."""
+@contextmanager
+def _two_workers(live, storage: str):
+    """gunicorn with two sync workers on the live database; its access log names the worker (pid).
+    Yields (base address, access log path)."""
     port = free_port()
     env = {**os.environ, "TEP_ENV": "development", "TEP_DATABASE_URL": live.url, "TEP_SECRET_KEY": SECRET,
            "TEP_BASE_URL": f"http://127.0.0.1:{port}", "TEP_RATELIMIT_STORAGE_URL": storage,
            "TEP_RATELIMIT_KEY_PREFIX": f"tep-shared-limits-{uuid.uuid4().hex}"}
     access = live.tmp / f"access-{port}.log"
-    log = open(live.tmp / f"gunicorn-{port}.log", "w+")
-    master = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--worker-class", "sync",
-         "--bind", f"127.0.0.1:{port}", "--timeout", "60", "--access-logfile", str(access),
-         "--access-logformat", "%(p)s %(s)s %(U)s", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
+    with open(live.tmp / f"gunicorn-{port}.log", "w+") as log:
+        master = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--worker-class", "sync",
+             "--bind", f"127.0.0.1:{port}", "--timeout", "60", "--access-logfile", str(access),
+             "--access-logformat", "%(p)s %(s)s %(U)s", "wsgi:app"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_until_up(base, master, log)
+            yield base, access
+        finally:
+            master.terminate()
+            try:
+                master.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                master.kill()
+
+
+def _wait_until_up(base: str, master, log) -> None:
     deadline = time.monotonic() + 30
     while True:
         try:
             urllib.request.urlopen(f"{base}/healthz", timeout=2)
-            break
+            return
         except OSError:
             if time.monotonic() > deadline or master.poll() is not None:
                 log.seek(0)
                 master.kill()
                 raise AssertionError(f"gunicorn did not start:\n{log.read()[-3000:]}") from None
             time.sleep(0.2)
-    return master, log, base, access
-
-
-def _stop(master, log) -> None:
-    master.terminate()
-    try:
-        master.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        master.kill()
-    log.close()
 
 
 def _status(url: str) -> int:
@@ -91,12 +96,9 @@ def _answers_by_worker(access: Path) -> dict[str, list[int]]:
 
 
 def test_the_eleventh_link_in_a_minute_is_refused_whichever_worker_answers(live):
-    master, log, base, access = _start(live, REDIS_URL)
-    try:
+    with _two_workers(live, REDIS_URL) as (base, access):
         statuses = _try_links(base)
         workers = _answers_by_worker(access)
-    finally:
-        _stop(master, log)
     assert statuses.count(404) == LINK_LIMIT
     assert statuses.count(429) == TRIES - LINK_LIMIT
     assert len(workers) == 2, f"one worker answered everything: {workers}"
@@ -105,12 +107,9 @@ def test_the_eleventh_link_in_a_minute_is_refused_whichever_worker_answers(live)
 
 
 def test_counts_kept_in_each_workers_memory_let_the_same_client_through_more_often(live):
-    master, log, base, access = _start(live, "memory://")
-    try:
+    with _two_workers(live, "memory://") as (base, access):
         statuses = _try_links(base)
         workers = _answers_by_worker(access)
-    finally:
-        _stop(master, log)
     assert len(workers) == 2, f"one worker answered everything: {workers}"
     assert statuses.count(404) > LINK_LIMIT
 
