@@ -1,4 +1,4 @@
-"""The per-school lists (design.md sections 1 and 5): built from the match results, set-based.
+"""The per-school lists (docs/design.md sections 1 and 5): built from the match results, set-based.
 
 Leavers: last summer's Year 11 and 12 leavers stay on their school's list unless matching found
 them on an enrolment list with confidence ("certain", or a reviewer accepted the pair). A possible
