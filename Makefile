@@ -5,16 +5,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/tep_test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 PORT ?= 5000
 
-.PHONY: install migrate demo run test test-unit test-sqlite test-postgres test-e2e bench mutate clean
+.PHONY: install lock lint migrate demo run test test-unit test-sqlite test-postgres test-e2e bench mutate clean
 
 install: $(VENV)/.installed tep_app/static/build/app.css
 
-$(VENV)/.installed: requirements.txt
+# Both locks, every package pinned and checked against its hash. Edit requirements*.in, then `make lock`.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt -r requirements-dev.txt
 	touch $@
+
+PIP_COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url
+lock:
+	$(PIP_COMPILE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
+	$(PIP_COMPILE) -o requirements-bench.txt requirements-bench.in
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -33,9 +41,17 @@ demo: migrate
 run: demo
 	$(BIN)/python scripts/run_local.py --port $(PORT)
 
-test: install
+# The import contracts (.importlinter) and ruff (pyproject.toml).
+lint: install
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/ruff check .
+
+# The PostgreSQL run also counts rate limits in the local Redis (TEP_TEST_REDIS_URL).
+test: lint
 	$(BIN)/pytest -p no:cacheprovider tests/unit tests/integration tests/security
-	TEP_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -p no:cacheprovider tests/integration tests/security
+	TEP_TEST_DATABASE_URL=$(PG_TEST_URL) TEP_RATELIMIT_STORAGE_URL=$(REDIS_TEST_URL) TEP_TEST_REDIS_URL=$(REDIS_TEST_URL) \
+		TEP_RATELIMIT_KEY_PREFIX=tep-test-$$$$ \
+		$(BIN)/pytest -p no:cacheprovider tests/integration tests/security
 	$(BIN)/pytest -p no:cacheprovider tests/e2e
 
 test-unit: install
@@ -51,11 +67,10 @@ bench: install $(VENV)/.bench-installed
 	$(BIN)/python -m bench --postgres
 
 mutate: install
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	$(BIN)/python scripts/mutate.py
 
 $(VENV)/.bench-installed: requirements-bench.txt requirements.txt
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-bench.txt
 	touch $@
 
 clean:

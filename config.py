@@ -1,9 +1,10 @@
 """Settings for TEP Follow-up, read from the environment (and a `.env` file).
 
 Three configurations: development (the default), test and production. Production refuses to
-start without a secret key and a database URL.
+start without a secret key, a database URL and a shared store for rate limits.
 """
 import os
+import uuid
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -61,7 +62,10 @@ class Config:
     UPLOAD_PARSE_MEMORY_MB = int(os.environ.get("TEP_UPLOAD_PARSE_MEMORY_MB", "1536"))
     UPLOAD_PARSE_SECONDS = int(os.environ.get("TEP_UPLOAD_PARSE_SECONDS", "120"))
 
-    RATELIMIT_STORAGE_URI = os.environ.get("TEP_RATELIMIT_STORAGE_URI", "memory://")
+    # Where rate limits count: Redis in production (redis://host:6379/0), so that every gunicorn
+    # worker shares one count; memory:// (one count per process) only for development and tests.
+    RATELIMIT_STORAGE_URI = os.environ.get("TEP_RATELIMIT_STORAGE_URL") or "memory://"
+    RATELIMIT_KEY_PREFIX = os.environ.get("TEP_RATELIMIT_KEY_PREFIX", "tep")
     RATELIMIT_ENABLED = True
     TIMEZONE = "Europe/London"
     TESTING = False
@@ -77,6 +81,8 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEP_TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
+    # Each test process counts on its own, even on a Redis that other runs share.
+    RATELIMIT_KEY_PREFIX = f"tep-test-{uuid.uuid4().hex[:12]}"
     SERVER_NAME = None
 
 
@@ -86,11 +92,17 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls) -> None:
-        missing = [name for name in ("TEP_SECRET_KEY", "TEP_DATABASE_URL") if not os.environ.get(name)]
+        required = ("TEP_SECRET_KEY", "TEP_DATABASE_URL", "TEP_RATELIMIT_STORAGE_URL")
+        missing = [name for name in required if not os.environ.get(name)]
         if missing:
             raise RuntimeError(
                 "TEP Follow-up will not start in production without " + " and ".join(missing)
             )
+        storage = os.environ["TEP_RATELIMIT_STORAGE_URL"]
+        if storage.startswith("memory://"):
+            raise RuntimeError("TEP Follow-up will not start in production with TEP_RATELIMIT_STORAGE_URL="
+                               "memory://: every worker would count on its own. Use Redis (redis://host:6379/0)")
+        cls.RATELIMIT_STORAGE_URI = storage
 
 
 CONFIGS = {

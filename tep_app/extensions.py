@@ -12,6 +12,8 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# Counts in RATELIMIT_STORAGE_URI (config.py, from TEP_RATELIMIT_STORAGE_URL): Redis in production, so
+# every gunicorn worker shares one count.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 

@@ -3,7 +3,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from tep_app.admin.account_forms import ROLE_CHOICES, AccountForm
-from tep_app.admin.routes import bp
+from tep_app.admin.blueprint import bp
 from tep_app.auth.roles import ADMIN, roles
 from tep_app.services import staff
 

@@ -1,7 +1,7 @@
 """The admin index: links to every admin page that exists."""
 from flask import current_app, render_template, url_for
 
-from tep_app.admin.routes import bp
+from tep_app.admin.blueprint import bp
 from tep_app.auth.roles import ADMIN, roles
 
 # (endpoint, label, description), in the order shown; a page is listed once its endpoint exists.

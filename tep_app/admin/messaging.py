@@ -4,7 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from tep_app.admin.messaging_forms import CalendarDateForm, CalendarSettingForm, EmailTextForm
-from tep_app.admin.routes import bp
+from tep_app.admin.blueprint import bp
 from tep_app.auth.roles import ADMIN, MANAGER, roles
 from tep_app.services import mailcatcher
 from tep_app.services.school_requests import email_texts, outbox

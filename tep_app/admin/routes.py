@@ -1,6 +1,5 @@
-"""MI/admin pages. Views live in one module per job and register on this blueprint."""
-from flask import Blueprint
+"""MI/admin pages. Views live in one module per job and register on the blueprint."""
+from tep_app.admin import accounts, home, messaging  # noqa: F401  (each registers its views)
+from tep_app.admin.blueprint import bp
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-from tep_app.admin import accounts, home, messaging  # noqa: E402,F401
+__all__ = ["bp"]

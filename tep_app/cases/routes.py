@@ -4,11 +4,13 @@ Who sees a case: its officer and managers may work it; any other officer may ope
 (officers cover for each other's leave), and every view is written to the audit trail.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tep_app import clock
 from tep_app.auth.roles import MANAGER, OFFICER, roles
+from tep_app.cases import manage  # noqa: F401  (patches and reassignment, on the same blueprint)
+from tep_app.cases.blueprint import bp
 from tep_app.cases.forms import ActivityForm, AttemptForm, MovedForm, QueueFilterForm
 from tep_app.pagination import pagination
 from tep_app.extensions import db
@@ -35,8 +37,6 @@ from tep_app.services.cases.casework import (
 from tep_app.services.cases.queue import filter_options
 from tep_app.services.cases.closing import CLOSED_LABELS, moved_words, record_officer_move
 from tep_app.services.cases.timeline import answer_words, build_timeline
-
-bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 
 @bp.route("")
@@ -162,10 +162,6 @@ def activity(case_id: int):
     flash(f"Activity {data.code} recorded. The case stays open: the young person is still Not Known", "success")
     return redirect(url_for("cases.show", case_id=case.id))
 
-
-from tep_app.cases import (
-    manage,  # noqa: E402,F401  (patches and reassignment, on the same blueprint)
-)
 
 
 @bp.route("/<int:case_id>/moved", methods=["POST"])

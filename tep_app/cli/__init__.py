@@ -1,4 +1,4 @@
-"""`flask tep ...`: the command line other tools drive (design.md section 7).
+"""`flask tep ...`: the command line other tools drive (docs/design.md section 7).
 
 Each feature keeps its commands in its own module here and registers them on the `tep` group.
 Commands print a one-line reason and exit non-zero on bad input; they never show a traceback.

@@ -1,4 +1,4 @@
-"""`flask tep lists build|export` and `flask tep calendar show` (design.md section 7).
+"""`flask tep lists build|export` and `flask tep calendar show` (docs/design.md section 7).
 
 Arguments are checked here, not by click, so that bad input gets one line and a non-zero exit.
 """

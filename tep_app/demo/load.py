@@ -26,6 +26,8 @@ from tep_app.services.calendar import current_academic_year
 logger = logging.getLogger(__name__)
 IMPORT_KINDS = ("leavers", "roll", "enrolments", "offers")
 REFERENCE_TABLES = {"activity_code", "guarantee_status"}
+# Never emptied by a reset: staff accounts, their sessions and the audit trail outlive any demo county.
+KEPT_TABLES = REFERENCE_TABLES | {"staff_user", "user_session", "audit_event"}
 OFFICERS, MANAGERS = 20, 5
 
 
@@ -34,9 +36,13 @@ def has_data() -> bool:
 
 
 def reset_data() -> None:
-    """Empty every data table; the reference codes (activity codes, guarantee statuses) stay."""
+    """Empty the data tables. What stays: the reference codes (activity codes, guarantee statuses),
+    the staff accounts, their sessions and the audit trail. Schools' sessions go with their requests."""
+    from tep_app.models import UserSession
+
+    db.session.execute(delete(UserSession).where(UserSession.school_request_id.is_not(None)))
     for table in reversed(Base.metadata.sorted_tables):
-        if table.name not in REFERENCE_TABLES:
+        if table.name not in KEPT_TABLES:
             db.session.execute(delete(table))
     db.session.commit()
 
@@ -51,16 +57,22 @@ def _staff_names(seed: int) -> list[str]:
 
 def create_staff(seed: int, logins_path: Path | None, out=print) -> list[StaffUser]:
     """1 admin, 5 managers and 20 officers with random passwords, printed once and kept in a
-    git-ignored file readable only by its owner."""
-    from tep_app.services.staff import create_user
+    git-ignored file readable only by its owner. A demo account that is already there (after a
+    reset) keeps its row and history: it gets a new password, and its open sessions end."""
+    from tep_app.services.staff import create_user, get_user_by_email
 
     accounts = [("admin@tep.example", "admin")]
     accounts += [(f"manager{n:02d}@tep.example", "manager") for n in range(1, MANAGERS + 1)]
     accounts += [(f"officer{n:02d}@tep.example", "officer") for n in range(1, OFFICERS + 1)]
     users, lines = [], []
-    for (email, role), name in zip(accounts, _staff_names(seed)):
+    for (email, role), name in zip(accounts, _staff_names(seed), strict=True):
         password = secrets.token_urlsafe(12)
-        users.append(create_user(email, name, role, password))
+        user = get_user_by_email(email)
+        if user is None:
+            user = create_user(email, name, role, password)
+        else:
+            _renew_demo_account(user, role, password)
+        users.append(user)
         lines.append(f"{role:8} {email:28} {password}")
     db.session.commit()
     text = "Demo sign-ins (synthetic staff; passwords made at load time)\n" + "\n".join(lines) + "\n"
@@ -70,6 +82,17 @@ def create_staff(seed: int, logins_path: Path | None, out=print) -> list[StaffUs
         os.chmod(logins_path, 0o600)
     out(text.rstrip())
     return users
+
+
+def _renew_demo_account(user: StaffUser, role: str, password: str) -> None:
+    from tep_app.services.audit import record_audit
+    from tep_app.services.staff import hash_password, sign_out_everywhere
+
+    sign_out_everywhere(user)
+    user.password_hash = hash_password(password)
+    user.role, user.active = role, True
+    user.failed_logins, user.locked_until, user.must_change_password = 0, None, False
+    record_audit("reset-password", "staff_user", user.id, after={"demo": True})
 
 
 def _timed(out, label: str):

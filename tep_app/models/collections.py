@@ -10,7 +10,7 @@ COLLECTION_KINDS = ("leavers", "no-offer")
 
 
 class CalendarDate(Base):
-    """One dated step of an academic year's calendar (design.md section 3), editable by an admin."""
+    """One dated step of an academic year's calendar (docs/design.md section 3), editable by an admin."""
 
     __tablename__ = "calendar_date"
 

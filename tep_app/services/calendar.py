@@ -1,4 +1,4 @@
-"""The yearly calendar (design.md section 3): dates are data, one set per academic year.
+"""The yearly calendar (docs/design.md section 3): dates are data, one set per academic year.
 
 The defaults come from Appendix A of the 2022-23 letter to schools, moved to the academic year
 asked for. An admin may change any date; `ensure_calendar` only fills in what is missing, so an

@@ -1,10 +1,14 @@
 """The destinations a school may choose: the NCCIS activities offered to schools, in plain words,
 grouped and ordered as the reference data says (a new specification is a data change)."""
+from datetime import date
+
 from sqlalchemy import select
 
 from tep_app.extensions import db
 from tep_app.models.reference import ActivityCode
 from tep_app.reference_data import GROUP_LABELS
+
+EET_GROUPS = ("education", "employment", "training", "re-engagement")
 
 
 def _offered() -> list[ActivityCode]:
@@ -110,3 +114,22 @@ def outcome_fields(value: str | None) -> dict:
     else:
         fields["activity_code"] = value
     return fields
+
+
+def lapse_date(ascertained_on: date, group: str) -> date:
+    """When an activity ascertained on that day lapses to Not Known unless confirmed: a year for
+    education, employment and training, three months for anything else."""
+    if group in EET_GROUPS:
+        try:
+            return ascertained_on.replace(year=ascertained_on.year + 1)
+        except ValueError:  # 29 February
+            return ascertained_on.replace(year=ascertained_on.year + 1, day=28)
+    month = ascertained_on.month + 3
+    year = ascertained_on.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    for day in (ascertained_on.day, 30, 29, 28):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")

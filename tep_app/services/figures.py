@@ -1,6 +1,6 @@
 """The Not Known and NEET figures managers watch, aggregated in SQL.
 
-Definitions (design.md section 1; DfE's NEET + Not Known measure for academic age 16-17):
+Definitions (docs/design.md section 1; DfE's NEET + Not Known measure for academic age 16-17):
 
 - **The cohort for academic year Y** is every young person with a *leaver* school record in Y:
   last summer's Year 11 and Year 12 leavers, who are academic age 16-17 during Y. Each counts

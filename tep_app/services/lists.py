@@ -1,4 +1,4 @@
-"""The per-school lists (design.md sections 1 and 5): built from the match results, set-based.
+"""The per-school lists (docs/design.md sections 1 and 5): built from the match results, set-based.
 
 Leavers: last summer's Year 11 and 12 leavers stay on their school's list unless matching found
 them on an enrolment list with confidence ("certain", or a reviewer accepted the pair). A possible
@@ -395,9 +395,10 @@ def school_list_sheet(collection_or_request, establishment: Establishment | None
                      list(words.values()), collection.kind)
 
 
-def write_school_list(collection: Collection, establishment: Establishment) -> bytes:
-    """One school's pre-populated .xlsx, for a web download."""
-    return write_list_workbook(school_list_sheet(collection, establishment))
+def write_school_list(collection_or_request, establishment: Establishment | None = None) -> bytes:
+    """One school's pre-populated .xlsx, for a web download: (collection, establishment), or a
+    school request, whose saved answers are filled in."""
+    return write_list_workbook(school_list_sheet(collection_or_request, establishment))
 
 
 def export_lists(kind: str, academic_year: int, out_dir: Path) -> list[Path]:

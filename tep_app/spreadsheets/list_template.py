@@ -311,11 +311,3 @@ def write_list_workbook(data: ListSheet) -> bytes:
         for name, text in parts.items():
             archive.writestr(name, text.encode("utf-8"))
     return buffer.getvalue()
-
-
-def write_school_list(collection_or_request, establishment=None) -> bytes:
-    """The school's list as .xlsx: (collection, establishment), or a school request, whose saved
-    answers are filled in."""
-    from tep_app.services.lists import school_list_sheet
-
-    return write_list_workbook(school_list_sheet(collection_or_request, establishment))

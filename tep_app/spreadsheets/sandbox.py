@@ -16,7 +16,7 @@ import time
 from flask import current_app, has_app_context
 
 from config import BASE_DIR
-from tep_app.spreadsheets.reader import SpreadsheetError, Table, parse_table
+from tep_app.spreadsheets.parse import SpreadsheetError, Table, parse_table
 
 logger = logging.getLogger(__name__)
 

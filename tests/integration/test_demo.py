@@ -81,6 +81,54 @@ def test_reset_empties_the_data_and_loads_afresh(app, db, logins):
     assert (_count(db, ActivityCode), _count(db, GuaranteeStatus)) == codes and codes[0] > 30
 
 
+def test_reset_keeps_staff_accounts_their_sessions_and_the_audit_trail(app, db, logins):
+    from datetime import timedelta
+
+    from tep_app import clock
+    from tep_app.models import AuditEvent, UserSession
+    from tep_app.services.staff import authenticate, get_user_by_email
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["tep", "demo", "--scale", "0.005", "--year", "2022"]).exit_code == 0
+    first = re.search(r"officer\s+officer01@tep\.example\s+(\S+)", logins.read_text()).group(1)
+    officer = get_user_by_email("officer01@tep.example")
+    colleague = StaffUser(email="colleague@tep.example", name="Sam Colleague", role="manager",
+                          password_hash="x", session_token="t")
+    db.session.add(colleague)
+    db.session.flush()
+    db.session.add(UserSession(id_hash="a" * 64, kind="staff", staff_user_id=officer.id, last_seen_at=clock.now(),
+                               expires_at=clock.now() + timedelta(hours=1)))
+    db.session.commit()
+    ids = {user.email: user.id for user in db.session.scalars(select(StaffUser))}
+    audit = set(db.session.scalars(select(AuditEvent.id)))
+
+    result = runner.invoke(args=["tep", "demo", "--scale", "0.005", "--year", "2022", "--reset"])
+
+    assert result.exit_code == 0, result.output
+    assert {user.email: user.id for user in db.session.scalars(select(StaffUser))} == ids
+    assert audit and audit <= set(db.session.scalars(select(AuditEvent.id)))
+    kept = db.session.scalar(select(UserSession).where(UserSession.id_hash == "a" * 64))
+    assert kept is not None and kept.ended_at is not None  # the officer's password changed: the session ended
+    second = re.search(r"officer\s+officer01@tep\.example\s+(\S+)", logins.read_text()).group(1)
+    assert second != first and second in result.output
+    assert authenticate("officer01@tep.example", second) is not None
+    assert authenticate("officer01@tep.example", first) is None
+    assert _count(db, StaffUser, StaffUser.email == "colleague@tep.example") == 1
+
+
+def test_reset_is_refused_in_production_with_a_one_line_reason(app, db, logins, monkeypatch):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["tep", "demo", "--scale", "0.005", "--year", "2022"]).exit_code == 0
+    people = _count(db, YoungPerson)
+    monkeypatch.setenv("TEP_ENV", "production")
+
+    result = runner.invoke(args=["tep", "demo", "--scale", "0.005", "--year", "2022", "--reset"])
+
+    assert result.exit_code == 1
+    assert result.output.strip().count("\n") == 0 and "not run in production" in result.output
+    assert _count(db, YoungPerson) == people and _count(db, StaffUser) == 26
+
+
 @pytest.mark.parametrize("args, message", [
     (["--scale", "0"], "--scale"),
     (["--years", "0"], "--years"),

@@ -1,4 +1,4 @@
-"""`flask tep lists build|export` and `flask tep calendar show`: the contract of design.md section 7."""
+"""`flask tep lists build|export` and `flask tep calendar show`: the contract of docs/design.md section 7."""
 import pytest
 from openpyxl import load_workbook
 

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from tep_app.models import MatchResult
 from tep_app.services.destinations import destination_choices, plain_words_to_code
 from tep_app.services.lists import ListsError, build_lists, export_lists, write_school_list
-from tep_app.spreadsheets.list_template import HEADERS, write_school_list as write_request_list
+from tep_app.spreadsheets.list_template import HEADERS
 
 EXPECTED_HEADERS = [
     "Reference", "UPN", "ULN", "Forename", "Surname", "Date of birth", "Year group", "Gender", "Postcode",
@@ -146,7 +146,7 @@ def test_a_school_requests_download_carries_its_saved_answers_and_reads_back(db,
                                   provider_name="Mid Kent College", intelligence="=not a formula"))
     db.session.flush()
 
-    data = write_request_list(request)
+    data = write_school_list(request)
     sheet = load_workbook(BytesIO(data)).worksheets[0]
     row = [cell.value for cell in sheet[2]]
     assert row[0] == entry.id

@@ -21,6 +21,7 @@ def _last_audit(db, action, object_type):
 def test_production_sends_strict_transport_security(monkeypatch, tmp_path):
     monkeypatch.setenv("TEP_SECRET_KEY", "production-like-secret")
     monkeypatch.setenv("TEP_DATABASE_URL", f"sqlite:///{tmp_path}/prod.sqlite")
+    monkeypatch.setenv("TEP_RATELIMIT_STORAGE_URL", "redis://127.0.0.1:6379/0")
     production = create_app("production")
     response = production.test_client().get("/healthz")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")

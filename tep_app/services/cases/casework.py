@@ -30,7 +30,7 @@ from tep_app.models import (
 )
 from tep_app.reference_data import GROUP_LABELS
 from tep_app.services.audit import record_audit
-from tep_app.services.school_requests.outcomes import lapse_date
+from tep_app.services.destinations import lapse_date
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""The five imports of design.md section 6: establishments, leavers, roll, enrolments, offers.
+"""The five imports of docs/design.md section 6: establishments, leavers, roll, enrolments, offers.
 
 `check_file` reads and checks a file without writing. `import_file` checks it and writes it all
 (flushing; the caller commits), or nothing: any error raises ImportFailed. A warning does not stop

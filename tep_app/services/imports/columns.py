@@ -1,4 +1,4 @@
-"""The columns of each import (design.md section 6) and the header aliases school MIS exports use.
+"""The columns of each import (docs/design.md section 6) and the header aliases school MIS exports use.
 
 Headers match without regard to case, spaces, underscores and punctuation: "Date_of_Birth",
 "date of birth" and "DATE-OF-BIRTH" are one column.

@@ -21,11 +21,11 @@ from tep_app.models import (
 )
 from tep_app.models.collections import ListEntry
 from tep_app.services.audit import record_audit
+from tep_app.services.destinations import lapse_date
 
 logger = logging.getLogger(__name__)
 
 NOT_KNOWN_TO_US = "810"
-EET_GROUPS = ("education", "employment", "training", "re-engagement")
 CONFLICT_WINDOW = timedelta(days=92)
 CONTACT_FIELDS = (("phone", "phone"), ("parent_phone", "parent_phone"), ("email", "email"))
 ANSWER_FIELDS = ("activity_code", "guarantee_code", "moved", "moved_to", "provider_name", "start_date", "phone",
@@ -101,23 +101,6 @@ def code_words() -> dict[str, str]:
 
 def source_label(on: date) -> str:
     return f"school, {on.day} {on:%b}"
-
-
-def lapse_date(ascertained_on: date, group: str) -> date:
-    if group in EET_GROUPS:
-        try:
-            return ascertained_on.replace(year=ascertained_on.year + 1)
-        except ValueError:  # 29 February
-            return ascertained_on.replace(year=ascertained_on.year + 1, day=28)
-    month = ascertained_on.month + 3
-    year = ascertained_on.year + (month - 1) // 12
-    month = (month - 1) % 12 + 1
-    for day in (ascertained_on.day, 30, 29, 28):
-        try:
-            return date(year, month, day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def _answer_date(response: SchoolResponse, fallback: date) -> date:

@@ -1,0 +1,134 @@
+"""Rate limits hold across gunicorn workers: with the counts in Redis, the eleventh link tried in a
+minute from one address is refused whichever worker answers it; with counts in each worker's
+memory, the same client gets through more often. Production refuses to start without a shared store."""
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tep_app import create_app
+from tests.integration.messaging_support import free_port
+from tests.security.conftest import ROOT, SECRET
+
+REDIS_URL = os.environ.get("TEP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+LINK_LIMIT = 10  # the school link page allows ten tries a minute from one address
+TRIES = 40
+
+
+@contextmanager
+def _two_workers(live, storage: str):
+    """gunicorn with two sync workers on the live database; its access log names the worker (pid).
+    Yields (base address, access log path)."""
+    port = free_port()
+    env = {**os.environ, "TEP_ENV": "development", "TEP_DATABASE_URL": live.url, "TEP_SECRET_KEY": SECRET,
+           "TEP_BASE_URL": f"http://127.0.0.1:{port}", "TEP_RATELIMIT_STORAGE_URL": storage,
+           "TEP_RATELIMIT_KEY_PREFIX": f"tep-shared-limits-{uuid.uuid4().hex}"}
+    access = live.tmp / f"access-{port}.log"
+    base = f"http://127.0.0.1:{port}"
+    with open(live.tmp / f"gunicorn-{port}.log", "w+") as log:
+        master = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--worker-class", "sync",
+             "--bind", f"127.0.0.1:{port}", "--timeout", "60", "--access-logfile", str(access),
+             "--access-logformat", "%(p)s %(s)s %(U)s", "wsgi:app"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_until_up(base, master, log)
+            yield base, access
+        finally:
+            master.terminate()
+            try:
+                master.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                master.kill()
+
+
+def _wait_until_up(base: str, master, log) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=2)
+            return
+        except OSError:
+            if time.monotonic() > deadline or master.poll() is not None:
+                log.seek(0)
+                master.kill()
+                raise AssertionError(f"gunicorn did not start:\n{log.read()[-3000:]}") from None
+            time.sleep(0.2)
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def _try_links(base: str) -> list[int]:
+    """Forty wrong links, four at a time, so that both workers are kept busy."""
+    urls = [f"{base}/school/start/not-a-real-link-{n}" for n in range(TRIES)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(_status, urls))
+
+
+def _answers_by_worker(access: Path) -> dict[str, list[int]]:
+    """{worker pid: [status of each link it answered]}, read from gunicorn's access log."""
+    deadline = time.monotonic() + 5
+    while True:
+        lines = [line for line in access.read_text().splitlines() if "/school/start/" in line]
+        if len(lines) >= TRIES or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    workers: dict[str, list[int]] = {}
+    for line in lines:
+        pid, status = re.match(r"<?(\d+)>? (\d{3}) ", line).groups()
+        workers.setdefault(pid, []).append(int(status))
+    return workers
+
+
+def test_the_eleventh_link_in_a_minute_is_refused_whichever_worker_answers(live):
+    with _two_workers(live, REDIS_URL) as (base, access):
+        statuses = _try_links(base)
+        workers = _answers_by_worker(access)
+    assert statuses.count(404) == LINK_LIMIT
+    assert statuses.count(429) == TRIES - LINK_LIMIT
+    assert len(workers) == 2, f"one worker answered everything: {workers}"
+    for pid, answered in workers.items():
+        assert 429 in answered, f"worker {pid} refused nothing: {answered}"
+
+
+def test_counts_kept_in_each_workers_memory_let_the_same_client_through_more_often(live):
+    with _two_workers(live, "memory://") as (base, access):
+        statuses = _try_links(base)
+        workers = _answers_by_worker(access)
+    assert len(workers) == 2, f"one worker answered everything: {workers}"
+    assert statuses.count(404) > LINK_LIMIT
+
+
+@pytest.mark.parametrize("storage", [None, "", "memory://"])
+def test_production_will_not_start_without_a_shared_store_for_rate_limits(monkeypatch, tmp_path, storage):
+    monkeypatch.setenv("TEP_SECRET_KEY", "production-like-secret")
+    monkeypatch.setenv("TEP_DATABASE_URL", f"sqlite:///{tmp_path}/prod.sqlite")
+    if storage is None:
+        monkeypatch.delenv("TEP_RATELIMIT_STORAGE_URL", raising=False)
+    else:
+        monkeypatch.setenv("TEP_RATELIMIT_STORAGE_URL", storage)
+    with pytest.raises(RuntimeError, match="TEP_RATELIMIT_STORAGE_URL"):
+        create_app("production")
+
+
+def test_production_counts_in_the_redis_it_is_given(monkeypatch, tmp_path):
+    monkeypatch.setenv("TEP_SECRET_KEY", "production-like-secret")
+    monkeypatch.setenv("TEP_DATABASE_URL", f"sqlite:///{tmp_path}/prod.sqlite")
+    monkeypatch.setenv("TEP_RATELIMIT_STORAGE_URL", REDIS_URL)
+    production = create_app("production")
+    assert production.config["RATELIMIT_STORAGE_URI"] == REDIS_URL
