@@ -123,4 +123,5 @@ def run(report) -> None:
                         f"{worst['records']:,} records (seed {worst['seed']} noise {worst['noise']:g})")
     slowest = max(results, key=lambda r: r["leavers_s"] + r["roll_s"])
     report.row(SECTION, "matching both ways, in memory (slowest county)", slowest["leavers_s"] + slowest["roll_s"],
-               "s", note=f"leavers {slowest['leavers_s']:.2f}s, roll {slowest['roll_s']:.2f}s at scale {report.scale:g}")
+               "s", note=(f"leavers {slowest['leavers_s']:.2f}s, roll {slowest['roll_s']:.2f}s "
+                          f"at scale {report.scale:g}"))

@@ -15,7 +15,7 @@ import socket
 import tempfile
 import time
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,11 +35,16 @@ class _Counting:
 def _seed(session, per_school: int) -> None:
     from tep_app.identifiers import make_upn
     from tep_app.models import (
-        Collection, Establishment, EstablishmentContact, ListEntry, SchoolRecord, YoungPerson,
+        Collection,
+        Establishment,
+        EstablishmentContact,
+        ListEntry,
+        SchoolRecord,
+        YoungPerson,
     )
 
     collection = Collection(kind="leavers", academic_year=YEAR, send_on=date(YEAR, 10, 7), due_on=date(YEAR, 10, 31),
-                            built_at=datetime.now(timezone.utc))
+                            built_at=datetime.now(UTC))
     session.add(collection)
     session.flush()
     for s in range(SCHOOLS):
@@ -58,7 +63,7 @@ def _seed(session, per_school: int) -> None:
         session.add_all(records)
         session.flush()
         session.add_all(ListEntry(collection_id=collection.id, establishment_id=school.id, young_person_id=p.id,
-                                  school_record_id=r.id) for p, r in zip(people, records))
+                                  school_record_id=r.id) for p, r in zip(people, records, strict=False))
     session.commit()
 
 

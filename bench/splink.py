@@ -11,7 +11,7 @@ its matching in memory otherwise.
 """
 import time
 
-from bench.accuracy import ACADEMIC_YEAR, list_figures, school_people, candidate_people
+from bench.accuracy import ACADEMIC_YEAR, candidate_people, list_figures, school_people
 from tep_app.demo.generator import generate_county
 from tep_app.matching import match_records
 
@@ -68,7 +68,7 @@ def run_splink(county, year) -> tuple[set[int], float]:
     pairs = linker.inference.predict(threshold_match_probability=THRESHOLD).as_pandas_dataframe()
     seconds = time.perf_counter() - started
     linked = set()
-    for left, right in zip(pairs["unique_id_l"], pairs["unique_id_r"]):
+    for left, right in zip(pairs["unique_id_l"], pairs["unique_id_r"], strict=False):
         for value in (left, right):
             if str(value).startswith("l"):
                 linked.add(int(str(value)[1:]))

@@ -8,8 +8,8 @@ times run_matching() end to end, loading and storing included.
     .venv/bin/python scripts/bench_matching.py [--scale 1.0] [--seed 7] [--show 20] [--database sqlite]
 """
 import argparse
-import logging
 import collections
+import logging
 import sys
 import time
 from pathlib import Path

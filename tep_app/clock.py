@@ -5,7 +5,7 @@ A test moves the whole application by moving the system clock (time-machine), an
 started as if on another day with `TEP_TODAY=YYYY-MM-DD` (never in production).
 """
 from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -34,7 +34,7 @@ def _offset() -> timedelta:
 
 def now() -> datetime:
     """The current moment, as an aware UTC datetime (what the database stores)."""
-    return datetime.now(timezone.utc) + _offset()
+    return datetime.now(UTC) + _offset()
 
 
 def local_now() -> datetime:
@@ -50,7 +50,7 @@ def as_utc(value: datetime | None) -> datetime | None:
     """A stored datetime as aware UTC (SQLite gives back naive datetimes: they were stored in UTC)."""
     if value is None:
         return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def local(value: datetime | None) -> datetime | None:
@@ -67,7 +67,7 @@ def local_date(value: datetime | None) -> date | None:
 
 def end_of_day(day: date) -> datetime:
     """The first moment after `day` ends, in the service's time zone, as UTC."""
-    return datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=zone()).astimezone(timezone.utc)
+    return datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=zone()).astimezone(UTC)
 
 
 def offset_for(wanted: str | None) -> timedelta | None:
@@ -75,7 +75,7 @@ def offset_for(wanted: str | None) -> timedelta | None:
     if not wanted:
         return None
     target = date.fromisoformat(wanted)
-    real = datetime.now(timezone.utc)
+    real = datetime.now(UTC)
     return timedelta(days=(target - real.astimezone(_zone(DEFAULT_TIMEZONE)).date()).days)
 
 
@@ -86,7 +86,7 @@ def travel(day: date, at: time = time(9, 0)):
     app = current_app._get_current_object()
     before = app.config.get("CLOCK_OFFSET")
     target = datetime.combine(day, at, tzinfo=zone())
-    app.config["CLOCK_OFFSET"] = target - datetime.now(timezone.utc)
+    app.config["CLOCK_OFFSET"] = target - datetime.now(UTC)
     try:
         yield
     finally:

@@ -35,7 +35,8 @@ class GovDateField(Field):
             self.data = None
             return
         label = self.label.text.removesuffix(" (optional)")
-        missing = [name for name, part in zip(("a day", "a month", "a year"), parts + [""] * 3) if not part]
+        named = zip(("a day", "a month", "a year"), parts + [""] * 3, strict=False)
+        missing = [name for name, part in named if not part]
         if missing:
             self.data = None
             raise ValueError(f"{label} must include {' and '.join(missing)}")

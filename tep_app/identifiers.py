@@ -22,7 +22,7 @@ def make_uln(seed: int) -> str:
     base = 1000000000 + (seed * 7919) % 8999999999
     while True:
         digits = f"{base:010d}"[:9]
-        partial = sum(int(d) * w for d, w in zip(digits, range(10, 1, -1)))
+        partial = sum(int(d) * w for d, w in zip(digits, range(10, 1, -1), strict=False))
         check = (10 - partial) % 11
         if check < 10:
             uln = digits + str(check)

@@ -100,7 +100,7 @@ def check_uln(value) -> str:
     leaves 10 when divided by 11."""
     uln = as_text(value).replace(" ", "")
     if (len(uln) != 10 or not _DIGITS.fullmatch(uln) or uln[0] == "0"
-            or sum(int(digit) * weight for digit, weight in zip(uln, range(10, 0, -1))) % 11 != 10):
+            or sum(int(digit) * weight for digit, weight in zip(uln, range(10, 0, -1), strict=False)) % 11 != 10):
         raise Invalid("uln", value=uln)
     return uln
 

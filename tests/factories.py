@@ -5,7 +5,13 @@ from datetime import date
 
 from tep_app.identifiers import make_uln, make_upn
 from tep_app.models import (
-    Enrolment, Establishment, EstablishmentContact, District, Offer, SchoolRecord, StaffUser,
+    District,
+    Enrolment,
+    Establishment,
+    EstablishmentContact,
+    Offer,
+    SchoolRecord,
+    StaffUser,
     YoungPerson,
 )
 from tep_app.services.staff import hash_password

@@ -24,9 +24,8 @@ def check_page_rules(html: str, url: str = "") -> BeautifulSoup:
     if duplicates:
         raise PageError(f"{url}: duplicate ids {duplicates}")
     for form in page.find_all("form"):
-        if (form.get("method") or "get").lower() == "post":
-            if form.get("novalidate") is None:
-                raise PageError(f"{url}: a form without novalidate")
+        if (form.get("method") or "get").lower() == "post" and form.get("novalidate") is None:
+            raise PageError(f"{url}: a form without novalidate")
     if page.select(".govuk-error-summary") and not title.startswith("Error: "):
         raise PageError(f"{url}: an error summary without 'Error: ' in the title")
     return page

@@ -3,8 +3,8 @@ local mail catcher, and the academic year's calendar."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from tep_app.admin.messaging_forms import CalendarDateForm, CalendarSettingForm, EmailTextForm
 from tep_app.admin.blueprint import bp
+from tep_app.admin.messaging_forms import CalendarDateForm, CalendarSettingForm, EmailTextForm
 from tep_app.auth.roles import ADMIN, MANAGER, roles
 from tep_app.services import mailcatcher
 from tep_app.services.school_requests import email_texts, outbox
@@ -116,7 +116,8 @@ def calendar():
 @roles(ADMIN)
 def edit_calendar_setting(year: int, key: str):
     service = _calendar()
-    setting = next((row for row in service.list_settings(year) if row[0] == key), None) if 2000 <= year <= 2100 else None
+    settings = service.list_settings(year) if 2000 <= year <= 2100 else []
+    setting = next((row for row in settings if row[0] == key), None)
     if setting is None:
         abort(404)
     _key, label, value = setting

@@ -33,7 +33,7 @@ class RequiredDateField(Field):
         label = self.label.text
         if not any(parts):
             raise ValueError(f"Enter the {label.lower()}")
-        missing = [name for name, part in zip(("a day", "a month", "a year"), parts) if not part]
+        missing = [name for name, part in zip(("a day", "a month", "a year"), parts, strict=False) if not part]
         if missing:
             raise ValueError(f"The {label.lower()} must include {' and '.join(missing)}")
         try:

@@ -1,7 +1,6 @@
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
 from wtforms import EmailField, PasswordField
 from wtforms.validators import EqualTo, InputRequired
-
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
 
 from tep_app.forms import BaseForm
 

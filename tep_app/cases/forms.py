@@ -114,7 +114,7 @@ class AttemptForm(BaseForm):
     def __init__(self, *args, contacts=(), today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or clock.today()
-        self.used.choices = [("", "Choose a number or address")] + list(contacts) + [(ANOTHER, "Another number or address")]
+        self.used.choices = [("", "Choose a number or address"), *contacts, (ANOTHER, "Another number or address")]
         self.used_value = None
 
     def validate_used(self, field):
@@ -157,7 +157,8 @@ class ActivityForm(BaseForm):
     version = HiddenField()
     code = SelectField("Activity", validators=[InputRequired(message="Select an activity")])
     provider_name = StringField("Provider (optional)", widget=GovTextInput(),
-                                validators=[Optional(), Length(max=200, message="Provider must be 200 characters or fewer")])
+                                validators=[Optional(),
+                                            Length(max=200, message="Provider must be 200 characters or fewer")])
     start_date = GovDateField("Start date (optional)")
     due_to_lapse_on = GovDateField("Due-to-lapse date (optional)")
     neet_start_date = GovDateField("NEET start date")

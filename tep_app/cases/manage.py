@@ -6,11 +6,11 @@ from sqlalchemy import select
 
 from tep_app import clock
 from tep_app.auth.roles import MANAGER, roles
-from tep_app.cases.forms import PatchForm, QueueFilterForm, ReassignForm
 from tep_app.cases.blueprint import bp
-from tep_app.pagination import pagination
+from tep_app.cases.forms import PatchForm, QueueFilterForm, ReassignForm
 from tep_app.extensions import db
 from tep_app.models import District, Establishment
+from tep_app.pagination import pagination
 from tep_app.services.cases import (
     PatchError,
     QueueFilters,

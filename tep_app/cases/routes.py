@@ -12,8 +12,8 @@ from tep_app.auth.roles import MANAGER, OFFICER, roles
 from tep_app.cases import manage  # noqa: F401  (patches and reassignment, on the same blueprint)
 from tep_app.cases.blueprint import bp
 from tep_app.cases.forms import ActivityForm, AttemptForm, MovedForm, QueueFilterForm
-from tep_app.pagination import pagination
 from tep_app.extensions import db
+from tep_app.pagination import pagination
 from tep_app.services.audit import record_audit
 from tep_app.services.cases import (
     STALE_MESSAGE,
@@ -34,8 +34,8 @@ from tep_app.services.cases.casework import (
     contact_choices,
     list_school_answers,
 )
-from tep_app.services.cases.queue import filter_options
 from tep_app.services.cases.closing import CLOSED_LABELS, moved_words, record_officer_move
+from tep_app.services.cases.queue import filter_options
 from tep_app.services.cases.timeline import answer_words, build_timeline
 
 

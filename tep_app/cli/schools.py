@@ -106,7 +106,8 @@ def stuck_report(count: int, rows, minutes: float) -> str:
              "The mail server may already have had them: they are sent again with the same Message-ID."]
     for row in rows:
         claimed = f"{row.next_attempt_at:%Y-%m-%d %H:%M}" if row.next_attempt_at else "unknown"
-        lines.append(f"  {row.ledger_key} to {row.to_address}, claimed {claimed} UTC, Message-ID {row.message_id or '-'}")
+        lines.append(f"  {row.ledger_key} to {row.to_address}, claimed {claimed} UTC, "
+                     f"Message-ID {row.message_id or '-'}")
     if count > len(rows):
         lines.append(f"  and {count - len(rows)} more")
     return "\n".join(lines)

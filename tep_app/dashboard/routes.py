@@ -7,14 +7,14 @@ from wtforms.fields.choices import SelectChoice
 
 from tep_app.auth.roles import ADMIN, MANAGER, roles
 from tep_app.dashboard.forms import AuditSearchForm, CollectionForm
-from tep_app.pagination import pagination
 from tep_app.extensions import db
 from tep_app.models import SchoolRequest
+from tep_app.pagination import pagination
 from tep_app.services import audit_search, dashboard
-from tep_app.services.school_requests import followup
 from tep_app.services.audit import record_audit
 from tep_app.services.calendar import current_academic_year
 from tep_app.services.figures import dashboard_figures
+from tep_app.services.school_requests import followup
 from tep_app.services.words import object_type_words
 from tep_app.spreadsheets.tables import XLSX_MIMETYPE, write_table
 

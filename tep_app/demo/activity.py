@@ -25,7 +25,7 @@ def assign_patches(officers: list[StaffUser]) -> int:
     districts = list(db.session.scalars(select(District).order_by(District.name)))
     schools = list(db.session.scalars(
         select(Establishment).where(Establishment.type != "college").order_by(Establishment.laestab)))
-    plan = [(officer, {"district_id": district.id}) for officer, district in zip(officers, districts)]
+    plan = [(officer, {"district_id": district.id}) for officer, district in zip(officers, districts, strict=False)]
     spare = officers[len(districts):]
     plan += [(officer, {"establishment_id": school.id})
              for n, officer in enumerate(spare) for school in schools[n * 2:n * 2 + 2]]
@@ -186,7 +186,6 @@ def play_collection(academic_year: int, kind: str, send_on: date, due: date, see
 
 def play_recent_past(academic_year: int, seed: int, out=print) -> dict:
     from tep_app import clock
-
     from tep_app.services.calendar import add_working_days, current_academic_year, working_day_on_or_before
 
     today = clock.today()

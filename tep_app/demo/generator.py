@@ -128,7 +128,7 @@ class _Builder:
     def __init__(self, seed: int, scale: float, noise: float = 1.0):
         self.rng = random.Random(seed)
         self.noise = noise
-        self.nicknames = {full: shorts for full, shorts in names.NICKNAMES.items()}
+        self.nicknames = dict(names.NICKNAMES)
         self.pools = _Pools(seed)
         self.scale = scale
         self.ulns: set[str] = set()
@@ -157,7 +157,7 @@ class _Builder:
         result, used_names, numbers = [], set(), rng.sample(range(4000, 7000), 122)
         specials = set(rng.sample(range(130), 8))
         n = 0
-        for district, count in zip(districts, counts):
+        for district, count in zip(districts, counts, strict=False):
             places = names.DISTRICTS[district][0]
             for i in range(count):
                 special = n in specials

@@ -150,7 +150,8 @@ def load_demo(seed: int = 2022, academic_year: int | None = None, years: int = 1
     # The county's latest year is the one its collection in progress was sent in.
     academic_year = academic_year or current_academic_year(demo_send_day(clock.today()))
     if logins_path is None:
-        logins_path = Path(current_app.config.get("DEMO_LOGINS_PATH") or Path(current_app.instance_path) / "demo-logins.txt")
+        logins_path = Path(current_app.config.get("DEMO_LOGINS_PATH")
+                           or Path(current_app.instance_path) / "demo-logins.txt")
     out(f"Generating the synthetic county (seed {seed}, {years} year(s) to {academic_year}-"
         f"{(academic_year + 1) % 100:02d}, scale {scale})")
     county = generate_county(seed, academic_year, years=years, scale=scale)

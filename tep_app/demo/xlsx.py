@@ -77,7 +77,7 @@ def write_xlsx(path: Path, headers: list[str], rows, sheet_name: str = "Data") -
             sheet.write(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                         b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
             for number, row in enumerate([headers, *rows], start=1):
-                cells = "".join(_cell(f"{col}{number}", value) for col, value in zip(columns, row))
+                cells = "".join(_cell(f"{col}{number}", value) for col, value in zip(columns, row, strict=False))
                 sheet.write(f'<row r="{number}">{cells}</row>'.encode())
             sheet.write(b"</sheetData></worksheet>")
     return path

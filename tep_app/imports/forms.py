@@ -18,7 +18,8 @@ KIND_NAMES = {
 
 
 class UploadForm(BaseForm):
-    kind = RadioField("What is in the file?", widget=GovRadioInput(), choices=[SelectChoice(k, v) for k, v in KIND_NAMES.items()],
+    kind = RadioField("What is in the file?", widget=GovRadioInput(),
+                      choices=[SelectChoice(k, v) for k, v in KIND_NAMES.items()],
                       validators=[InputRequired(message="Select what is in the file")])
     academic_year = SelectField("Academic year", widget=GovSelect(), coerce=int, choices=[],
                                 validators=[InputRequired(message="Select the academic year")])
@@ -31,7 +32,8 @@ class UploadForm(BaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         current = current_academic_year()
-        self.academic_year.choices = [SelectChoice(year, year_label(year)) for year in range(current + 1, current - 6, -1)]
+        years = range(current + 1, current - 6, -1)
+        self.academic_year.choices = [SelectChoice(year, year_label(year)) for year in years]
         if self.academic_year.data is None:
             self.academic_year.data = current
 

@@ -6,12 +6,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 
 from tep_app.auth.roles import ADMIN, roles
-from tep_app.pagination import pagination
 from tep_app.imports.forms import KIND_NAMES, ConfirmForm, UploadForm
+from tep_app.pagination import pagination
 from tep_app.services.audit import record_audit
 from tep_app.services.calendar import year_label
-from tep_app.services.imports import ImportFailed, check_file, import_file, list_warnings
-from tep_app.services.imports import report, uploads
+from tep_app.services.imports import ImportFailed, check_file, import_file, list_warnings, report, uploads
 from tep_app.spreadsheets.tables import XLSX_MIMETYPE, write_table
 
 bp = Blueprint("imports", __name__, url_prefix="/admin/imports")

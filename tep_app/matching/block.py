@@ -12,7 +12,12 @@ from typing import NamedTuple
 
 from tep_app.matching.nicknames import full_forms, groups_of
 from tep_app.matching.normalise import (
-    compact, name_parts, norm_name, postcode_parts, soundex, swapped_day_month,
+    compact,
+    name_parts,
+    norm_name,
+    postcode_parts,
+    soundex,
+    swapped_day_month,
 )
 
 

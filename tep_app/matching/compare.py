@@ -130,10 +130,10 @@ def compare_forenames(record: Prepared, candidate: Prepared) -> str:
     if candidate.forename in record.middles or record.forename in candidate.middles:
         return "middle"
     level = _loose_level(mine, theirs)
-    if level != "typo" and (record.name_groups or candidate.name_groups):
-        # A slip in a short or other form of the name: Chlis for Chris (Christopher).
-        if _loose_level(_forms(mine), _forms(theirs)) == "typo":
-            return "typo"
+    # A slip in a short or other form of the name: Chlis for Chris (Christopher).
+    if (level != "typo" and (record.name_groups or candidate.name_groups)
+            and _loose_level(_forms(mine), _forms(theirs)) == "typo"):
+        return "typo"
     if level != "different":
         return level
     if len(candidate.forename) == 1 and record.forename.startswith(candidate.forename):

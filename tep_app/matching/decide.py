@@ -8,8 +8,9 @@ near. A false "certain" hides a young person who may be NEET. A "possible" keeps
 on the school's list until a reviewer accepts the pair; it is kept for pairs a person could settle
 by looking: a probability between POSSIBLE and CERTAIN, or a likely pair that is not settled (a
 surname wholly different, someone else's name on the same UPN). A pair whose forenames are wholly
-different and that no identifier joins is no match: that is how twins look. Each candidate row goes to at most one record: the
-best claim wins, and a near-tie between two records is "possible" for both.
+different and that no identifier joins is no match: that is how twins look. Each candidate row goes
+to at most one record: the best claim wins, and a near-tie between two records is "possible" for
+both.
 """
 import gc
 import random
@@ -163,7 +164,7 @@ def random_levels(records: Sequence[Prepared], candidates: Sequence[Prepared],
     rng = random.Random(len(records) * 1_000_003 + len(candidates))
     for _ in range(size):
         comparison = compare(records[rng.randrange(len(records))], candidates[rng.randrange(len(candidates))])
-        for field, level in zip(FIELDS, comparison):
+        for field, level in zip(FIELDS, comparison, strict=False):
             levels[field][level] += 1
     return levels
 
@@ -188,8 +189,8 @@ def _decide(records, pairs, prepared, wanted_positions, weights: Weights) -> lis
                 outcome_rank = OUTCOME_RANK[outcome]
             value = outcome_rank * 1000 + bits
             candidate = prepared[candidate_position].person
-            kept.append(((outcome_rank, candidate.rank if bits >= RANK_BITS else 0, bits), candidate_position, outcome, rule, score, value,
-                         comparison))
+            order = (outcome_rank, candidate.rank if bits >= RANK_BITS else 0, bits)
+            kept.append((order, candidate_position, outcome, rule, score, value, comparison))
             best_claims[candidate_position].append((value, position))
         if len(kept) > 1:
             kept.sort(key=lambda claim: claim[0], reverse=True)

@@ -53,7 +53,8 @@ CONTESTED_WORDS = "another school record matches this row as closely"
 def evidence_key(comparison: Comparison, bits: dict | None = None, contested: bool = False) -> str:
     """The stored key of a pair's evidence; with `bits` (weights.Weights.bits) strongest first."""
     tokens = []
-    for field, level in zip(("upn", "uln", "forename", "surname", "order", "dob", "postcode", "gender"), comparison):
+    fields = ("upn", "uln", "forename", "surname", "order", "dob", "postcode", "gender")
+    for field, level in zip(fields, comparison, strict=False):
         token = TOKENS[field].get(level)
         if token:
             strength = abs(bits[field].get(level, 0.0)) if bits else 0.0

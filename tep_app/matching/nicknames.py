@@ -4,7 +4,7 @@ Each group is a full name with the short forms people use for it. Two forenames 
 when they share a group: Bill and William, Bill and Billy, Charlie and Charles, Charlie and
 Charlotte; but not Charles and Charlotte, which are in different groups.
 """
-from functools import lru_cache
+from functools import cache
 
 GROUPS: dict[str, tuple[str, ...]] = {
     # Boys' names
@@ -209,13 +209,13 @@ def are_equivalent(first: str, second: str) -> bool:
     return bool(_INDEX.get(first, frozenset()) & _INDEX.get(second, frozenset()))
 
 
-@lru_cache(maxsize=None)
+@cache
 def full_forms(name: str) -> tuple[str, ...]:
     """The full names a normalised forename may stand for, itself first: "bill" -> ("bill", "william")."""
     return (name, *sorted(_FULL_NAMES[number] for number in _INDEX.get(name, ()) if _FULL_NAMES[number] != name))
 
 
-@lru_cache(maxsize=None)
+@cache
 def forms_of(name: str) -> tuple[str, ...]:
     """The name and every name that shares a group with it: chris -> chris, christopher, kit, ..."""
     forms = {name}

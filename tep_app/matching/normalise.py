@@ -46,7 +46,7 @@ def soundex(normalised: str) -> str:
     coded = letters.translate(_SOUNDEX)
     out = []
     previous = coded[0]
-    for original, code in zip(letters[1:], coded[1:]):
+    for original, code in zip(letters[1:], coded[1:], strict=False):
         if code.isdigit():
             if code != previous:
                 out.append(code)

@@ -32,7 +32,8 @@ PRIORS: dict[str, dict[str, tuple[float, float]]] = {
     "order": {"same": (0.99, 0.9999), "swapped": (0.01, 0.0001)},
     "dob": {"exact": (0.96, 0.0014), "swap": (0.005, 0.0014), "typo": (0.015, 0.02), "near": (0.005, 0.08),
             "different": (0.015, 0.8972)},
-    "postcode": {"full": (0.85, 0.0002), "sector": (0.03, 0.003), "district": (0.04, 0.02), "different": (0.08, 0.9768)},
+    "postcode": {"full": (0.85, 0.0002), "sector": (0.03, 0.003), "district": (0.04, 0.02),
+                 "different": (0.08, 0.9768)},
     "gender": {"agree": (0.99, 0.5), "disagree": (0.01, 0.5)},
 }
 # Bounds on m for the levels a true match rarely shows: in the pairs the blocks bring together,
@@ -70,7 +71,8 @@ class Weights:
     def weight(self, comparison: Comparison) -> float:
         """The pair's total weight in bits, with the prior odds and the rarity of the same names."""
         bits = self.bits
-        total = self.prior_bits + sum(bits[field].get(level, 0.0) for field, level in zip(FIELDS, comparison))
+        levels = zip(FIELDS, comparison, strict=False)
+        total = self.prior_bits + sum(bits[field].get(level, 0.0) for field, level in levels)
         if comparison.forename_rarity:
             total += self.rarity_bits("forename", comparison.forename_rarity)
         if comparison.surname_rarity:
@@ -103,7 +105,7 @@ def _bits(m: Mapping[str, Mapping[str, float]], u: Mapping[str, Mapping[str, flo
         values = [top] + [min(value, top) for value in values[1:]]
         if len(values) > 2:
             values[-1] = min(values[-1], *values[1:-1])
-        bits[field] = {"missing": 0.0, **dict(zip(levels, values))}
+        bits[field] = {"missing": 0.0, **dict(zip(levels, values, strict=False))}
     return bits
 
 

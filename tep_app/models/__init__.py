@@ -6,10 +6,16 @@ from tep_app.models.collections import CalendarDate, CalendarSetting, Collection
 from tep_app.models.establishments import District, Establishment, EstablishmentContact
 from tep_app.models.matching import MatchDecision, MatchResult
 from tep_app.models.people import Activity, ContactDetail, SchoolRecord, YoungPerson
-from tep_app.models.requests import (
-    AccessCode, EmailTemplate, OutboxMessage, ReplacedLink, RequestEvent, SchoolRequest, SchoolResponse,
-)
 from tep_app.models.reference import ActivityCode, GuaranteeStatus
+from tep_app.models.requests import (
+    AccessCode,
+    EmailTemplate,
+    OutboxMessage,
+    ReplacedLink,
+    RequestEvent,
+    SchoolRequest,
+    SchoolResponse,
+)
 from tep_app.models.sessions import UserSession
 from tep_app.models.sources import Enrolment, ImportBatch, ImportWarning, Offer
 from tep_app.models.staff import StaffUser

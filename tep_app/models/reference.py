@@ -15,7 +15,8 @@ class ActivityCode(Base):
     description: Mapped[str] = mapped_column(String(200))
     # The words a school sees in a drop-down ("Sixth-form college").
     plain_words: Mapped[str] = mapped_column(String(200))
-    group: Mapped[str] = mapped_column(String(40))  # compulsory, education, employment, training, re-engagement, neet, other, not-known
+    # compulsory, education, employment, training, re-engagement, neet, other, not-known
+    group: Mapped[str] = mapped_column(String(40))
     is_not_known: Mapped[bool] = mapped_column(Boolean, default=False)
     is_neet: Mapped[bool] = mapped_column(Boolean, default=False)
     needs_neet_start: Mapped[bool] = mapped_column(Boolean, default=False)

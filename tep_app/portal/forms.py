@@ -2,13 +2,17 @@
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovFileInput, GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
 )
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from tep_app.forms import BaseForm, GovDateField
 from tep_app import clock
+from tep_app.forms import BaseForm, GovDateField
 from tep_app.services.destinations import outcome_fields
 from tep_app.validation import Invalid, check_email, check_phone, check_start_date
 

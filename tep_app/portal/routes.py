@@ -13,13 +13,20 @@ from tep_app.auth.roles import PUBLIC, SCHOOL, roles
 from tep_app.auth.sessions import end_school_session_record, start_school_session
 from tep_app.extensions import limiter
 from tep_app.portal.forms import AnswerForm, ChooseContactForm, CodeForm, SubmitForm, UploadForm
-from tep_app.services.school_requests import answers as service
 from tep_app.services.audit import record_audit
-from tep_app.services.school_requests.links import (
-    LinkError, active_contacts, contact_for_code, link_fingerprint, link_is_live, mask_email,
-    resolve_token, send_access_code, verify_access_code,
-)
 from tep_app.services.destinations import outcome_choices, outcome_value, outcome_words
+from tep_app.services.school_requests import answers as service
+from tep_app.services.school_requests.links import (
+    LinkError,
+    active_contacts,
+    contact_for_code,
+    link_fingerprint,
+    link_is_live,
+    mask_email,
+    resolve_token,
+    send_access_code,
+    verify_access_code,
+)
 from tep_app.services.school_requests.upload import check_upload
 
 bp = Blueprint("portal", __name__, url_prefix="/school")

@@ -7,12 +7,12 @@ from flask_login import current_user
 
 from tep_app import clock
 from tep_app.auth.roles import ADMIN, MANAGER, OFFICER, roles
-from tep_app.pagination import pagination
 from tep_app.extensions import db
 from tep_app.main.errors import render_error
-from tep_app.services.school_requests import staff_actions as request_admin
-from tep_app.services.school_requests import followup
+from tep_app.pagination import pagination
 from tep_app.services.dashboard import STATUS_LABELS
+from tep_app.services.school_requests import followup
+from tep_app.services.school_requests import staff_actions as request_admin
 from tep_app.services.school_requests.answers import list_progress
 
 bp = Blueprint("requests_page", __name__, url_prefix="/requests")

@@ -7,7 +7,12 @@ from tep_app.pagination import pagination
 from tep_app.review.forms import DecideForm
 from tep_app.services.audit import record_audit
 from tep_app.services.matching import (
-    KINDS, MatchingError, decide_pair, get_match_summary, list_match_years, list_review_pairs,
+    KINDS,
+    MatchingError,
+    decide_pair,
+    get_match_summary,
+    list_match_years,
+    list_review_pairs,
 )
 
 bp = Blueprint("review", __name__, url_prefix="/admin/matches")

@@ -5,13 +5,13 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from tep_app.auth.roles import ADMIN, MANAGER, OFFICER, roles
-from tep_app.pagination import pagination
 from tep_app.main.errors import render_error
 from tep_app.models.collections import COLLECTION_KINDS
+from tep_app.pagination import pagination
 from tep_app.schools.forms import SchoolSearchForm
 from tep_app.services import lists
-from tep_app.services.school_requests import staff_actions as request_admin
 from tep_app.services.audit import record_audit
+from tep_app.services.school_requests import staff_actions as request_admin
 from tep_app.spreadsheets.list_template import XLSX_MIMETYPE
 
 bp = Blueprint("schools", __name__, url_prefix="/schools")

@@ -1,6 +1,6 @@
 """Searching the append-only audit trail: by actor, action, object and date, newest first."""
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -32,7 +32,7 @@ class AuditPage:
 
 
 def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def _filtered(filters: AuditFilters):

@@ -38,7 +38,7 @@ def _sqlite_rows(table: Table, columns: Sequence[str], rows: list[tuple]) -> lis
             conversions[position] = date.isoformat
     if not conversions:
         return rows
-    values = list(zip(*rows))
+    values = list(zip(*rows, strict=False))
     changed = False
     for position, convert in conversions.items():
         distinct = {value for value in values[position] if value is not None and value.__class__ is not str}
@@ -46,7 +46,7 @@ def _sqlite_rows(table: Table, columns: Sequence[str], rows: list[tuple]) -> lis
             text = {value: convert(value) for value in distinct}
             values[position] = [text.get(value, value) for value in values[position]]
             changed = True
-    return list(zip(*values)) if changed else rows
+    return list(zip(*values, strict=False)) if changed else rows
 
 
 def _copy_rows(driver_connection, table_name: str, quoted: str, rows: Iterable[tuple]) -> int:

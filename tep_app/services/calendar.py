@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from tep_app import clock
 from tep_app.extensions import db
-from tep_app.services.dialect import insert_for
 from tep_app.models.collections import CalendarDate, CalendarSetting
 from tep_app.services.audit import record_audit
+from tep_app.services.dialect import insert_for
 
 logger = logging.getLogger(__name__)
 

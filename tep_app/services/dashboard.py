@@ -4,7 +4,7 @@ Each table is one aggregated query; "overdue" is derived in SQL the way
 SchoolRequest.display_status derives it (past the deadline, sent and not submitted).
 """
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
 from sqlalchemy import Date, DateTime, Integer, and_, bindparam, case, func, or_, select
@@ -195,7 +195,7 @@ def list_school_requests(collection_id: int, today: date | None = None, page: in
 
 def _start_of_week(today: date) -> datetime:
     monday = today - timedelta(days=today.weekday())
-    return datetime.combine(monday, time.min, tzinfo=timezone.utc)
+    return datetime.combine(monday, time.min, tzinfo=UTC)
 
 
 @cache

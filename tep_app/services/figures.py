@@ -285,4 +285,5 @@ def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-__all__ = ["FigureRow", "GROUPINGS", "dashboard_figures", "data_fingerprint", "figure_tables", "not_known_by_week", "not_known_counts", "week_dates"]
+__all__ = ["FigureRow", "GROUPINGS", "dashboard_figures", "data_fingerprint", "figure_tables", "not_known_by_week",
+           "not_known_counts", "week_dates"]

@@ -24,14 +24,27 @@ from sqlalchemy.orm import selectinload
 from tep_app import clock
 from tep_app.extensions import db
 from tep_app.models import (
-    Collection, District, Establishment, GuaranteeStatus, ListEntry, MatchResult, Offer, SchoolRecord,
-    SchoolRequest, SchoolResponse, YoungPerson,
+    Collection,
+    District,
+    Establishment,
+    GuaranteeStatus,
+    ListEntry,
+    MatchResult,
+    Offer,
+    SchoolRecord,
+    SchoolRequest,
+    SchoolResponse,
+    YoungPerson,
 )
 from tep_app.models.base import utcnow
 from tep_app.models.collections import COLLECTION_KINDS
 from tep_app.services import calendar
 from tep_app.services.destinations import (  # noqa: F401 -- re-exported
-    destination_choices, destination_words, outcome_value, outcome_words, plain_words_to_code,
+    destination_choices,
+    destination_words,
+    outcome_value,
+    outcome_words,
+    plain_words_to_code,
 )
 from tep_app.spreadsheets.list_template import ListRow, ListSheet, write_list_workbook
 
@@ -40,7 +53,8 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "ListsError", "BuildSummary", "Page", "SchoolListSummary", "build_lists", "build_lists_with_summary",
     "destination_choices", "plain_words_to_code", "export_lists", "find_collection", "get_school_lists",
-    "get_school", "list_entries", "list_schools_with_counts", "list_years", "default_year", "school_list_sheet", "write_school_list",
+    "get_school", "list_entries", "list_schools_with_counts", "list_years", "default_year", "school_list_sheet",
+    "write_school_list",
 ]
 
 SCHOOL_TYPES = ("school", "special", "independent")
@@ -331,7 +345,7 @@ def list_schools_with_counts(academic_year: int, search: str | None = None, page
         .where(*where).order_by(Establishment.name, Establishment.laestab)
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
-    return Page([SchoolCounts(e, d, int(l), int(n)) for e, d, l, n in rows], page, per_page, total)
+    return Page([SchoolCounts(e, d, int(listed), int(n)) for e, d, listed, n in rows], page, per_page, total)
 
 
 def list_years() -> list[int]:

@@ -22,7 +22,13 @@ from tep_app.extensions import db
 from tep_app.matching import MatchOutcome, PersonRecord, describe
 from tep_app.matching.parallel import Matcher
 from tep_app.models import (
-    Enrolment, GuaranteeStatus, MatchDecision, MatchResult, Offer, SchoolRecord, YoungPerson,
+    Enrolment,
+    GuaranteeStatus,
+    MatchDecision,
+    MatchResult,
+    Offer,
+    SchoolRecord,
+    YoungPerson,
 )
 from tep_app.models.base import utcnow
 from tep_app.models.matching import MATCH_KINDS

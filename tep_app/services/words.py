@@ -14,7 +14,9 @@ MATCH_OUTCOMES = {"certain": "a certain match", "possible": "a possible match, f
                   "none": "no match", "accepted": "accepted on review", "rejected": "rejected on review"}
 MATCH_KINDS = {"leaver_enrolment": "Leaver checked against enrolments",
                "roll_offer": "Pupil checked against September Guarantee offers"}
-_KEY_WORDS = {"officer_id": "officer", "establishment_id": "school", "district_id": "district", "staff_id": "by", "case_id": "case", "young_person_id": "young person","code": "activity", "activity": "activity", "guarantee_status": "September Guarantee status",
+_KEY_WORDS = {"officer_id": "officer", "establishment_id": "school", "district_id": "district", "staff_id": "by",
+              "case_id": "case", "young_person_id": "young person", "code": "activity", "activity": "activity",
+              "guarantee_status": "September Guarantee status",
               "guarantee_code": "September Guarantee status", "activity_code": "destination",
               "contacts": "contact details", "needs_review": "needs an officer's check", "moved": "moved away"}
 _KIND_WORDS = {"phone": "young person's phone", "parent_phone": "parent or carer's phone", "email": "email"}

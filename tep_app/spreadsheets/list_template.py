@@ -201,7 +201,7 @@ def _list_sheet(rows: Iterable[ListRow], kind: str = "leavers") -> tuple[str, in
     for row in rows:
         number += 1
         cells = "".join(_cell(f"{letter}{number}", value, *styles)
-                        for letter, value, styles in zip(_LETTERS, row.values(), _COLUMN_STYLES))
+                        for letter, value, styles in zip(_LETTERS, row.values(), _COLUMN_STYLES, strict=False))
         parts.append(f'<row r="{number}">{cells}</row>')
     count, last = number - 1, max(number, 2)
     last_column, destination = _LETTERS[-1], _LETTERS[DESTINATION_COLUMN - 1]

@@ -20,7 +20,14 @@ def school_with_cases(live_server):
     """A school's submitted list of two leavers the school did not know about, each already Not Known
     (810), with their cases open; the first has an EHCP and two phone numbers."""
     from tep_app.models import (
-        Activity, Collection, ContactDetail, Establishment, ListEntry, SchoolRecord, SchoolRequest, SchoolResponse,
+        Activity,
+        Collection,
+        ContactDetail,
+        Establishment,
+        ListEntry,
+        SchoolRecord,
+        SchoolRequest,
+        SchoolResponse,
         YoungPerson,
     )
     from tep_app.services.cases import open_cases_for_request
@@ -36,7 +43,8 @@ def school_with_cases(live_server):
                                     due_on=today - timedelta(days=5))
             db.session.add(collection)
             db.session.flush()
-        school = Establishment(laestab=f"886{secrets.randbelow(10000):04d}", name=f"Journey School {tag}", type="school")
+        school = Establishment(laestab=f"886{secrets.randbelow(10000):04d}", name=f"Journey School {tag}",
+                               type="school")
         db.session.add(school)
         db.session.flush()
         request = SchoolRequest(collection_id=collection.id, establishment_id=school.id, status="submitted",
@@ -160,7 +168,8 @@ def test_an_officer_works_a_case_from_the_patch_to_the_activity(live_server, new
         by_officer = [e for e in events if e.actor_id == str(officer_id)]
         views = [e for e in by_officer if e.action == "view" and e.object_id == str(seeded["people"][0])]
         assert len(views) >= 4  # opening the case, and the page after each of the three attempts
-        attempt_ids = {str(a.id) for a in db.session.scalars(select(ContactAttempt).where(ContactAttempt.case_id == case.id))}
+        attempts = db.session.scalars(select(ContactAttempt).where(ContactAttempt.case_id == case.id))
+        attempt_ids = {str(a.id) for a in attempts}
         assert {e.object_id for e in by_officer if e.object_type == "contact_attempt" and e.action == "create"} == \
             attempt_ids and len(attempt_ids) == 3
         [activity_event] = [e for e in by_officer if e.object_type == "activity" and e.action == "create"]

@@ -15,7 +15,13 @@ YEAR = 2037
 def school_request(live_server):
     """A sent request for a school with two contacts and two young people on its list."""
     from tep_app.models import (
-        Collection, Establishment, EstablishmentContact, ListEntry, SchoolRecord, SchoolRequest, YoungPerson,
+        Collection,
+        Establishment,
+        EstablishmentContact,
+        ListEntry,
+        SchoolRecord,
+        SchoolRequest,
+        YoungPerson,
     )
     from tep_app.services.school_requests.links import issue_token
 

@@ -45,7 +45,13 @@ def _seed(live_server):
     from tep_app.extensions import db
     from tep_app.identifiers import make_upn
     from tep_app.models import (
-        Collection, Establishment, EstablishmentContact, ListEntry, SchoolRecord, SchoolRequest, YoungPerson,
+        Collection,
+        Establishment,
+        EstablishmentContact,
+        ListEntry,
+        SchoolRecord,
+        SchoolRequest,
+        YoungPerson,
     )
 
     with live_server.app.app_context():

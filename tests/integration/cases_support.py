@@ -1,6 +1,6 @@
 """Helpers for the case tests: a school's list with the school's answers, and open cases."""
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -61,7 +61,7 @@ def open_case(make, db, *, person=None, school=None, officer=None, not_known_sin
     school = school or make.establishment()
     case = Case(young_person_id=person.id, status=kwargs.pop("status", "open"), reason=kwargs.pop("reason", "lapsed"),
                 establishment_id=school.id, officer_id=officer.id if officer else None,
-                opened_at=datetime.now(timezone.utc), not_known_since=not_known_since,
+                opened_at=datetime.now(UTC), not_known_since=not_known_since,
                 year_group=kwargs.pop("year_group", 11), **kwargs)
     db.session.add(case)
     db.session.flush()

@@ -6,13 +6,18 @@ import email.policy
 import socket
 import threading
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from aiosmtpd.controller import Controller
 
 from tep_app.identifiers import make_upn
 from tep_app.models import (
-    Collection, Establishment, EstablishmentContact, ListEntry, SchoolRecord, YoungPerson,
+    Collection,
+    Establishment,
+    EstablishmentContact,
+    ListEntry,
+    SchoolRecord,
+    YoungPerson,
 )
 
 
@@ -88,7 +93,7 @@ def seed_county(session, schools: int, contacts: int = 2, kind: str = "leavers",
                 per_school: int = 2, laestab_base: int = 5000) -> Collection:
     """`schools` schools, each with `contacts` contacts and `per_school` young people on its list."""
     collection = Collection(kind=kind, academic_year=year, send_on=send_on, due_on=due_on,
-                            built_at=datetime.now(timezone.utc))
+                            built_at=datetime.now(UTC))
     session.add(collection)
     session.flush()
     for s in range(schools):

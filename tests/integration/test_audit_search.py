@@ -1,5 +1,5 @@
 """The audit trail: searchable by managers, exported to .xlsx, and never changed or deleted."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from io import BytesIO
 
 import pytest
@@ -14,7 +14,7 @@ from tep_app.services.audit_search import AuditFilters, search_audit
 def _event(db, action, actor, object_type="young_person", object_id="1", at=None, before=None, after=None):
     event = AuditEvent(actor_type="staff", actor_id="1", actor_label=actor, action=action, object_type=object_type,
                        object_id=object_id, before=before, after=after,
-                       at=at or datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc))
+                       at=at or datetime(2026, 3, 10, 12, 0, tzinfo=UTC))
     db.session.add(event)
     db.session.flush()
     return event
@@ -23,13 +23,13 @@ def _event(db, action, actor, object_type="young_person", object_id="1", at=None
 @pytest.fixture
 def trail(db):
     return [
-        _event(db, "view", "olive@tep.example", object_id="7", at=datetime(2026, 3, 1, 9, tzinfo=timezone.utc)),
+        _event(db, "view", "olive@tep.example", object_id="7", at=datetime(2026, 3, 1, 9, tzinfo=UTC)),
         _event(db, "update", "olive@tep.example", object_type="case", object_id="12",
-               at=datetime(2026, 3, 5, 9, tzinfo=timezone.utc), before={"status": "open"},
+               at=datetime(2026, 3, 5, 9, tzinfo=UTC), before={"status": "open"},
                after={"status": "closed"}),
         _event(db, "export", "manny@tep.example", object_type="dashboard", object_id="schools",
-               at=datetime(2026, 3, 9, 9, tzinfo=timezone.utc)),
-        _event(db, "view", "manny@tep.example", object_id="8", at=datetime(2026, 3, 20, 9, tzinfo=timezone.utc)),
+               at=datetime(2026, 3, 9, 9, tzinfo=UTC)),
+        _event(db, "view", "manny@tep.example", object_id="8", at=datetime(2026, 3, 20, 9, tzinfo=UTC)),
     ]
 
 

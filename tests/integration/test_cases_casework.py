@@ -5,7 +5,12 @@ from sqlalchemy import select, update
 
 from tep_app.models import Activity, AuditEvent, Case, ContactAttempt, ContactDetail
 from tep_app.services.cases import (
-    STALE_MESSAGE, AttemptInput, StaleCaseError, get_case, open_cases_for_request, record_attempt,
+    STALE_MESSAGE,
+    AttemptInput,
+    StaleCaseError,
+    get_case,
+    open_cases_for_request,
+    record_attempt,
 )
 from tests.integration.cases_support import add_phone, cases_of, seed_list
 
@@ -28,7 +33,8 @@ def attempt_data(case, **kwargs) -> dict:
 
 
 def activity_data(case, code="330", neet_start=None, **kwargs) -> dict:
-    data = {"activity-version": str(case.version), "activity-code": code, "activity-provider_name": "Kent Garden Centre"}
+    data = {"activity-version": str(case.version), "activity-code": code,
+            "activity-provider_name": "Kent Garden Centre"}
     data.update({f"activity-{k}": v for k, v in kwargs.items()})
     data.update(_date("activity-neet_start_date", neet_start))
     return data

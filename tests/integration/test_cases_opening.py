@@ -5,7 +5,9 @@ from sqlalchemy import func, select
 
 from tep_app.models import Activity, AuditEvent, Case
 from tep_app.services.cases import (
-    open_cases_for_lapsed, open_cases_for_overdue, open_cases_for_request,
+    open_cases_for_lapsed,
+    open_cases_for_overdue,
+    open_cases_for_request,
 )
 from tests.integration.cases_support import cases_of, open_case, seed_list
 

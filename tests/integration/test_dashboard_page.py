@@ -1,5 +1,5 @@
 """The manager's chase-up dashboard: statuses overdue first, the chase button, figures, exports."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
 
 import pytest
@@ -29,7 +29,7 @@ def _request(db, collection, school, status, due_on, **kwargs):
 def chase_up(db, make):
     collection = _collection(db)
     past, future = TODAY - timedelta(days=3), TODAY + timedelta(days=10)
-    sent = datetime(2022, 10, 7, 9, 0, tzinfo=timezone.utc)
+    sent = datetime(2022, 10, 7, 9, 0, tzinfo=UTC)
     schools = {name: make.establishment(name=name) for name in
                ("Ash School", "Birch School", "Cedar School", "Damson School", "Elm School")}
     requests = {
@@ -120,7 +120,8 @@ def test_the_chase_button_calls_the_service_and_flashes_the_result(pages, login,
     response = pages.post(f"/dashboard/requests/{cedar.id}/chase", status=302)
     assert calls == [(cedar.id, manager.id)]
     page = pages.page(response.headers["Location"])
-    assert "Chaser queued for Cedar School to contact1@school.example" in page.select_one(".govuk-notification-banner").text
+    banner = page.select_one(".govuk-notification-banner").text
+    assert "Chaser queued for Cedar School to contact1@school.example" in banner
 
 
 def test_the_real_chase_service_queues_a_chaser(pages, login, chase_up, db):
@@ -166,7 +167,7 @@ def test_the_headline_figure_and_the_weekly_chart(pages, login, make, db):
 def test_officers_caseloads(pages, login, make, db):
     officer = make.staff(role="officer", name="Olive Officer")
     school = make.establishment()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for status, follow_up, closed_at in [("open", TODAY - timedelta(days=1), None), ("open", TODAY, None),
                                          ("closed", None, now)]:
         person = make.young_person()

@@ -5,7 +5,7 @@ The clock is moved with time-machine; the emails go through a real SMTP server (
 link in the first invitation caught there is opened as a school would open it.
 """
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
@@ -35,7 +35,7 @@ def smtp_port(app, monkeypatch):
 ])
 def test_the_demo_on_any_day_has_a_collection_in_progress_whose_first_invitation_opens(
         app, db, client, logins, smtp_port, day, kind, year):
-    with time_machine.travel(datetime(day.year, day.month, day.day, 9, 30, tzinfo=timezone.utc), tick=False):
+    with time_machine.travel(datetime(day.year, day.month, day.day, 9, 30, tzinfo=UTC), tick=False):
         result = app.test_cli_runner().invoke(args=["tep", "demo", "--scale", "0.01"])
         assert result.exit_code == 0, result.output
 
@@ -54,7 +54,8 @@ def test_the_demo_on_any_day_has_a_collection_in_progress_whose_first_invitation
             server.wait_for_count(1)
         invitations = [m for m in server.messages if "/school/start/" in m.get_payload()]
         first = invitations[0]
-        assert str(first["Subject"]).strip().startswith(("Your Year 11 and 12 leavers list", "Your pupils with no recorded"))
+        subject = str(first["Subject"]).strip()
+        assert subject.startswith(("Your Year 11 and 12 leavers list", "Your pupils with no recorded"))
         link = re.search(r"/school/start/\S+", first.get_payload()).group(0)
         response = client.get(link)
         assert response.status_code == 302 and response.headers["Location"].endswith("/school/confirm")

@@ -34,7 +34,8 @@ def test_sign_in_with_the_right_password(pages, make):
 
 def test_sign_in_refuses_an_off_site_next(pages, make):
     user = make.staff(role="manager")
-    response = pages.post("/sign-in?next=//evil.example/", data={"email": user.email, "password": TEST_PASSWORD}, status=302)
+    response = pages.post("/sign-in?next=//evil.example/", data={"email": user.email, "password": TEST_PASSWORD},
+                          status=302)
     assert response.headers["Location"] == "/"
 
 

@@ -7,7 +7,11 @@ from sqlalchemy import func, select
 from tep_app.models import Enrolment, ImportBatch, ImportWarning, MatchResult, SchoolRecord
 from tep_app.services.imports import ImportFailed, import_file, list_warnings
 from tests.integration.imports_support import (
-    COLLEGE_UKPRN, LEAVER_HEADERS, csv_bytes, establishments_csv, leaver_rows,
+    COLLEGE_UKPRN,
+    LEAVER_HEADERS,
+    csv_bytes,
+    establishments_csv,
+    leaver_rows,
 )
 
 ENROLMENT_HEADERS = ["Provider", "UPN", "Forename", "Surname", "Date of birth", "Postcode", "Phone", "Course"]
@@ -26,7 +30,7 @@ def enrolment_file(leavers, upn=MISTYPED, phone=UNALLOCATED, provider=COLLEGE_UK
     """Row 2: the first leaver, as given; row 3: the second, with `upn` and `phone`."""
     rows = []
     for leaver, (row_upn, row_phone, course) in zip(leavers, [(None, "07700 900555", "A levels"),
-                                                              (upn, phone, "BTEC")]):
+                                                              (upn, phone, "BTEC")], strict=False):
         _school, good_upn, forename, surname, born, _group, _gender, postcode, *_ = leaver
         rows.append([provider, row_upn or good_upn, forename.upper(), surname, born, postcode, row_phone, course])
     return csv_bytes(ENROLMENT_HEADERS, rows)

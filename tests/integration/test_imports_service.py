@@ -6,12 +6,25 @@ import pytest
 from sqlalchemy import func, select
 
 from tep_app.models import (
-    AuditEvent, ContactDetail, Enrolment, Establishment, EstablishmentContact, ImportBatch, Offer, SchoolRecord,
+    AuditEvent,
+    ContactDetail,
+    Enrolment,
+    Establishment,
+    EstablishmentContact,
+    ImportBatch,
+    Offer,
+    SchoolRecord,
     YoungPerson,
 )
 from tep_app.services.imports import ImportFailed, check_file, import_file, list_warnings
 from tests.integration.imports_support import (
-    COLLEGE_UKPRN, LEAVER_HEADERS, SCHOOL, csv_bytes, establishments_csv, leaver_rows, xlsx_bytes,
+    COLLEGE_UKPRN,
+    LEAVER_HEADERS,
+    SCHOOL,
+    csv_bytes,
+    establishments_csv,
+    leaver_rows,
+    xlsx_bytes,
 )
 
 COUNTED = (Establishment, YoungPerson, SchoolRecord, ContactDetail, Enrolment, Offer, ImportBatch)

@@ -92,7 +92,8 @@ def test_no_file_chosen(admin, pages):
 
 def test_wrong_type_of_file(admin, pages):
     page = upload(pages, b"%PDF-1.4", "leavers.pdf", status=200).page
-    assert "The selected file must be an .xlsx or .csv spreadsheet" in page.select_one(".govuk-error-summary").get_text()
+    summary = page.select_one(".govuk-error-summary").get_text()
+    assert "The selected file must be an .xlsx or .csv spreadsheet" in summary
 
 
 def test_a_pdf_named_xlsx_is_a_problem_not_a_crash(admin, pages, db):

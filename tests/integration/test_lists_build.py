@@ -7,7 +7,12 @@ from sqlalchemy import select
 from tep_app.models import ListEntry, MatchResult, SchoolRequest, SchoolResponse
 from tep_app.services import calendar
 from tep_app.services.lists import (
-    ListsError, build_lists, build_lists_with_summary, get_school_lists, list_entries, list_schools_with_counts,
+    ListsError,
+    build_lists,
+    build_lists_with_summary,
+    get_school_lists,
+    list_entries,
+    list_schools_with_counts,
 )
 
 

@@ -6,7 +6,11 @@ from sqlalchemy import func, select
 
 from tep_app.models import AuditEvent, MatchDecision, MatchResult
 from tep_app.services.matching import (
-    MatchingError, decide_pair, get_match_summary, list_review_pairs, run_matching,
+    MatchingError,
+    decide_pair,
+    get_match_summary,
+    list_review_pairs,
+    run_matching,
 )
 
 YEAR = 2022

@@ -1,13 +1,17 @@
 """The outbox: exactly-once queueing, delivery to a real SMTP server, back-off while the server is
 down, failure after 10 attempts, and messages left "sending" by a stopped sender."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from tep_app.models import OutboxMessage
 from tep_app.services.school_requests.outbox import (
-    OutboxError, count_by_status, deliver_outbox, queue_email, retry_message,
+    OutboxError,
+    count_by_status,
+    deliver_outbox,
+    queue_email,
+    retry_message,
 )
 from tests.integration.messaging_support import SmtpServer, body_of, free_port
 
@@ -79,7 +83,7 @@ def test_deliver_honours_the_limit(db, smtp):
 
 def test_with_the_server_down_nothing_is_lost_and_it_is_sent_when_the_server_is_back(db, app, smtp_down):
     _queue(2)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     assert deliver_outbox(now=now) == {"sent": 0, "failed": 0, "retried": 2}
     rows = _rows(db)
     assert [r.status for r in rows] == ["queued", "queued"]
@@ -99,7 +103,7 @@ def test_with_the_server_down_nothing_is_lost_and_it_is_sent_when_the_server_is_
 
 def test_after_ten_attempts_a_message_is_failed_with_its_last_error(db, smtp_down):
     _queue(1)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for _ in range(10):
         deliver_outbox(now=now)
         now += timedelta(hours=1)
@@ -111,7 +115,7 @@ def test_after_ten_attempts_a_message_is_failed_with_its_last_error(db, smtp_dow
 
 def test_a_message_left_sending_by_a_killed_sender_is_sent_after_ten_minutes(db, smtp):
     stale, recent = _queue(2)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for row, claimed in ((stale, now - timedelta(minutes=11)), (recent, now - timedelta(minutes=5))):
         row.status, row.next_attempt_at = "sending", claimed
     db.session.flush()

@@ -7,7 +7,7 @@ text a user reads is searched.
 """
 import re
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urljoin, urlparse
 
 import pytest
@@ -84,7 +84,7 @@ def crawl(client, start: list[str], codes: set[str], problems: list[str], seen: 
 @pytest.fixture
 def demo(app, db, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "DEMO_LOGINS_PATH", str(tmp_path / "logins.txt"))
-    with time_machine.travel(datetime(2026, 11, 29, 10, tzinfo=timezone.utc), tick=False):
+    with time_machine.travel(datetime(2026, 11, 29, 10, tzinfo=UTC), tick=False):
         result = app.test_cli_runner().invoke(args=["tep", "demo", "--scale", "0.01"])
         assert result.exit_code == 0, result.output
         yield
@@ -108,7 +108,7 @@ def _school_client(app, db, school_request):
 def test_no_page_shows_a_bare_code_a_python_value_or_an_identifier(app, db, demo):
     codes = set(db.session.scalars(select(ActivityCode.code))) | set(db.session.scalars(select(GuaranteeStatus.code)))
     problems, read = [], 0
-    with time_machine.travel(datetime(2026, 11, 29, 10, tzinfo=timezone.utc), tick=False):
+    with time_machine.travel(datetime(2026, 11, 29, 10, tzinfo=UTC), tick=False):
         for role in ("officer", "manager", "admin"):
             read += crawl(_staff_client(app, db, role), ["/", "/cases", "/dashboard/", "/schools/", "/admin/"],
                           codes, problems, set())

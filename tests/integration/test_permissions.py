@@ -11,14 +11,22 @@ spreadsheet a route hands out must leave an "export" audit event.
 """
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from tep_app.auth.roles import ADMIN, MANAGER, OFFICER, PUBLIC, SCHOOL, STAFF
 from tep_app.models import (
-    AuditEvent, Case, Collection, EmailTemplate, ImportBatch, ListEntry, MatchResult, OutboxMessage, Patch,
+    AuditEvent,
+    Case,
+    Collection,
+    EmailTemplate,
+    ImportBatch,
+    ListEntry,
+    MatchResult,
+    OutboxMessage,
+    Patch,
     SchoolRequest,
 )
 
@@ -152,7 +160,7 @@ def world(db, make):
     issue_token(request)
     staff = {role: make.staff(role=role) for role in (OFFICER, MANAGER, ADMIN)}
     target = make.staff(role=OFFICER)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     case = _add(db, Case(young_person_id=person.id, reason="no_school_answer", establishment_id=school.id,
                          collection_id=collection.id, officer_id=staff[OFFICER].id, opened_at=now,
                          not_known_since=date.today()))

@@ -1,6 +1,6 @@
 """Secure links, emailed codes and the school's session."""
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -9,7 +9,12 @@ from sqlalchemy import select
 from tep_app.auth.roles import STAFF
 from tep_app.models import AccessCode, AuditEvent, OutboxMessage, RequestEvent
 from tep_app.services.school_requests.links import (
-    LinkError, reissue_token, verify_access_code, resolve_token, revoke_token, send_access_code,
+    LinkError,
+    reissue_token,
+    resolve_token,
+    revoke_token,
+    send_access_code,
+    verify_access_code,
 )
 from tests.integration.portal_support import latest_code, seed_request, sign_school_in
 
@@ -67,7 +72,7 @@ def test_a_tampered_link_gets_a_plain_message_and_nothing_more(pages, seeded, ma
 
 
 def test_an_expired_link_is_refused(pages, seeded, db):
-    seeded.request.token_expires_at = datetime.now(timezone.utc) - timedelta(minutes=1)
+    seeded.request.token_expires_at = datetime.now(UTC) - timedelta(minutes=1)
     db.session.commit()
     page = pages.page(f"/school/start/{seeded.token}", 410)
     assert page.h1.get_text(strip=True) == "This link has expired"
@@ -171,7 +176,7 @@ def test_an_expired_code_is_refused(pages, seeded, db):
     open_link(pages, seeded)
     email = ask_for_code(pages, seeded)
     code_row = db.session.scalar(select(AccessCode))
-    code_row.expires_at = datetime.now(timezone.utc) - timedelta(seconds=1)
+    code_row.expires_at = datetime.now(UTC) - timedelta(seconds=1)
     db.session.commit()
     response = pages.post("/school/code", {"code": latest_code(db, email)}, 200)
     assert response.page.select_one(".govuk-error-message").get_text(" ", strip=True) == \
@@ -262,21 +267,21 @@ def test_csrf_is_checked_on_the_school_forms(app, make, db, monkeypatch):
 
 def test_a_link_lasts_to_the_end_of_the_fourteenth_day_after_the_reply_by_date(make, db):
     due = date(2026, 10, 30)
-    with time_machine.travel(datetime(2026, 10, 7, 9, tzinfo=timezone.utc), tick=False):
+    with time_machine.travel(datetime(2026, 10, 7, 9, tzinfo=UTC), tick=False):
         seeded = seed_request(make, db, due_on=due)
-    with time_machine.travel(datetime(2026, 11, 13, 23, 59, tzinfo=timezone.utc), tick=False):  # 23:59 GMT
+    with time_machine.travel(datetime(2026, 11, 13, 23, 59, tzinfo=UTC), tick=False):  # 23:59 GMT
         assert resolve_token(seeded.token) == (seeded.request, "ok")
-    with time_machine.travel(datetime(2026, 11, 14, 0, 0, 1, tzinfo=timezone.utc), tick=False):
+    with time_machine.travel(datetime(2026, 11, 14, 0, 0, 1, tzinfo=UTC), tick=False):
         assert resolve_token(seeded.token) == (None, "expired")
 
 
 def test_a_link_issued_after_the_reply_by_date_still_lasts_the_grace_days_from_its_issue(make, db):
-    with time_machine.travel(datetime(2026, 11, 29, 9, tzinfo=timezone.utc), tick=False):
+    with time_machine.travel(datetime(2026, 11, 29, 9, tzinfo=UTC), tick=False):
         seeded = seed_request(make, db, due_on=date(2026, 10, 30))
         assert resolve_token(seeded.token) == (seeded.request, "ok")
-    with time_machine.travel(datetime(2026, 12, 13, 23, 0, tzinfo=timezone.utc), tick=False):
+    with time_machine.travel(datetime(2026, 12, 13, 23, 0, tzinfo=UTC), tick=False):
         assert resolve_token(seeded.token) == (seeded.request, "ok")
-    with time_machine.travel(datetime(2026, 12, 14, 0, 0, 1, tzinfo=timezone.utc), tick=False):
+    with time_machine.travel(datetime(2026, 12, 14, 0, 0, 1, tzinfo=UTC), tick=False):
         assert resolve_token(seeded.token) == (None, "expired")
 
 

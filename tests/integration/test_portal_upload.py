@@ -7,7 +7,11 @@ from sqlalchemy import select
 
 from tep_app.models import SchoolResponse
 from tests.integration.portal_support import (
-    HEADERS, entry_row, seed_request, sign_school_in, xlsx,
+    HEADERS,
+    entry_row,
+    seed_request,
+    sign_school_in,
+    xlsx,
 )
 
 
@@ -36,7 +40,7 @@ def test_the_download_is_the_schools_list_and_nothing_else(pages, seeded, make, 
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheet = load_workbook(BytesIO(response.data)).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
-    assert [h for h in rows[0][:len(HEADERS)]] == HEADERS
+    assert list(rows[0][:len(HEADERS)]) == HEADERS
     references = {row[0] for row in rows[1:] if row[0] is not None}
     assert references == {entry.id for entry in seeded.entries}
     assert not references & {entry.id for entry in other.entries}
@@ -170,7 +174,8 @@ def test_a_formula_in_an_answer_cell_is_refused(pages, seeded, db):
     a, b = seeded.entries[:2]
     response = upload(pages, xlsx([entry_row(a, destination='=CONCAT("Gap"," year")'),
                                    entry_row(b, destination="Gap year")]), 200)
-    assert problems(response.page) == [["2", "Destination", "The cell holds a formula. Type the answer itself instead."]]
+    assert problems(response.page) == [
+        ["2", "Destination", "The cell holds a formula. Type the answer itself instead."]]
     assert saved(db) == []
 
 
@@ -191,5 +196,5 @@ def test_the_downloaded_list_filled_in_uploads_back(pages, seeded, db):
     assert answers == {("230", "07700900123", None), (None, None, "Moved to Scotland")}
     # The next download carries the saved answers.
     sheet = load_workbook(BytesIO(pages.get("/school/young-people.xlsx").data)).worksheets[0]
-    values = [row for row in sheet.iter_rows(min_row=2, values_only=True)]
+    values = list(sheet.iter_rows(min_row=2, values_only=True))
     assert "Further education college" in {row[column["Destination"] - 1] for row in values}

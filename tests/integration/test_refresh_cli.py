@@ -4,7 +4,12 @@ from sqlalchemy import func, select
 
 from tep_app.models import Collection, Enrolment, ImportBatch, ListEntry, MatchResult, YoungPerson
 from tests.integration.imports_support import (
-    COLLEGE_UKPRN, LEAVER_HEADERS, csv_bytes, establishments_csv, leaver_rows, xlsx_bytes,
+    COLLEGE_UKPRN,
+    LEAVER_HEADERS,
+    csv_bytes,
+    establishments_csv,
+    leaver_rows,
+    xlsx_bytes,
 )
 
 SOURCE_HEADERS = ["Provider", "UPN", "Forename", "Surname", "Date of birth", "Phone"]

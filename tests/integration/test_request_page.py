@@ -1,7 +1,7 @@
 """The school request page: status, link, contacts and history for staff; a manager revokes or
 replaces the link and chases the school."""
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -46,7 +46,7 @@ def link_in(message: OutboxMessage) -> str:
 
 
 def test_the_page_shows_the_request_its_contacts_and_its_history(pages, login, seeded, db):
-    earlier = datetime.now(timezone.utc) - timedelta(days=2)
+    earlier = datetime.now(UTC) - timedelta(days=2)
     db.session.add(RequestEvent(school_request_id=seeded.request.id, kind="invite sent", detail="To 2 contacts",
                                 actor="system", created_at=earlier))
     db.session.add(OutboxMessage(
@@ -220,16 +220,16 @@ def test_a_manager_sends_a_chaser_once_a_day(pages, login, seeded, db):
 
 
 def test_after_a_new_link_a_chaser_points_to_the_new_links_email(pages, login, seeded, db):
-    seeded.request.sent_at = datetime(2022, 10, 7, 9, 0, tzinfo=timezone.utc)
+    seeded.request.sent_at = datetime(2022, 10, 7, 9, 0, tzinfo=UTC)
     db.session.commit()
     login("manager")
     pages.post(url(seeded, "/chase"), {}, 302)
     [first] = emails(db, seeded, "chaser")
     assert "the email we sent you on 7 October 2022" in first.body
-    first.created_at = datetime(2022, 11, 1, 9, 0, tzinfo=timezone.utc)  # chased on an earlier day
+    first.created_at = datetime(2022, 11, 1, 9, 0, tzinfo=UTC)  # chased on an earlier day
     pages.post(url(seeded, "/new-link"), {}, 302)
     [new_link] = emails(db, seeded, "new_link")
-    new_link.created_at = datetime(2022, 11, 14, 10, 0, tzinfo=timezone.utc)
+    new_link.created_at = datetime(2022, 11, 14, 10, 0, tzinfo=UTC)
     db.session.commit()
     pages.post(url(seeded, "/chase"), {}, 302)
     [second] = [m for m in emails(db, seeded, "chaser") if m.id != first.id]

@@ -1,5 +1,5 @@
 """Reminders before the deadline, chasers after it, a manager's chase, the history, reopening."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -20,7 +20,7 @@ def _send(db, collection, day: date) -> list[SchoolRequest]:
     send_collection(collection, today=day)
     requests = list(db.session.scalars(select(SchoolRequest).order_by(SchoolRequest.id)))
     for request in requests:
-        request.sent_at = datetime(day.year, day.month, day.day, 7, tzinfo=timezone.utc)
+        request.sent_at = datetime(day.year, day.month, day.day, 7, tzinfo=UTC)
     db.session.flush()
     return requests
 
@@ -131,7 +131,7 @@ def test_a_list_sent_late_gets_its_own_reply_by_date_and_reminders_before_it(db)
     collection = seed_county(db.session, schools=1, contacts=1, due_on=DUE)
     send_collection(collection, today=date(2022, 10, 24), force=True)
     request = db.session.scalar(select(SchoolRequest))
-    request.sent_at = datetime(2022, 10, 24, 9, tzinfo=timezone.utc)
+    request.sent_at = datetime(2022, 10, 24, 9, tzinfo=UTC)
     db.session.flush()
     assert request.due_on == date(2022, 11, 14)
     invite = _outbox(db, "invite")[0]
@@ -150,7 +150,8 @@ def test_a_managers_chase_goes_once_a_day_and_is_audited(db, sent):
     assert message.to_address == f"contact1.{first.establishment.laestab}@school.example"
     assert chase_request(first.id, user_id=7) is None  # chased today already
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "chase school")).object_id == str(first.id)
-    events = [e.kind for e in db.session.scalars(select(RequestEvent).where(RequestEvent.school_request_id == first.id))]
+    events = [e.kind for e in db.session.scalars(
+        select(RequestEvent).where(RequestEvent.school_request_id == first.id))]
     assert "chaser sent by a manager" in events and "invite sent" in events
 
 

@@ -1,6 +1,6 @@
 """The scheduler's jobs and the commands that run them: success, and a clear failure."""
 import socket
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
@@ -122,7 +122,7 @@ def test_send_command_builds_missing_lists_and_says_when_no_school_has_anyone(db
 
 def test_remind_and_chase_commands_queue_on_their_days(db, cli):
     collection = seed_county(db.session, schools=2, contacts=1)
-    with time_machine.travel(datetime(2022, 10, 7, 8, tzinfo=timezone.utc), tick=False):
+    with time_machine.travel(datetime(2022, 10, 7, 8, tzinfo=UTC), tick=False):
         cli("send", "leavers", "--year", "2022")
     assert {r.due_on for r in db.session.scalars(select(SchoolRequest).where(
         SchoolRequest.collection_id == collection.id))} == {date(2022, 10, 31)}

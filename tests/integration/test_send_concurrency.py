@@ -14,7 +14,7 @@ import tempfile
 import threading
 import uuid
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -77,7 +77,8 @@ class Command:
     """A `flask tep ...` process writing to files, so that two can run without blocking on a pipe."""
 
     def __init__(self, county, *args):
-        self.out, self.err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
+        # Kept open while the command runs; read and closed when it ends.
+        self.out, self.err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")  # noqa: SIM115
         self.process = subprocess.Popen([FLASK, "tep", *args], cwd=ROOT, env=county.env, stdout=self.out,
                                         stderr=self.err, text=True)
         self.pid = self.process.pid
@@ -220,7 +221,7 @@ def test_with_the_smtp_server_down_nothing_is_lost_and_all_is_sent_when_it_is_ba
     assert counts == Counter(queued=SCHOOLS * CONTACTS)
 
     with SmtpServer(port=county.smtp_port) as server:
-        later = datetime.now(timezone.utc) + timedelta(minutes=2)  # the back-off has passed
+        later = datetime.now(UTC) + timedelta(minutes=2)  # the back-off has passed
         delivered = in_county(county, lambda: _deliver_all(later))
     assert delivered["sent"] == SCHOOLS * CONTACTS and delivered["failed"] == 0
     assert_one_invite_per_contact(server)

@@ -9,7 +9,7 @@ link emailed that day opens, and every date in every email is the school's own.
 """
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -39,7 +39,7 @@ def _at(day: date, moment: str) -> datetime:
     """A moment of a London day, as UTC (the year crosses both clock changes)."""
     from zoneinfo import ZoneInfo
 
-    return datetime.combine(day, LONDON_HOUR[moment], tzinfo=ZoneInfo("Europe/London")).astimezone(timezone.utc)
+    return datetime.combine(day, LONDON_HOUR[moment], tzinfo=ZoneInfo("Europe/London")).astimezone(UTC)
 
 
 @dataclass
@@ -318,7 +318,8 @@ def test_a_year_in_the_life(app, db, county, start):
 
             # June: the no-offer collection, answered with September Guarantee statuses.
             ash_no_offer = request_of(county, "ash", "no-offer")
-            if ash_no_offer is not None and ash_no_offer.status in ("sent", "opened") and ("ash", "no-offer") not in school_link:
+            if (ash_no_offer is not None and ash_no_offer.status in ("sent", "opened")
+                    and ("ash", "no-offer") not in school_link):
                 invitation = next(m for m in mail if "no recorded September Guarantee" in str(m["Subject"])
                                   and "Ashford Oaks" in text_of(m) and m["To"].startswith("contact1"))
                 check_dates(invitation, ash_no_offer.due_on)
@@ -329,12 +330,13 @@ def test_a_year_in_the_life(app, db, county, start):
                                           county.schools["ash"].contacts[0].email)
                     form = ash.get(f"/school/young-people/{_entry(db, county, 'offer')}").get_data(as_text=True)
                     assert "September Guarantee status" in form and "Applied and waiting for an outcome" in form
-                    answer(ash, county, "offer", outcome="sg:110", provider_name="EKC Group", start_date=["14", "3", "2024"])
+                    answer(ash, county, "offer", outcome="sg:110", provider_name="EKC Group",
+                           start_date=["14", "3", "2024"])
                     answer(ash, county, "awaiting", outcome="sg:140")
                     answer(ash, county, "unknownsg", phone="07700 900462")
                     assert ash.post("/school/submit", data={}).status_code == 302
                 no_offer = manager.get(f"/dashboard/?collection={ash_no_offer.collection_id}").get_data(as_text=True)
-                row = re.search(r'data-school-request="%d".*?</tr>' % ash_no_offer.id, no_offer, re.S).group(0)
+                row = re.search(rf'data-school-request="{ash_no_offer.id}".*?</tr>', no_offer, re.S).group(0)
                 assert "2 of 3" in row  # two statuses given; a phone number alone is not an answer
                 steps.add("june answered")
 

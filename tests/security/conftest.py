@@ -62,7 +62,7 @@ def server(live):
     port = free_port()
     env = {**os.environ, "TEP_ENV": "development", "TEP_DATABASE_URL": live.url, "TEP_SECRET_KEY": SECRET,
            "TEP_BASE_URL": f"http://127.0.0.1:{port}"}
-    log = open(live.tmp / "gunicorn.log", "w+")
+    log = open(live.tmp / "gunicorn.log", "w+")  # noqa: SIM115 -- gunicorn writes to it until the fixture ends
     master = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "--workers", "1", "--threads", "4",
          "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--timeout", "120", "wsgi:app"],
@@ -77,7 +77,7 @@ def server(live):
             if time.monotonic() > deadline or master.poll() is not None:
                 log.seek(0)
                 master.kill()
-                raise AssertionError(f"gunicorn did not start:\n{log.read()[-3000:]}")
+                raise AssertionError(f"gunicorn did not start:\n{log.read()[-3000:]}") from None
             time.sleep(0.2)
     try:
         yield SimpleNamespace(base=base, master=master, live=live, log=log)

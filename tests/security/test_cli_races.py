@@ -46,7 +46,7 @@ def test_two_sends_at_once_send_once_and_a_loser_says_why_in_one_line(live):
     processes = [_send(live) for _ in range(2)]
     outputs = [process.communicate(timeout=180) for process in processes]
     sent = 0
-    for process, (out, err) in zip(processes, outputs):
+    for process, (out, err) in zip(processes, outputs, strict=False):
         _assert_one_line_if_lost(process, out, err)
         if process.returncode == 0:
             sent += int(re.search(r"Sent (\d+) school requests", out).group(1))

@@ -1,6 +1,6 @@
 """Farming a link's 6-digit code: at most 3 codes an hour and 10 a day per link, counted in the
 database, with the time the school may ask again; every request for a code is audited."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, update
@@ -45,8 +45,8 @@ def test_an_eleventh_code_in_a_day_is_refused(client, pages, seeded, db):
         assert _ask_status(client, seeded).status_code == 302
         # Each code an hour and a bit older than the next, so the hourly limit never bites.
         db.session.execute(update(AccessCode).where(AccessCode.school_request_id == seeded.request.id,
-                                                    AccessCode.created_at > datetime.now(timezone.utc) - timedelta(minutes=5))
-                           .values(created_at=datetime.now(timezone.utc) - timedelta(minutes=70 * (CODES_PER_DAY - n))))
+                                                    AccessCode.created_at > datetime.now(UTC) - timedelta(minutes=5))
+                           .values(created_at=datetime.now(UTC) - timedelta(minutes=70 * (CODES_PER_DAY - n))))
         db.session.commit()
     refused = pages.post("/school/confirm", {"contact": str(seeded.establishment.contacts[0].id)}, status=200)
     assert "You have asked for 10 codes in the last 24 hours" in refused.page.get_text()

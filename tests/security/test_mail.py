@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -82,7 +82,7 @@ def test_no_row_holds_a_link_or_code_the_schools_received(app, db, smtp):
         assert not any(code in stored for code in received_codes), message.ledger_key
         assert "/school/start/" not in stored
     # And the codes received are the codes that work.
-    for access_code, code in zip(codes, received_codes):
+    for access_code, code in zip(codes, received_codes, strict=False):
         assert verify_access_code(first, code, access_code.id).ok
 
 
@@ -109,7 +109,7 @@ def test_staff_see_the_email_with_the_link_and_code_left_out(app, db, make, page
 
 def _stale(db, minutes: float, *rows) -> None:
     for row in rows:
-        row.status, row.next_attempt_at = "sending", datetime.now(timezone.utc) - timedelta(minutes=minutes)
+        row.status, row.next_attempt_at = "sending", datetime.now(UTC) - timedelta(minutes=minutes)
     db.session.commit()
 
 
@@ -203,7 +203,7 @@ def test_a_killed_sender_sends_every_email_at_least_once_and_a_copy_has_the_same
         # Ten minutes on, the next run names the emails left sending and sends them again.
         with live.app.app_context():
             db.session.execute(update(OutboxMessage).where(OutboxMessage.status == "sending")
-                               .values(next_attempt_at=datetime.now(timezone.utc) - timedelta(minutes=11)))
+                               .values(next_attempt_at=datetime.now(UTC) - timedelta(minutes=11)))
             db.session.commit()
             db.session.remove()
         server.hold_at = None

@@ -1,6 +1,6 @@
 """A copied session cookie stops working when the session ends: sign-out (staff and school), an
 admin's "sign out everywhere", a password change, being idle, and a school's 2-hour limit."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -65,7 +65,7 @@ def test_a_school_cookie_replayed_after_sign_out_lists_no_pupils(pages, client, 
 def test_a_school_session_ends_after_two_hours_however_busy(pages, client, seeded, db):
     _school_signed_in(pages, seeded, db)
     db.session.execute(update(UserSession).where(UserSession.school_request_id == seeded.request.id)
-                       .values(expires_at=datetime.now(timezone.utc) - timedelta(seconds=1)))
+                       .values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
     db.session.commit()
     page = pages.page("/school/young-people", status=401)
     assert "signed in for 2 hours" in page.get_text()
@@ -74,7 +74,7 @@ def test_a_school_session_ends_after_two_hours_however_busy(pages, client, seede
 def test_an_idle_staff_session_is_ended_by_the_server_whatever_the_cookie_says(pages, make, db):
     user = _staff_signed_in(pages, make)
     db.session.execute(update(UserSession).where(UserSession.staff_user_id == user.id)
-                       .values(last_seen_at=datetime.now(timezone.utc) - timedelta(minutes=61)))
+                       .values(last_seen_at=datetime.now(UTC) - timedelta(minutes=61)))
     db.session.commit()
     assert pages.get("/cases", status=302).headers["Location"].startswith("/sign-in")
 

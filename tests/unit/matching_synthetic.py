@@ -10,8 +10,8 @@ namesakes (same name, another date of birth, elsewhere) are common. Deterministi
 """
 import random
 from dataclasses import dataclass
-from types import SimpleNamespace
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 from faker.providers.person.en_GB import Provider as Names
 
@@ -36,7 +36,8 @@ class Truth:
 
 
 def _postcode(rng: random.Random) -> str:
-    return f"{rng.choice(DISTRICTS)} {rng.randrange(1, 10)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+    letters = "ABDEFGHJLNPQRSTUWXYZ"
+    return f"{rng.choice(DISTRICTS)} {rng.randrange(1, 10)}{rng.choice(letters)}{rng.choice(letters)}"
 
 
 def _person(rng, number: int, dob: date | None = None, surname: str | None = None, postcode=None, avoid=None):

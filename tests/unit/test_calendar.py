@@ -4,7 +4,11 @@ from datetime import date
 import pytest
 
 from tep_app.services.calendar import (
-    add_working_days, current_academic_year, default_calendar, is_working_day, working_day_on_or_before,
+    add_working_days,
+    current_academic_year,
+    default_calendar,
+    is_working_day,
+    working_day_on_or_before,
     year_label,
 )
 

@@ -7,9 +7,11 @@ from python_calamine import CalamineWorkbook
 
 from tep_app.demo.files import write_files
 from tep_app.demo.generator import generate_county
-from tep_app.services.calendar import current_academic_year
 from tep_app.demo.noise import dob_digit_typo, swap_day_month, typo
-from tep_app.validation import check_laestab, check_postcode as normalise_postcode, check_phone as normalise_phone, check_ukprn, check_uln, check_upn
+from tep_app.services.calendar import current_academic_year
+from tep_app.validation import check_laestab, check_ukprn, check_uln, check_upn
+from tep_app.validation import check_phone as normalise_phone
+from tep_app.validation import check_postcode as normalise_postcode
 
 YEAR = 2022
 DISTRICTS = {"Ashford", "Canterbury", "Dartford", "Dover", "Folkestone and Hythe", "Gravesham", "Maidstone",

@@ -1,19 +1,20 @@
 """Secure links and school answers: the pure parts."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
 from tep_app.services.school_requests.links import hash_token, mask_email, token_expiry
 from tep_app.services.school_requests.outcomes import (
-    lapse_date, source_label,
+    lapse_date,
+    source_label,
 )
 
 
 def test_a_link_expires_at_the_end_of_the_grace_period_london_time():
     # 31 October + 14 days = 14 November; the link works to midnight in London (GMT then).
-    assert token_expiry(date(2022, 10, 31)) == datetime(2022, 11, 15, 0, 0, tzinfo=timezone.utc)
+    assert token_expiry(date(2022, 10, 31)) == datetime(2022, 11, 15, 0, 0, tzinfo=UTC)
     # 30 June + 14 days = 14 July; midnight in London is 23:00 UTC (BST).
-    assert token_expiry(date(2023, 6, 30)) == datetime(2023, 7, 14, 23, 0, tzinfo=timezone.utc)
+    assert token_expiry(date(2023, 6, 30)) == datetime(2023, 7, 14, 23, 0, tzinfo=UTC)
 
 
 def test_only_the_hash_of_a_token_is_kept_and_it_is_stable():

@@ -13,15 +13,16 @@ DESTINATIONS = ["School sixth form", "Further education college", "Apprenticeshi
 
 
 def _sheet(rows, **kwargs) -> bytes:
-    data = dict(school_name="Oakwood School", laestab="8864001", title="Year 11 and 12 leaver destinations 2022-23",
-                due_on=date(2022, 10, 31), rows=rows, destinations=DESTINATIONS)
+    data = {"school_name": "Oakwood School", "laestab": "8864001",
+            "title": "Year 11 and 12 leaver destinations 2022-23", "due_on": date(2022, 10, 31), "rows": rows,
+            "destinations": DESTINATIONS}
     data.update(kwargs)
     return write_list_workbook(ListSheet(**data))
 
 
 def _row(n=1, **kwargs) -> ListRow:
-    values = dict(reference=n, upn="B801200005001", uln="9276308686", forename="Amy", surname="Smith",
-                  date_of_birth=date(2006, 3, 14), year_group=11, gender="F", postcode="ME14 1XX")
+    values = {"reference": n, "upn": "B801200005001", "uln": "9276308686", "forename": "Amy", "surname": "Smith",
+              "date_of_birth": date(2006, 3, 14), "year_group": 11, "gender": "F", "postcode": "ME14 1XX"}
     values.update(kwargs)
     return ListRow(**values)
 

@@ -48,7 +48,7 @@ def _run(seed=1, matches=20_000, others=6_000, random_pairs=20_000):
     patterns.update(_draw(rng, BLOCKED_U) for _ in range(others))
     levels = {field: Counter() for field in FIELDS}
     for _ in range(random_pairs):
-        for field, level in zip(FIELDS, _draw(rng, RANDOM_U)):
+        for field, level in zip(FIELDS, _draw(rng, RANDOM_U), strict=False):
             levels[field][level] += 1
     return estimate(patterns, levels, candidates=60_000)
 

@@ -4,7 +4,14 @@ from datetime import timedelta
 import pytest
 
 from tep_app.models import OutboxMessage
-from tep_app.services.school_requests.email_texts import DEFAULTS, SAMPLE_VALUES, TemplateError, check_text, fill, placeholders_in
+from tep_app.services.school_requests.email_texts import (
+    DEFAULTS,
+    SAMPLE_VALUES,
+    TemplateError,
+    check_text,
+    fill,
+    placeholders_in,
+)
 from tep_app.services.school_requests.outbox import backoff, build_message, message_id
 
 

@@ -1,5 +1,5 @@
 """Writing a table to .xlsx: a real workbook, typed cells, and never a live formula."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from io import BytesIO
 
 from openpyxl import load_workbook
@@ -13,7 +13,7 @@ def _read(data: bytes):
 
 def test_headers_and_rows_round_trip_with_their_types():
     sheet = _read(write_table(["School", "Sent", "Answered"], [
-        ("Alpha School", datetime(2022, 10, 7, 9, 30, tzinfo=timezone.utc), 3),
+        ("Alpha School", datetime(2022, 10, 7, 9, 30, tzinfo=UTC), 3),
         ("Beta School", date(2022, 10, 31), None),
     ], title="Chase-up"))
     assert sheet.title == "Chase-up"

@@ -148,11 +148,12 @@ def patch_labels(patches: list[Patch]) -> dict[int, str]:
     school_ids = [p.establishment_id for p in patches if p.establishment_id]
     district_ids = [p.district_id for p in patches if p.district_id]
     schools = dict(db.session.execute(
-        select(Establishment.id, Establishment.name).where(Establishment.id.in_(school_ids))).all()) if school_ids else {}
+        select(Establishment.id, Establishment.name).where(Establishment.id.in_(school_ids))).all()) \
+        if school_ids else {}
     districts = dict(db.session.execute(
         select(District.id, District.name).where(District.id.in_(district_ids))).all()) if district_ids else {}
-    return {p.id: schools.get(p.establishment_id) if p.establishment_id else f"{districts.get(p.district_id)} (district)"
-            for p in patches}
+    return {p.id: schools.get(p.establishment_id) if p.establishment_id
+            else f"{districts.get(p.district_id)} (district)" for p in patches}
 
 
 def set_patch(officer_id: int, establishment_id: int | None = None, district_id: int | None = None,

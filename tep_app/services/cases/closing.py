@@ -14,8 +14,8 @@ from tep_app import clock
 from tep_app.extensions import db
 from tep_app.models import Case, YoungPerson
 from tep_app.models.cases import CLOSED_REASONS
-from tep_app.services.words import REASON_WORDS
 from tep_app.services.audit import record_audit
+from tep_app.services.words import REASON_WORDS
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,6 @@ from sqlalchemy.orm import aliased
 
 from tep_app import clock
 from tep_app.extensions import db
-from tep_app.services.dialect import insert_for
 from tep_app.models import (
     Activity,
     ActivityCode,
@@ -29,6 +28,7 @@ from tep_app.models import (
 )
 from tep_app.services.audit import record_audit
 from tep_app.services.cases.assignment import Assigner
+from tep_app.services.dialect import insert_for
 
 logger = logging.getLogger(__name__)
 CHUNK = 5000

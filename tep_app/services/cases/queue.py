@@ -12,7 +12,21 @@ from datetime import date
 from functools import cache
 
 from sqlalchemy import (
-    Date, Integer, String, and_, bindparam, case as when, exists, func, literal, null, or_, select, union_all,
+    Date,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    exists,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy import (
+    case as when,
 )
 
 from tep_app.extensions import db

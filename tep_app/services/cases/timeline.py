@@ -1,6 +1,6 @@
 """A young person's timeline: everything that happened to their record, newest first."""
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from functools import cache
 
 from sqlalchemy import Integer, String, and_, bindparam, or_, select
@@ -20,14 +20,20 @@ from tep_app.models import (
     StaffUser,
     YoungPerson,
 )
-from tep_app.services.cases.closing import CLOSED_LABELS, moved_words
-from tep_app.services.words import (
-    MATCH_KINDS, MATCH_OUTCOMES, REASON_WORDS, activity_words, changes_words, guarantee_words, rule_words,
-)
 from tep_app.services.cases.casework import (
     CHANNEL_LABELS,
     OUTCOME_LABELS,
     list_school_answers,
+)
+from tep_app.services.cases.closing import CLOSED_LABELS, moved_words
+from tep_app.services.words import (
+    MATCH_KINDS,
+    MATCH_OUTCOMES,
+    REASON_WORDS,
+    activity_words,
+    changes_words,
+    guarantee_words,
+    rule_words,
 )
 
 REASON_LABELS = REASON_WORDS
@@ -68,10 +74,10 @@ class TimelineItem:
 
 def _aware(value) -> datetime:
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, date):
-        return datetime.combine(value, time(0, 0), tzinfo=timezone.utc)
-    return datetime.min.replace(tzinfo=timezone.utc)
+        return datetime.combine(value, time(0, 0), tzinfo=UTC)
+    return datetime.min.replace(tzinfo=UTC)
 
 
 @cache
@@ -128,7 +134,7 @@ def build_timeline(person: YoungPerson, answers: list | None = None) -> list[Tim
                                   response.intelligence, response.updated_by))
     case_ids, case_items = _cases_and_attempts(db.session.execute(statements["cases"], params))
     items.extend(case_items)
-    for code, description, created_at, provider_name, notes, source in db.session.execute(
+    for code, _description, created_at, provider_name, notes, source in db.session.execute(
             statements["activities"], params):
         items.append(TimelineItem(_aware(created_at), f"Activity recorded: {activity_words(code)}",
                                   "; ".join(part for part in (provider_name, notes) if part) or None, source))

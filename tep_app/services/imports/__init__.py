@@ -9,10 +9,10 @@ error is rolled back to.
 import gc
 import hashlib
 import logging
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from flask import current_app, has_app_context
 from sqlalchemy import select
@@ -25,7 +25,14 @@ from tep_app.services.imports import load
 from tep_app.services.imports.columns import IMPORT_KINDS, KIND_LABELS, match_headers
 from tep_app.services.imports.fields import year_label
 from tep_app.services.imports.validate import (
-    ERROR, WARNING, Problem, check_rows, iter_checked, missing_columns, people_outline, preview_rows,
+    ERROR,
+    WARNING,
+    Problem,
+    check_rows,
+    iter_checked,
+    missing_columns,
+    people_outline,
+    preview_rows,
 )
 from tep_app.spreadsheets.reader import SpreadsheetError, read_table
 

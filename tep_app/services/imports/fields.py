@@ -7,7 +7,6 @@ from datetime import date
 from tep_app.validation import Invalid, as_text, check_length
 
 
-
 def text(value, label: str, most: int = 100) -> str:
     return check_length(value, label, most)
 

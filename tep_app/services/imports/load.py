@@ -18,8 +18,16 @@ from sqlalchemy import bindparam, func, select, text, update
 from tep_app import clock
 from tep_app.extensions import db
 from tep_app.models import (
-    ContactDetail, District, Enrolment, Establishment, EstablishmentContact, GuaranteeStatus, ImportWarning, Offer,
-    SchoolRecord, YoungPerson,
+    ContactDetail,
+    District,
+    Enrolment,
+    Establishment,
+    EstablishmentContact,
+    GuaranteeStatus,
+    ImportWarning,
+    Offer,
+    SchoolRecord,
+    YoungPerson,
 )
 from tep_app.models.base import utcnow
 from tep_app.services import bulk
@@ -207,7 +215,7 @@ def load_people(kind: str, records: Iterable[dict], academic_year: int, batch_id
                 new_count += 1
             elif isinstance(person_id, int):
                 old = people[person_id]
-                change = {name: value for name, value, before in zip(PERSON_FIELDS, values, old[1:])
+                change = {name: value for name, value, before in zip(PERSON_FIELDS, values, old[1:], strict=False)
                           if value is not None and value != before}
                 if change:
                     person_updates.setdefault(person_id, {"id": person_id}).update(change)
@@ -330,12 +338,12 @@ def load_sources(kind: str, records: Iterable[dict], academic_year: int, batch_i
         if key in written:
             values = tuple(map(record.get, columns))
             if values != written[key]:
-                rewritten.append({"key": key, **dict(zip(columns, values))})
+                rewritten.append({"key": key, **dict(zip(columns, values, strict=False))})
             continue
         values = tuple(map(record.get, mutable))
         old_id, old_values = existing[key]
         if values != old_values:
-            updates.append({"id": old_id, **dict(zip(mutable, values)), "import_batch_id": batch_id})
+            updates.append({"id": old_id, **dict(zip(mutable, values, strict=False)), "import_batch_id": batch_id})
             counts.updated += 1
         else:
             counts.unchanged += 1

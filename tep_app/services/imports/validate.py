@@ -7,6 +7,7 @@ mistyped UPN or ULN in an enrolment or offer return, which only helps matching).
 
 Pure: the database's part (known establishments, statuses) comes in as `Lookups`.
 """
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -150,10 +151,8 @@ def people_outline(table: Table, match: HeaderMatch) -> tuple[tuple[date, date] 
         width = len(values)
         raw = values[dob_index] if dob_index < width else None
         if raw is not None:
-            try:
+            with contextlib.suppress(Invalid):
                 births.add(v.parse_date(raw))
-            except Invalid:
-                pass
         raw = values[upn_index] if upn_index is not None and upn_index < width else None
         upns.append(cell_text(raw).upper().replace(" ", ""))
     return ((min(births), max(births)) if births else None), upns

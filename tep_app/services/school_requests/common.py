@@ -62,6 +62,7 @@ def active_contacts(establishment_id: int) -> list[EstablishmentContact]:
 
 
 def find_collection(kind: str, academic_year: int) -> Collection | None:
-    return db.session.scalar(select(Collection).where(Collection.kind == kind, Collection.academic_year == academic_year))
+    return db.session.scalar(
+        select(Collection).where(Collection.kind == kind, Collection.academic_year == academic_year))
 
 

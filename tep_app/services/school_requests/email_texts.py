@@ -2,8 +2,9 @@
 
 Texts are plain, in the GOV.UK Notify manner: ((placeholders)) are filled in when an email is
 queued, except ((link)) and ((code)): those stay in the outbox as they are and are filled in by the
-sender at the moment the email is sent, so the outbox never holds a working link or code. Each kind of email allows its own placeholders; none of them carries personal data about a
-young person. The defaults below are written to the database the first time they are used.
+sender at the moment the email is sent, so the outbox never holds a working link or code. Each
+kind of email allows its own placeholders; none of them carries personal data about a young person.
+The defaults below are written to the database the first time they are used.
 """
 import logging
 import re
@@ -12,10 +13,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from tep_app.extensions import db
-from tep_app.services.dialect import insert_for
 from tep_app.models import EmailTemplate
 from tep_app.models.base import utcnow
 from tep_app.services.audit import record_audit
+from tep_app.services.dialect import insert_for
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +146,7 @@ class TemplateError(Exception):
 
 
 def placeholders_in(text: str) -> list[str]:
-    return [name for name in PLACEHOLDER.findall(text or "")]
+    return list(PLACEHOLDER.findall(text or ""))
 
 
 def ensure_templates() -> None:

@@ -16,12 +16,21 @@ from tep_app.models import (
     SchoolRequest,
 )
 from tep_app.services.school_requests.common import (
-    active_contacts, add_event, calendar_service, lock_request, long_date,
+    active_contacts,
+    add_event,
+    calendar_service,
+    lock_request,
+    long_date,
 )
 from tep_app.services.school_requests.email_texts import LINK, render_email
 from tep_app.services.school_requests.outbox import queue_email
 from tep_app.services.school_requests.rules import (
-    CHASER_EVERY, LINK_KINDS, MAX_CHASERS, OPEN_STATUSES, REMINDER_DAYS, SECOND_CONTACT_FROM_CHASER,
+    CHASER_EVERY,
+    LINK_KINDS,
+    MAX_CHASERS,
+    OPEN_STATUSES,
+    REMINDER_DAYS,
+    SECOND_CONTACT_FROM_CHASER,
 )
 
 logger = logging.getLogger(__name__)
@@ -126,7 +135,8 @@ def send_reminders(today: date | None = None) -> int:
         if not n:
             continue
         school_request = lock_request(candidate.id)
-        if school_request is None or school_request.status not in OPEN_STATUSES or reminder_due(school_request, today) != n:
+        if (school_request is None or school_request.status not in OPEN_STATUSES
+                or reminder_due(school_request, today) != n):
             continue
         queued += _follow_up(school_request, "reminder", n, f"request:{school_request.id}:reminder:{n}", False, today)
         school_request.reminders_sent = n
@@ -144,7 +154,8 @@ def send_chasers(today: date | None = None) -> int:
         if not n:
             continue
         school_request = lock_request(candidate.id)
-        if school_request is None or school_request.status not in OPEN_STATUSES or chaser_due(school_request, today) != n:
+        if (school_request is None or school_request.status not in OPEN_STATUSES
+                or chaser_due(school_request, today) != n):
             continue
         queued += _follow_up(school_request, "chaser", n, f"request:{school_request.id}:chaser:{n}",
                              n >= SECOND_CONTACT_FROM_CHASER, today)

@@ -7,15 +7,12 @@ alone opens nothing: the visitor asks for a code, emailed to one of the school's
 contacts, and types it in. A code is made the same way from its own nonce; only its HMAC is
 stored. A code lasts 15 minutes and allows 5 tries.
 """
-import base64
-import hashlib
 import hmac
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
 from tep_app import clock
@@ -24,6 +21,13 @@ from tep_app.clock import now as now_utc
 from tep_app.extensions import db
 from tep_app.models import AccessCode, EstablishmentContact, ReplacedLink, RequestEvent, SchoolRequest
 from tep_app.services.audit import record_audit
+from tep_app.services.school_requests.tokens import (  # noqa: F401 -- also the links' API
+    access_code_value,
+    hash_token,
+    keyed,
+    link_token,
+    link_url,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -57,30 +61,6 @@ class CodeCheck:
     tries_left: int = 0
 
 
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
-
-
-def _keyed(message: str) -> bytes:
-    key = current_app.config["SECRET_KEY"].encode("utf-8")
-    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).digest()
-
-
-def link_token(school_request_id: int, nonce: str) -> str:
-    """The token of a request's link with this nonce: 43 URL-safe characters, made with the secret key."""
-    return base64.urlsafe_b64encode(_keyed(f"link:{school_request_id}:{nonce}")).decode("ascii").rstrip("=")
-
-
-def link_url(school_request_id: int, nonce: str) -> str:
-    return f"{current_app.config['BASE_URL']}/school/start/{link_token(school_request_id, nonce)}"
-
-
-def access_code_value(access_code: AccessCode) -> str:
-    """The 6 digits of a code, made from its nonce and the secret key."""
-    number = int.from_bytes(_keyed(f"code:{access_code.school_request_id}:{access_code.nonce}")[:8], "big")
-    return f"{number % 1_000_000:06d}"
-
-
 def link_fingerprint(school_request: SchoolRequest) -> str:
     """A short piece of the stored hash: a session made from a link ends when the link is replaced."""
     return (school_request.token_hash or "")[:16]
@@ -90,7 +70,7 @@ def token_expiry(due_on: date, grace_days: int = DEFAULT_GRACE_DAYS) -> datetime
     """The end of the due date plus the grace days, London time, as UTC."""
     last_day = due_on + timedelta(days=grace_days)
     end = datetime.combine(last_day + timedelta(days=1), time(0, 0), tzinfo=clock.zone())
-    return end.astimezone(timezone.utc)
+    return end.astimezone(UTC)
 
 
 def _event(school_request: SchoolRequest, kind: str, detail: str | None = None, actor: str | None = None) -> None:
@@ -183,7 +163,7 @@ def mask_email(address: str) -> str:
 
 
 def _code_hash(school_request_id: int, code: str) -> str:
-    return _keyed(f"{school_request_id}:{code}").hex()
+    return keyed(f"{school_request_id}:{code}").hex()
 
 
 def send_access_code(school_request: SchoolRequest, contact_email: str) -> AccessCode:

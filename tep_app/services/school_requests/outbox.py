@@ -28,11 +28,11 @@ from sqlalchemy import func, or_, select, update
 
 from tep_app import clock
 from tep_app.extensions import db
-from tep_app.services.dialect import insert_for
 from tep_app.models import AccessCode, OutboxMessage
 from tep_app.models.base import utcnow
+from tep_app.services.dialect import insert_for
 from tep_app.services.school_requests.email_texts import CODE, LINK, fill_secrets
-from tep_app.services.school_requests.links import access_code_value, link_url
+from tep_app.services.school_requests.tokens import access_code_value, link_url
 
 logger = logging.getLogger(__name__)
 
@@ -172,7 +172,8 @@ def render_message(row: OutboxMessage, access_codes: dict[int, AccessCode] | Non
     return fill_secrets(row.subject, values), fill_secrets(row.body, values)
 
 
-def build_message(row: OutboxMessage, mail_from: str, access_codes: dict[int, AccessCode] | None = None) -> EmailMessage:
+def build_message(row: OutboxMessage, mail_from: str,
+                  access_codes: dict[int, AccessCode] | None = None) -> EmailMessage:
     subject, body = render_message(row, access_codes)
     message = EmailMessage()
     message["From"] = mail_from
@@ -289,7 +290,7 @@ def _close(smtp: smtplib.SMTP | None) -> None:
 def count_by_status() -> dict[str, int]:
     rows = db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
     counts = dict.fromkeys(STATUSES, 0)
-    counts.update({status: n for status, n in rows})
+    counts.update(dict(rows.tuples().all()))
     return counts
 
 

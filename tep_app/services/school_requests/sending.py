@@ -23,7 +23,14 @@ from tep_app.models import (
 from tep_app.models.base import utcnow
 from tep_app.services.dialect import insert_for
 from tep_app.services.school_requests.common import (
-    SendError, add_event, calendar_prefix, calendar_service, check_kind, find_collection, lock_request, long_date,
+    SendError,
+    add_event,
+    calendar_prefix,
+    calendar_service,
+    check_kind,
+    find_collection,
+    lock_request,
+    long_date,
 )
 from tep_app.services.school_requests.email_texts import LINK, renderer
 from tep_app.services.school_requests.outbox import queue_email
@@ -77,7 +84,8 @@ def _check_send_date(kind, academic_year, today: date) -> None:
         on = kind.send_on
     else:
         collection = find_collection(kind, academic_year)
-        on = collection.send_on if collection else calendar_service().get_date(academic_year, f"{calendar_prefix(kind)}_send")
+        on = (collection.send_on if collection
+              else calendar_service().get_date(academic_year, f"{calendar_prefix(kind)}_send"))
     on = calendar_service().working_day_on_or_before(on)
     if today < on:
         raise SendError(f"The {kind if isinstance(kind, str) else kind.kind} lists for {academic_year} "

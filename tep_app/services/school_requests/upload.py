@@ -8,9 +8,9 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from tep_app import clock
 from tep_app.models.collections import ListEntry
 from tep_app.models.requests import SchoolRequest
-from tep_app import clock
 from tep_app.services.destinations import outcome_fields, words_to_outcome
 from tep_app.services.school_requests.outcomes import AnswerError, clean_text, normalise_words
 from tep_app.validation import Invalid, check_email, check_phone, check_start_date, parse_date
@@ -46,7 +46,7 @@ COLUMNS = {
     "notes": ("intelligence", "What you know"),
 }
 ANSWER_KEYS = ("outcome", "provider_name", "start_date", "phone", "parent_phone", "email", "intelligence")
-LABELS = {key: label for key, label in COLUMNS.values()}
+LABELS = dict(COLUMNS.values())
 LABELS["outcome"] = "Destination"
 
 
