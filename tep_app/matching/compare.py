@@ -114,8 +114,8 @@ def _loose_level(mine: tuple[str, ...], theirs: tuple[str, ...]) -> str:
 
 
 def _forms(names: tuple[str, ...]) -> tuple[str, ...]:
-    """Every form of the names long enough for a slip in it to be told from another name."""
-    return tuple(form for name in names for form in forms_of(name) if len(form) >= 5)
+    """Every form of the names (Joe, Jo for Joseph); is_typo keeps two known names apart."""
+    return tuple(form for name in names for form in forms_of(name) if len(form) >= 3)
 
 
 def compare_forenames(record: Prepared, candidate: Prepared) -> str:
@@ -128,6 +128,8 @@ def compare_forenames(record: Prepared, candidate: Prepared) -> str:
     if record.name_groups & candidate.name_groups:
         return "alias"
     if candidate.forename in record.middles or record.forename in candidate.middles:
+        return "middle"
+    if _loose_level(record.middles, theirs) == "typo" or _loose_level(candidate.middles, mine) == "typo":
         return "middle"
     level = _loose_level(mine, theirs)
     if level != "typo" and (record.name_groups or candidate.name_groups):

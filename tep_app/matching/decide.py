@@ -12,6 +12,7 @@ different and that no identifier joins is no match: that is how twins look. Each
 best claim wins, and a near-tie between two records is "possible" for both.
 """
 import gc
+from dataclasses import replace
 import random
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -20,7 +21,7 @@ from typing import NamedTuple
 from tep_app.matching.block import PersonRecord, Prepared, block, build_index, prepare
 from tep_app.matching.compare import FIELDS, Comparison, NameRarity, compare, compare_dates
 from tep_app.matching.evidence import NO_MATCH, evidence_key
-from tep_app.matching.weights import Weights, estimate
+from tep_app.matching.weights import Weights, estimate, estimate_unmatched, prior_bits
 
 CERTAIN = 0.9
 POSSIBLE = 0.01
@@ -54,10 +55,10 @@ def classify(comparison: Comparison, weights: Weights) -> tuple[str, str, float,
     identified = "agree" in (comparison.upn, comparison.uln)
     forename = comparison.forename not in NO_FORENAME
     surname = comparison.surname not in ("different", "missing")
-    if identified:  # an identifier and at least one name
-        settled = forename or surname
-    else:  # both names, and a date of birth that is at least near
-        settled = forename and surname and comparison.dob != "different"
+    if identified:  # an identifier and a name, or both identifiers
+        settled = forename or surname or (comparison.upn == comparison.uln == "agree")
+    else:  # a forename, and a date of birth that is at least near
+        settled = forename and comparison.dob != "different"
     if probability >= CERTAIN and settled:
         outcome = "certain"
     elif probability >= POSSIBLE and (identified or forename or comparison.forename == "initial"):
@@ -84,6 +85,7 @@ def match_records(records: Sequence[PersonRecord], candidates: Sequence[PersonRe
         if weights is None:
             weights = estimate(Counter(comparison[:8] for found in pairs for _position, comparison in found),
                                random_levels(mine, prepared), len(candidates))
+            weights = with_unmatched(weights, pairs, len(candidates))
         return _decide(records, pairs, prepared, wanted, weights)
     finally:
         if collecting:
@@ -166,6 +168,20 @@ def random_levels(records: Sequence[Prepared], candidates: Sequence[Prepared],
         for field, level in zip(FIELDS, comparison):
             levels[field][level] += 1
     return levels
+
+
+def can_match(comparison: Comparison) -> bool:
+    """Whether a pair may be one young person at all: an identifier agrees, or the forenames agree
+    at least in part (twins share a surname, a date of birth and an address, not a forename)."""
+    return "agree" in (comparison.upn, comparison.uln) or comparison.forename not in NO_FORENAME
+
+
+def with_unmatched(weights: Weights, pairs: list[list[tuple[int, Comparison]]], candidates: int) -> Weights:
+    """The weights with the prior odds of a match from this run's share of records that have no row."""
+    record_bits = [[weights.weight(comparison) - weights.prior_bits for _position, comparison in found
+                    if can_match(comparison)] for found in pairs]
+    unmatched = estimate_unmatched(record_bits, candidates)
+    return replace(weights, prior_bits=prior_bits(candidates, unmatched), unmatched=unmatched)
 
 
 def _decide(records, pairs, prepared, wanted_positions, weights: Weights) -> list[MatchOutcome]:
