@@ -12,6 +12,7 @@ different and that no identifier joins is no match: that is how twins look. Each
 best claim wins, and a near-tie between two records is "possible" for both.
 """
 import gc
+import math
 from dataclasses import replace
 import random
 from collections import Counter, defaultdict
@@ -32,7 +33,8 @@ RANDOM_PAIRS = 20_000
 MIN_RANDOM_PAIRS = 100_000
 OUTCOME_RANK = {"accepted": 3, "certain": 2, "possible": 1, "none": 0}
 # A row of the better kind (an offer) wins over another row of the record's when its weight is at
-# least this many bits: a strong match, not a namesake's row that only just passes.
+# least this many bits, not counting the odds that the record has a row at all: a strong match,
+# not a namesake's row that only just passes.
 RANK_BITS = 8.0
 # Two claims on one candidate closer than this many bits are a tie.
 TIE_BITS = 2.0
@@ -186,6 +188,7 @@ def with_unmatched(weights: Weights, pairs: list[list[tuple[int, Comparison]]], 
 
 def _decide(records, pairs, prepared, wanted_positions, weights: Weights) -> list[MatchOutcome]:
     verdicts: dict[Comparison, tuple[str, str, float]] = {}
+    rank_bits = RANK_BITS + math.log2((1.0 - weights.unmatched) / weights.unmatched)
     claims: list[list[tuple]] = []
     best_claims: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for position, mine in enumerate(pairs):
@@ -204,7 +207,7 @@ def _decide(records, pairs, prepared, wanted_positions, weights: Weights) -> lis
                 outcome_rank = OUTCOME_RANK[outcome]
             value = outcome_rank * 1000 + bits
             candidate = prepared[candidate_position].person
-            kept.append(((outcome_rank, candidate.rank if bits >= RANK_BITS else 0, bits), candidate_position, outcome, rule, score, value,
+            kept.append(((outcome_rank, candidate.rank if bits >= rank_bits else 0, bits), candidate_position, outcome, rule, score, value,
                          comparison))
             best_claims[candidate_position].append((value, position))
         if len(kept) > 1:

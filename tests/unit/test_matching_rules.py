@@ -136,6 +136,8 @@ def test_a_row_carrying_someone_elses_upn_goes_to_its_real_owner():
     (person(forename="Muhammad", surname="Kent"), person(2, forename="MOHALMED", surname="KENT"), {"fn-typo", "sn"}),
     (person(forename="Christopher"), person(2, forename="Kristof"), {"fn-like"}),
     (person(), person(2, gender="F"), {"sex-x"}),
+    # The same forename, date of birth and address under another surname: a new family name.
+    (person(), person(2, surname="Patel"), {"fn", "sn-x", "dob", "pc"}),
 ])
 def test_certain_matches_keep_their_evidence(record, candidate, tokens):
     outcome = match_one(record, candidate)
@@ -148,7 +150,7 @@ def test_certain_matches_keep_their_evidence(record, candidate, tokens):
     # One slip in the date of birth and another postcode: a namesake is as likely as a slip.
     (person(), person(2, dob=date(2006, 10, 8), postcode="CT1 1AA")),
     (person(), person(2, forename="T")),
-    (person(), person(2, surname="Patel")),
+    (person(), person(2, surname="Patel", postcode="CT1 1AA")),
     # The same names at the same address, born on another day: a reviewer can look.
     (person(postcode="ME14 1AA"), person(2, dob=date(2006, 5, 22), postcode="ME14 1AA")),
 ])
