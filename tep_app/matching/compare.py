@@ -22,7 +22,7 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "forename": ("same", "alias", "middle", "typo", "similar", "initial", "different"),
     "surname": ("same", "part", "changed", "typo", "similar", "different"),
     "order": ("same", "swapped"),
-    "dob": ("exact", "swap", "typo", "near", "different"),
+    "dob": ("exact", "swap", "typo", "day", "near", "different"),
     "postcode": ("full", "sector", "district", "different"),
     "gender": ("agree", "disagree"),
 }
@@ -184,12 +184,17 @@ def compare_names(record: Prepared, candidate: Prepared) -> tuple[str, str, str]
 
 
 def compare_dates(record: Prepared, candidate: Prepared) -> str:
+    """exact; swap (day and month); typo (one digit of the month or year, or one day across a month's
+    end); day (the same month and year, the day one digit or one day off: many more people share
+    a month of birth than a day and month, so this says less); near (within NEAR_DAYS); different."""
     level = compare_dob_text(record.dob_text, candidate.dob_text, record.dob_ordinal, candidate.dob_ordinal)
     if level in ("exact", "different"):
         if level == "different" and abs(record.dob_ordinal - candidate.dob_ordinal) <= NEAR_DAYS:
             return "near"
         return level
-    return "swap" if level == "day-month-swap" else "typo"
+    if level == "day-month-swap":
+        return "swap"
+    return "day" if record.dob_text[:6] == candidate.dob_text[:6] else "typo"
 
 
 def compare_postcodes(record: Prepared, candidate: Prepared) -> str:

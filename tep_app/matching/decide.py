@@ -32,10 +32,10 @@ NO_FORENAME = frozenset({"different", "initial", "missing"})
 RANDOM_PAIRS = 20_000
 MIN_RANDOM_PAIRS = 100_000
 OUTCOME_RANK = {"accepted": 3, "certain": 2, "possible": 1, "none": 0}
-# A row of the better kind (an offer) wins over another row of the record's when its weight is at
-# least this many bits, not counting the odds that the record has a row at all: a strong match,
-# not a namesake's row that only just passes.
-RANK_BITS = 8.0
+# Of the young people with a row, the share with another row too (two colleges; an offer and a
+# place). A row of the better kind (an offer) wins over a better-matched row of the record's when it
+# is certain to be theirs as a second row: a strong match, not a namesake's row that only just passes.
+SECOND_ROW_SHARE = 0.15
 # Two claims on one candidate closer than this many bits are a tie.
 TIE_BITS = 2.0
 
@@ -57,8 +57,9 @@ def classify(comparison: Comparison, weights: Weights) -> tuple[str, str, float,
     identified = "agree" in (comparison.upn, comparison.uln)
     forename = comparison.forename not in NO_FORENAME
     surname = comparison.surname not in ("different", "missing")
-    if identified:  # an identifier and a name, or both identifiers
-        settled = forename or surname or (comparison.upn == comparison.uln == "agree")
+    if identified:  # an identifier and a name, both identifiers, or the same birthday and address
+        settled = (forename or surname or comparison.upn == comparison.uln == "agree"
+                   or (comparison.dob == "exact" and comparison.postcode == "full"))
     else:  # a forename, and a date of birth that is at least near
         settled = forename and comparison.dob != "different"
     if probability >= CERTAIN and settled:
@@ -188,7 +189,10 @@ def with_unmatched(weights: Weights, pairs: list[list[tuple[int, Comparison]]], 
 
 def _decide(records, pairs, prepared, wanted_positions, weights: Weights) -> list[MatchOutcome]:
     verdicts: dict[Comparison, tuple[str, str, float]] = {}
-    rank_bits = RANK_BITS + math.log2((1.0 - weights.unmatched) / weights.unmatched)
+    # The weight at which a row is certain as a record's second row: the prior odds of a second row
+    # in place of the odds that the record has a row at all.
+    rank_bits = (math.log2((1.0 - weights.unmatched) / weights.unmatched)
+                 - math.log2(SECOND_ROW_SHARE / (1.0 - SECOND_ROW_SHARE)) + math.log2(CERTAIN / (1.0 - CERTAIN)))
     claims: list[list[tuple]] = []
     best_claims: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for position, mine in enumerate(pairs):

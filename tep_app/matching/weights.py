@@ -32,8 +32,8 @@ PRIORS: dict[str, dict[str, tuple[float, float]]] = {
     "surname": {"same": (0.90, 0.002), "part": (0.02, 0.0005), "changed": (0.01, 0.0001), "typo": (0.04, 0.002),
                 "similar": (0.01, 0.01), "different": (0.02, 0.9854)},
     "order": {"same": (0.99, 0.9999), "swapped": (0.01, 0.0001)},
-    "dob": {"exact": (0.96, 0.0014), "swap": (0.005, 0.0014), "typo": (0.015, 0.02), "near": (0.005, 0.08),
-            "different": (0.015, 0.8972)},
+    "dob": {"exact": (0.96, 0.0014), "swap": (0.005, 0.0014), "typo": (0.007, 0.005), "day": (0.008, 0.015),
+            "near": (0.005, 0.06), "different": (0.015, 0.9172)},
     "postcode": {"full": (0.85, 0.0002), "sector": (0.03, 0.003), "district": (0.04, 0.02), "different": (0.08, 0.9768)},
     "gender": {"agree": (0.99, 0.5), "disagree": (0.01, 0.5)},
 }
