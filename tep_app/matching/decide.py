@@ -57,9 +57,8 @@ def classify(comparison: Comparison, weights: Weights) -> tuple[str, str, float,
     identified = "agree" in (comparison.upn, comparison.uln)
     forename = comparison.forename not in NO_FORENAME
     surname = comparison.surname not in ("different", "missing")
-    if identified:  # an identifier and a name, both identifiers, or the same birthday and address
-        settled = (forename or surname or comparison.upn == comparison.uln == "agree"
-                   or (comparison.dob == "exact" and comparison.postcode == "full"))
+    if identified:  # an identifier and a name, or both identifiers
+        settled = forename or surname or comparison.upn == comparison.uln == "agree"
     else:  # a forename, and a date of birth that is at least near
         settled = forename and comparison.dob != "different"
     if probability >= CERTAIN and settled:
