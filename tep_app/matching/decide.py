@@ -3,13 +3,15 @@
 Every pair the blocks bring together is compared field by field; the weights of the levels are
 estimated from this run's own pairs (weights.py), and each pair's match probability follows. A
 pair is "certain" when that probability is at least CERTAIN and the evidence is of a kind that
-settles it: an identifier and at least one name, or both names and a date of birth that is at least
-near. A false "certain" hides a young person who may be NEET. A "possible" keeps the young person
-on the school's list until a reviewer accepts the pair; it is kept for pairs a person could settle
-by looking: a probability between POSSIBLE and CERTAIN, or a likely pair that is not settled (a
-surname wholly different, someone else's name on the same UPN). A pair whose forenames are wholly
-different and that no identifier joins is no match: that is how twins look. Each candidate row goes to at most one record: the
-best claim wins, and a near-tie between two records is "possible" for both.
+settles it: an identifier and at least one name (or both identifiers), or a forename and a date of
+birth that is at least near. The prior odds of a pair count the run's own share of records that
+have no row at all (weights.estimate_unmatched), so a leaver's row is judged knowing that most
+leavers are enrolled somewhere. A false "certain" hides a young person who may be NEET. A
+"possible" keeps the young person on the school's list until a reviewer accepts the pair; it is
+kept for pairs a person could settle by looking: a probability between POSSIBLE and CERTAIN, or a
+likely pair that is not settled (someone else's name on the same UPN). A pair whose forenames are
+wholly different and that no identifier joins is no match: that is how twins look. Each candidate
+row goes to at most one record: the best claim wins, and a near-tie between two records is "possible" for both.
 """
 import gc
 import math
@@ -24,7 +26,10 @@ from tep_app.matching.compare import FIELDS, Comparison, NameRarity, compare, co
 from tep_app.matching.evidence import NO_MATCH, evidence_key
 from tep_app.matching.weights import Weights, estimate, estimate_unmatched, prior_bits
 
-CERTAIN = 0.9
+# A missed young person costs about twenty false listings (the targets allow 0.1 % of those not
+# enrolled to be missed and 2 % of the list to be wrong), and near the top the probabilities are a
+# few times too sure of themselves (namesakes and near dates are not independent of each other).
+CERTAIN = 0.98
 POSSIBLE = 0.01
 # Forename levels that leave a pair without any agreement on the forename.
 NO_FORENAME = frozenset({"different", "initial", "missing"})

@@ -137,6 +137,9 @@ def test_a_row_carrying_someone_elses_upn_goes_to_its_real_owner():
     (person(forename="Muhammad", surname="Kent"), person(2, forename="MOHALMED", surname="KENT"), {"fn-typo", "sn"}),
     (person(forename="Christopher"), person(2, forename="Kristof"), {"fn-like"}),
     (person(), person(2, gender="F"), {"sex-x"}),
+    # A slip in a short form of the name, or in a middle name used as the forename.
+    (person(forename="Joseph"), person(2, forename="Jeo"), {"fn-typo", "sn", "dob"}),
+    (person(forename="Harriet", middle="Anna", gender="F"), person(2, forename="Annna", gender="F"), {"fn-middle"}),
     # The same forename, date of birth and address under another surname: a new family name.
     (person(), person(2, surname="Patel"), {"fn", "sn-x", "dob", "pc"}),
 ])
