@@ -41,6 +41,9 @@ OUTCOME_RANK = {"accepted": 3, "certain": 2, "possible": 1, "none": 0}
 # place). A row of the better kind (an offer) wins over a better-matched row of the record's when it
 # is certain to be theirs as a second row: a strong match, not a namesake's row that only just passes.
 SECOND_ROW_SHARE = 0.15
+# The probability at which a second row counts: lower than CERTAIN, because the record already
+# has a certain row, so the young person is found either way; only the kind of row is in doubt.
+SECOND_ROW_CERTAIN = 0.9
 # Two claims on one candidate closer than this many bits are a tie.
 TIE_BITS = 2.0
 
@@ -196,7 +199,8 @@ def _decide(records, pairs, prepared, wanted_positions, weights: Weights) -> lis
     # The weight at which a row is certain as a record's second row: the prior odds of a second row
     # in place of the odds that the record has a row at all.
     rank_bits = (math.log2((1.0 - weights.unmatched) / weights.unmatched)
-                 - math.log2(SECOND_ROW_SHARE / (1.0 - SECOND_ROW_SHARE)) + math.log2(CERTAIN / (1.0 - CERTAIN)))
+                 - math.log2(SECOND_ROW_SHARE / (1.0 - SECOND_ROW_SHARE))
+                 + math.log2(SECOND_ROW_CERTAIN / (1.0 - SECOND_ROW_CERTAIN)))
     claims: list[list[tuple]] = []
     best_claims: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for position, mine in enumerate(pairs):
