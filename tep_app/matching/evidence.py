@@ -36,7 +36,7 @@ PHRASES = {
     "swap": "forename and surname are the other way round",
     "dob-dm": "date of birth has the day and month swapped",
     "dob-typo": "date of birth differs by one digit or one day",
-    "dob-day": "day of birth differs by one digit or one day",
+    "dob-day": "date of birth differs by one digit or one day",
     "dob-near": "date of birth is within a month",
     "pc-sect": "postcode is in the same sector",
     "pc-area": "postcode is in the same district",
