@@ -22,7 +22,7 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "forename": ("same", "alias", "middle", "typo", "similar", "initial", "different"),
     "surname": ("same", "part", "changed", "typo", "similar", "different"),
     "order": ("same", "swapped"),
-    "dob": ("exact", "swap", "typo", "near", "different"),
+    "dob": ("exact", "swap", "typo", "day", "near", "different"),
     "postcode": ("full", "sector", "district", "different"),
     "gender": ("agree", "disagree"),
 }
@@ -114,8 +114,8 @@ def _loose_level(mine: tuple[str, ...], theirs: tuple[str, ...]) -> str:
 
 
 def _forms(names: tuple[str, ...]) -> tuple[str, ...]:
-    """Every form of the names long enough for a slip in it to be told from another name."""
-    return tuple(form for name in names for form in forms_of(name) if len(form) >= 5)
+    """Every form of the names (Joe, Jo for Joseph); is_typo keeps two known names apart."""
+    return tuple(form for name in names for form in forms_of(name) if len(form) >= 3)
 
 
 def compare_forenames(record: Prepared, candidate: Prepared) -> str:
@@ -128,6 +128,8 @@ def compare_forenames(record: Prepared, candidate: Prepared) -> str:
     if record.name_groups & candidate.name_groups:
         return "alias"
     if candidate.forename in record.middles or record.forename in candidate.middles:
+        return "middle"
+    if _loose_level(record.middles, theirs) == "typo" or _loose_level(candidate.middles, mine) == "typo":
         return "middle"
     level = _loose_level(mine, theirs)
     # A slip in a short or other form of the name: Chlis for Chris (Christopher).
@@ -182,12 +184,17 @@ def compare_names(record: Prepared, candidate: Prepared) -> tuple[str, str, str]
 
 
 def compare_dates(record: Prepared, candidate: Prepared) -> str:
+    """exact; swap (day and month); typo (one digit of the month or year, or one day across a month's
+    end); day (the same month and year, the day one digit or one day off: many more people share
+    a month of birth than a day and month, so this says less); near (within NEAR_DAYS); different."""
     level = compare_dob_text(record.dob_text, candidate.dob_text, record.dob_ordinal, candidate.dob_ordinal)
     if level in ("exact", "different"):
         if level == "different" and abs(record.dob_ordinal - candidate.dob_ordinal) <= NEAR_DAYS:
             return "near"
         return level
-    return "swap" if level == "day-month-swap" else "typo"
+    if level == "day-month-swap":
+        return "swap"
+    return "day" if record.dob_text[:6] == candidate.dob_text[:6] else "typo"
 
 
 def compare_postcodes(record: Prepared, candidate: Prepared) -> str:

@@ -3,27 +3,33 @@
 Every pair the blocks bring together is compared field by field; the weights of the levels are
 estimated from this run's own pairs (weights.py), and each pair's match probability follows. A
 pair is "certain" when that probability is at least CERTAIN and the evidence is of a kind that
-settles it: an identifier and at least one name, or both names and a date of birth that is at least
-near. A false "certain" hides a young person who may be NEET. A "possible" keeps the young person
-on the school's list until a reviewer accepts the pair; it is kept for pairs a person could settle
-by looking: a probability between POSSIBLE and CERTAIN, or a likely pair that is not settled (a
-surname wholly different, someone else's name on the same UPN). A pair whose forenames are wholly
-different and that no identifier joins is no match: that is how twins look. Each candidate row goes
-to at most one record: the best claim wins, and a near-tie between two records is "possible" for
-both.
+settles it: an identifier and at least one name (or both identifiers), or a forename and a date of
+birth that is at least near. The prior odds of a pair count the run's own share of records that
+have no row at all (weights.estimate_unmatched), so a leaver's row is judged knowing that most
+leavers are enrolled somewhere. A false "certain" hides a young person who may be NEET. A
+"possible" keeps the young person on the school's list until a reviewer accepts the pair; it is
+kept for pairs a person could settle by looking: a probability between POSSIBLE and CERTAIN, or a
+likely pair that is not settled (someone else's name on the same UPN). A pair whose forenames are
+wholly different and that no identifier joins is no match: that is how twins look. Each candidate
+row goes to at most one record: the best claim wins, and a near-tie between two records is "possible" for both.
 """
 import gc
+import math
 import random
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import NamedTuple
 
 from tep_app.matching.block import PersonRecord, Prepared, block, build_index, prepare
 from tep_app.matching.compare import FIELDS, Comparison, NameRarity, compare, compare_dates
 from tep_app.matching.evidence import NO_MATCH, evidence_key
-from tep_app.matching.weights import Weights, estimate
+from tep_app.matching.weights import Weights, estimate, estimate_unmatched, prior_bits
 
-CERTAIN = 0.9
+# A missed young person costs about twenty false listings (the targets allow 0.1 % of those not
+# enrolled to be missed and 2 % of the list to be wrong), and near the top the probabilities are a
+# few times too sure of themselves (namesakes and near dates are not independent of each other).
+CERTAIN = 0.98
 POSSIBLE = 0.01
 # Forename levels that leave a pair without any agreement on the forename.
 NO_FORENAME = frozenset({"different", "initial", "missing"})
@@ -31,9 +37,13 @@ NO_FORENAME = frozenset({"different", "initial", "missing"})
 RANDOM_PAIRS = 20_000
 MIN_RANDOM_PAIRS = 100_000
 OUTCOME_RANK = {"accepted": 3, "certain": 2, "possible": 1, "none": 0}
-# A row of the better kind (an offer) wins over another row of the record's when its weight is at
-# least this many bits: a strong match, not a namesake's row that only just passes.
-RANK_BITS = 8.0
+# Of the young people with a row, the share with another row too (two colleges; an offer and a
+# place). A row of the better kind (an offer) wins over a better-matched row of the record's when it
+# is certain to be theirs as a second row: a strong match, not a namesake's row that only just passes.
+SECOND_ROW_SHARE = 0.15
+# The probability at which a second row counts: lower than CERTAIN, because the record already
+# has a certain row, so the young person is found either way; only the kind of row is in doubt.
+SECOND_ROW_CERTAIN = 0.9
 # Two claims on one candidate closer than this many bits are a tie.
 TIE_BITS = 2.0
 
@@ -55,10 +65,10 @@ def classify(comparison: Comparison, weights: Weights) -> tuple[str, str, float,
     identified = "agree" in (comparison.upn, comparison.uln)
     forename = comparison.forename not in NO_FORENAME
     surname = comparison.surname not in ("different", "missing")
-    if identified:  # an identifier and at least one name
-        settled = forename or surname
-    else:  # both names, and a date of birth that is at least near
-        settled = forename and surname and comparison.dob != "different"
+    if identified:  # an identifier and a name, or both identifiers
+        settled = forename or surname or comparison.upn == comparison.uln == "agree"
+    else:  # a forename, and a date of birth that is at least near
+        settled = forename and comparison.dob != "different"
     if probability >= CERTAIN and settled:
         outcome = "certain"
     elif probability >= POSSIBLE and (identified or forename or comparison.forename == "initial"):
@@ -85,6 +95,7 @@ def match_records(records: Sequence[PersonRecord], candidates: Sequence[PersonRe
         if weights is None:
             weights = estimate(Counter(comparison[:8] for found in pairs for _position, comparison in found),
                                random_levels(mine, prepared), len(candidates))
+            weights = with_unmatched(weights, pairs, len(candidates))
         return _decide(records, pairs, prepared, wanted, weights)
     finally:
         if collecting:
@@ -169,8 +180,27 @@ def random_levels(records: Sequence[Prepared], candidates: Sequence[Prepared],
     return levels
 
 
+def can_match(comparison: Comparison) -> bool:
+    """Whether a pair may be one young person at all: an identifier agrees, or the forenames agree
+    at least in part (twins share a surname, a date of birth and an address, not a forename)."""
+    return "agree" in (comparison.upn, comparison.uln) or comparison.forename not in NO_FORENAME
+
+
+def with_unmatched(weights: Weights, pairs: list[list[tuple[int, Comparison]]], candidates: int) -> Weights:
+    """The weights with the prior odds of a match from this run's share of records that have no row."""
+    record_bits = [[weights.weight(comparison) - weights.prior_bits for _position, comparison in found
+                    if can_match(comparison)] for found in pairs]
+    unmatched = estimate_unmatched(record_bits, candidates)
+    return replace(weights, prior_bits=prior_bits(candidates, unmatched), unmatched=unmatched)
+
+
 def _decide(records, pairs, prepared, wanted_positions, weights: Weights) -> list[MatchOutcome]:
     verdicts: dict[Comparison, tuple[str, str, float]] = {}
+    # The weight at which a row is certain as a record's second row: the prior odds of a second row
+    # in place of the odds that the record has a row at all.
+    rank_bits = (math.log2((1.0 - weights.unmatched) / weights.unmatched)
+                 - math.log2(SECOND_ROW_SHARE / (1.0 - SECOND_ROW_SHARE))
+                 + math.log2(SECOND_ROW_CERTAIN / (1.0 - SECOND_ROW_CERTAIN)))
     claims: list[list[tuple]] = []
     best_claims: dict[int, list[tuple[float, int]]] = defaultdict(list)
     for position, mine in enumerate(pairs):
@@ -189,7 +219,7 @@ def _decide(records, pairs, prepared, wanted_positions, weights: Weights) -> lis
                 outcome_rank = OUTCOME_RANK[outcome]
             value = outcome_rank * 1000 + bits
             candidate = prepared[candidate_position].person
-            order = (outcome_rank, candidate.rank if bits >= RANK_BITS else 0, bits)
+            order = (outcome_rank, candidate.rank if bits >= rank_bits else 0, bits)
             kept.append((order, candidate_position, outcome, rule, score, value, comparison))
             best_claims[candidate_position].append((value, position))
         if len(kept) > 1:

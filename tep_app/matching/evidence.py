@@ -15,7 +15,8 @@ TOKENS: dict[str, dict[str, str]] = {
     "surname": {"same": "sn", "part": "sn-part", "changed": "sn-former", "typo": "sn-typo", "similar": "sn-like",
                 "different": "sn-x"},
     "order": {"swapped": "swap"},
-    "dob": {"exact": "dob", "swap": "dob-dm", "typo": "dob-typo", "near": "dob-near", "different": "dob-x"},
+    "dob": {"exact": "dob", "swap": "dob-dm", "typo": "dob-typo", "day": "dob-day", "near": "dob-near",
+            "different": "dob-x"},
     "postcode": {"full": "pc", "sector": "pc-sect", "district": "pc-area", "different": "pc-x"},
     "gender": {"disagree": "sex-x"},
 }
@@ -36,6 +37,7 @@ PHRASES = {
     "swap": "forename and surname are the other way round",
     "dob-dm": "date of birth has the day and month swapped",
     "dob-typo": "date of birth differs by one digit or one day",
+    "dob-day": "date of birth differs by one digit or one day",
     "dob-near": "date of birth is within a month",
     "pc-sect": "postcode is in the same sector",
     "pc-area": "postcode is in the same district",

@@ -7,16 +7,18 @@ sum over its fields plus the prior odds that a record and a candidate are one yo
 its match probability follows from that.
 
 u is counted on random pairs of the run's records and candidates (nearly all of them two different
-people); m is estimated by expectation-maximisation over the pairs the blocks brought together,
-counted by their pattern of levels (a few hundred patterns, however many pairs). The priors below
-count as PRIOR_PAIRS pairs, so a small run keeps them and a large run learns its own data. The
-prior odds are one in the number of candidates (at least REFERENCE_CANDIDATES, so that a small run
-is judged as if it were a county). Each weight is clamped, and a weaker level of a field never
+people); m is counted on the pairs the blocks brought together that another field settles (see
+`estimate`), by their pattern of levels (a few hundred patterns, however many pairs). The priors
+below count as PRIOR_PAIRS pairs, so a small run keeps them and a large run learns its own data.
+The prior odds that a record and a candidate are one young person are the odds that the record
+has a row at all (estimated per run from how many records find none, `estimate_unmatched`),
+spread over the candidates (at least REFERENCE_CANDIDATES, so that a small run is judged as if it
+were a county). Each weight is clamped, and a weaker level of a field never
 counts for more than a stronger one (a typo never outweighs the same name).
 """
 import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tep_app.matching.compare import FIELDS, LEVELS, Comparison
@@ -30,8 +32,8 @@ PRIORS: dict[str, dict[str, tuple[float, float]]] = {
     "surname": {"same": (0.90, 0.002), "part": (0.02, 0.0005), "changed": (0.01, 0.0001), "typo": (0.04, 0.002),
                 "similar": (0.01, 0.01), "different": (0.02, 0.9854)},
     "order": {"same": (0.99, 0.9999), "swapped": (0.01, 0.0001)},
-    "dob": {"exact": (0.96, 0.0014), "swap": (0.005, 0.0014), "typo": (0.015, 0.02), "near": (0.005, 0.08),
-            "different": (0.015, 0.8972)},
+    "dob": {"exact": (0.96, 0.0014), "swap": (0.005, 0.0014), "typo": (0.007, 0.005), "day": (0.008, 0.015),
+            "near": (0.005, 0.06), "different": (0.015, 0.9172)},
     "postcode": {"full": (0.85, 0.0002), "sector": (0.03, 0.003), "district": (0.04, 0.02),
                  "different": (0.08, 0.9768)},
     "gender": {"agree": (0.99, 0.5), "disagree": (0.01, 0.5)},
@@ -45,6 +47,11 @@ M_BOUNDS: dict[tuple[str, str], tuple[float, float]] = {
     ("dob", "different"): (0.001, 0.03), ("gender", "disagree"): (0.002, 0.01),
     ("postcode", "different"): (0.02, 0.3),
 }
+# Of the records, the share that have no row among the candidates, before estimating; and how
+# many records that guess counts as.
+PRIOR_UNMATCHED = 0.1
+PRIOR_RECORDS = 500.0
+UNMATCHED_BOUNDS = (0.01, 0.5)
 PRIOR_SHARE = 0.5  # of true matches among the pairs the blocks bring together, before estimating
 REFERENCE_CANDIDATES = 20_000
 PRIOR_PAIRS = 300.0
@@ -67,6 +74,7 @@ class Weights:
     share: float = PRIOR_SHARE  # of true matches among the compared pairs
     pairs: int = 0  # compared pairs the estimate saw
     random_pairs: int = 0  # random pairs u was counted on
+    unmatched: float = PRIOR_UNMATCHED  # of the records, the share with no row among the candidates
 
     def weight(self, comparison: Comparison) -> float:
         """The pair's total weight in bits, with the prior odds and the rarity of the same names."""
@@ -109,8 +117,34 @@ def _bits(m: Mapping[str, Mapping[str, float]], u: Mapping[str, Mapping[str, flo
     return bits
 
 
-def prior_bits(candidates: int) -> float:
-    return -math.log2(max(candidates, REFERENCE_CANDIDATES))
+def prior_bits(candidates: int, unmatched: float = PRIOR_UNMATCHED) -> float:
+    """The prior odds, in bits, that a record and one candidate are one young person: the record
+    has a row at all (1 - `unmatched`), and it is this one of the candidates."""
+    return math.log2((1.0 - unmatched) / unmatched) - math.log2(max(candidates, REFERENCE_CANDIDATES))
+
+
+def estimate_unmatched(record_bits: Sequence[Sequence[float]], candidates: int,
+                       iterations: int = ITERATIONS) -> float:
+    """The share of records that have no row among the candidates (a leaver enrolled nowhere),
+    by expectation-maximisation over each record's compared pairs.
+
+    `record_bits` gives, per record, the weight in bits (without prior odds) of each pair it was
+    compared in. A record with no pair counts as unmatched. PRIOR_RECORDS records at
+    PRIOR_UNMATCHED pull the estimate, so a small run keeps the prior.
+    """
+    per_pair = -math.log2(max(candidates, REFERENCE_CANDIDATES))
+    # Each record's likelihood of having its row here, up to the prior odds: sum over its pairs.
+    sums = []
+    for bits in record_bits:
+        total = sum(2.0 ** min(b + per_pair, 60.0) for b in bits)
+        sums.append(total)
+    unmatched = PRIOR_UNMATCHED
+    for _ in range(iterations if sums else 0):
+        odds = (1.0 - unmatched) / unmatched
+        expected = sum(1.0 / (1.0 + odds * total) for total in sums)
+        unmatched = (expected + PRIOR_UNMATCHED * PRIOR_RECORDS) / (len(sums) + PRIOR_RECORDS)
+        unmatched = min(max(unmatched, UNMATCHED_BOUNDS[0]), UNMATCHED_BOUNDS[1])
+    return unmatched
 
 
 def prior_weights(candidates: int = 0) -> Weights:
@@ -119,41 +153,67 @@ def prior_weights(candidates: int = 0) -> Weights:
     return Weights(m, u, _bits(m, u), prior_bits(candidates))
 
 
+# Pairs that show the other fields' evidence without it: a checked identifier that agrees says
+# the pair is one young person, whatever the names, date of birth and postcode say; names and a
+# date of birth that agree exactly, at the same address, say so whatever the identifiers say.
+IDENTIFIERS = ("upn", "uln")
+NAMED_FORENAME = frozenset({"same", "alias", "typo"})
+NAMED_SURNAME = frozenset({"same", "part", "typo"})
+
+
+def _is_identified(pattern: tuple) -> bool:
+    """A pattern (a Comparison's levels in FIELDS order) whose UPN or ULN agrees."""
+    return pattern[0] == "agree" or pattern[1] == "agree"
+
+
+def _is_named(pattern: tuple) -> bool:
+    """A pattern whose names, date of birth and postcode agree."""
+    _upn, _uln, forename, surname, _order, dob, postcode, *_rest = pattern
+    return forename in NAMED_FORENAME and surname in NAMED_SURNAME and dob == "exact" and postcode == "full"
+
+
 def estimate(patterns: Mapping[Comparison, int], random_levels: Mapping[str, Counter] | None = None,
              candidates: int = 0, iterations: int = ITERATIONS) -> Weights:
-    """u from the levels counted on random pairs; m and the share of true matches among the
-    compared pairs by expectation-maximisation over their counted patterns."""
+    """u from the levels counted on random pairs; m from the compared pairs that another field
+    settles; the share of true matches among the compared pairs by expectation-maximisation.
+
+    m of the names, date of birth, postcode and gender is counted on the pairs a UPN or ULN joins;
+    m of the identifiers on the pairs whose names, date of birth and postcode agree. Each field is
+    learnt from pairs chosen by other fields, so namesakes and twins (close on every field but
+    one) cannot teach it that a true match often differs, as they do when every field is
+    estimated at once.
+    """
     random_levels = random_levels or {field: Counter() for field in FIELDS}
     u = _update(random_levels, 1)
-    m = _update({field: Counter() for field in FIELDS}, 0)
     items = [(pattern, count) for pattern, count in patterns.items() if count]
     total = sum(count for _pattern, count in items)
     random_pairs = max((sum(counter.values()) for counter in random_levels.values()), default=0)
-    share = PRIOR_SHARE
-    fields = list(enumerate(FIELDS))
-    log_u = {f: {level: math.log(max(v, SMALLEST)) for level, v in u[f].items()} for f in FIELDS}
-    for _ in range(iterations if total else 0):
-        m_counts = {field: Counter() for field in FIELDS}
-        matched = 0.0
-        log_m = {f: {level: math.log(max(v, SMALLEST)) for level, v in m[f].items()} for f in FIELDS}
-        prior = math.log(share / (1.0 - share))
-        for pattern, count in items:
-            odds = prior
-            for position, field in fields:
-                level = pattern[position]
-                if level != "missing":
-                    odds += log_m[field][level] - log_u[field][level]
-            p = 1.0 if odds > 40 else (0.0 if odds < -40 else 1.0 / (1.0 + math.exp(-odds)))
-            if p < 1e-9:
-                continue
-            matched += p * count
-            for position, field in fields:
-                level = pattern[position]
-                if level != "missing":
-                    m_counts[field][level] += p * count
-        m = _bounded(_update(m_counts, 0))
-        share = min(max((matched + PRIOR_SHARE * PRIOR_PAIRS) / (total + PRIOR_PAIRS), 0.01), 0.99)
+    m_counts = {field: Counter() for field in FIELDS}
+    for pattern, count in items:
+        identified, named = _is_identified(pattern), _is_named(pattern)
+        for field, level in zip(FIELDS, pattern, strict=False):
+            if level != "missing" and (named if field in IDENTIFIERS else identified):
+                m_counts[field][level] += count
+    m = _bounded(_update(m_counts, 0))
+    share = _share(items, total, m, u, iterations)
     return Weights(m, u, _bits(m, u), prior_bits(candidates), share, total, random_pairs)
+
+
+def _share(items, total: int, m, u, iterations: int) -> float:
+    """The share of true matches among the compared pairs, by expectation-maximisation with m and u."""
+    fields = list(enumerate(FIELDS))
+    bits = {f: {level: math.log(max(m[f][level], SMALLEST) / max(u[f][level], SMALLEST)) for level in m[f]}
+            for f in FIELDS}
+    ratios = []
+    for pattern, count in items:
+        odds = sum(bits[field][pattern[position]] for position, field in fields if pattern[position] != "missing")
+        ratios.append((min(max(odds, -40.0), 40.0), count))
+    share = PRIOR_SHARE
+    for _ in range(iterations if total else 0):
+        prior = math.log(share / (1.0 - share))
+        matched = sum(count / (1.0 + math.exp(-(prior + odds))) for odds, count in ratios)
+        share = min(max((matched + PRIOR_SHARE * PRIOR_PAIRS) / (total + PRIOR_PAIRS), 0.01), 0.99)
+    return share
 
 
 def _bounded(m: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:

@@ -131,11 +131,17 @@ def test_a_row_carrying_someone_elses_upn_goes_to_its_real_owner():
     (person(), person(2, surname="Wrigth", postcode="DA1 1AA"), {"sn-typo", "pc-x"}),
     (person(forename="Lisa", gender="F"), person(2, forename="Lissa", gender="F"), {"fn-typo"}),
     (person(), person(2, dob=date(2006, 3, 10)), {"dob-dm"}),
-    (person(), person(2, dob=date(2006, 10, 8), postcode="ME14 1ZZ"), {"dob-typo", "pc-sect"}),
+    (person(), person(2, dob=date(2006, 10, 8), postcode="ME14 1ZZ"), {"dob-day", "pc-sect"}),
+    (person(), person(2, dob=date(2006, 11, 3), postcode="ME14 1ZZ"), {"dob-typo", "pc-sect"}),
     (person(forename="Christopher", surname="Murphy"), person(2, forename="Chlis", surname="Murphy"), {"fn-typo"}),
     (person(forename="Muhammad", surname="Kent"), person(2, forename="MOHALMED", surname="KENT"), {"fn-typo", "sn"}),
     (person(forename="Christopher"), person(2, forename="Kristof"), {"fn-like"}),
     (person(), person(2, gender="F"), {"sex-x"}),
+    # A slip in a short form of the name, or in a middle name used as the forename.
+    (person(forename="Joseph"), person(2, forename="Jeo"), {"fn-typo", "sn", "dob"}),
+    (person(forename="Harriet", middle="Anna", gender="F"), person(2, forename="Annna", gender="F"), {"fn-middle"}),
+    # The same forename, date of birth and address under another surname: a new family name.
+    (person(), person(2, surname="Patel"), {"fn", "sn-x", "dob", "pc"}),
 ])
 def test_certain_matches_keep_their_evidence(record, candidate, tokens):
     outcome = match_one(record, candidate)
@@ -148,7 +154,7 @@ def test_certain_matches_keep_their_evidence(record, candidate, tokens):
     # One slip in the date of birth and another postcode: a namesake is as likely as a slip.
     (person(), person(2, dob=date(2006, 10, 8), postcode="CT1 1AA")),
     (person(), person(2, forename="T")),
-    (person(), person(2, surname="Patel")),
+    (person(), person(2, surname="Patel", postcode="CT1 1AA")),
     # The same names at the same address, born on another day: a reviewer can look.
     (person(postcode="ME14 1AA"), person(2, dob=date(2006, 5, 22), postcode="ME14 1AA")),
 ])

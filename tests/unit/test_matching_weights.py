@@ -53,7 +53,7 @@ def _run(seed=1, matches=20_000, others=6_000, random_pairs=20_000):
     return estimate(patterns, levels, candidates=60_000)
 
 
-def test_em_learns_how_often_a_true_match_shows_each_level():
+def test_a_run_learns_how_often_a_true_match_shows_each_level():
     weights = _run()
     assert abs(weights.m["forename"]["typo"] - 0.06) < 0.02
     assert abs(weights.m["dob"]["exact"] - 0.95) < 0.03
@@ -123,3 +123,21 @@ def test_the_evidence_in_words_never_shows_the_key():
     assert describe("tie+fn+sn+dob").endswith("another school record matches this row as closely.")
     assert describe("fn-x+sn-x") == "Forename differs; surname differs."
     assert "no-match" not in describe("no-match") and "+" not in describe("fn-alias+sn-part")
+
+
+def test_the_share_of_records_with_no_row_is_learnt_from_the_run():
+    from tep_app.matching.weights import PRIOR_UNMATCHED, estimate_unmatched
+
+    # 9,000 records with a row they agree with on every field, 1,000 with nothing near them.
+    found = [[40.0]] * 9_000 + [[]] * 1_000
+    assert abs(estimate_unmatched(found, 60_000) - 0.1) < 0.02
+    mostly_found = [[40.0]] * 9_900 + [[]] * 100
+    assert estimate_unmatched(mostly_found, 60_000) < 0.03
+    # A handful of records keeps the prior guess.
+    assert abs(estimate_unmatched([[40.0]] * 5, 60_000) - PRIOR_UNMATCHED) < 0.01
+
+
+def test_fewer_records_with_no_row_make_a_pair_more_likely():
+    from tep_app.matching.weights import prior_bits
+
+    assert prior_bits(60_000, 0.04) > prior_bits(60_000, 0.5) + 4
