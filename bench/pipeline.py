@@ -133,7 +133,8 @@ def _run_pipeline(report, county: County, files: dict, url: str, database: str) 
         dialect = db.engine.dialect
         report.info(f"database ({database})", f"{dialect.name} {'.'.join(map(str, dialect.server_version_info or ()))}")
         from tep_app.services.imports import import_file
-        from tep_app.services.lists import build_lists, export_lists
+        from tep_app.services.list_sheets import export_lists
+        from tep_app.services.lists import build_lists
         from tep_app.services.matching import run_matching
 
         total = 0.0

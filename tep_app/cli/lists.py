@@ -12,7 +12,8 @@ from tep_app.cli.common import fail
 from tep_app.extensions import db
 from tep_app.models.collections import COLLECTION_KINDS
 from tep_app.services import calendar
-from tep_app.services.lists import ListsError, build_lists_with_summary, export_lists
+from tep_app.services.list_sheets import export_lists
+from tep_app.services.lists import ListsError, build_lists_with_summary
 
 YEAR_HELP = "The academic year's start: 2022 means 2022-23."
 

@@ -150,8 +150,8 @@ def play_collection(academic_year: int, kind: str, send_on: date, due: date, see
     to each day in turn: the send, schools opening, answering and submitting, and each night's
     reminders, chasers and cases. Its emails wait in the outbox for the mail catcher."""
     from tep_app import clock
-    from tep_app.jobs.tasks import open_nightly_cases
     from tep_app.models import SchoolRequest
+    from tep_app.services.cases import open_nightly_cases
     from tep_app.services.school_requests.followup import send_chasers, send_reminders
     from tep_app.services.school_requests.sending import find_collection, send_collection
 

@@ -4,7 +4,6 @@ import logging
 import time
 from datetime import date
 
-from tep_app import clock
 from tep_app.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -40,45 +39,9 @@ def run_job(name: str, work, app=None):
         return result
 
 
-def send_due_collections(today: date | None = None) -> dict:
-    """Send each collection of the current academic year whose send date has come and whose
-    deadline has not passed (a send date on a weekend or bank holiday moves to the working day before)."""
-    from tep_app.services import calendar
-    from tep_app.services.school_requests.sending import (
-        SendError,
-        calendar_prefix,
-        find_collection,
-        send_collection,
-    )
-
-    today = today or clock.today()
-    year = calendar.current_academic_year(today)
-    results = {}
-    for kind in ("leavers", "no-offer"):
-        collection = find_collection(kind, year)
-        if collection is not None:
-            send_on, due_on = collection.send_on, collection.due_on
-        else:
-            prefix = calendar_prefix(kind)
-            send_on, due_on = calendar.get_date(year, f"{prefix}_send"), calendar.get_date(year, f"{prefix}_due")
-        send_on = calendar.working_day_on_or_before(send_on)
-        if today < send_on:
-            continue
-        # After the deadline a list still goes out (late, with a reply-by date of its own) once it
-        # has been built; an unbuilt one is not built late by the scheduler.
-        if today > due_on and (collection is None or collection.built_at is None):
-            continue
-        try:
-            with db.session.begin_nested():
-                results[kind] = send_collection(kind, year, today=today)
-        except SendError as error:
-            logger.warning("collection %s %s not sent: %s", kind, year, error.message,
-                           extra={"kind": kind, "academic_year": year})
-            results[kind] = {"error": error.message}
-    return results
-
-
 def run_send_due_collections(app=None, today: date | None = None) -> dict:
+    from tep_app.services.school_requests.sending import send_due_collections
+
     return run_job("send_due_collections", lambda: send_due_collections(today), app)
 
 
@@ -100,14 +63,8 @@ def run_deliver_outbox(app=None, limit: int = 100) -> dict:
     return run_job("deliver_outbox", lambda: deliver_outbox(limit=limit), app)
 
 
-def open_nightly_cases(today: date | None = None) -> dict:
-    """Young people still Not Known become cases: on lists past their reply-by date and not
-    submitted, and with an activity past its due-to-lapse date."""
-    from tep_app.services.cases import open_cases_for_lapsed, open_cases_for_overdue
-
-    return {"overdue": open_cases_for_overdue(today), "lapsed": open_cases_for_lapsed(today)}
-
-
 def run_open_lapsed_cases(app=None, today: date | None = None):
     """The nightly job: lists past their reply-by date and lapsed activities become cases."""
+    from tep_app.services.cases import open_nightly_cases
+
     return run_job("open_cases", lambda: open_nightly_cases(today), app)

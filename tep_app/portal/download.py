@@ -1,7 +1,7 @@
 """The school's list as the pre-populated .xlsx, with the answers saved so far filled in."""
 from io import BytesIO
 
-from tep_app.services.lists import write_school_list
+from tep_app.services.list_sheets import write_school_list
 
 
 def list_workbook(school_request) -> tuple[BytesIO, str]:

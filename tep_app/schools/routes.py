@@ -9,7 +9,7 @@ from tep_app.main.errors import render_error
 from tep_app.models.collections import COLLECTION_KINDS
 from tep_app.pagination import pagination
 from tep_app.schools.forms import SchoolSearchForm
-from tep_app.services import lists
+from tep_app.services import list_sheets, lists
 from tep_app.services.audit import record_audit
 from tep_app.services.school_requests import staff_actions as request_admin
 from tep_app.spreadsheets.list_template import XLSX_MIMETYPE
@@ -92,7 +92,7 @@ def download(laestab: str, kind: str):
     collection = lists.find_collection(kind, year) if kind in COLLECTION_KINDS else None
     if collection is None or collection.built_at is None:
         abort(404)
-    data = lists.write_school_list(collection, school)
+    data = list_sheets.write_school_list(collection, school)
     record_audit("export", "school_list", f"{collection.id}:{school.id}",
                  after={"laestab": school.laestab, "kind": kind, "academic_year": year, "bytes": len(data)})
     logger.info("school list downloaded %s %s", school.laestab, kind,

@@ -7,7 +7,8 @@ from openpyxl import load_workbook
 
 from tep_app.models import MatchResult
 from tep_app.services.destinations import destination_choices, plain_words_to_code
-from tep_app.services.lists import ListsError, build_lists, export_lists, write_school_list
+from tep_app.services.list_sheets import export_lists, write_school_list
+from tep_app.services.lists import ListsError, build_lists
 from tep_app.spreadsheets.list_template import HEADERS
 
 EXPECTED_HEADERS = [
@@ -76,7 +77,8 @@ def test_the_destination_drop_down_lists_the_plain_words_from_a_hidden_sheet(db,
     hidden = workbook["Destinations"]
     assert hidden.sheet_state == "hidden"
     words = [row[0] for row in hidden.iter_rows(values_only=True)]
-    assert words == [text for _group, options in destination_choices() for _code, text in options]
+    destinations = [text for _group, options in destination_choices() for _code, text in options]
+    assert words == [*destinations, "Moved out of Kent to another part of the UK", "Moved to another country"]
     assert "Sixth-form college" in words and "Still at a school (compulsory age)" not in words
     assert len(",".join(words)) > 255
     name = workbook.defined_names["DestinationList"]
@@ -156,3 +158,16 @@ def test_a_school_requests_download_carries_its_saved_answers_and_reads_back(db,
     result = check_upload(request, [entry], BytesIO(data), "8861002.xlsx")
     assert result.ok, result.problems
     assert [(e.id, answer["activity_code"]) for e, answer in result.answers] == [(entry.id, "230")]
+
+
+def test_the_no_offer_export_asks_for_the_september_guarantee_status(db, make, tmp_path):
+    school = make.establishment(name="Gamma School", laestab="8861004")
+    make.school_record(make.young_person(), school, kind="roll", academic_year=2022, year_group=11)
+    db.session.flush()
+    build_lists("no-offer", 2022)
+    workbook = load_workbook(export_lists("no-offer", 2022, tmp_path)[0])
+    headers = [cell.value for cell in workbook.worksheets[0][1]]
+    assert "September Guarantee status" in headers and "Destination" not in headers
+    choices = [row[0] for row in workbook["Destinations"].iter_rows(values_only=True)]
+    assert "Applied and waiting for an outcome" in choices and "Moved to another country" in choices
+    assert "Further education college" not in choices

@@ -17,11 +17,13 @@ from tep_app.services.cases.opening import (
     open_cases_for_overdue,
     open_cases_for_request,
     open_lapsed_cases,
+    open_nightly_cases,
 )
 
 __all__ = [
     "PatchError", "assign_by_patch", "count_open_cases", "list_officers", "list_patches", "open_caseloads",
     "open_cases_for_lapsed", "open_cases_for_overdue", "open_cases_for_request", "open_lapsed_cases",
+    "open_nightly_cases",
     "patch_labels", "reassign_cases", "rebalance", "remove_patch", "set_patch",
 ]
 

@@ -187,3 +187,9 @@ def _insert_cases(rows: list[dict]) -> int:
 
 def count_open_cases() -> int:
     return db.session.scalar(select(func.count(Case.id)).where(Case.status == "open")) or 0
+
+
+def open_nightly_cases(today: date | None = None) -> dict:
+    """Young people still Not Known become cases: on lists past their reply-by date and not
+    submitted, and with an activity past its due-to-lapse date."""
+    return {"overdue": open_cases_for_overdue(today), "lapsed": open_cases_for_lapsed(today)}

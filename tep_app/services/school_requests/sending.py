@@ -196,3 +196,33 @@ def reply_by(collection: Collection, sent_on: date) -> date:
                              cal.get_setting(collection.academic_year, cal.REPLY_WORKING_DAYS))
 
 
+def send_due_collections(today: date | None = None) -> dict:
+    """The scheduler's morning: send each collection of the current academic year whose send date has
+    come (a send date on a weekend or bank holiday moves to the working day before), once. After the
+    due date a built list still goes out, late, with a reply-by date of its own."""
+    calendar = calendar_service()
+    today = today or clock.today()
+    year = calendar.current_academic_year(today)
+    results = {}
+    for kind in ("leavers", "no-offer"):
+        collection = find_collection(kind, year)
+        if collection is not None:
+            send_on, due_on = collection.send_on, collection.due_on
+        else:
+            prefix = calendar_prefix(kind)
+            send_on, due_on = calendar.get_date(year, f"{prefix}_send"), calendar.get_date(year, f"{prefix}_due")
+        send_on = calendar.working_day_on_or_before(send_on)
+        if today < send_on:
+            continue
+        # After the deadline a list still goes out (late, with a reply-by date of its own) once it
+        # has been built; an unbuilt one is not built late by the scheduler.
+        if today > due_on and (collection is None or collection.built_at is None):
+            continue
+        try:
+            with db.session.begin_nested():
+                results[kind] = send_collection(kind, year, today=today)
+        except SendError as error:
+            logger.warning("collection %s %s not sent: %s", kind, year, error.message,
+                           extra={"kind": kind, "academic_year": year})
+            results[kind] = {"error": error.message}
+    return results
