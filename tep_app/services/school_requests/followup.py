@@ -126,43 +126,34 @@ def _follow_up(school_request: SchoolRequest, kind: str, n: int, ledger: str, se
     return queued
 
 
-def send_reminders(today: date | None = None) -> int:
-    """Reminders 7 and 2 working days before the deadline to schools that have not submitted."""
-    today = today or clock.today()
+def _send_due(kind: str, due_number, today: date, second_from: int | None) -> int:
+    """Queue the reminders or chasers due today: each request claimed and checked again under its
+    lock, the number recorded so the same one never goes twice."""
     queued = 0
     for candidate in _open_requests():
-        n = reminder_due(candidate, today)
+        n = due_number(candidate, today)
         if not n:
             continue
         school_request = lock_request(candidate.id)
         if (school_request is None or school_request.status not in OPEN_STATUSES
-                or reminder_due(school_request, today) != n):
+                or due_number(school_request, today) != n):
             continue
-        queued += _follow_up(school_request, "reminder", n, f"request:{school_request.id}:reminder:{n}", False, today)
-        school_request.reminders_sent = n
+        second = second_from is not None and n >= second_from
+        queued += _follow_up(school_request, kind, n, f"request:{school_request.id}:{kind}:{n}", second, today)
+        setattr(school_request, f"{kind}s_sent", n)
         db.session.flush()
-    logger.info("%s reminders queued", queued, extra={"queued": queued, "today": today.isoformat()})
+    logger.info("%s %ss queued", queued, kind, extra={"queued": queued, "today": today.isoformat()})
     return queued
+
+
+def send_reminders(today: date | None = None) -> int:
+    """Reminders 7 and 2 working days before the reply-by date to schools that have not submitted."""
+    return _send_due("reminder", reminder_due, today or clock.today(), None)
 
 
 def send_chasers(today: date | None = None) -> int:
-    """Chasers every 5 working days after the deadline; from the third, the second contact too."""
-    today = today or clock.today()
-    queued = 0
-    for candidate in _open_requests():
-        n = chaser_due(candidate, today)
-        if not n:
-            continue
-        school_request = lock_request(candidate.id)
-        if (school_request is None or school_request.status not in OPEN_STATUSES
-                or chaser_due(school_request, today) != n):
-            continue
-        queued += _follow_up(school_request, "chaser", n, f"request:{school_request.id}:chaser:{n}",
-                             n >= SECOND_CONTACT_FROM_CHASER, today)
-        school_request.chasers_sent = n
-        db.session.flush()
-    logger.info("%s chasers queued", queued, extra={"queued": queued, "today": today.isoformat()})
-    return queued
+    """Chasers every 5 working days after the reply-by date; from the third, the second contact too."""
+    return _send_due("chaser", chaser_due, today or clock.today(), SECOND_CONTACT_FROM_CHASER)
 
 
 def chase_request(request_id: int, user_id: int | None) -> OutboxMessage | None:
