@@ -101,9 +101,10 @@ def test_the_eleventh_link_in_a_minute_is_refused_whichever_worker_answers(live)
         workers = _answers_by_worker(access)
     assert statuses.count(404) == LINK_LIMIT
     assert statuses.count(429) == TRIES - LINK_LIMIT
+    # Both workers answered, and between them let exactly the limit through: one shared count.
+    # (Which worker refuses is the operating system's choice; counted per worker, more get through.)
     assert len(workers) == 2, f"one worker answered everything: {workers}"
-    for pid, answered in workers.items():
-        assert 429 in answered, f"worker {pid} refused nothing: {answered}"
+    assert sum(answered.count(404) for answered in workers.values()) == LINK_LIMIT
 
 
 def test_counts_kept_in_each_workers_memory_let_the_same_client_through_more_often(live):
