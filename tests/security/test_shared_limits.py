@@ -1,6 +1,7 @@
-"""Rate limits hold across gunicorn workers: with the counts in Redis, the eleventh link tried in a
-minute from one address is refused whichever worker answers it; with counts in each worker's
-memory, the same client gets through more often. Production refuses to start without a shared store."""
+"""Limits hold across gunicorn workers: the sixth wrong code for a link is refused whichever worker
+answers; with the counts in Redis, the eleventh link tried in a minute from one address is refused
+whichever worker answers it, while counts kept in each worker's memory let the same client through
+more often. Production refuses to start without a shared store."""
 import os
 import re
 import subprocess
@@ -14,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from tep_app import create_app
 from tests.integration.messaging_support import free_port
@@ -80,12 +82,12 @@ def _try_links(base: str) -> list[int]:
         return list(pool.map(_status, urls))
 
 
-def _answers_by_worker(access: Path) -> dict[str, list[int]]:
-    """{worker pid: [status of each link it answered]}, read from gunicorn's access log."""
+def _answers_by_worker(access: Path, path: str = "/school/start/", count: int = TRIES) -> dict[str, list[int]]:
+    """{worker pid: [status of each request for `path` it answered]}, read from gunicorn's access log."""
     deadline = time.monotonic() + 5
     while True:
-        lines = [line for line in access.read_text().splitlines() if "/school/start/" in line]
-        if len(lines) >= TRIES or time.monotonic() > deadline:
+        lines = [line for line in access.read_text().splitlines() if path in line]
+        if len(lines) >= count or time.monotonic() > deadline:
             break
         time.sleep(0.1)
     workers: dict[str, list[int]] = {}
@@ -133,3 +135,72 @@ def test_production_counts_in_the_redis_it_is_given(monkeypatch, tmp_path):
     monkeypatch.setenv("TEP_RATELIMIT_STORAGE_URL", REDIS_URL)
     production = create_app("production")
     assert production.config["RATELIMIT_STORAGE_URI"] == REDIS_URL
+
+
+def _seed_link(live) -> tuple[str, int]:
+    """A school's request with a working link in the live database: (raw token, first contact's id)."""
+    from tep_app.extensions import db
+    from tests.factories import Factory
+    from tests.integration.portal_support import seed_request
+
+    with live.app.app_context():
+        seeded = seed_request(Factory(db), db, entries=1)
+        return seeded.token, seeded.establishment.contacts[0].id
+
+
+def _browser():
+    """A school's browser: cookies kept, redirects not followed, each request on a new connection."""
+    import http.cookiejar
+
+    class _NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect)
+
+
+def _open(opener, url: str, data: dict | None = None) -> tuple[int, str]:
+    from urllib.parse import urlencode
+
+    body = urlencode(data).encode() if data is not None else None
+    try:
+        with opener.open(url, data=body, timeout=20) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def _a_wrong_code(live) -> str:
+    """Six digits that are not the code just emailed."""
+    from tep_app.extensions import db
+    from tep_app.models import AccessCode
+    from tep_app.services.school_requests.tokens import access_code_value
+
+    with live.app.app_context():
+        code = access_code_value(db.session.scalar(select(AccessCode).order_by(AccessCode.id.desc()).limit(1)))
+    return f"{(int(code) + 1) % 1_000_000:06d}"
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def test_the_sixth_wrong_code_for_a_link_is_refused_whichever_worker_answers(live):
+    token, contact_id = _seed_link(live)
+    with _two_workers(live, REDIS_URL) as (base, access):
+        school = _browser()
+        assert _open(school, f"{base}/school/start/{token}")[0] == 302
+        status, page = _open(school, f"{base}/school/confirm")
+        confirm = {"contact": str(contact_id), "csrf_token": _csrf(page)}
+        assert _open(school, f"{base}/school/confirm", confirm)[0] == 302
+        status, page = _open(school, f"{base}/school/code")
+        form = {"code": _a_wrong_code(live), "csrf_token": _csrf(page)}
+        # Twelve wrong codes, two at a time, so that both workers are kept busy answering them.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            pages = list(pool.map(lambda _n: _open(school, f"{base}/school/code", form)[1], range(12)))
+        answered = _answers_by_worker(access, "/school/code", 13)  # the form, then twelve wrong codes
+    left = sorted(int(m.group(1)) for p in pages for m in [re.search(r"You have (\d) tr(?:y|ies) left", p)] if m)
+    locked = sum("You have entered the wrong code too many times" in p for p in pages)
+    assert left == [1, 2, 3, 4]  # the first four wrong codes each say how many tries are left
+    assert locked == 8  # the fifth locks the code; the sixth and every one after it are refused
+    assert len(answered) == 2, f"one worker answered every code: {answered}"
