@@ -28,6 +28,12 @@ COUNT_AFTER = re.compile(r"^\s*(young|of|pupils?|schools?|rows?|records?|people|
                          r"new|updated|\d|working|days?|%|,\d|\.\d)")
 
 
+# A number after these words counts or names a record ("Case 260", "of 230"), not an activity.
+RECORD_NUMBER = re.compile(r"((of|page|Page|and|to)|(Rows|Created|Updated|Skipped|Count)\s+(was|now)|"
+                           r"(Case|Patch|account|Import|request|person|Email|Activity|Match|details|attempt|"
+                           r"text|setting|list))\s*$")
+
+
 def _kind(path: str) -> str:
     return re.sub(r"\d+", "N", urlparse(path).path)
 
@@ -44,8 +50,7 @@ def _bare_codes(text: str, codes: set[str]) -> list[str]:
         if match.group(1) not in codes:
             continue
         before, after = text[max(0, match.start() - 12):match.start()], text[match.end():match.end() + 12]
-        if COUNT_AFTER.match(after) or re.search(r"((of|page|Page|and|to)|(Rows|Created|Updated|Skipped|Count)"
-                                                 r"\s+(was|now))\s*$", before):
+        if COUNT_AFTER.match(after) or RECORD_NUMBER.search(before):
             continue
         found.append(f"…{before}{match.group(1)}{after}…")
     return found
