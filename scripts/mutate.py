@@ -68,12 +68,16 @@ def _setup_cfg(module: str, tests: list[str]) -> str:
     selection = "\n    ".join(tests)
     return (f"[mutmut]\nsource_paths=tep_app\nonly_mutate={module}\n"
             f"pytest_add_cli_args_test_selection=\n    {selection}\n"
-            f"pytest_add_cli_args=-p no:cacheprovider -q\n"
+            f"pytest_add_cli_args=-p no:cacheprovider -q -p mutate_plugin\n"
             f"also_copy=\n    migrations\n    templates\n    config.py\n    pytest.ini\n")
 
 
 def _mutmut(folder: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    plugin = folder / ".plugin"  # kept off the project's path, so only the mutated tep_app is imported
+    plugin.mkdir(exist_ok=True)
+    shutil.copy2(ROOT / "scripts" / "mutate_plugin.py", plugin / "mutate_plugin.py")
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(plugin),
+           "TEP_MUTATE_MIGRATED_DB": str(folder / "migrated.sqlite")}
     return subprocess.run([sys.executable, "-m", "mutmut", *args], cwd=folder, env=env, text=True,
                           capture_output=True)
 
