@@ -30,7 +30,7 @@ _MATCHING = ["tests/unit/test_matching_weights.py", "tests/unit/test_matching_ru
              "tests/integration/test_matching_service.py", "tests/unit/test_rule_edges.py"]
 _CASES = ["tests/unit/test_case_rules.py", "tests/integration/test_cases_opening.py",
           "tests/integration/test_cases_casework.py", "tests/unit/test_rule_edges.py",
-          "tests/integration/test_rule_edges.py"]
+          "tests/integration/test_rule_edges.py", "tests/integration/test_case_records.py"]
 _REQUESTS = ["tests/integration/test_requests_send.py", "tests/integration/test_requests_followup.py",
              "tests/integration/test_send_concurrency.py", "tests/integration/test_rule_edges.py"]
 RULE_MODULES = {

@@ -1,0 +1,195 @@
+"""What a case stores when an officer logs an attempt or records an activity, and what the audit
+trail keeps of it."""
+from datetime import date, datetime, timezone
+
+import pytest
+import time_machine
+from sqlalchemy import select
+
+from tep_app.models import Activity, AuditEvent, ContactAttempt, ContactDetail
+from tep_app.services.cases import AttemptInput, open_cases_for_request, record_attempt
+from tep_app.services.cases.casework import ActivityInput, StaleCaseError, record_activity
+from tests.integration.cases_support import add_phone, cases_of, seed_list
+
+NOW = datetime(2022, 11, 14, 10, 30, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def case(make, db):
+    seeded = seed_list(make, db, ["810"])
+    open_cases_for_request(seeded.request)
+    person = seeded.people[0]
+    add_phone(db, person, "07700900001")
+    db.session.add(ContactDetail(young_person_id=person.id, kind="email", value="Sam.Lee@example.com",
+                                 source="leavers import", recorded_on=date(2022, 7, 20)))
+    found = cases_of(db, person)[0]
+    db.session.commit()
+    return found
+
+
+def _audit(db, action, object_type):
+    return db.session.scalars(select(AuditEvent).where(AuditEvent.action == action,
+                                                       AuditEvent.object_type == object_type)
+                              .order_by(AuditEvent.id)).all()
+
+
+def _naive(moment):
+    return moment.replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _attempt(case, channel="phone", used="07700900001", outcome="no_answer", notes=None, follow_up=None, staff=None):
+    with time_machine.travel(NOW, tick=False):
+        return record_attempt(case, AttemptInput(channel, used, outcome, notes, follow_up), case.version, staff)
+
+
+# Logging an attempt
+
+def test_an_attempt_is_stored_with_who_when_and_what(make, db, case):
+    officer = make.staff()
+    attempt = _attempt(case, notes="Rang twice", follow_up=date(2022, 11, 21), staff=officer.id)
+    stored = db.session.get(ContactAttempt, attempt.id)
+    assert (stored.case_id, stored.channel, stored.used_value, stored.outcome, stored.notes, stored.staff_id) == \
+        (case.id, "phone", "07700900001", "no_answer", "Rang twice", officer.id)
+    assert _naive(stored.at) == datetime(2022, 11, 14, 10, 30)
+    db.session.refresh(case)
+    assert case.next_follow_up_on == date(2022, 11, 21)
+    assert _naive(case.updated_at) == datetime(2022, 11, 14, 10, 30)
+    [created] = _audit(db, "create", "contact_attempt")
+    assert (created.object_id, created.after) == (str(attempt.id), {
+        "case_id": case.id, "channel": "phone", "used_value": "07700900001", "outcome": "no_answer",
+        "notes": "Rang twice"})
+    [updated] = _audit(db, "update", "case")
+    assert updated.object_id == str(case.id)
+    assert updated.before == {"status": "open", "officer_id": None, "next_follow_up_on": None,
+                              "needs_letter_or_visit": False, "closing_activity_id": None}
+    assert updated.after == {"status": "open", "officer_id": None, "next_follow_up_on": "2022-11-21",
+                             "needs_letter_or_visit": False, "closing_activity_id": None}
+
+
+def test_a_new_number_is_kept_with_the_officer_as_its_source(db, case):
+    _attempt(case, used="07700 900 009")
+    detail = db.session.scalar(select(ContactDetail).where(ContactDetail.value == "07700 900 009"))
+    assert (detail.kind, detail.source, detail.recorded_on) == ("phone", "officer, 14 Nov", date(2022, 11, 14))
+    [created] = _audit(db, "create", "contact_detail")
+    assert created.after == {"young_person_id": case.young_person_id, "kind": "phone", "value": "07700 900 009"}
+
+
+def test_a_new_email_address_is_kept_as_an_email(db, case):
+    _attempt(case, channel="email", used="parent@example.com", outcome="no_answer")
+    detail = db.session.scalar(select(ContactDetail).where(ContactDetail.value == "parent@example.com"))
+    assert detail.kind == "email"
+
+
+def test_a_text_to_a_new_number_keeps_the_number(db, case):
+    _attempt(case, channel="text", used="07700900010")
+    assert db.session.scalar(select(ContactDetail.kind).where(ContactDetail.value == "07700900010")) == "phone"
+
+
+@pytest.mark.parametrize("channel", ["letter", "visit"])
+def test_a_letter_or_visit_keeps_no_contact_detail(db, case, channel):
+    _attempt(case, channel=channel, used="1 High Street")
+    assert db.session.scalar(select(ContactDetail).where(ContactDetail.value == "1 High Street")) is None
+
+
+@pytest.mark.parametrize("used", ["+44 7700 900001", "07700 900001"])
+def test_a_known_number_written_differently_is_not_kept_again(db, case, used):
+    _attempt(case, used=used)
+    assert db.session.scalars(select(ContactDetail).where(ContactDetail.young_person_id == case.young_person_id,
+                                                          ContactDetail.kind == "phone")).all()[0].value == \
+        "07700900001"
+    assert len(db.session.scalars(select(ContactDetail).where(ContactDetail.young_person_id == case.young_person_id,
+                                                              ContactDetail.kind == "phone")).all()) == 1
+
+
+def test_a_known_address_in_other_capitals_is_not_kept_again(db, case):
+    _attempt(case, channel="email", used="sam.lee@EXAMPLE.com")
+    emails = db.session.scalars(select(ContactDetail.value).where(ContactDetail.young_person_id == case.young_person_id,
+                                                                  ContactDetail.kind == "email")).all()
+    assert emails == ["Sam.Lee@example.com"]
+
+
+def test_an_email_address_matching_a_phone_number_is_a_new_email(db, case):
+    _attempt(case, channel="email", used="07700900001")
+    kinds = db.session.scalars(select(ContactDetail.kind).where(ContactDetail.value == "07700900001")
+                               .order_by(ContactDetail.id)).all()
+    assert kinds == ["phone", "email"]
+
+
+def test_a_number_that_is_not_a_phone_number_is_matched_as_typed(db, case):
+    add_phone(db, case.young_person, "Ask at reception")
+    db.session.commit()
+    _attempt(case, used="  ask at RECEPTION ")
+    values = db.session.scalars(select(ContactDetail.value).where(ContactDetail.young_person_id == case.young_person_id,
+                                                                  ContactDetail.kind == "phone")).all()
+    assert sorted(values) == ["07700900001", "Ask at reception"]
+
+
+def test_a_wrong_number_is_marked_and_audited_once(db, case):
+    _attempt(case, outcome="wrong_number")
+    _attempt(case, outcome="wrong_number")
+    detail = db.session.scalar(select(ContactDetail).where(ContactDetail.value == "07700900001"))
+    assert detail.marked_wrong is True
+    marked = [e for e in _audit(db, "update", "contact_detail")]
+    assert [(e.object_id, e.before, e.after) for e in marked] == [
+        (str(detail.id), {"marked_wrong": False}, {"marked_wrong": True, "value": "07700900001"})]
+
+
+def test_a_wrong_number_on_an_unknown_channel_marks_nothing(db, case):
+    _attempt(case, channel="letter", used=None, outcome="wrong_number")
+    assert db.session.scalar(select(ContactDetail.marked_wrong).where(ContactDetail.value == "07700900001")) is False
+
+
+@pytest.mark.parametrize("version", [None, "stale"])
+def test_an_attempt_on_an_old_version_is_refused(db, case, version):
+    seen = None if version is None else case.version - 1
+    with pytest.raises(StaleCaseError):
+        record_attempt(case, AttemptInput("phone", "07700900001", "no_answer", None, None), seen, None)
+    assert db.session.scalar(select(ContactAttempt)) is None
+
+
+# Recording an activity
+
+def _activity(case, code, staff=None, **fields):
+    data = ActivityInput(code, fields.get("provider"), fields.get("start"), fields.get("lapse"), fields.get("neet"),
+                         fields.get("notes"))
+    with time_machine.travel(NOW, tick=False):
+        return record_activity(case, data, case.version, staff)
+
+
+def test_an_activity_that_closes_the_case_is_stored_and_audited(make, db, case):
+    officer = make.staff()
+    activity = _activity(case, "330", staff=officer.id, provider="Kent Garden Centre", start=date(2022, 9, 5),
+                         neet=date(2022, 9, 1), notes="Apprentice")
+    stored = db.session.get(Activity, activity.id)
+    assert (stored.young_person_id, stored.code, stored.provider_name, stored.start_date, stored.ascertained_on,
+            stored.due_to_lapse_on, stored.neet_start_date, stored.source, stored.notes, stored.recorded_by_id) == \
+        (case.young_person_id, "330", "Kent Garden Centre", date(2022, 9, 5), date(2022, 11, 14),
+         date(2023, 11, 14), None, "officer", "Apprentice", officer.id)
+    [created] = _audit(db, "create", "activity")
+    assert (created.object_id, created.after) == (str(activity.id), {
+        "young_person_id": case.young_person_id, "code": "330", "provider_name": "Kent Garden Centre",
+        "start_date": "2022-09-05", "due_to_lapse_on": "2023-11-14", "neet_start_date": None, "case_id": case.id})
+    [updated] = _audit(db, "update", "case")
+    assert (updated.before["status"], updated.after["status"]) == ("open", "closed")
+    assert updated.after["closing_activity_id"] == activity.id
+
+
+def test_a_neet_activity_keeps_its_neet_start_date_and_a_given_lapse_date(db, case):
+    activity = _activity(case, "619", neet=date(2022, 9, 1), lapse=date(2023, 1, 31))
+    stored = db.session.get(Activity, activity.id)
+    assert (stored.neet_start_date, stored.due_to_lapse_on) == (date(2022, 9, 1), date(2023, 1, 31))
+    [created] = _audit(db, "create", "activity")
+    assert (created.after["neet_start_date"], created.after["start_date"]) == ("2022-09-01", None)
+
+
+def test_a_not_known_activity_lapses_after_three_months(db, case):
+    activity = _activity(case, "820")
+    assert db.session.get(Activity, activity.id).due_to_lapse_on == date(2023, 2, 14)
+
+
+@pytest.mark.parametrize("version", [None, "stale"])
+def test_an_activity_on_an_old_version_is_refused(db, case, version):
+    seen = None if version is None else case.version - 1
+    with pytest.raises(StaleCaseError):
+        record_activity(case, ActivityInput("330", None, None, None, None), seen, None)
+    assert db.session.scalar(select(Activity).where(Activity.source == "officer")) is None
