@@ -9,6 +9,9 @@ from sqlalchemy import select
 from tep_app.models import Activity, AuditEvent, ContactAttempt, ContactDetail
 from tep_app.services.cases import AttemptInput, open_cases_for_request, record_attempt
 from tep_app.services.cases.casework import ActivityInput, StaleCaseError, record_activity
+from tep_app.services.cases.closing import (
+    close_case, close_open_case, moved_words, open_case_of, record_moved_away, record_officer_move,
+)
 from tests.integration.cases_support import add_phone, cases_of, seed_list
 
 NOW = datetime(2022, 11, 14, 10, 30, tzinfo=timezone.utc)
@@ -193,3 +196,78 @@ def test_an_activity_on_an_old_version_is_refused(db, case, version):
     with pytest.raises(StaleCaseError):
         record_activity(case, ActivityInput("330", None, None, None, None), seen, None)
     assert db.session.scalar(select(Activity).where(Activity.source == "officer")) is None
+
+
+# Closing a case
+
+def test_closing_a_case_stores_why_and_audits_it(db, case):
+    case.next_follow_up_on = date(2022, 11, 20)
+    with time_machine.travel(NOW, tick=False):
+        close_case(case, "school_answer", activity_id=None, by="school:5")
+    assert (case.status, case.closed_reason, case.closing_activity_id, case.next_follow_up_on) == \
+        ("closed", "school_answer", None, None)
+    assert _naive(case.closed_at) == _naive(case.updated_at) == datetime(2022, 11, 14, 10, 30)
+    [closed] = _audit(db, "close", "case")
+    assert (closed.object_id, closed.before, closed.after) == (str(case.id), {"status": "open"}, {
+        "status": "closed", "reason": "school_answer", "activity_id": None, "by": "school:5"})
+
+
+def test_a_closed_case_is_not_closed_again(db, case):
+    close_case(case, "school_answer")
+    close_case(case, "moved_away")
+    assert case.closed_reason == "school_answer"
+    assert len(_audit(db, "close", "case")) == 1
+
+
+def test_closing_the_open_case_of_someone_without_one_does_nothing(make, db):
+    assert close_open_case(make.young_person().id, "moved_away") is False
+    assert _audit(db, "close", "case") == []
+
+
+def test_a_young_person_who_moved_away_leaves_with_their_case_closed(db, case):
+    person = case.young_person
+    assert open_case_of(person.id) == case
+    record_moved_away(person, "other_la", "", date(2022, 11, 14), by="staff:3")
+    assert (person.moved, person.moved_to, person.moved_on) == ("other_la", None, date(2022, 11, 14))
+    [moved] = _audit(db, "moved away", "young_person")
+    assert (moved.object_id, moved.before, moved.after) == (str(person.id), {
+        "moved": None, "moved_to": None, "moved_on": None}, {
+        "moved": "other_la", "moved_to": "", "moved_on": "2022-11-14", "by": "staff:3"})
+    assert (case.status, case.closed_reason) == ("closed", "moved_away")
+    assert open_case_of(person.id) is None
+
+
+def test_a_second_move_is_audited_with_the_first_as_before(db, case):
+    person = case.young_person
+    record_moved_away(person, "other_la", "Lancashire", date(2022, 11, 14))
+    record_moved_away(person, "abroad", "France", date(2022, 12, 1))
+    assert _audit(db, "moved away", "young_person")[1].before == {
+        "moved": "other_la", "moved_to": "Lancashire", "moved_on": "2022-11-14"}
+
+
+def test_an_unknown_move_is_refused(db, case):
+    with pytest.raises(ValueError):
+        record_moved_away(case.young_person, "elsewhere", None, date(2022, 11, 14))
+    assert case.young_person.moved is None
+
+
+def test_an_officer_records_a_move_on_the_version_they_saw(make, db, case):
+    officer = make.staff()
+    with pytest.raises(StaleCaseError):
+        record_officer_move(case, "abroad", "Spain", None, officer.id)
+    with pytest.raises(StaleCaseError):
+        record_officer_move(case, "abroad", "Spain", case.version + 1, officer.id)
+    with time_machine.travel(NOW, tick=False):
+        record_officer_move(case, "abroad", "Spain", str(case.version), officer.id)
+    assert (case.young_person.moved, case.young_person.moved_on) == ("abroad", date(2022, 11, 14))
+    assert _audit(db, "close", "case")[0].after["by"] == f"staff:{officer.id}"
+
+
+@pytest.mark.parametrize("moved, moved_to, words", [
+    (None, "Kent", None),
+    ("other_la", "Lancashire", "Moved to another local authority (Lancashire)"),
+    ("abroad", None, "Moved to another country"),
+    ("somewhere", None, "Moved away"),
+])
+def test_a_move_is_described_in_words(moved, moved_to, words):
+    assert moved_words(moved, moved_to) == words
