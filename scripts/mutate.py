@@ -27,7 +27,7 @@ OUT = ROOT / "bench" / "out" / "mutation.json"
 
 # Each rule module, and the tests that cover it.
 _MATCHING = ["tests/unit/test_matching_weights.py", "tests/unit/test_matching_rules.py",
-             "tests/integration/test_matching_service.py", "tests/unit/test_rule_edges.py"]
+             "tests/integration/test_matching_service.py", "tests/unit/test_matching_edges.py"]
 _CASES = ["tests/unit/test_case_rules.py", "tests/integration/test_cases_opening.py",
           "tests/integration/test_cases_casework.py", "tests/unit/test_rule_edges.py",
           "tests/integration/test_rule_edges.py", "tests/integration/test_case_records.py"]

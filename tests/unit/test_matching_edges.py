@@ -1,0 +1,192 @@
+"""The matcher's levels at their edges: postcode full, sector, district; a date of birth near or not;
+identifiers, gender and how rare a name is; and the outcome each kind of evidence allows."""
+from collections import Counter
+from datetime import date, timedelta
+
+import pytest
+
+from tep_app.matching import PersonRecord
+from tep_app.matching.block import prepare
+from tep_app.matching.compare import (
+    MIN_RARITY_CANDIDATES, NEAR_DAYS, Comparison, NameRarity, compare, compare_dates, compare_postcodes,
+)
+from tep_app.matching.decide import CERTAIN, POSSIBLE, classify
+from tep_app.matching.weights import prior_weights
+
+DOB = date(2006, 9, 28)
+
+
+def person(forename="Thomas", surname="Wright", dob=DOB, *, upn=None, uln=None, gender="M", postcode="ME14 1AA",
+           middle=None, preferred=None, former=None):
+    return prepare(PersonRecord(1, "row-1", upn, uln, forename, middle, surname, preferred, former, dob, gender,
+                                postcode, 0), 0)
+
+
+# Postcodes: the same full postcode, the same sector (ME14 1), the same district (ME14), or different
+
+@pytest.mark.parametrize("theirs, level", [
+    ("ME14 1AA", "full"),
+    ("me141aa", "full"),
+    ("ME14 1AB", "sector"),
+    ("ME14 2AA", "district"),
+    ("ME15 1AA", "different"),
+    (None, "missing"),
+])
+def test_postcode_levels(theirs, level):
+    assert compare_postcodes(person(postcode="ME14 1AA"), person(postcode=theirs)) == level
+
+
+def test_a_record_without_a_postcode_says_nothing_about_it():
+    assert compare_postcodes(person(postcode=None), person(postcode="ME14 1AA")) == "missing"
+
+
+def test_the_same_district_in_another_sector_says_less_than_the_same_sector():
+    weights = prior_weights()
+    bits = weights.bits["postcode"]
+    assert bits["full"] > bits["sector"] > bits["district"] > bits["different"]
+    sector = Comparison("missing", "missing", "same", "same", "same", "near", "sector", "agree")
+    district = sector._replace(postcode="district")
+    assert weights.weight(sector) > weights.weight(district)
+
+
+# A near date of birth: up to NEAR_DAYS apart
+
+@pytest.mark.parametrize("days, level", [(NEAR_DAYS - 1, "near"), (NEAR_DAYS, "near"), (NEAR_DAYS + 1, "different")])
+def test_a_date_of_birth_up_to_31_days_apart_is_near(days, level):
+    assert NEAR_DAYS == 31
+    assert compare_dates(person(), person(dob=DOB + timedelta(days=days))) == level
+    assert compare_dates(person(dob=DOB + timedelta(days=days)), person()) == level  # either way round
+
+
+@pytest.mark.parametrize("theirs, level", [
+    (DOB, "exact"), (date(2006, 9, 29), "typo"), (date(2006, 12, 9), "different"),
+])
+def test_other_date_of_birth_levels(theirs, level):
+    assert compare_dates(person(dob=date(2006, 9, 28)), person(dob=theirs)) == level
+
+
+def test_a_day_and_month_swapped_is_its_own_level():
+    assert compare_dates(person(dob=date(2006, 3, 10)), person(dob=date(2006, 10, 3))) == "swap"
+
+
+# Identifiers and gender
+
+@pytest.mark.parametrize("mine, theirs, level", [
+    ("A123456789012", "A123456789012", "agree"), ("A123456789012", "A123456789013", "differs"),
+    ("A123456789012", None, "missing"), (None, "A123456789012", "missing"),
+])
+def test_upn_levels(mine, theirs, level):
+    assert compare(person(upn=mine), person(upn=theirs)).upn == level
+
+
+@pytest.mark.parametrize("mine, theirs, level", [
+    ("1234567890", "1234567890", "agree"), ("1234567890", "1234567891", "differs"), (None, "1234567890", "missing"),
+])
+def test_uln_levels(mine, theirs, level):
+    assert compare(person(uln=mine), person(uln=theirs)).uln == level
+
+
+@pytest.mark.parametrize("mine, theirs, level", [
+    ("M", "M", "agree"), ("M", "F", "disagree"), ("M", None, "missing"), (None, "F", "missing"),
+])
+def test_gender_levels(mine, theirs, level):
+    assert compare(person(gender=mine), person(gender=theirs)).gender == level
+
+
+def test_a_comparison_carries_every_level():
+    found = compare(person(upn="A123456789012", postcode="ME14 1AA"),
+                    person(upn="A123456789012", postcode="ME14 2AB", dob=DOB + timedelta(days=3)))
+    assert found[:8] == ("agree", "missing", "same", "same", "same", "near", "district", "agree")
+
+
+def test_a_date_level_already_known_is_kept():
+    assert compare(person(), person(), dob="typo").dob == "typo"
+
+
+# How rare a name is
+
+def _rarity(count_thomas: int, total: int) -> NameRarity:
+    crowd = [person(forename="Thomas", surname="Wright")] * count_thomas
+    crowd += [person(forename=f"Name{i}", surname=f"Surname{i}") for i in range(total - count_thomas)]
+    return NameRarity(crowd)
+
+
+def test_rarity_needs_enough_candidates():
+    assert MIN_RARITY_CANDIDATES == 2000
+    assert _rarity(1, MIN_RARITY_CANDIDATES - 1).of(Counter({"thomas": 1}), "thomas") == 0.0
+    assert _rarity(1, MIN_RARITY_CANDIDATES).of(Counter({"thomas": 1}), "thomas") == 11.0  # log2(2000) = 10.97
+
+
+def test_rarity_is_in_half_bits_and_counts_an_unseen_name_once():
+    rarity = _rarity(4, 4096)
+    assert rarity.of(rarity.forenames, "thomas") == 10.0
+    assert rarity.of(rarity.forenames, "zuzanna") == 12.0
+    assert rarity.of(rarity.forenames, "thomas") == 10.0  # from its cache
+
+
+def test_rarity_of_the_same_names_is_kept_on_the_comparison():
+    rarity = _rarity(4, 4096)
+    found = compare(person(), person(), rarity=rarity)
+    assert (found.forename_rarity, found.surname_rarity) == (10.0, 10.0)
+    other = compare(person(forename="Tomas"), person(), rarity=rarity)
+    assert (other.forename, other.forename_rarity, other.surname_rarity) == ("typo", 0.0, 10.0)
+    other = compare(person(surname="Wrigth"), person(), rarity=rarity)
+    assert (other.surname, other.forename_rarity, other.surname_rarity) == ("typo", 10.0, 0.0)
+
+
+# What each kind of evidence allows
+
+def _pattern(**levels) -> Comparison:
+    values = {"upn": "missing", "uln": "missing", "forename": "same", "surname": "same", "order": "same",
+              "dob": "exact", "postcode": "full", "gender": "agree"}
+    values.update(levels)
+    return Comparison(**values)
+
+
+class _Fixed:
+    """Weights that give every pattern the same probability, so only the kind of evidence decides."""
+
+    def __init__(self, probability):
+        self.p = probability
+        self.bits = prior_weights().bits
+
+    def weight(self, comparison):
+        return 1.0
+
+    def probability(self, comparison):
+        return self.p
+
+
+@pytest.mark.parametrize("levels, outcome", [
+    ({}, "certain"),
+    ({"dob": "near"}, "certain"),
+    ({"dob": "different"}, "possible"),
+    ({"surname": "different"}, "possible"),
+    ({"surname": "missing"}, "possible"),
+    ({"forename": "initial"}, "possible"),
+    ({"forename": "different"}, "none"),
+    ({"forename": "missing"}, "none"),
+    ({"upn": "agree", "forename": "different"}, "certain"),
+    ({"uln": "agree", "surname": "different"}, "certain"),
+    ({"upn": "agree", "forename": "different", "surname": "different"}, "possible"),
+    ({"upn": "agree", "forename": "missing", "surname": "missing", "dob": "different"}, "possible"),
+    ({"upn": "differs", "forename": "different"}, "none"),
+])
+def test_the_kind_of_evidence_a_certain_match_needs(levels, outcome):
+    assert classify(_pattern(**levels), _Fixed(CERTAIN))[0] == outcome
+
+
+def test_the_probability_edges_of_certain_and_possible():
+    assert (CERTAIN, POSSIBLE) == (0.9, 0.01)
+    assert classify(_pattern(), _Fixed(CERTAIN))[0] == "certain"
+    assert classify(_pattern(), _Fixed(0.8999))[0] == "possible"
+    assert classify(_pattern(), _Fixed(POSSIBLE))[0] == "possible"
+    assert classify(_pattern(), _Fixed(0.0099))[0] == "none"
+    assert classify(_pattern(forename="initial"), _Fixed(POSSIBLE))[0] == "possible"
+    assert classify(_pattern(forename="initial"), _Fixed(0.0099))[0] == "none"
+
+
+def test_classify_gives_the_evidence_key_the_rounded_probability_and_the_weight():
+    outcome, rule, probability, bits = classify(_pattern(), _Fixed(0.123456))
+    assert (outcome, probability, bits) == ("possible", 0.1235, 1.0)
+    assert rule and isinstance(rule, str)
