@@ -52,7 +52,7 @@ RULE_MODULES = {
     "tep_app/services/cases/closing.py": _CASES,
     "tep_app/services/school_requests/outcomes.py": ["tests/integration/test_portal_submit.py",
                                                      "tests/integration/test_portal_answers.py",
-                                                     "tests/unit/test_links.py", "tests/integration/test_rule_edges.py"],
+                                                     "tests/unit/test_links.py", "tests/integration/test_school_answers_applied.py"],
     "tep_app/services/figures.py": ["tests/integration/test_dashboard_figures.py", "tests/integration/test_rule_edges.py"],
     "tep_app/spreadsheets/tables.py": ["tests/unit/test_spreadsheet_tables.py", "tests/unit/test_rule_edges.py"],
     "tep_app/spreadsheets/list_template.py": ["tests/unit/test_list_template.py", "tests/integration/test_lists_export.py",
