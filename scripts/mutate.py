@@ -44,6 +44,7 @@ RULE_MODULES = {
     "tep_app/services/school_requests/links.py": ["tests/unit/test_links.py", "tests/integration/test_portal_access.py",
                                                   "tests/unit/test_rule_edges.py", "tests/integration/test_rule_edges.py"],
     "tep_app/services/calendar.py": ["tests/unit/test_calendar.py", "tests/integration/test_lists_calendar.py",
+                                     "tests/integration/test_calendar_edges.py",
                                      "tests/unit/test_rule_edges.py", "tests/integration/test_rule_edges.py"],
     "tep_app/services/school_requests/sending.py": _REQUESTS,
     "tep_app/services/school_requests/followup.py": _REQUESTS,
