@@ -73,7 +73,7 @@ def _setup_cfg(module: str, tests: list[str]) -> str:
     selection = "\n    ".join(tests)
     return (f"[mutmut]\nsource_paths=tep_app\nonly_mutate={module}\n"
             f"pytest_add_cli_args_test_selection=\n    {selection}\n"
-            f"pytest_add_cli_args=-p no:cacheprovider -q -p mutate_plugin\n"
+            f"pytest_add_cli_args=-p no:cacheprovider -p no:unraisableexception -p no:threadexception -q -p mutate_plugin\n"
             f"also_copy=\n    migrations\n    templates\n    config.py\n    pytest.ini\n")
 
 
