@@ -145,7 +145,7 @@ def test_a_wrong_number_on_an_unknown_channel_marks_nothing(db, case):
 @pytest.mark.parametrize("version", [None, "stale"])
 def test_an_attempt_on_an_old_version_is_refused(db, case, version):
     seen = None if version is None else case.version - 1
-    with pytest.raises(StaleCaseError):
+    with pytest.raises(StaleCaseError, match="changed by someone else"):
         record_attempt(case, AttemptInput("phone", "07700900001", "no_answer", None, None), seen, None)
     assert db.session.scalar(select(ContactAttempt)) is None
 
@@ -193,7 +193,7 @@ def test_a_not_known_activity_lapses_after_three_months(db, case):
 @pytest.mark.parametrize("version", [None, "stale"])
 def test_an_activity_on_an_old_version_is_refused(db, case, version):
     seen = None if version is None else case.version - 1
-    with pytest.raises(StaleCaseError):
+    with pytest.raises(StaleCaseError, match="changed by someone else"):
         record_activity(case, ActivityInput("330", None, None, None, None), seen, None)
     assert db.session.scalar(select(Activity).where(Activity.source == "officer")) is None
 
@@ -210,6 +210,20 @@ def test_closing_a_case_stores_why_and_audits_it(db, case):
     [closed] = _audit(db, "close", "case")
     assert (closed.object_id, closed.before, closed.after) == (str(case.id), {"status": "open"}, {
         "status": "closed", "reason": "school_answer", "activity_id": None, "by": "school:5"})
+
+
+def test_closing_with_the_activity_found_keeps_which_activity(make, db, case):
+    other = seed_list(make, db, ["810"])
+    open_cases_for_request(other.request)
+    activity = Activity(young_person_id=case.young_person_id, code="330", ascertained_on=date(2022, 11, 14),
+                        source="officer")
+    db.session.add(activity)
+    db.session.flush()
+    assert open_case_of(case.young_person_id) == case
+    assert close_open_case(case.young_person_id, "activity_found", activity.id, by="staff:1") is True
+    assert (case.status, case.closing_activity_id) == ("closed", activity.id)
+    assert _audit(db, "close", "case")[0].after["activity_id"] == activity.id
+    assert cases_of(db, other.people[0])[0].status == "open"
 
 
 def test_a_closed_case_is_not_closed_again(db, case):
@@ -246,20 +260,21 @@ def test_a_second_move_is_audited_with_the_first_as_before(db, case):
 
 
 def test_an_unknown_move_is_refused(db, case):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown move 'elsewhere'"):
         record_moved_away(case.young_person, "elsewhere", None, date(2022, 11, 14))
     assert case.young_person.moved is None
 
 
 def test_an_officer_records_a_move_on_the_version_they_saw(make, db, case):
     officer = make.staff()
-    with pytest.raises(StaleCaseError):
+    with pytest.raises(StaleCaseError, match="changed by someone else"):
         record_officer_move(case, "abroad", "Spain", None, officer.id)
-    with pytest.raises(StaleCaseError):
+    with pytest.raises(StaleCaseError, match="changed by someone else"):
         record_officer_move(case, "abroad", "Spain", case.version + 1, officer.id)
     with time_machine.travel(NOW, tick=False):
         record_officer_move(case, "abroad", "Spain", str(case.version), officer.id)
-    assert (case.young_person.moved, case.young_person.moved_on) == ("abroad", date(2022, 11, 14))
+    assert (case.young_person.moved, case.young_person.moved_to, case.young_person.moved_on) == (
+        "abroad", "Spain", date(2022, 11, 14))
     assert _audit(db, "close", "case")[0].after["by"] == f"staff:{officer.id}"
 
 
