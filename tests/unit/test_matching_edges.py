@@ -8,7 +8,8 @@ import pytest
 from tep_app.matching import PersonRecord
 from tep_app.matching.block import prepare
 from tep_app.matching.compare import (
-    MIN_RARITY_CANDIDATES, NEAR_DAYS, Comparison, NameRarity, compare, compare_dates, compare_postcodes,
+    MIN_RARITY_CANDIDATES, NEAR_DAYS, Comparison, NameRarity, _doubled_letter, compare, compare_dates,
+    compare_postcodes, is_similar, is_typo, sounds_alike,
 )
 from tep_app.matching.decide import CERTAIN, POSSIBLE, classify
 from tep_app.matching.weights import prior_weights
@@ -190,3 +191,90 @@ def test_classify_gives_the_evidence_key_the_rounded_probability_and_the_weight(
     outcome, rule, probability, bits = classify(_pattern(), _Fixed(0.123456))
     assert (outcome, probability, bits) == ("possible", 0.1235, 1.0)
     assert rule and isinstance(rule, str)
+
+
+# Names: a typo, a similar spelling, a sound-alike, a doubled letter
+
+@pytest.mark.parametrize("first, second, typo", [
+    ("abc", "abd", True),  # three letters: the shortest a slip is told in
+    ("ab", "ac", False),  # two letters: too short
+    ("ab", "abc", True),  # a letter added to two
+    ("abc", "bbc", False),  # short names must start alike
+    ("abc", "bac", False),
+    ("bena", "kena", True),  # from four letters the first may differ
+    ("matthew", "mattewh", False),  # two slips in a name under eight letters
+    ("abcdefgh", "abcdefghij", True),  # two slips in eight letters, still very alike
+    ("abcdefghijklmnopqrstuvwx", "abcdefghijklmnopqrstuxyz", False),  # three slips: never a typo
+])
+def test_typo_edges(first, second, typo):
+    assert is_typo(first, second) is typo
+
+
+@pytest.mark.parametrize("first, second, doubled", [
+    ("phillip", "philip", True), ("philip", "phillip", True),  # either way round
+    ("emmaa", "emma", True),  # the last letter doubled
+    ("emmab", "emma", False),  # a letter added at the end is not a doubled one
+    ("anna", "ana", True),
+    ("abxc", "abc", False),  # a letter added in the middle, not doubled
+    ("bella", "ella", False), ("xax", "ax", False),  # a letter added at the start
+    ("anna", "anne", False),  # the same length
+])
+def test_doubled_letter_edges(first, second, doubled):
+    assert _doubled_letter(first, second) is doubled
+
+
+@pytest.mark.parametrize("first, second, similar", [
+    ("ab", "abc", False), ("abc", "ab", False),  # too short
+    ("kym", "kymm", True), ("kymm", "kym", True),  # three letters is enough
+    ("abcdefgh", "abcdefxh", True),  # spelt alike (not a sound-alike)
+    ("abcdef", "azzzzz", False),  # only the first letter alike
+    ("stefan", "steven", True), ("steven", "stefan", True),  # one of them a known name
+    ("steven", "stephen", False),  # both known names: two people
+])
+def test_similar_edges(first, second, similar):
+    assert is_similar(first, second) is similar
+
+
+@pytest.mark.parametrize("first, second, alike", [
+    ("aden", "aidan", True),  # three-letter sound keys that are the same
+    ("alec", "alexander", False),  # a three-letter key at the start of another: too short
+    ("alex", "alexander", True),  # a four-letter key at the start of another
+    ("kristof", "christopher", True), ("christopher", "kristof", True),
+    ("christopher", "stephanie", False),
+])
+def test_sound_alike_edges(first, second, alike):
+    assert sounds_alike(first, second) is alike
+
+
+def test_missing_names_say_nothing():
+    assert compare(person(forename=""), person())[2:4] == ("missing", "same")
+    assert compare(person(), person(forename=""))[2:4] == ("missing", "same")
+    assert compare(person(surname=""), person())[2:4] == ("same", "missing")
+    assert compare(person(), person(surname=""))[2:4] == ("same", "missing")
+
+
+def test_an_initial_agrees_with_a_name_it_starts():
+    assert compare(person(forename="T"), person()).forename == "initial"
+    assert compare(person(), person(forename="T")).forename == "initial"
+    assert compare(person(forename="J"), person()).forename == "different"
+
+
+def test_a_preferred_name_on_the_candidate_counts_as_the_same():
+    assert compare(person(forename="Zebedee"), person(forename="Thomas", preferred="Zebedee")).forename == "same"
+    assert compare(person(forename="Zebedee"), person(forename="Thomas", preferred="Quentin")).forename == "different"
+
+
+def test_names_written_the_wrong_way_round():
+    assert compare(person("Thomas", "Wright"), person("Wright", "Thomas"))[2:5] == ("same", "same", "swapped")
+    assert compare(person("William", "Smith"), person("Smith", "Bill"))[2:5] == ("alias", "same", "swapped")
+    # A preferred name counts when crossed over too.
+    assert compare(person("Thomas", "Wright", preferred="Jack"), person("Wright", "Jack"))[2:5] == \
+        ("same", "same", "swapped")
+    # With no forename given, nothing is crossed over (a forename alone in the surname field stays there).
+    assert compare(person("Thomas", "Wright"), person("", "Thomas"))[2:5] == ("missing", "different", "same")
+
+
+def test_names_that_are_not_crossed_over():
+    # Crossed over, one name still agrees with nothing: as recorded.
+    assert compare(person("Thomas", "Wright"), person("Wright", "Jones"))[2:5] == ("different", "different", "same")
+    assert compare(person("Thomas", "Wright"), person("Thomas", "Jones"))[2:5] == ("same", "different", "same")
