@@ -64,7 +64,34 @@ RULE_MODULES = {
 TARGET = 0.9
 MODULE_TARGET = 0.8
 # Surviving mutants that cannot change what a user sees or what is stored, each with why.
-EQUIVALENT: dict[str, str] = {}
+_CUTOFF = "score_cutoff only caps the distance or similarity returned; the comparison after it gives the same answer"
+_COMPARE = "tep_app.matching.compare."
+EQUIVALENT: dict[str, str] = {
+    **{f"{_COMPARE}x_is_typo__mutmut_{n}": _CUTOFF for n in (25, 28, 29, 45, 48, 49)},
+    **{f"{_COMPARE}x_is_similar__mutmut_{n}": _CUTOFF for n in (17, 20)},
+    f"{_COMPARE}x_is_typo__mutmut_4": "a name of one letter against one of three or more is already refused by the "
+                                      "length-difference test",
+    f"{_COMPARE}x_is_typo__mutmut_12": "names two or more letters apart in length, under eight letters, are more than "
+                                       "one edit apart and too short for the two-edit rule: False either way",
+    f"{_COMPARE}x__doubled_letter__mutmut_4": "equal lengths are refused by the length test whichever name is taken "
+                                              "as the longer",
+    f"{_COMPARE}x_compare_forenames__mutmut_4": "an empty preferred name added to the forms matches nothing: every "
+                                                "test on it needs at least two letters",
+    f"{_COMPARE}x_compare_names__mutmut_22": "an empty preferred name added to the forms matches nothing: every test "
+                                             "on it needs at least two letters",
+    **{f"{_COMPARE}x_compare_forenames__mutmut_{n}": "when the level is already typo, looking for a typo in the "
+                                                     "name's other forms can only give typo again" for n in (31, 33, 34)},
+    f"{_COMPARE}x_compare_names__mutmut_32": "None and an empty set both mean no nickname groups",
+    **{f"{_COMPARE}x__crossed_level__mutmut_{n}": "unreachable: names are crossed over only when the candidate has "
+                                                  "both a forename and a surname" for n in (2, 3)},
+    **{f"{_COMPARE}x_compare_postcodes__mutmut_{n}": "postcode_parts gives all three parts or none, so the full "
+                                                     "postcode and the sector are blank together" for n in (3, 5)},
+    f"{_COMPARE}xǁNameRarityǁ__init____mutmut_10": "the total is only used from 2,000 candidates up; 1 or 2 for an "
+                                                    "empty list gives 0 bits either way",
+    f"{_COMPARE}xǁNameRarityǁof__mutmut_12": "max(count, 1) makes an unseen name count once whatever the default",
+    **{f"{_COMPARE}xǁNameRarityǁof__mutmut_{n}": "a cache of computed bits: bypassing it recomputes the same value"
+       for n in (14, 15)},
+}
 COPIED = ("tep_app", "tests", "migrations", "templates", "config.py", "pytest.ini")
 SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", "node_modules", "mutants", "instance")
 RESULT = re.compile(r"^\s+(\S+): (\w[\w ]*)$")
