@@ -12,6 +12,7 @@ from tep_app.matching.compare import (
     compare_postcodes, is_similar, is_typo, sounds_alike,
 )
 from tep_app.matching.decide import CERTAIN, POSSIBLE, classify
+from tep_app.matching.evidence import describe, evidence_key
 from tep_app.matching.weights import prior_weights
 
 DOB = date(2006, 9, 28)
@@ -278,3 +279,47 @@ def test_names_that_are_not_crossed_over():
     # Crossed over, one name still agrees with nothing: as recorded.
     assert compare(person("Thomas", "Wright"), person("Wright", "Jones"))[2:5] == ("different", "different", "same")
     assert compare(person("Thomas", "Wright"), person("Thomas", "Jones"))[2:5] == ("same", "different", "same")
+
+
+# The evidence as a stored key and in words
+
+def test_the_evidence_key_without_weights_keeps_the_field_order():
+    key = evidence_key(_pattern(upn="agree", surname="typo", order="swapped", dob="near", postcode="district",
+                                gender="disagree"))
+    assert key == "upn+fn+sn-typo+swap+dob-near+pc-area+sex-x"
+
+
+def test_the_evidence_key_leaves_out_what_is_missing_and_marks_a_tie_first():
+    assert evidence_key(_pattern(forename="missing", postcode="missing"), contested=True) == "tie+sn+dob"
+
+
+def test_the_evidence_key_is_cut_at_60_characters():
+    worst = _pattern(upn="differs", uln="differs", forename="initial", surname="similar", order="swapped",
+                     dob="swap", postcode="sector", gender="disagree")
+    key = evidence_key(worst, contested=True)
+    assert key == "tie+upn-x+uln-x+fn-init+sn-like+swap+dob-dm+pc-sect+sex-x"[:60]
+    assert len(evidence_key(worst, prior_weights().bits, contested=True)) <= 60
+
+
+def test_the_evidence_key_puts_the_strongest_first_by_size_either_way():
+    bits = {field: {} for field in ("upn", "uln", "forename", "surname", "order", "dob", "postcode", "gender")}
+    bits["postcode"] = {"full": 1.0}
+    bits["dob"] = {"exact": 2.0}
+    bits["surname"] = {"different": -3.0}
+    assert evidence_key(_pattern(surname="different"), bits) == "sn-x+dob+pc+fn"
+
+
+@pytest.mark.parametrize("rule, words", [
+    (None, "No record was close enough to be a match."),
+    ("", "No record was close enough to be a match."),
+    ("no-match", "No record was close enough to be a match."),
+    ("upn", "Matched on UPN."),
+    ("fn+sn", "Matched on forename and surname."),
+    ("uln+fn+sn+dob+pc", "Matched on ULN, forename, surname, date of birth and postcode."),
+    ("fn-alias+sn+dob-near+pc-sect", "Matched on surname; forename is a short form or another spelling of the same "
+                                     "name; date of birth is within a month; postcode is in the same sector."),
+    ("tie", "Another school record matches this row as closely."),
+    ("unknown+++", "The evidence for this pair is not recorded."),
+])
+def test_the_evidence_in_words(rule, words):
+    assert describe(rule) == words
