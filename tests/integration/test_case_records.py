@@ -1,6 +1,7 @@
 """What a case stores when an officer logs an attempt or records an activity, and what the audit
 trail keeps of it."""
 from datetime import date, datetime, timezone
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -8,7 +9,9 @@ from sqlalchemy import select
 
 from tep_app.models import Activity, AuditEvent, ContactAttempt, ContactDetail
 from tep_app.services.cases import AttemptInput, open_cases_for_request, record_attempt
-from tep_app.services.cases.casework import ActivityInput, StaleCaseError, record_activity
+from tep_app.services.cases.casework import (
+    ActivityInput, CodeChoice, StaleCaseError, activity_code_groups, activity_codes, contact_choices, record_activity,
+)
 from tep_app.services.cases.closing import (
     close_case, close_open_case, moved_words, open_case_of, record_moved_away, record_officer_move,
 )
@@ -286,3 +289,69 @@ def test_an_officer_records_a_move_on_the_version_they_saw(make, db, case):
 ])
 def test_a_move_is_described_in_words(moved, moved_to, words):
     assert moved_words(moved, moved_to) == words
+
+
+# What the case page offers: the codes, grouped, and the known numbers
+
+def test_the_activity_codes_come_in_their_display_order_with_what_the_form_needs(db):
+    from tep_app.reference_data import ACTIVITY_CODES
+
+    codes = activity_codes()
+    assert list(codes) == [code for code, _d, _w, _g in ACTIVITY_CODES]
+    assert list(codes).index("550") < list(codes).index("410")  # the display order, not the codes' order
+    assert codes["820"] == ("820", "Cannot be contacted: no current address", "not-known", True, False)
+    assert codes["619"].needs_neet_start is True and codes["619"].group == "neet"
+
+
+def test_the_codes_are_grouped_under_their_labels(db):
+    groups = dict(activity_code_groups())
+    assert groups["Not known"] == [("810", "Current situation not known (810)"),
+                                   ("820", "Cannot be contacted: no current address (820)"),
+                                   ("830", "Refused to disclose activity (830)")]
+    own = {"999": CodeChoice("999", "A code of its own", "local", False, False)}
+    assert activity_code_groups(own) == [("local", [("999", "A code of its own (999)")])]
+
+
+def test_the_numbers_to_pick_from_say_whose_they_are_and_which_are_wrong(make, db):
+    person = make.young_person()
+    for kind, value, current, wrong in [("phone", "07700900009", False, False), ("phone", "07700900001", True, False),
+                                        ("parent_phone", "07700900002", True, True), ("landline", "01632960001", True,
+                                                                                      False)]:
+        db.session.add(ContactDetail(young_person_id=person.id, kind=kind, value=value, source="leavers import",
+                                     recorded_on=date(2022, 7, 20), is_current=current, marked_wrong=wrong))
+    db.session.flush()
+    db.session.refresh(person)
+    choices = contact_choices(SimpleNamespace(young_person=person))
+    assert sorted(choices) == [("01632960001", "01632960001 (landline)"),
+                               ("07700900001", "07700900001 (young person's phone)"),
+                               ("07700900002", "07700900002 (parent or carer's phone, marked wrong)")]
+
+
+def test_audit_rows_name_what_they_are_about(db, case):
+    _attempt(case, used="07700900009")
+    [created] = _audit(db, "create", "contact_detail")
+    detail = db.session.scalar(select(ContactDetail).where(ContactDetail.value == "07700900009"))
+    assert created.object_id == str(detail.id)
+    activity = _activity(case, "330")
+    updates = _audit(db, "update", "case")
+    assert [u.object_id for u in updates] == [str(case.id), str(case.id)]
+    assert updates[-1].after["closing_activity_id"] == activity.id
+
+
+def test_an_unknown_activity_code_is_named(db, case):
+    with pytest.raises(ValueError, match="unknown activity code '999'"):
+        _activity(case, "999")
+
+
+def test_failed_texts_count_towards_a_letter_or_visit(db, case):
+    for _ in range(3):
+        _attempt(case, channel="text", used="07700900001")
+    db.session.refresh(case)
+    assert case.needs_letter_or_visit is True
+
+
+def test_failed_emails_do_not_count_towards_a_letter_or_visit(db, case):
+    for _ in range(3):
+        _attempt(case, channel="email", used="Sam.Lee@example.com")
+    db.session.refresh(case)
+    assert case.needs_letter_or_visit is False
