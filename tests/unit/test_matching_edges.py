@@ -1,5 +1,6 @@
 """The matcher's levels at their edges: postcode full, sector, district; a date of birth near or not;
 identifiers, gender and how rare a name is; and the outcome each kind of evidence allows."""
+import math
 from collections import Counter
 from datetime import date, timedelta
 
@@ -8,12 +9,12 @@ import pytest
 from tep_app.matching import PersonRecord
 from tep_app.matching.block import prepare
 from tep_app.matching.compare import (
-    MIN_RARITY_CANDIDATES, NEAR_DAYS, Comparison, NameRarity, _doubled_letter, compare, compare_dates,
+    FIELDS, LEVELS, MIN_RARITY_CANDIDATES, NEAR_DAYS, Comparison, NameRarity, _doubled_letter, compare, compare_dates,
     compare_postcodes, is_similar, is_typo, sounds_alike,
 )
 from tep_app.matching.decide import CERTAIN, POSSIBLE, classify
 from tep_app.matching.evidence import describe, evidence_key
-from tep_app.matching.weights import prior_weights
+from tep_app.matching.weights import Weights, _bits, estimate, prior_bits, prior_weights
 
 DOB = date(2006, 9, 28)
 
@@ -323,3 +324,84 @@ def test_the_evidence_key_puts_the_strongest_first_by_size_either_way():
 ])
 def test_the_evidence_in_words(rule, words):
     assert describe(rule) == words
+
+
+# The weights
+
+def test_the_prior_odds_are_one_in_the_candidates_and_never_more_than_one_in_20000():
+    assert prior_bits(0) == prior_bits(20_000) == -math.log2(20_000)
+    assert prior_bits(40_000) == -math.log2(40_000)
+    assert prior_weights(40_000).prior_bits == -math.log2(40_000)
+
+
+def test_the_prior_weights_follow_the_priors():
+    weights = prior_weights()
+    assert weights.m["postcode"]["sector"] == pytest.approx(0.03)
+    assert weights.u["postcode"]["sector"] == pytest.approx(0.003)
+    assert weights.bits["postcode"]["sector"] == pytest.approx(math.log2(0.03 / 0.003))
+    assert weights.bits["upn"]["missing"] == 0.0
+    assert weights.bits["upn"]["agree"] == pytest.approx(math.log2(0.99 / 0.00001))
+    assert weights.share == 0.5 and weights.pairs == 0 and weights.random_pairs == 0
+
+
+def test_a_weaker_level_never_counts_for_more_than_a_stronger_one():
+    m = {field: {level: 0.5 for level in levels} for field, levels in LEVELS.items()}
+    u = {field: {level: 0.5 for level in levels} for field, levels in LEVELS.items()}
+    m["postcode"] = {"full": 0.4, "sector": 0.4, "district": 0.1, "different": 0.1}
+    u["postcode"] = {"full": 0.2, "sector": 0.1, "district": 0.2, "different": 0.5}
+    bits = _bits(m, u)["postcode"]
+    assert bits["full"] == 1.0
+    assert bits["sector"] == 1.0  # 2 bits, held to the full postcode's
+    assert bits["district"] == -1.0
+    assert bits["different"] == pytest.approx(math.log2(0.2))  # no more than any other level
+    m["gender"] = {"agree": 0.5, "disagree": 0.5}
+    u["gender"] = {"agree": 0.5, "disagree": 0.25}
+    assert _bits(m, u)["gender"] == {"missing": 0.0, "agree": 0.0, "disagree": 0.0}  # two levels: held to agree only
+
+
+def test_a_weight_is_clamped_both_ways():
+    m = {field: {level: 0.5 for level in levels} for field, levels in LEVELS.items()}
+    u = {field: {level: 0.5 for level in levels} for field, levels in LEVELS.items()}
+    m["upn"], u["upn"] = {"agree": 1.0, "differs": 0.0}, {"agree": 0.0, "differs": 1.0}
+    assert _bits(m, u)["upn"] == {"missing": 0.0, "agree": 18.0, "differs": -18.0}
+
+
+def _weights(bits_total: float) -> Weights:
+    flat = {field: {level: 0.0 for level in ("missing", *levels)} for field, levels in LEVELS.items()}
+    u = {field: {level: 0.5 for level in levels} for field, levels in LEVELS.items()}
+    return Weights(u, u, flat, bits_total)
+
+
+@pytest.mark.parametrize("total, probability", [
+    (0.0, 0.5), (1.0, 2 / 3), (-1.0, 1 / 3), (60.0, 2.0 ** 60 / (1 + 2.0 ** 60)), (60.5, 1.0), (-60.5, 0.0),
+    (-60.0, 2.0 ** -60 / (1 + 2.0 ** -60)),
+])
+def test_probability_from_the_weight(total, probability):
+    assert _weights(total).probability(_pattern()) == pytest.approx(probability, rel=1e-12, abs=0)
+
+
+def test_the_rarity_of_the_same_name_moves_the_weight_within_its_bounds():
+    weights = _weights(0.0)  # u of the same name: 0.5, -1 bit
+    rare = _pattern()._replace(forename_rarity=3.0)
+    assert weights.rarity_bits("forename", 3.0) == 2.0
+    assert weights.weight(rare) == 2.0
+    assert weights.weight(_pattern()._replace(surname_rarity=3.0)) == 2.0
+    assert weights.rarity_bits("forename", 10.0) == 5.0  # at most 5 bits up
+    assert weights.rarity_bits("forename", -10.0) == -3.0  # at most 3 bits down
+    assert weights.weight(_pattern()._replace(forename_rarity=3.0, surname_rarity=10.0)) == 7.0
+
+
+def test_estimating_with_nothing_to_learn_from_keeps_the_priors():
+    learnt = estimate(Counter(), None, 0)
+    prior = prior_weights()
+    assert learnt.bits == prior.bits and learnt.share == 0.5 and learnt.pairs == 0
+    assert estimate(Counter({_pattern(): 0}), None, 0).bits == prior.bits
+
+
+def test_estimating_counts_the_pairs_and_random_pairs_seen():
+    levels = {field: Counter() for field in FIELDS}
+    levels["postcode"]["different"] = 7
+    learnt = estimate(Counter({_pattern(): 5, _pattern(postcode="different"): 3}), levels, 30_000)
+    assert (learnt.pairs, learnt.random_pairs, learnt.prior_bits) == (8, 7, -math.log2(30_000))
+    assert 0.5 < learnt.share < 0.99
+    assert learnt.u["postcode"]["different"] > prior_weights().u["postcode"]["different"]
