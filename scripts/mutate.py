@@ -68,6 +68,7 @@ MODULE_TARGET = 0.8
 _CUTOFF = "score_cutoff only caps the distance or similarity returned; the comparison after it gives the same answer"
 _COMPARE = "tep_app.matching.compare."
 _CASEWORK = "tep_app.services.cases.casework."
+_OUTCOMES = "tep_app.services.school_requests.outcomes."
 EQUIVALENT: dict[str, str] = {
     **{f"{_COMPARE}x_is_typo__mutmut_{n}": _CUTOFF for n in (25, 28, 29, 45, 48, 49)},
     **{f"{_COMPARE}x_is_similar__mutmut_{n}": _CUTOFF for n in (17, 20)},
@@ -103,6 +104,19 @@ EQUIVALENT: dict[str, str] = {
                                                 "stored; the list is read back in date order",
     **{f"{_CASEWORK}x_{name}__mutmut_{n}": "_flush_case does not use its argument: it flushes the session"
        for name, n in (("record_attempt", 123), ("record_activity", 58))},
+    f"{_OUTCOMES}x_apply_answers__mutmut_4": "the order answers are applied in: each young person has one answer "
+                                             "per request, so the same rows are written",
+    f"{_OUTCOMES}x_apply_answers__mutmut_64": "the fallback date is used only for an answer without a saved time, "
+                                              "and every saved answer has one",
+    f"{_OUTCOMES}x_apply_answers__mutmut_72": "looking up a blank code finds no code, as not looking it up does",
+    **{f"{_OUTCOMES}x_apply_answers__mutmut_{n}": "is_current left out or None: the column's default (current) "
+                                                  "is stored either way" for n in (189, 195)},
+    **{f"{_OUTCOMES}x_lapse_date__mutmut_{n}": "the message of an assertion that cannot be reached: one of the "
+                                               "28th to the 31st always exists" for n in (38, 39, 40)},
+    f"{_OUTCOMES}x__new_activity__mutmut_38": "an activity's code is a foreign key to the codes, so the held code "
+                                              "is always found",
+    f"{_OUTCOMES}x__new_activity__mutmut_72": "the list of held activities is read again only for the same young "
+                                              "person, who has one answer per request",
     f"{_CASEWORK}x__needs_letter_or_visit__mutmut_32": "a number never tried counting as 1 failure instead of 0 is "
                                                        "still below 3",
 }

@@ -196,3 +196,71 @@ def test_a_draft_is_not_applied(make, db):
     seeded = seed_list(make, db, ["draft:330"])
     counts = _apply(db, seeded)
     assert counts == {"activities": 0, "flagged": 0, "contacts": 0, "left_for_officer": 0, "closed": 0, "moved": 0}
+
+
+# Counting, auditing and naming the school, with several young people at once
+
+def _close_audits(db):
+    return db.session.scalars(select(AuditEvent).where(AuditEvent.action == "close", AuditEvent.object_type == "case")
+                              .order_by(AuditEvent.id)).all()
+
+
+def test_every_kind_of_answer_is_counted_and_the_school_named(make, db):
+    from tep_app.models import GuaranteeStatus
+
+    offer = db.session.scalar(select(GuaranteeStatus.code).where(GuaranteeStatus.group == "offer"))
+    seeded = seed_list(make, db, ["810"] * 8 + ["830"])
+    _held(db, seeded.people[4], "220", SUBMITTED - timedelta(days=5))
+    open_cases_for_request(seeded.request)
+    for index, code in ((2, "330"), (3, "330"), (4, "619"), (7, "820")):
+        _response(db, seeded, index).activity_code = code
+    for index in (0, 1):
+        _response(db, seeded, index).moved = "abroad"
+    for index in (5, 6):
+        response = _response(db, seeded, index)
+        response.activity_code, response.guarantee_code = None, offer
+    counts = _apply(db, seeded)
+    assert counts == {"activities": 3, "flagged": 1, "contacts": 0, "left_for_officer": 2, "closed": 4, "moved": 2}
+    school = seeded.school.name
+    closes = _close_audits(db)
+    assert sorted((c.after["reason"], c.after["by"]) for c in closes) == sorted(
+        [("moved_away", f"school: {school}")] * 2 + [("school_answer", f"school: {school}")] * 4)
+    moved = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "moved away")).all()
+    assert {m.after["by"] for m in moved} == {f"school: {school}"}
+    applied = {a.object_id: a for a in db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "school answer applied"))}
+    assert {a.object_type for a in applied.values()} == {"young_person"}
+    people = seeded.people
+    assert applied[str(people[0].id)].after == {"moved": "abroad"}
+    assert applied[str(people[5].id)].after == {"guarantee_status": offer}
+    assert str(people[7].id) not in applied  # nothing changed for a Not Known answer
+    statuses = [cases_of(db, p)[0].status for p in people]
+    assert statuses == ["closed", "closed", "closed", "closed", "open", "closed", "closed", "open", "open"]
+    assert {cases_of(db, p)[0].closed_reason for p in people[5:7]} == {"school_answer"}
+
+
+@pytest.mark.parametrize("group", ["in-learning", "not-appropriate"])
+def test_other_settled_statuses_close_the_case(make, db, group):
+    from tep_app.models import GuaranteeStatus
+
+    code = db.session.scalar(select(GuaranteeStatus.code).where(GuaranteeStatus.group == group))
+    seeded = seed_list(make, db, [""])
+    open_cases_for_request(seeded.request)
+    _response(db, seeded).guarantee_code = code
+    assert _apply(db, seeded)["closed"] == 1
+
+
+def test_only_this_schools_answers_are_applied(make, db):
+    mine, theirs = seed_list(make, db, ["330"]), seed_list(make, db, ["330"])
+    _apply(db, mine)
+    assert len(_activities(db, mine.people[0])) == 1
+    assert _activities(db, theirs.people[0]) == []
+
+
+def test_an_activity_held_from_the_same_day_or_the_same_code_does_not_stop_a_new_answer(make, db):
+    seeded = seed_list(make, db, ["330", "330"])
+    _held(db, seeded.people[0], "220", SUBMITTED)  # the same day, another code
+    _held(db, seeded.people[1], "330", SUBMITTED - timedelta(days=10))  # the same code, another day and source
+    counts = _apply(db, seeded)
+    assert counts["activities"] == 2
+    assert [a.code for a in _activities(db, seeded.people[1])] == ["330", "330"]
