@@ -69,6 +69,7 @@ _CUTOFF = "score_cutoff only caps the distance or similarity returned; the compa
 _COMPARE = "tep_app.matching.compare."
 _CASEWORK = "tep_app.services.cases.casework."
 _OUTCOMES = "tep_app.services.school_requests.outcomes."
+_CALENDAR = "tep_app.services.calendar."
 EQUIVALENT: dict[str, str] = {
     **{f"{_COMPARE}x_is_typo__mutmut_{n}": _CUTOFF for n in (25, 28, 29, 45, 48, 49)},
     **{f"{_COMPARE}x_is_similar__mutmut_{n}": _CUTOFF for n in (17, 20)},
@@ -117,6 +118,18 @@ EQUIVALENT: dict[str, str] = {
                                               "is always found",
     f"{_OUTCOMES}x__new_activity__mutmut_72": "the list of held activities is read again only for the same young "
                                               "person, who has one answer per request",
+    **{f"{_CALENDAR}x_ensure_calendar__mutmut_{n}": "the conflict target: the year and key are the only unique key, "
+                                                    "and column names are not case-sensitive" for n in (19, 23, 25)},
+    **{f"{_CALENDAR}x_get_calendar__mutmut_{n}": "the tie-break by id of two dates on the same day: rows come back "
+                                                 "in id order without it" for n in (4, 6)},
+    f"{_CALENDAR}x_set_date__mutmut_28": "an empty actor and no actor both fall back to the signed-in user",
+    **{f"{_CALENDAR}x_{name}__mutmut_{n}": "there is one calendar setting, so the key filter finds the same row"
+       for name, n in (("get_setting", 13), ("set_setting", 16))},
+    f"{_CALENDAR}x_set_setting__mutmut_1": "the call only checks that the key exists, which does not depend on the year",
+    **{f"{_CALENDAR}x_set_setting__mutmut_{n}": "the value is set on the next line whatever the new row starts with"
+       for n in (29, 32)},
+    **{f"{_CALENDAR}x_add_working_days__mutmut_{n}": "for n = 0 no day is added, whichever way the step points"
+       for n in (5, 6)},
     f"{_CASEWORK}x__needs_letter_or_visit__mutmut_32": "a number never tried counting as 1 failure instead of 0 is "
                                                        "still below 3",
 }

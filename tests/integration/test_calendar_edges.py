@@ -144,3 +144,37 @@ def test_the_academic_year_starts_at_midnight_on_1_september_london_time(db):
         assert calendar.current_academic_year() == 2022
     with time_machine.travel(datetime(2023, 8, 31, 23, 0, tzinfo=timezone.utc), tick=False):  # midnight BST
         assert calendar.current_academic_year() == 2023
+
+
+# Each year keeps its own dates and settings
+
+def test_each_year_keeps_its_own_dates(db):
+    calendar.set_date(2022, "leavers_due", date(2022, 11, 4), None)
+    calendar.set_date(2023, "leavers_due", date(2023, 11, 3), None)
+    calendar.ensure_calendar(2024)
+    assert calendar.get_date(2022, "leavers_due") == date(2022, 11, 4)
+    assert calendar.get_date(2023, "leavers_due") == date(2023, 11, 3)
+    assert calendar.get_date(2024, "leavers_due") == date(2024, 10, 31)
+
+
+def test_each_year_keeps_its_own_reply_period(db):
+    calendar.set_setting(2022, calendar.REPLY_WORKING_DAYS, 10)
+    calendar.set_setting(2023, calendar.REPLY_WORKING_DAYS, 20)
+    assert calendar.get_setting(2022, calendar.REPLY_WORKING_DAYS) == 10
+    assert calendar.list_settings(2023)[0][2] == 20
+
+
+def test_only_the_collection_of_that_year_follows_its_calendar(db):
+    this_year = _collection(db, "leavers")
+    next_year = Collection(kind="leavers", academic_year=2023, send_on=date(2023, 10, 6), due_on=date(2023, 10, 31))
+    db.session.add(next_year)
+    db.session.flush()
+    calendar.set_date(2023, "leavers_due", date(2023, 11, 3), None)
+    assert (this_year.due_on, next_year.due_on) == (date(2022, 10, 31), date(2023, 11, 3))
+
+
+def test_the_calendar_is_listed_in_date_order_after_a_change(db):
+    calendar.set_date(2022, "sixth_form_enrolment", date(2023, 8, 31), None)
+    rows = calendar.get_calendar(2022)
+    assert rows[-1].key == "sixth_form_enrolment"
+    assert rows[0].key == "college_enrolment_1"
