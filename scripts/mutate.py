@@ -70,6 +70,7 @@ _COMPARE = "tep_app.matching.compare."
 _CASEWORK = "tep_app.services.cases.casework."
 _OUTCOMES = "tep_app.services.school_requests.outcomes."
 _CALENDAR = "tep_app.services.calendar."
+_LINKS = "tep_app.services.school_requests.links."
 EQUIVALENT: dict[str, str] = {
     **{f"{_COMPARE}x_is_typo__mutmut_{n}": _CUTOFF for n in (25, 28, 29, 45, 48, 49)},
     **{f"{_COMPARE}x_is_similar__mutmut_{n}": _CUTOFF for n in (17, 20)},
@@ -130,6 +131,16 @@ EQUIVALENT: dict[str, str] = {
        for n in (29, 32)},
     **{f"{_CALENDAR}x_add_working_days__mutmut_{n}": "for n = 0 no day is added, whichever way the step points"
        for n in (5, 6)},
+    f"{_LINKS}x__code_hash__mutmut_6": "UTF-8 and utf-8 name the same encoding",
+    **{f"{_LINKS}x_{name}__mutmut_{n}": "a missing code or address becomes a placeholder that fails the same "
+                                        "check as the empty text" for name, n in (("send_access_code", 4),
+                                                                                  ("verify_access_code", 43))},
+    f"{_LINKS}x_send_access_code__mutmut_54": "one more possible code (1,000,000, seven digits) in a million: "
+                                              "not observable by a test",
+    **{f"{_LINKS}x__check_code_allowance__mutmut_{n}": "the row lock that orders parallel requests: SQLite, which "
+                                                       "the mutants run on, has no row locks" for n in (2, 3, 4)},
+    **{f"{_LINKS}x_verify_access_code__mutmut_{n}": "scalar() takes the first row, so the limit beyond one "
+                                                    "changes nothing" for n in (11, 13)},
     f"{_CASEWORK}x__needs_letter_or_visit__mutmut_32": "a number never tried counting as 1 failure instead of 0 is "
                                                        "still below 3",
 }

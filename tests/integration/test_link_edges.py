@@ -48,7 +48,7 @@ def test_a_fourth_code_just_inside_the_hour_is_refused_naming_when(seeded):
 def test_a_fourth_code_an_hour_after_the_first_is_allowed(db, seeded):
     for minutes in (0, 20, 40):
         _ask(seeded, NINE + timedelta(minutes=minutes))
-    _ask(seeded, NINE + timedelta(hours=1, seconds=1))
+    _ask(seeded, NINE + timedelta(hours=1))
     assert db.session.scalar(select(func.count()).select_from(AccessCode)) == 4
 
 
@@ -77,18 +77,37 @@ def test_a_time_to_ask_again_on_another_day_names_the_day(seeded):
     assert "after 12:00am on 13 October." in refused.value.message
 
 
-def test_a_time_after_noon_is_pm(seeded):
-    noon = NINE + timedelta(hours=3, minutes=5)  # 12:05pm in London
+def test_a_time_from_noon_is_pm(seeded):
+    before_noon = NINE + timedelta(hours=2, minutes=5)  # 11:05am in London
     for minutes in (0, 10, 20):
-        _ask(seeded, noon + timedelta(minutes=minutes))
+        _ask(seeded, before_noon + timedelta(minutes=minutes))
     with pytest.raises(LinkError) as refused:
-        _ask(seeded, noon + timedelta(minutes=30))
-    assert "after 1:05pm." in refused.value.message
+        _ask(seeded, before_noon + timedelta(minutes=30))
+    assert "after 12:05pm." in refused.value.message
+
+
+def test_today_is_todays_date_in_london(seeded):
+    after_midnight = NINE + timedelta(hours=15)  # 12am on 13 October in London, still the 12th in UTC
+    for minutes in (0, 10, 20):
+        _ask(seeded, after_midnight + timedelta(minutes=minutes))
+    with pytest.raises(LinkError) as refused:
+        _ask(seeded, after_midnight + timedelta(minutes=30))
+    assert "after 1:00am. Use" in refused.value.message
+
+
+def test_codes_asked_for_on_another_schools_link_do_not_count(make, db, seeded):
+    with time_machine.travel(NINE - timedelta(days=1), tick=False):
+        other = seed_request(make, db, due_on=date(2026, 10, 30))
+    for minutes in (0, 10, 20):
+        _ask(other, NINE + timedelta(minutes=minutes))
+    _ask(seeded, NINE + timedelta(minutes=30))
+    assert db.session.scalar(select(func.count()).select_from(AccessCode).where(
+        AccessCode.school_request_id == seeded.request.id)) == 1
 
 
 def test_an_eleventh_code_24_hours_after_the_first_is_allowed(db, seeded):
     _ten_in_a_day(seeded)
-    _ask(seeded, NINE + timedelta(hours=24, seconds=1))
+    _ask(seeded, NINE + timedelta(hours=24))
     assert db.session.scalar(select(func.count()).select_from(AccessCode)) == 11
 
 
@@ -152,11 +171,67 @@ def test_without_a_code_the_school_is_told_to_ask_for_one(db, seeded):
 
 @pytest.mark.parametrize("typed", [None, "", "12345", "1234567", "12a456"])
 def test_a_code_that_is_not_six_digits_costs_no_try(db, seeded, typed):
+    email = seeded.establishment.contacts[0].email
     _ask(seeded, NINE)
+    wrong = f"{(int(latest_code(db, email)) + 1) % 1_000_000:06d}"
     with time_machine.travel(NINE + timedelta(minutes=1), tick=False):
+        assert verify_access_code(seeded.request, wrong).ok is False
         check = verify_access_code(seeded.request, typed)
-    assert (check.ok, check.message, check.tries_left) == (False, MSG_CODE_FORMAT, CODE_TRIES)
-    assert db.session.scalar(select(AccessCode.attempts)) == 0
+    assert (check.ok, check.message, check.tries_left) == (False, MSG_CODE_FORMAT, CODE_TRIES - 1)
+    assert db.session.scalar(select(AccessCode.attempts)) == 1
+
+
+def test_the_newest_code_is_the_one_checked(db, seeded):
+    email = seeded.establishment.contacts[0].email
+    _ask(seeded, NINE)
+    first = latest_code(db, email)
+    _ask(seeded, NINE + timedelta(minutes=1))
+    newest = latest_code(db, email)
+    with time_machine.travel(NINE + timedelta(minutes=2), tick=False):
+        if first != newest:
+            assert verify_access_code(seeded.request, first).ok is False
+        assert verify_access_code(seeded.request, newest).ok is True
+
+
+def test_the_code_email_names_the_school_and_the_minutes(db, seeded):
+    from tep_app.models import OutboxMessage
+
+    _ask(seeded, NINE)
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "access_code"))
+    assert message.school_request_id == seeded.request.id
+    assert seeded.establishment.name in message.subject + message.body
+    assert "15 minutes" in message.body
+
+
+def test_every_step_of_the_code_is_audited_against_the_request_and_the_school(db, seeded):
+    email = seeded.establishment.contacts[0].email
+    with pytest.raises(LinkError):
+        with time_machine.travel(NINE, tick=False):
+            send_access_code(seeded.request, "someone@elsewhere.example")
+    _ask(seeded, NINE)
+    code = latest_code(db, email)
+    with time_machine.travel(NINE + timedelta(minutes=1), tick=False):
+        verify_access_code(seeded.request, f"{(int(code) + 1) % 1_000_000:06d}")
+        verify_access_code(seeded.request, code)
+    for minutes in (2, 3):
+        _ask(seeded, NINE + timedelta(minutes=minutes))
+    with pytest.raises(LinkError):
+        _ask(seeded, NINE + timedelta(minutes=4))
+    rows = db.session.scalars(select(AuditEvent).where(AuditEvent.object_type != "case").order_by(AuditEvent.id)).all()
+    school = str(seeded.request.id)
+    assert [(r.action, r.object_type, r.object_id, r.actor_type, r.actor_id, r.actor_label) for r in rows] == [
+        ("code refused", "school_request", school, "school", school, None),
+        ("send code", "school_request", school, "school", school, email),
+        ("wrong code", "school_request", school, "school", school, email),
+        ("confirm code", "school_request", school, "school", school, email),
+        ("send code", "school_request", school, "school", school, email),
+        ("send code", "school_request", school, "school", school, email),
+        ("code refused", "school_request", school, "school", school, email),
+    ]
+
+
+def test_a_link_error_reads_as_its_message():
+    assert str(LinkError("Request a code first.")) == "Request a code first."
 
 
 def test_an_older_code_is_checked_when_asked_for_by_its_id(db, seeded):
@@ -202,9 +277,16 @@ def test_a_revoked_link_is_recorded_and_a_reissued_one_replaces_it(db, make, see
     assert db.session.scalar(select(ReplacedLink.token_hash)) == old_hash
     assert _events(db, seeded)[-2:] == [("link issued", "Valid until the end of 13 November 2026", f"staff:{manager.id}"),
                                         ("link reissued", "The previous link no longer works", f"staff:{manager.id}")]
-    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "school_request")
-                                 .order_by(AuditEvent.id)).all()
-    assert actions == ["revoke link", "reissue link"]
+    audits = db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "school_request")
+                                .order_by(AuditEvent.id)).all()
+    assert [(a.action, a.object_id) for a in audits] == [("revoke link", str(seeded.request.id)),
+                                                         ("reissue link", str(seeded.request.id))]
+
+
+def test_a_reissued_link_may_be_given_other_grace_days(db, seeded):
+    with time_machine.travel(NINE, tick=False):
+        reissue_token(seeded.request, None, grace_days=3)
+    assert seeded.request.token_expires_at.replace(tzinfo=None) == datetime(2026, 11, 3, 0, 0)  # end of 2 November
 
 
 def test_a_link_revoked_or_reissued_by_the_system_names_no_one(db, seeded):
