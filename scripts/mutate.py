@@ -28,7 +28,8 @@ OUT = ROOT / "bench" / "out" / "mutation.json"
 
 # Each rule module, and the tests that cover it.
 _MATCHING = ["tests/unit/test_matching_weights.py", "tests/unit/test_matching_rules.py",
-             "tests/integration/test_matching_service.py", "tests/unit/test_matching_edges.py"]
+             "tests/integration/test_matching_service.py", "tests/unit/test_matching_edges.py",
+             "tests/unit/test_matching_decisions.py"]
 _CASES = ["tests/unit/test_case_rules.py", "tests/integration/test_cases_opening.py",
           "tests/integration/test_cases_casework.py", "tests/unit/test_rule_edges.py",
           "tests/integration/test_rule_edges.py", "tests/integration/test_case_records.py"]
@@ -72,6 +73,7 @@ _CASEWORK = "tep_app.services.cases.casework."
 _OUTCOMES = "tep_app.services.school_requests.outcomes."
 _CALENDAR = "tep_app.services.calendar."
 _LINKS = "tep_app.services.school_requests.links."
+_DECIDE = "tep_app.matching.decide."
 EQUIVALENT: dict[str, str] = {
     **{f"{_COMPARE}x_is_typo__mutmut_{n}": _CUTOFF for n in (25, 28, 29, 45, 48, 49)},
     **{f"{_COMPARE}x_is_similar__mutmut_{n}": _CUTOFF for n in (17, 20)},
@@ -142,6 +144,28 @@ EQUIVALENT: dict[str, str] = {
                                                        "the mutants run on, has no row locks" for n in (2, 3, 4)},
     **{f"{_LINKS}x_verify_access_code__mutmut_{n}": "scalar() takes the first row, so the limit beyond one "
                                                     "changes nothing" for n in (11, 13)},
+    f"{_DECIDE}x_match_records__mutmut_1": "whether the garbage collector is turned back on: no result depends on it",
+    f"{_DECIDE}x_match_records__mutmut_19": "a ninth element (the forename's rarity) splits patterns, but the "
+                                            "estimate sums the same counts per field and level",
+    **{f"{_DECIDE}x__compare_all__mutmut_{n}": "the default of the top rank is used only when there are no "
+                                               "candidates, and then nothing is compared" for n in (29, 32)},
+    f"{_DECIDE}x__compare_all__mutmut_43": "a record's own position is never read: only candidates' positions are",
+    **{f"{_DECIDE}x__compare_all__mutmut_{n}": "the exact-name lookup is a shortcut: without it the blocks find "
+                                               "the same candidates" for n in (48, 52, 53)},
+    f"{_DECIDE}x__compare_all__mutmut_80": "looking up no key finds nothing, as not looking it up does",
+    f"{_DECIDE}x__compare_all__mutmut_111": "postcode_parts gives all three parts or none",
+    f"{_DECIDE}x__compare_all__mutmut_119": "without the date level given, compare works out the same level again",
+    **{f"{_DECIDE}x__decide__mutmut_{n}": "a cache of each pattern's verdict: bypassing it classifies the same "
+                                          "pattern again" for n in (8, 9)},
+    f"{_DECIDE}x__decide__mutmut_29": "1001 instead of 1000 per outcome rank: still far above any weight in bits "
+                                      "(at most about 150)",
+    **{f"{_DECIDE}x__decide__mutmut_{n}": "sorting one claim, or two claimants, changes no order that is read"
+       for n in (37, 47, 48, 51)},
+    **{f"{_DECIDE}x_{name}__mutmut_{n}": "equality of two weights in bits to the last digit (exactly 8 bits, or "
+                                         "exactly 2 bits apart): not reached by estimated weights"
+       for name, n in (("_decide", 34), ("_assign", 32), ("_assign", 38))},
+    **{f"{_DECIDE}x_random_levels__mutmut_{n}": "another fixed seed: the same sampling of other random pairs, the "
+                                                "same on every run" for n in (10, 11, 12)},
     f"{_CASEWORK}x__needs_letter_or_visit__mutmut_32": "a number never tried counting as 1 failure instead of 0 is "
                                                        "still below 3",
 }
