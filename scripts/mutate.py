@@ -74,6 +74,7 @@ _OUTCOMES = "tep_app.services.school_requests.outcomes."
 _CALENDAR = "tep_app.services.calendar."
 _LINKS = "tep_app.services.school_requests.links."
 _DECIDE = "tep_app.matching.decide."
+_WEIGHTS = "tep_app.matching.weights."
 EQUIVALENT: dict[str, str] = {
     **{f"{_COMPARE}x_is_typo__mutmut_{n}": _CUTOFF for n in (25, 28, 29, 45, 48, 49)},
     **{f"{_COMPARE}x_is_similar__mutmut_{n}": _CUTOFF for n in (17, 20)},
@@ -166,6 +167,19 @@ EQUIVALENT: dict[str, str] = {
        for name, n in (("_decide", 34), ("_assign", 32), ("_assign", 38))},
     **{f"{_DECIDE}x_random_levels__mutmut_{n}": "another fixed seed: the same sampling of other random pairs, the "
                                                 "same on every run" for n in (10, 11, 12)},
+    **{f"{_WEIGHTS}xǁWeightsǁweight__mutmut_{n}": "every level of every field, and missing, has bits, so the "
+                                                  "default is never used" for n in (6, 8, 9)},
+    **{f"{_WEIGHTS}xǁWeightsǁprobability__mutmut_{n}": "from 60 bits up, odds / (1 + odds) is already 1.0 in "
+                                                       "floating point" for n in (3, 4)},
+    f"{_WEIGHTS}x__bits__mutmut_32": "no field has exactly three levels",
+    **{f"{_WEIGHTS}x_{name}__mutmut_1": "the candidates default: 0 and 1 both give the 20,000 reference"
+       for name in ("prior_weights", "estimate")},
+    **{f"{_WEIGHTS}x_estimate__mutmut_{n}": "random_levels always has every field, so max() never needs its default"
+       for n in (21, 23, 25)},
+    **{f"{_WEIGHTS}x_estimate__mutmut_{n}": "beyond 40 nats of odds, p is within 1e-17 of 0 or 1 either way, "
+                                            "below what a float holds next to 1" for n in (63, 66, 67, 68, 71, 73)},
+    f"{_WEIGHTS}x_estimate__mutmut_80": "p exactly 1e-9 never arises",
+    f"{_WEIGHTS}x__bounded__mutmut_14": "the prior's pseudo-counts keep every other level above 0",
     f"{_CASEWORK}x__needs_letter_or_visit__mutmut_32": "a number never tried counting as 1 failure instead of 0 is "
                                                        "still below 3",
 }

@@ -14,7 +14,7 @@ from tep_app.matching.compare import (
 )
 from tep_app.matching.decide import CERTAIN, POSSIBLE, classify
 from tep_app.matching.evidence import describe, evidence_key
-from tep_app.matching.weights import Weights, _bits, estimate, prior_bits, prior_weights
+from tep_app.matching.weights import Weights, _bits, _bounded, estimate, prior_bits, prior_weights
 
 DOB = date(2006, 9, 28)
 
@@ -405,3 +405,54 @@ def test_estimating_counts_the_pairs_and_random_pairs_seen():
     assert (learnt.pairs, learnt.random_pairs, learnt.prior_bits) == (8, 7, -math.log2(30_000))
     assert 0.5 < learnt.share < 0.99
     assert learnt.u["postcode"]["different"] > prior_weights().u["postcode"]["different"]
+
+
+def test_disagreement_counts_for_no_more_than_the_weakest_middle_level():
+    m = {field: {level: 0.5 for level in levels} for field, levels in LEVELS.items()}
+    u = {field: {level: 0.5 for level in levels} for field, levels in LEVELS.items()}
+    m["postcode"] = {"full": 0.5, "sector": 0.01, "district": 0.5, "different": 0.1}
+    u["postcode"] = {"full": 0.25, "sector": 0.64, "district": 0.5, "different": 0.2}
+    bits = _bits(m, u)["postcode"]
+    assert bits["sector"] == -6.0
+    assert bits["different"] == -6.0  # held to the sector's, the weakest level between
+
+
+_SURE = dict(upn="agree", uln="agree")  # both identifiers: beyond any doubt
+
+
+def test_estimating_from_sure_matches_raises_m_of_agreement_and_the_share():
+    learnt = estimate(Counter({_pattern(**_SURE): 100}), None, 0)
+    assert learnt.share == pytest.approx((100 + 0.5 * 300) / (100 + 300))
+    assert learnt.m["forename"]["same"] > prior_weights().m["forename"]["same"]
+    assert sum(learnt.m["postcode"].values()) == pytest.approx(1.0)
+
+
+def test_the_share_of_true_matches_is_at_most_99_percent():
+    assert estimate(Counter({_pattern(**_SURE): 20_000}), None, 0).share == 0.99
+
+
+def test_pairs_that_are_surely_not_matches_teach_nothing_about_m():
+    nothing = _pattern(upn="differs", uln="differs", forename="different", surname="different", dob="different",
+                       postcode="different", gender="disagree")
+    learnt = estimate(Counter({nothing: 10, _pattern(**_SURE): 100}), None, 0)
+    assert learnt.share == pytest.approx((100 + 150) / (110 + 300), abs=1e-6)
+
+
+def test_an_estimate_for_a_mixed_run_is_the_same_each_time():
+    patterns = Counter({_pattern(): 40, _pattern(dob="near", postcode="district"): 25,
+                        _pattern(forename="different", dob="typo", postcode="different"): 30})
+    first, second = estimate(patterns, None, 0), estimate(patterns, None, 0)
+    assert first == second
+    assert 0.01 < first.share < 0.99
+    assert all(0.0 <= value <= 1.0 for levels in first.m.values() for value in levels.values())
+    assert first.share == pytest.approx(0.6192, abs=5e-4)  # the share this run estimates
+
+
+def test_bounded_m_keeps_each_field_summing_to_one():
+    m = {field: {level: 1.0 / len(levels) for level in levels} for field, levels in LEVELS.items()}
+    bounded = _bounded(m)
+    assert bounded["upn"] == pytest.approx({"agree": 0.99, "differs": 0.01})
+    assert bounded["gender"] == pytest.approx({"agree": 0.99, "disagree": 0.01})
+    assert sum(bounded["forename"].values()) == pytest.approx(1.0)
+    assert bounded["forename"]["different"] == 0.08
+    assert bounded["forename"]["same"] == pytest.approx((1 - 0.08) / 6)
