@@ -180,6 +180,9 @@ EQUIVALENT: dict[str, str] = {
                                             "below what a float holds next to 1" for n in (63, 66, 67, 68, 71, 73)},
     f"{_WEIGHTS}x_estimate__mutmut_80": "p exactly 1e-9 never arises",
     f"{_WEIGHTS}x__bounded__mutmut_14": "the prior's pseudo-counts keep every other level above 0",
+    f"tep_app.matching.evidence.x_evidence_key__mutmut_34": "without weights every token has the same strength, "
+                                                            "0 or 1, and keeps the field order",
+    f"tep_app.matching.evidence.x_describe__mutmut_20": "the sentence's first letter is made a capital afterwards",
     f"{_CASEWORK}x__needs_letter_or_visit__mutmut_32": "a number never tried counting as 1 failure instead of 0 is "
                                                        "still below 3",
 }

@@ -295,11 +295,12 @@ def test_the_evidence_key_leaves_out_what_is_missing_and_marks_a_tie_first():
 
 
 def test_the_evidence_key_is_cut_at_60_characters():
-    worst = _pattern(upn="differs", uln="differs", forename="initial", surname="similar", order="swapped",
-                     dob="swap", postcode="sector", gender="disagree")
-    key = evidence_key(worst, contested=True)
-    assert key == "tie+upn-x+uln-x+fn-init+sn-like+swap+dob-dm+pc-sect+sex-x"[:60]
-    assert len(evidence_key(worst, prior_weights().bits, contested=True)) <= 60
+    worst = _pattern(upn="differs", uln="differs", forename="middle", surname="changed", order="swapped",
+                     dob="typo", postcode="sector", gender="disagree")
+    whole = "tie+upn-x+uln-x+fn-middle+sn-former+swap+dob-typo+pc-sect+sex-x"
+    assert len(whole) == 63
+    assert evidence_key(worst, contested=True) == whole[:60]
+    assert len(evidence_key(worst, prior_weights().bits, contested=True)) == 60
 
 
 def test_the_evidence_key_puts_the_strongest_first_by_size_either_way():
