@@ -309,11 +309,42 @@ def _summary(results: list[dict]) -> dict:
             "met": passed, "modules": results}
 
 
+def _rescore() -> int:
+    """Apply EQUIVALENT (and the log rule) to the survivors in bench/out/mutation.json again."""
+    summary = json.loads(OUT.read_text(encoding="utf-8"))
+    for r in summary["modules"]:
+        log_lines = _log_lines(r["module"])
+        everyone = r["survivors"] + r["equivalent_mutants"]
+        r["survivors"], r["equivalent_mutants"] = [], []
+        for mutant in everyone:
+            reason = _equivalent(r["module"], mutant["mutant"], mutant["change"], log_lines)
+            if reason:
+                r["equivalent_mutants"].append({**mutant, "why": reason})
+            else:
+                r["survivors"].append({key: value for key, value in mutant.items() if key != "why"})
+        r["equivalent"] = len(r["equivalent_mutants"])
+        counted = r["mutants"] - r["equivalent"]
+        r["ratio"] = round(r["killed"] / counted, 4) if counted else None
+    seconds = summary.get("seconds")
+    summary = _summary(summary["modules"])
+    summary["seconds"] = seconds
+    OUT.write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    for r in summary["modules"]:
+        print(f"{r['module']}  {r['killed']}/{r['mutants'] - r['equivalent']}  {r['ratio']:.1%}")
+    print(f"overall  {summary['killed']}/{summary['mutants'] - summary['equivalent']}  {summary['ratio']:.1%}  "
+          f"{'met' if summary['met'] else 'NOT met'}")
+    return 0 if summary["met"] else 1
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help="rule modules to run (default: every one)")
     parser.add_argument("--children", type=int, default=2, help="mutants tested at once (default 2)")
+    parser.add_argument("--rescore", action="store_true",
+                        help="run nothing: sort the stored survivors again with the current list of equivalent mutants")
     args = parser.parse_args(argv)
+    if args.rescore:
+        return _rescore()
     chosen = args.modules or list(RULE_MODULES)
     unknown = [m for m in chosen if m not in RULE_MODULES]
     if unknown:
