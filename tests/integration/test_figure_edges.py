@@ -130,3 +130,43 @@ def test_the_dashboard_gives_the_tables_and_the_weeks_together(make, db):
 ])
 def test_weeks_start_on_monday_and_end_on_sunday_or_today(today, expected):
     assert week_dates(2, today) == expected
+
+
+# Figures are kept until the data under them changes, or for at most CACHE_SECONDS
+
+def test_figures_are_kept_while_the_data_is_unchanged_and_for_at_most_five_minutes(make, db, monkeypatch):
+    from tep_app.services import figures
+
+    clock = [1000.0]
+    monkeypatch.setattr(figures.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(figures, "_CACHE", figures.OrderedDict())
+    made = []
+
+    def compute():
+        made.append(object())
+        return made[-1]
+
+    first = figures._memoised("test", (1,), compute)
+    assert figures._memoised("test", (1,), compute) is first
+    clock[0] += figures.CACHE_SECONDS - 1
+    assert figures._memoised("test", (1,), compute) is first
+    clock[0] += 1
+    assert figures._memoised("test", (1,), compute) is not first
+    assert figures._memoised("test", (2,), compute) is made[-1] and len(made) == 3
+    person, _ = _leaver(make)
+    _activity(db, person, "810", date(2022, 9, 1))  # the data changed: counted again
+    figures._memoised("test", (2,), compute)
+    assert len(made) == 4
+
+
+def test_only_the_most_recent_figures_are_kept(db, monkeypatch):
+    from tep_app.services import figures
+
+    monkeypatch.setattr(figures, "_CACHE", figures.OrderedDict())
+    for n in range(figures._CACHE_SIZE):
+        figures._memoised("test", (n,), lambda n=n: n)
+    figures._memoised("test", (0,), lambda: "again")  # used again: now the most recent
+    figures._memoised("test", ("new",), lambda: "new")
+    assert len(figures._CACHE) == figures._CACHE_SIZE
+    assert figures._memoised("test", (0,), lambda: "recomputed") == 0
+    assert figures._memoised("test", (1,), lambda: "recomputed") == "recomputed"  # the oldest went
