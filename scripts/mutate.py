@@ -69,6 +69,7 @@ RULE_MODULES = {
     "tep_app/services/figures.py": ["tests/integration/test_dashboard_figures.py", "tests/integration/test_figure_edges.py"],
     "tep_app/spreadsheets/tables.py": ["tests/unit/test_spreadsheet_tables.py", "tests/unit/test_rule_edges.py"],
     "tep_app/spreadsheets/list_template.py": ["tests/unit/test_list_template.py", "tests/integration/test_lists_export.py",
+                                              "tests/unit/test_list_template_details.py",
                                               "tests/unit/test_rule_edges.py"],
 }
 TARGET = 0.9
