@@ -131,3 +131,24 @@ EQUIVALENT: dict[str, str] = {
     f"{_CASEWORK}x__needs_letter_or_visit__mutmut_32": "a number never tried counting as 1 failure instead of 0 is "
                                                        "still below 3",
 }
+
+_JOIN = "SQLAlchemy infers the same ON clause from the one foreign key between the two tables"
+_INDEX = ("the open-case check: the partial unique index on open cases (insert ... on conflict do nothing) still "
+          "gives no young person a second open case")
+EQUIVALENT.update({
+    **{f"{_OPENING}x_{name}__mutmut_{n}": _JOIN for name, n in (
+        ("open_cases_for_lapsed", 33), ("open_cases_for_lapsed", 35), ("_open_for_requests", 100),
+        ("_open_for_requests", 102), ("_open_for_requests", 112), ("_open_for_requests", 114),
+        ("_open_for_requests", 116), ("_open_for_requests", 118), ("_open_for_requests", 120),
+        ("_open_for_requests", 122), ("_latest_school", 19), ("_latest_school", 21))},
+    **{f"{_OPENING}x_{name}__mutmut_{n}": _INDEX for name, n in (
+        ("_has_open_case", 1), ("_has_open_case", 2), ("_has_open_case", 7), ("_has_open_case", 8),
+        ("open_cases_for_lapsed", 30), ("open_cases_for_lapsed", 44), ("_open_for_requests", 95),
+        ("_open_for_requests", 163))},
+    **{f"{_OPENING}x__open_for_requests__mutmut_{n}": "and_() drops a None, leaving the same condition"
+       for n in (74, 76)},
+    **{f"{_OPENING}x__insert_cases__mutmut_{n}": "a misnamed key is ignored and the column's default (open, "
+                                                 "not flagged, version 1) is stored" for n in (18, 19, 24, 25, 27, 28)},
+    **{f"{_OPENING}x_open_cases_for_lapsed__mutmut_{n}": "a misnamed key is ignored and the column's default "
+                                                         "(no collection) is stored" for n in (70, 71)},
+})

@@ -195,9 +195,65 @@ def test_only_the_young_people_on_this_schools_list_get_cases(make, db):
     assert cases_of(db, theirs.people[0]) == []
 
 
-def test_another_young_persons_open_case_is_no_reason_to_skip(make, db):
+def test_a_closed_case_from_elsewhere_is_no_reason_to_skip(make, db):
     seeded = seed_list(make, db, [None, None])
     db.session.add(Case(young_person_id=seeded.people[0].id, status="closed", reason="lapsed",
                         opened_at=datetime(2022, 9, 1, tzinfo=timezone.utc), not_known_since=date(2022, 9, 1)))
     db.session.flush()
     assert _open(seeded) == 2
+
+
+def test_someone_who_moved_away_gets_no_case_from_a_list(make, db):
+    seeded = seed_list(make, db, [None, None])
+    seeded.people[0].moved, seeded.people[0].moved_on = "other_la", date(2022, 9, 20)
+    db.session.flush()
+    assert _open(seeded) == 1
+    assert cases_of(db, seeded.people[0]) == []
+
+
+def test_another_young_persons_activity_to_review_is_no_conflict_here(make, db):
+    seeded, other = seed_list(make, db, [None]), make.young_person()
+    _activity(db, other, "330", date(2022, 10, 20), needs_review=True, source="school, 20 Oct")
+    assert _open(seeded) == 1
+    assert cases_of(db, seeded.people[0])[0].reason == "no_school_answer"
+
+
+def test_an_activity_to_review_from_the_send_day_is_a_conflict(make, db):
+    seeded = seed_list(make, db, ["330"])
+    _activity(db, seeded.people[0], "330", date(2022, 10, 7), needs_review=True, source="school, 7 Oct")
+    assert _open(seeded) == 1
+    assert cases_of(db, seeded.people[0])[0].reason == "conflict"
+
+
+def test_the_schools_list_for_another_collection_is_not_opened_with_this_one(make, db):
+    from tep_app.models import Collection, ListEntry
+
+    seeded = seed_list(make, db, [None])
+    other = Collection(kind="no-offer", academic_year=2022, send_on=date(2023, 6, 5), due_on=date(2023, 6, 30))
+    db.session.add(other)
+    db.session.flush()
+    pupil = make.young_person()
+    record = make.school_record(pupil, seeded.school, kind="roll", academic_year=2022, year_group=11)
+    db.session.add(ListEntry(collection_id=other.id, establishment_id=seeded.school.id, young_person_id=pupil.id,
+                             school_record_id=record.id, reason="no offer"))
+    db.session.flush()
+    assert _open(seeded) == 1
+    assert cases_of(db, pupil) == []
+
+
+def test_a_lapsed_case_goes_to_the_school_of_the_latest_year(make, db):
+    person, latest, earlier = make.young_person(), make.establishment(), make.establishment()
+    make.school_record(person, latest, kind="leaver", academic_year=2022, year_group=12)
+    make.school_record(person, earlier, kind="leaver", academic_year=2021, year_group=11)  # recorded later
+    _activity(db, person, "330", date(2022, 1, 10), lapses=date(2022, 6, 1))
+    with _on(date(2022, 12, 1)):
+        open_cases_for_lapsed()
+    assert (cases_of(db, person)[0].establishment_id, cases_of(db, person)[0].year_group) == (latest.id, 12)
+
+
+def test_the_latest_activity_is_the_latest_ascertained_whatever_order_it_was_recorded_in(make, db):
+    person = make.young_person()
+    _activity(db, person, "330", date(2022, 1, 10), lapses=date(2022, 6, 1))  # the latest: lapsed
+    _activity(db, person, "220", date(2021, 12, 1), lapses=date(2023, 12, 1))  # older, recorded after
+    with _on(date(2022, 12, 1)):
+        assert open_cases_for_lapsed() == 1
