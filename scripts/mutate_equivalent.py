@@ -152,3 +152,13 @@ EQUIVALENT.update({
     **{f"{_OPENING}x_open_cases_for_lapsed__mutmut_{n}": "a misnamed key is ignored and the column's default "
                                                          "(no collection) is stored" for n in (70, 71)},
 })
+
+_SENDING = "tep_app.services.school_requests.sending."
+EQUIVALENT.update({
+    **{f"{_SENDING}x_contacts_by_school__mutmut_{n}": "the order the same invitations are queued in: each has its "
+                                                      "own ledger key" for n in (3, 4, 5, 6, 7, 8)},
+    f"{_SENDING}x_contacts_by_school__mutmut_11": "contacts are looked up only for this collection's schools",
+    **{f"{_SENDING}x__invited_requests__mutmut_{n}": "request ids are unique across collections, and only this "
+                                                     "collection's are looked up" for n in (5, 6)},
+    **{f"{_SENDING}x__invited_requests__mutmut_{n}": _JOIN for n in (8, 10)},
+})

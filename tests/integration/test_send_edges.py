@@ -66,3 +66,30 @@ def test_a_send_counts_and_records_each_school(db):
     with _at(2022, 10, 8, 6):
         again = send_collection(collection)
     assert (again["sent"], again["already"], again["no_contact"]) == (0, 2, [rows[1].establishment.name])
+
+
+def test_a_built_collections_own_send_day_is_the_one_checked(db):
+    collection = seed_county(db.session, schools=1, contacts=1, send_on=date(2022, 10, 10))
+    with _at(2022, 10, 8, 9), pytest.raises(SendError) as refused:
+        send_collection("leavers", 2022)
+    assert "not due to be sent until 10 October 2022" in refused.value.message
+    assert collection.id
+
+
+def test_without_a_collection_the_calendars_send_day_is_checked(db):
+    with _at(2023, 10, 5, 9), pytest.raises(SendError) as refused:  # 7 October 2023 is a Saturday
+        send_collection("no-offer", 2023)
+    assert "no-offer lists for 2023 are not due to be sent until 5 June 2024" in refused.value.message
+    with _at(2023, 10, 5, 9), pytest.raises(SendError) as refused:
+        send_collection("leavers", 2023)
+    assert "not due to be sent until 6 October 2023" in refused.value.message
+
+
+def test_the_invitation_names_the_collection(db):
+    from tep_app.models import OutboxMessage
+
+    collection = seed_county(db.session, schools=1, contacts=1)
+    with _at(2022, 10, 7, 6):
+        send_collection(collection)
+    invite = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "invite"))
+    assert collection.title in invite.subject + invite.body
