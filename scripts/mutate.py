@@ -41,7 +41,7 @@ _CASES = ["tests/unit/test_case_rules.py", "tests/integration/test_cases_opening
           "tests/integration/test_rule_edges.py", "tests/integration/test_case_records.py",
           "tests/integration/test_case_opening_edges.py", "tests/integration/test_cases_assignment.py"]
 _REQUESTS = ["tests/integration/test_requests_send.py", "tests/integration/test_requests_followup.py",
-             "tests/integration/test_send_concurrency.py", "tests/integration/test_rule_edges.py",
+             "tests/integration/test_rule_edges.py",
              "tests/integration/test_chase_edges.py", "tests/integration/test_send_edges.py"]
 RULE_MODULES = {
     "tep_app/validation.py": ["tests/unit/test_validation.py", "tests/unit/test_identifiers.py"],
