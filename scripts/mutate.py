@@ -245,6 +245,10 @@ def main(argv=None) -> int:
         kept[module] = result
         print(f"  {result['killed']}/{result['mutants'] - result['equivalent']} killed "
               f"({result['equivalent']} equivalent left out) in {result['seconds']:.0f} s", flush=True)
+    if OUT.exists() and args.modules:  # read again: another run may have stored other modules meanwhile
+        stored = {r["module"]: r for r in json.loads(OUT.read_text(encoding="utf-8")).get("modules", [])
+                  if r["module"] in RULE_MODULES and "equivalent" in r}
+        kept = {**stored, **{module: kept[module] for module in chosen}}
     results = [kept[module] for module in RULE_MODULES if module in kept]
     summary = _summary(results)
     print()
