@@ -214,7 +214,8 @@ def _rescore() -> int:
     summary["seconds"] = seconds
     OUT.write_text(json.dumps(summary, indent=2), encoding="utf-8")
     for r in summary["modules"]:
-        print(f"{r['module']}  {r['killed']}/{r['mutants'] - r['equivalent']}  {r['ratio']:.1%}")
+        ratio = f"{r['ratio']:.1%}" if r["ratio"] is not None else "no mutants"
+        print(f"{r['module']}  {r['killed']}/{r['mutants'] - r['equivalent']}  {ratio}")
     print(f"overall  {summary['killed']}/{summary['mutants'] - summary['equivalent']}  {summary['ratio']:.1%}  "
           f"{'met' if summary['met'] else 'NOT met'}")
     return 0 if summary["met"] else 1
