@@ -66,15 +66,18 @@ RULE_MODULES = {
                                                      "tests/integration/test_portal_answers.py",
                                                      "tests/unit/test_links.py", "tests/unit/test_rule_edges.py",
                                                      "tests/integration/test_school_answers_applied.py"],
-    "tep_app/services/figures.py": ["tests/integration/test_dashboard_figures.py", "tests/integration/test_figure_edges.py"],
+    "tep_app/services/figures.py": ["tests/integration/test_dashboard_figures.py",
+                                    "tests/integration/test_figure_edges.py"],
     "tep_app/spreadsheets/tables.py": ["tests/unit/test_spreadsheet_tables.py", "tests/unit/test_rule_edges.py"],
-    "tep_app/spreadsheets/list_template.py": ["tests/unit/test_list_template.py", "tests/integration/test_lists_export.py",
+    "tep_app/spreadsheets/list_template.py": ["tests/unit/test_list_template.py",
+                                              "tests/integration/test_lists_export.py",
                                               "tests/unit/test_list_template_details.py",
                                               "tests/unit/test_rule_edges.py"],
 }
 TARGET = 0.9
 MODULE_TARGET = 0.8
 from mutate_equivalent import EQUIVALENT  # noqa: E402  (scripts/ is this script's folder)
+
 COPIED = ("tep_app", "tests", "migrations", "templates", "config.py", "pytest.ini")
 SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", "node_modules", "mutants", "instance")
 RESULT = re.compile(r"^\s+(\S+): (\w[\w ]*)$")
@@ -84,7 +87,8 @@ def _setup_cfg(module: str, tests: list[str]) -> str:
     selection = "\n    ".join(tests)
     return (f"[mutmut]\nsource_paths=tep_app\nonly_mutate={module}\n"
             f"pytest_add_cli_args_test_selection=\n    {selection}\n"
-            f"pytest_add_cli_args=-p no:cacheprovider -p no:unraisableexception -p no:threadexception -q -p mutate_plugin\n"
+            "pytest_add_cli_args=-p no:cacheprovider -p no:unraisableexception -p no:threadexception -q "
+            "-p mutate_plugin\n"
             f"also_copy=\n    migrations\n    templates\n    config.py\n    pytest.ini\n")
 
 
@@ -258,10 +262,12 @@ def main(argv=None) -> int:
         ratio = f"{r['ratio']:.1%}" if r["ratio"] is not None else "no mutants"
         counted = r["mutants"] - r["equivalent"]
         print(f"{r['module']:<{width}}  {r['killed']:>4}/{counted:<4} killed  {ratio:>6}  "
-              f"({r['equivalent']} equivalent, {r['seconds']:.0f} s){'' if r['module'] in chosen else '  [earlier run]'}")
+              f"({r['equivalent']} equivalent, {r['seconds']:.0f} s)"
+              f"{'' if r['module'] in chosen else '  [earlier run]'}")
     counted = summary["mutants"] - summary["equivalent"]
     print(f"{'overall':<{width}}  {summary['killed']:>4}/{counted:<4} killed  {summary['ratio']:.1%}  "
-          f"(target {TARGET:.0%} overall, {MODULE_TARGET:.0%} in every module: {'met' if summary['met'] else 'NOT met'})")
+          f"(target {TARGET:.0%} overall, {MODULE_TARGET:.0%} in every module: "
+          f"{'met' if summary['met'] else 'NOT met'})")
     for r in results:
         if r["module"] not in chosen:
             continue

@@ -25,7 +25,8 @@ EQUIVALENT: dict[str, str] = {
     f"{_COMPARE}x_compare_names__mutmut_22": "an empty preferred name added to the forms matches nothing: every test "
                                              "on it needs at least two letters",
     **{f"{_COMPARE}x_compare_forenames__mutmut_{n}": "when the level is already typo, looking for a typo in the "
-                                                     "name's other forms can only give typo again" for n in (31, 33, 34)},
+                                                     "name's other forms can only give typo again"
+       for n in (31, 33, 34)},
     f"{_COMPARE}x_compare_names__mutmut_32": "None and an empty set both mean no nickname groups",
     **{f"{_COMPARE}x__crossed_level__mutmut_{n}": "unreachable: names are crossed over only when the candidate has "
                                                   "both a forename and a surname" for n in (2, 3)},
@@ -37,7 +38,8 @@ EQUIVALENT: dict[str, str] = {
     **{f"{_COMPARE}xǁNameRarityǁof__mutmut_{n}": "a cache of computed bits: bypassing it recomputes the same value"
        for n in (14, 15)},
     **{f"{_CASEWORK}x_activity_codes__mutmut_{n}": "the key of the per-app cache of reference data: another key "
-                                                   "only misses the cache and reads the same rows" for n in (2, 6, 7, 8, 9)},
+                                                   "only misses the cache and reads the same rows"
+       for n in (2, 6, 7, 8, 9)},
     f"{_CASEWORK}x__phone_key__mutmut_3": "both sides of every comparison go through the same function: upper or "
                                           "lower case matches the same values",
     **{f"{_CASEWORK}x_record_attempt__mutmut_{n}": "appending to the young person's (or case's) list sets the same "
@@ -66,7 +68,8 @@ EQUIVALENT: dict[str, str] = {
     f"{_CALENDAR}x_set_date__mutmut_28": "an empty actor and no actor both fall back to the signed-in user",
     **{f"{_CALENDAR}x_{name}__mutmut_{n}": "there is one calendar setting, so the key filter finds the same row"
        for name, n in (("get_setting", 13), ("set_setting", 16))},
-    f"{_CALENDAR}x_set_setting__mutmut_1": "the call only checks that the key exists, which does not depend on the year",
+    f"{_CALENDAR}x_set_setting__mutmut_1": "the call only checks that the key exists, which does not depend on "
+                                           "the year",
     **{f"{_CALENDAR}x_set_setting__mutmut_{n}": "the value is set on the next line whatever the new row starts with"
        for n in (29, 32)},
     **{f"{_CALENDAR}x_add_working_days__mutmut_{n}": "for n = 0 no day is added, whichever way the step points"
@@ -116,9 +119,9 @@ EQUIVALENT: dict[str, str] = {
                                             "below what a float holds next to 1" for n in (63, 66, 67, 68, 71, 73)},
     f"{_WEIGHTS}x_estimate__mutmut_80": "p exactly 1e-9 never arises",
     f"{_WEIGHTS}x__bounded__mutmut_14": "the prior's pseudo-counts keep every other level above 0",
-    f"tep_app.matching.evidence.x_evidence_key__mutmut_34": "without weights every token has the same strength, "
+    "tep_app.matching.evidence.x_evidence_key__mutmut_34": "without weights every token has the same strength, "
                                                             "0 or 1, and keeps the field order",
-    f"tep_app.matching.evidence.x_describe__mutmut_20": "the sentence's first letter is made a capital afterwards",
+    "tep_app.matching.evidence.x_describe__mutmut_20": "the sentence's first letter is made a capital afterwards",
     f"{_OPENING}x_open_cases_for_overdue__mutmut_18": "with no overdue request, opening cases for none opens none",
     **{f"{_OPENING}x__insert_statement__mutmut_{n}": "the conflict target: the partial unique index on open cases "
                                                      "is the only one that can conflict, and names are not "

@@ -1,6 +1,6 @@
 """The calendar at its edges: the first and last day of an academic year, the reply period's limits,
 a built collection following its calendar, and working days either side of a weekend."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
@@ -140,9 +140,9 @@ def test_working_days_skip_the_weekend_both_ways():
 
 
 def test_the_academic_year_starts_at_midnight_on_1_september_london_time(db):
-    with time_machine.travel(datetime(2023, 8, 31, 22, 59, tzinfo=timezone.utc), tick=False):  # 23:59 BST
+    with time_machine.travel(datetime(2023, 8, 31, 22, 59, tzinfo=UTC), tick=False):  # 23:59 BST
         assert calendar.current_academic_year() == 2022
-    with time_machine.travel(datetime(2023, 8, 31, 23, 0, tzinfo=timezone.utc), tick=False):  # midnight BST
+    with time_machine.travel(datetime(2023, 8, 31, 23, 0, tzinfo=UTC), tick=False):  # midnight BST
         assert calendar.current_academic_year() == 2023
 
 

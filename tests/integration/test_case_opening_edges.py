@@ -1,7 +1,7 @@
 """Opening cases at the edges, with the clock moved: the day a list becomes overdue, the day an
 activity lapses, an activity known since the send day, conflicts, settled statuses and what each
 new case stores."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -16,7 +16,7 @@ DUE = date(2022, 10, 31)  # the lists' reply-by date; sent 7 October
 
 
 def _on(day: date):
-    return time_machine.travel(datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc), tick=False)
+    return time_machine.travel(datetime(day.year, day.month, day.day, 12, tzinfo=UTC), tick=False)
 
 
 def _activity(db, person, code, on, lapses=None, needs_review=False, source="enrolment import"):
@@ -198,7 +198,7 @@ def test_only_the_young_people_on_this_schools_list_get_cases(make, db):
 def test_a_closed_case_from_elsewhere_is_no_reason_to_skip(make, db):
     seeded = seed_list(make, db, [None, None])
     db.session.add(Case(young_person_id=seeded.people[0].id, status="closed", reason="lapsed",
-                        opened_at=datetime(2022, 9, 1, tzinfo=timezone.utc), not_known_since=date(2022, 9, 1)))
+                        opened_at=datetime(2022, 9, 1, tzinfo=UTC), not_known_since=date(2022, 9, 1)))
     db.session.flush()
     assert _open(seeded) == 2
 

@@ -1,6 +1,6 @@
 """What a case stores when an officer logs an attempt or records an activity, and what the audit
 trail keeps of it."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -10,14 +10,25 @@ from sqlalchemy import select
 from tep_app.models import Activity, AuditEvent, ContactAttempt, ContactDetail
 from tep_app.services.cases import AttemptInput, open_cases_for_request, record_attempt
 from tep_app.services.cases.casework import (
-    ActivityInput, CodeChoice, StaleCaseError, activity_code_groups, activity_codes, contact_choices, record_activity,
+    ActivityInput,
+    CodeChoice,
+    StaleCaseError,
+    activity_code_groups,
+    activity_codes,
+    contact_choices,
+    record_activity,
 )
 from tep_app.services.cases.closing import (
-    close_case, close_open_case, moved_words, open_case_of, record_moved_away, record_officer_move,
+    close_case,
+    close_open_case,
+    moved_words,
+    open_case_of,
+    record_moved_away,
+    record_officer_move,
 )
 from tests.integration.cases_support import add_phone, cases_of, seed_list
 
-NOW = datetime(2022, 11, 14, 10, 30, tzinfo=timezone.utc)
+NOW = datetime(2022, 11, 14, 10, 30, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -135,7 +146,7 @@ def test_a_wrong_number_is_marked_and_audited_once(db, case):
     _attempt(case, outcome="wrong_number")
     detail = db.session.scalar(select(ContactDetail).where(ContactDetail.value == "07700900001"))
     assert detail.marked_wrong is True
-    marked = [e for e in _audit(db, "update", "contact_detail")]
+    marked = list(_audit(db, "update", "contact_detail"))
     assert [(e.object_id, e.before, e.after) for e in marked] == [
         (str(detail.id), {"marked_wrong": False}, {"marked_wrong": True, "value": "07700900001"})]
 

@@ -1,6 +1,6 @@
 """A manager's chase with the clock moved: once a day (London's day), who is overdue on the
 reply-by day and the day after, and which address each chaser goes to."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 
 import time_machine
 from sqlalchemy import select
@@ -9,12 +9,13 @@ from tep_app.models import AuditEvent, EstablishmentContact, OutboxMessage, Requ
 from tep_app.services.school_requests.followup import chase_overdue, chase_request, overdue_to_chase
 from tep_app.services.school_requests.sending import send_collection
 from tests.integration.messaging_support import seed_county
+from tests.integration.portal_support import sent_text
 
 DUE = date(2022, 10, 31)
 
 
 def _at(*args):
-    return time_machine.travel(datetime(*args, tzinfo=timezone.utc), tick=False)
+    return time_machine.travel(datetime(*args, tzinfo=UTC), tick=False)
 
 
 def _county(db, schools=3):
@@ -59,7 +60,7 @@ def test_the_plan_is_in_school_name_order_and_uses_the_first_contact_by_position
     with _at(2022, 11, 1, 9):
         plan = overdue_to_chase(collection.id)
     assert [r.establishment.name for r, _e in plan][-1] == "Zeta School"
-    assert dict((r.id, email) for r, email in plan)[requests[1].id] == second.email
+    assert {r.id: email for r, email in plan}[requests[1].id] == second.email
 
 
 def test_chasing_every_overdue_school_sends_one_chaser_each_once_a_day(db):
@@ -95,9 +96,9 @@ def test_a_managers_chaser_points_to_the_email_with_the_working_link(db):
     _collection, requests = _county(db, schools=1)
     with _at(2022, 11, 1, 9):
         message = chase_request(requests[0].id, 7)
-    assert message.kind == "chaser" and "7 October 2022" in message.body
+    assert message.kind == "chaser" and "7 October 2022" in sent_text(message)
     with _at(2022, 11, 20, 9):  # the link lapsed on 14 November: the chaser carries a new one
         later = chase_request(requests[0].id, 7)
-    assert later.kind == "chaser_link" and "/school/start/" in later.body
+    assert later.kind == "chaser_link" and "/school/start/" in sent_text(later)
     assert db.session.scalar(select(OutboxMessage.school_request_id).where(OutboxMessage.id == later.id)) == \
         requests[0].id

@@ -6,7 +6,11 @@ import pytest
 
 from tep_app.models import Activity, MatchResult
 from tep_app.services.figures import (
-    dashboard_figures, figure_tables, not_known_by_week, not_known_counts, week_dates,
+    dashboard_figures,
+    figure_tables,
+    not_known_by_week,
+    not_known_counts,
+    week_dates,
 )
 
 LAPSES = date(2022, 11, 30)  # a Wednesday

@@ -1,6 +1,6 @@
 """A school's link and its codes with the clock moved: the hourly and daily code allowance at their
 edges, what each step records, and a link's life from issue to replacement."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -8,13 +8,26 @@ from sqlalchemy import func, select
 
 from tep_app.models import AccessCode, AuditEvent, ReplacedLink, RequestEvent
 from tep_app.services.school_requests.links import (
-    CODES_PER_DAY, CODES_PER_HOUR, CODE_TRIES, MSG_CODE_FORMAT, MSG_CODE_NONE, MSG_CODE_USED, LinkError,
-    contact_for_code, issue_token, link_fingerprint, link_is_live, reissue_token, resolve_token, revoke_token,
-    send_access_code, verify_access_code,
+    CODE_TRIES,
+    CODES_PER_DAY,
+    CODES_PER_HOUR,
+    MSG_CODE_FORMAT,
+    MSG_CODE_NONE,
+    MSG_CODE_USED,
+    LinkError,
+    contact_for_code,
+    issue_token,
+    link_fingerprint,
+    link_is_live,
+    reissue_token,
+    resolve_token,
+    revoke_token,
+    send_access_code,
+    verify_access_code,
 )
 from tests.integration.portal_support import latest_code, seed_request
 
-NINE = datetime(2026, 10, 12, 8, 0, tzinfo=timezone.utc)  # 9am in London (BST)
+NINE = datetime(2026, 10, 12, 8, 0, tzinfo=UTC)  # 9am in London (BST)
 
 
 @pytest.fixture
@@ -122,9 +135,8 @@ def test_a_refusal_is_audited_with_its_reason(db, seeded):
 
 
 def test_a_code_for_an_address_that_is_not_registered_is_refused_and_audited(db, seeded):
-    with pytest.raises(LinkError) as refused:
-        with time_machine.travel(NINE, tick=False):
-            send_access_code(seeded.request, "someone@elsewhere.example")
+    with pytest.raises(LinkError) as refused, time_machine.travel(NINE, tick=False):
+        send_access_code(seeded.request, "someone@elsewhere.example")
     assert refused.value.message == "Choose one of your school's registered email addresses"
     audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "code refused"))
     assert audit.after == {"reason": "unregistered address"}
@@ -205,9 +217,8 @@ def test_the_code_email_names_the_school_and_the_minutes(db, seeded):
 
 def test_every_step_of_the_code_is_audited_against_the_request_and_the_school(db, seeded):
     email = seeded.establishment.contacts[0].email
-    with pytest.raises(LinkError):
-        with time_machine.travel(NINE, tick=False):
-            send_access_code(seeded.request, "someone@elsewhere.example")
+    with pytest.raises(LinkError), time_machine.travel(NINE, tick=False):
+        send_access_code(seeded.request, "someone@elsewhere.example")
     _ask(seeded, NINE)
     code = latest_code(db, email)
     with time_machine.travel(NINE + timedelta(minutes=1), tick=False):
@@ -275,8 +286,9 @@ def test_a_revoked_link_is_recorded_and_a_reissued_one_replaces_it(db, make, see
         assert resolve_token(raw) == (seeded.request, "ok")
         assert resolve_token(seeded.token) == (None, "replaced")
     assert db.session.scalar(select(ReplacedLink.token_hash)) == old_hash
-    assert _events(db, seeded)[-2:] == [("link issued", "Valid until the end of 13 November 2026", f"staff:{manager.id}"),
-                                        ("link reissued", "The previous link no longer works", f"staff:{manager.id}")]
+    assert _events(db, seeded)[-2:] == [
+        ("link issued", "Valid until the end of 13 November 2026", f"staff:{manager.id}"),
+        ("link reissued", "The previous link no longer works", f"staff:{manager.id}")]
     audits = db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "school_request")
                                 .order_by(AuditEvent.id)).all()
     assert [(a.action, a.object_id) for a in audits] == [("revoke link", str(seeded.request.id)),
@@ -307,9 +319,9 @@ def test_a_session_lives_only_with_the_same_live_link(db, seeded):
         assert link_is_live(seeded.request, None) is False
         assert link_is_live(seeded.request, "0" * 16) is False
         assert link_is_live(None, fingerprint) is False
-    with time_machine.travel(datetime(2026, 11, 13, 23, 59, 59, tzinfo=timezone.utc), tick=False):
+    with time_machine.travel(datetime(2026, 11, 13, 23, 59, 59, tzinfo=UTC), tick=False):
         assert link_is_live(seeded.request, fingerprint) is True
-    with time_machine.travel(datetime(2026, 11, 14, 0, 0, 0, tzinfo=timezone.utc), tick=False):
+    with time_machine.travel(datetime(2026, 11, 14, 0, 0, 0, tzinfo=UTC), tick=False):
         assert link_is_live(seeded.request, fingerprint) is False
     revoke_token(seeded.request, None)
     with time_machine.travel(NINE, tick=False):
@@ -317,6 +329,6 @@ def test_a_session_lives_only_with_the_same_live_link(db, seeded):
 
 
 def test_a_link_issued_after_the_reply_by_date_lasts_from_its_issue(db, seeded):
-    with time_machine.travel(datetime(2026, 11, 20, 9, tzinfo=timezone.utc), tick=False):
+    with time_machine.travel(datetime(2026, 11, 20, 9, tzinfo=UTC), tick=False):
         issue_token(seeded.request)
     assert seeded.request.token_expires_at.replace(tzinfo=None) == datetime(2026, 12, 5, 0, 0)

@@ -1,5 +1,5 @@
 """The rules the product runs on, each tested just inside and just outside its edge, with the clock moved."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -7,13 +7,20 @@ from sqlalchemy import select
 
 from tep_app.models import Activity, ActivityCode, OutboxMessage, SchoolRequest
 from tep_app.reference_data import ACTIVITY_CODES
+from tep_app.services.calendar import DEFAULT_SETTINGS, REPLY_WORKING_DAYS, add_working_days, set_setting
 from tep_app.services.cases import AttemptInput, open_cases_for_request, record_attempt
 from tep_app.services.cases.casework import FAILED_ATTEMPTS_PER_NUMBER, ActivityInput, record_activity
-from tep_app.services.calendar import DEFAULT_SETTINGS, REPLY_WORKING_DAYS, add_working_days, set_setting
 from tep_app.services.school_requests.followup import send_chasers, send_reminders
 from tep_app.services.school_requests.links import (
-    CODE_MINUTES, CODE_TRIES, DEFAULT_GRACE_DAYS, MSG_CODE_EXPIRED, MSG_CODE_LOCKED, issue_token, resolve_token,
-    send_access_code, verify_access_code,
+    CODE_MINUTES,
+    CODE_TRIES,
+    DEFAULT_GRACE_DAYS,
+    MSG_CODE_EXPIRED,
+    MSG_CODE_LOCKED,
+    issue_token,
+    resolve_token,
+    send_access_code,
+    verify_access_code,
 )
 from tep_app.services.school_requests.rules import CHASER_EVERY, MAX_CHASERS, REMINDER_DAYS, SECOND_CONTACT_FROM_CHASER
 from tep_app.services.school_requests.sending import send_collection
@@ -25,7 +32,7 @@ NOT_KNOWN_CODES = sorted(code for code, _d, _w, group in ACTIVITY_CODES if group
 
 
 def _moment(*args) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 def _open_case(make, db, phones=("07700900001",)):
@@ -195,7 +202,7 @@ def _ledger(db, kind):
 def test_the_reply_by_rules_are_named_in_one_place():
     assert (REMINDER_DAYS, CHASER_EVERY, MAX_CHASERS, SECOND_CONTACT_FROM_CHASER) == ((7, 2), 5, 6, 3)
     assert DEFAULT_GRACE_DAYS == 14
-    assert DEFAULT_SETTINGS == ((REPLY_WORKING_DAYS, DEFAULT_SETTINGS[0][1], 15),)
+    assert ((REPLY_WORKING_DAYS, DEFAULT_SETTINGS[0][1], 15),) == DEFAULT_SETTINGS
 
 
 def test_the_first_reminder_goes_7_working_days_before_the_reply_by_date_not_8(db):

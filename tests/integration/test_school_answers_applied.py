@@ -1,12 +1,12 @@
 """A school's submitted answers turned into what officers see: activities, cases closed or left
 open, conflicts flagged within three months, moves and contact details."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
 from sqlalchemy import select
 
-from tep_app.models import Activity, AuditEvent, Case, ContactDetail, SchoolResponse
+from tep_app.models import Activity, AuditEvent, ContactDetail, SchoolResponse
 from tep_app.services.cases import open_cases_for_request
 from tep_app.services.school_requests.outcomes import CONFLICT_WINDOW, NOT_KNOWN_TO_US, apply_answers
 from tests.integration.cases_support import cases_of, seed_list
@@ -21,7 +21,7 @@ def _response(db, seeded, index=0) -> SchoolResponse:
 
 
 def _apply(db, seeded, on=SUBMITTED):
-    with time_machine.travel(datetime(on.year, on.month, on.day, 15, tzinfo=timezone.utc), tick=False):
+    with time_machine.travel(datetime(on.year, on.month, on.day, 15, tzinfo=UTC), tick=False):
         counts = apply_answers(seeded.request, on)
     db.session.flush()
     return counts
@@ -57,8 +57,8 @@ def test_a_destination_becomes_an_activity_and_closes_the_case(make, db):
     counts = _apply(db, seeded)
     assert counts == {"activities": 1, "flagged": 0, "contacts": 0, "left_for_officer": 0, "closed": 0, "moved": 0}
     [activity] = _activities(db, seeded.people[0])
-    assert (activity.code, activity.provider_name, activity.start_date, activity.ascertained_on, activity.due_to_lapse_on,
-            activity.neet_start_date, activity.needs_review, activity.notes) == \
+    assert (activity.code, activity.provider_name, activity.start_date, activity.ascertained_on,
+            activity.due_to_lapse_on, activity.neet_start_date, activity.needs_review, activity.notes) == \
         ("330", "Kent Garden Centre", date(2022, 9, 5), SUBMITTED, date(2023, 10, 20), None, False,
          "Moved to Margate, works weekends")
     audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "school answer applied"))
@@ -86,7 +86,7 @@ def test_a_neet_answer_keeps_its_start_date_as_the_neet_start_and_lapses_in_thre
 
 def test_the_answer_carries_the_date_the_school_saved_it(make, db):
     seeded = seed_list(make, db, ["330"])
-    _response(db, seeded).updated_at = datetime(2022, 10, 12, 23, 30, tzinfo=timezone.utc)  # 13 Oct in London
+    _response(db, seeded).updated_at = datetime(2022, 10, 12, 23, 30, tzinfo=UTC)  # 13 Oct in London
     _apply(db, seeded)
     assert _activities(db, seeded.people[0])[0].source == "school, 13 Oct"
 
@@ -94,7 +94,7 @@ def test_the_answer_carries_the_date_the_school_saved_it(make, db):
 # CONFLICT_WINDOW: an answer that differs from an activity held from the last 92 days is flagged
 
 def test_an_answer_differing_from_an_activity_held_92_days_ago_is_flagged_and_keeps_the_case(make, db):
-    assert CONFLICT_WINDOW == timedelta(days=92)
+    assert timedelta(days=92) == CONFLICT_WINDOW
     seeded = seed_list(make, db, ["330"])
     person = seeded.people[0]
     _held(db, person, "220", SUBMITTED - CONFLICT_WINDOW)
@@ -104,7 +104,8 @@ def test_an_answer_differing_from_an_activity_held_92_days_ago_is_flagged_and_ke
     flagged = _activities(db, person)[-1]
     assert flagged.needs_review is True
     assert flagged.notes == ("Moved to Margate, works weekends\nDiffers from Full-time education: sixth-form college "
-                             "(220), recorded by enrolment import on 20 July 2022: an officer should check which is right.")
+                             "(220), recorded by enrolment import on 20 July 2022: an officer should check which "
+                             "is right.")
 
 
 def test_an_activity_held_93_days_ago_is_not_a_conflict(make, db):

@@ -1,6 +1,6 @@
 """Sending with the clock moved: refused the day before the send day and sent on it; what a send
 stores, counts and records for each school."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
@@ -13,7 +13,7 @@ from tests.integration.messaging_support import seed_county
 
 
 def _at(*args):
-    return time_machine.travel(datetime(*args, tzinfo=timezone.utc), tick=False)
+    return time_machine.travel(datetime(*args, tzinfo=UTC), tick=False)
 
 
 def test_the_lists_are_refused_the_day_before_the_send_day_and_go_on_it(db):

@@ -8,22 +8,29 @@ import pytest
 from openpyxl import load_workbook
 
 from tep_app.spreadsheets.list_template import (
-    COLUMNS, STATUS_HEADER, ListRow, ListSheet, headers_for, safe_text, write_list_workbook,
+    COLUMNS,
+    STATUS_HEADER,
+    ListRow,
+    ListSheet,
+    headers_for,
+    safe_text,
+    write_list_workbook,
 )
 
 DESTINATIONS = ["School sixth form", "Further education college"]
 
 
 def _data(rows, **kwargs) -> ListSheet:
-    data = dict(school_name="Oakwood School", laestab="8864001", title="Year 11 and 12 leaver destinations 2022-23",
-                due_on=date(2022, 10, 31), rows=rows, destinations=DESTINATIONS)
+    data = {"school_name": "Oakwood School", "laestab": "8864001",
+            "title": "Year 11 and 12 leaver destinations 2022-23", "due_on": date(2022, 10, 31), "rows": rows,
+            "destinations": DESTINATIONS}
     data.update(kwargs)
     return ListSheet(**data)
 
 
 def _row(n=1, **kwargs) -> ListRow:
-    values = dict(reference=n, upn="B801200005001", uln="9276308686", forename="Amy", surname="Smith",
-                  date_of_birth=date(2006, 3, 14), year_group=11, gender="F", postcode="ME14 1XX")
+    values = {"reference": n, "upn": "B801200005001", "uln": "9276308686", "forename": "Amy", "surname": "Smith",
+              "date_of_birth": date(2006, 3, 14), "year_group": 11, "gender": "F", "postcode": "ME14 1XX"}
     values.update(kwargs)
     return ListRow(**values)
 

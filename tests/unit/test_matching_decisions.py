@@ -114,15 +114,15 @@ def _people(n, start):
 
 def test_too_few_pairs_to_sample_teach_nothing():
     records, candidates = _people(399, 0), _people(250, 1000)
-    assert 399 * 250 < MIN_RANDOM_PAIRS
+    assert MIN_RANDOM_PAIRS > 399 * 250
     assert random_levels(records, candidates, size=50) == {field: Counter() for field in FIELDS}
     assert random_levels([], candidates, size=50) == {field: Counter() for field in FIELDS}
 
 
 def test_random_pairs_count_each_field_once_per_pair_and_are_the_same_each_run():
     records, candidates = _people(400, 0), _people(250, 1000)
-    assert 400 * 250 == MIN_RANDOM_PAIRS
+    assert MIN_RANDOM_PAIRS == 400 * 250
     levels = random_levels(records, candidates, size=50)
-    assert {field: sum(counts.values()) for field, counts in levels.items()} == {field: 50 for field in FIELDS}
+    assert {field: sum(counts.values()) for field, counts in levels.items()} == dict.fromkeys(FIELDS, 50)
     assert levels["upn"] == Counter({"missing": 50})
     assert random_levels(records, candidates, size=50) == levels

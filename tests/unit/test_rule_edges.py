@@ -1,5 +1,5 @@
 """The rules the product runs on, each tested just inside and just outside its edge."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from io import BytesIO
 from types import SimpleNamespace
 
@@ -7,7 +7,12 @@ import pytest
 from openpyxl import load_workbook
 
 from tep_app.services.school_requests.outcomes import (
-    AnswerError, answer_state, clean_text, has_details, has_outcome, lapse_date,
+    AnswerError,
+    answer_state,
+    clean_text,
+    has_details,
+    has_outcome,
+    lapse_date,
 )
 from tep_app.spreadsheets.tables import write_table
 
@@ -31,7 +36,7 @@ def test_ordinary_text_is_written_without_the_quote(text):
 
 
 def test_dates_and_times_are_written_with_their_formats():
-    sheet = _sheet(write_table(["On", "At"], [(date(2022, 10, 31), datetime(2022, 10, 7, 9, 30, tzinfo=timezone.utc))]))
+    sheet = _sheet(write_table(["On", "At"], [(date(2022, 10, 31), datetime(2022, 10, 7, 9, 30, tzinfo=UTC))]))
     assert sheet["A2"].number_format == "yyyy-mm-dd"
     assert sheet["B2"].number_format == "yyyy-mm-dd hh:mm"
     assert sheet["B2"].value == datetime(2022, 10, 7, 9, 30)
