@@ -56,7 +56,8 @@ RULE_MODULES = {
     "tep_app/services/calendar.py": ["tests/unit/test_calendar.py", "tests/integration/test_lists_calendar.py",
                                      "tests/integration/test_calendar_edges.py",
                                      "tests/unit/test_rule_edges.py", "tests/integration/test_rule_edges.py"],
-    "tep_app/services/school_requests/sending.py": _REQUESTS,
+    # The morning send (send_due_collections) is what the scheduler job runs.
+    "tep_app/services/school_requests/sending.py": [*_REQUESTS, "tests/integration/test_scheduler_jobs.py"],
     "tep_app/services/school_requests/followup.py": _REQUESTS,
     "tep_app/services/school_requests/rules.py": _REQUESTS,
     "tep_app/services/cases/opening.py": _CASES,
