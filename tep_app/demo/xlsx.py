@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from tep_app.spreadsheets.limits import column_letters
+
 _EPOCH = date(1899, 12, 30)
 _CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
@@ -44,15 +46,6 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </styleSheet>"""
 
 
-def _column(n: int) -> str:
-    letters = ""
-    n += 1
-    while n:
-        n, rest = divmod(n - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _cell(ref: str, value) -> str:
     if value is None or value == "":
         return ""
@@ -66,7 +59,7 @@ def _cell(ref: str, value) -> str:
 
 
 def write_xlsx(path: Path, headers: list[str], rows, sheet_name: str = "Data") -> Path:
-    columns = [_column(i) for i in range(len(headers))]
+    columns = [column_letters(i) for i in range(len(headers))]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
         archive.writestr("_rels/.rels", _RELS)
