@@ -21,6 +21,7 @@ from tep_app.clock import now as now_utc
 from tep_app.extensions import db
 from tep_app.models import AccessCode, EstablishmentContact, ReplacedLink, RequestEvent, SchoolRequest
 from tep_app.services.audit import record_audit
+from tep_app.services.school_requests.common import active_contacts as school_contacts
 from tep_app.services.school_requests.tokens import (  # noqa: F401 -- also the links' API
     access_code_value,
     hash_token,
@@ -148,12 +149,8 @@ def link_is_live(school_request: SchoolRequest | None, fingerprint: str | None) 
 
 
 def active_contacts(school_request: SchoolRequest) -> list[EstablishmentContact]:
-    return list(db.session.scalars(
-        select(EstablishmentContact)
-        .where(EstablishmentContact.establishment_id == school_request.establishment_id,
-               EstablishmentContact.active.is_(True))
-        .order_by(EstablishmentContact.position, EstablishmentContact.id)
-    ))
+    """The school's active contacts, main contact first (the codes go only to one of them)."""
+    return school_contacts(school_request.establishment_id)
 
 
 def mask_email(address: str) -> str:
