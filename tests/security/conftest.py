@@ -56,6 +56,21 @@ def live(app):
         tmp.cleanup()
 
 
+def wait_until_up(base: str, master, log) -> None:
+    """Wait for gunicorn's /healthz to answer; if it dies or takes over 30 s, fail with its log."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=2)
+            return
+        except OSError:
+            if time.monotonic() > deadline or master.poll() is not None:
+                log.seek(0)
+                master.kill()
+                raise AssertionError(f"gunicorn did not start:\n{log.read()[-3000:]}") from None
+            time.sleep(0.2)
+
+
 @pytest.fixture
 def server(live):
     """gunicorn, one worker with four threads, on the live database (development settings)."""
@@ -68,17 +83,7 @@ def server(live):
          "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--timeout", "120", "wsgi:app"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=2)
-            break
-        except OSError:
-            if time.monotonic() > deadline or master.poll() is not None:
-                log.seek(0)
-                master.kill()
-                raise AssertionError(f"gunicorn did not start:\n{log.read()[-3000:]}") from None
-            time.sleep(0.2)
+    wait_until_up(base, master, log)
     try:
         yield SimpleNamespace(base=base, master=master, live=live, log=log)
     finally:

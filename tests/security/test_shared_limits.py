@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from tep_app import create_app
 from tests.integration.messaging_support import free_port
-from tests.security.conftest import ROOT, SECRET
+from tests.security.conftest import ROOT, SECRET, wait_until_up
 
 REDIS_URL = os.environ.get("TEP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 LINK_LIMIT = 10  # the school link page allows ten tries a minute from one address
@@ -43,7 +43,7 @@ def _two_workers(live, storage: str):
              "--access-logformat", "%(p)s %(s)s %(U)s", "wsgi:app"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            _wait_until_up(base, master, log)
+            wait_until_up(base, master, log)
             yield base, access
         finally:
             master.terminate()
@@ -51,20 +51,6 @@ def _two_workers(live, storage: str):
                 master.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 master.kill()
-
-
-def _wait_until_up(base: str, master, log) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=2)
-            return
-        except OSError:
-            if time.monotonic() > deadline or master.poll() is not None:
-                log.seek(0)
-                master.kill()
-                raise AssertionError(f"gunicorn did not start:\n{log.read()[-3000:]}") from None
-            time.sleep(0.2)
 
 
 def _status(url: str) -> int:
