@@ -25,16 +25,29 @@ RECALL_TARGET, PRECISION_TARGET, BAND_TARGET = 0.999, 0.98, 0.005
 OFFER_STATUSES = frozenset({"110", "114", "115"})
 
 
-def school_people(rows: list[dict]) -> list[PersonRecord]:
+def places(county: County) -> dict[str, tuple[str, str]]:
+    """Each establishment's LAESTAB and UKPRN -> (LAESTAB, district), as the import resolves a provider."""
+    found = {}
+    for establishment in county.establishments:
+        place = (establishment.laestab, establishment.district)
+        found[establishment.laestab] = place
+        if establishment.ukprn:
+            found[establishment.ukprn] = place
+    return found
+
+
+def school_people(rows: list[dict], where: dict | None = None) -> list[PersonRecord]:
+    where = where or {}
     return [PersonRecord(n, None, r["upn"], r["uln"], r["forename"], r["middle_names"], r["surname"],
-                         r["preferred_forename"], r["former_surname"], r["dob"], r["gender"], r["postcode"])
-            for n, r in enumerate(rows)]
+                         r["preferred_forename"], r["former_surname"], r["dob"], r["gender"], r["postcode"], 0,
+                         where.get(r["laestab"])) for n, r in enumerate(rows)]
 
 
-def candidate_people(rows: list[dict], offers: bool = False) -> list[PersonRecord]:
+def candidate_people(rows: list[dict], offers: bool = False, where: dict | None = None) -> list[PersonRecord]:
+    where = where or {}
     return [PersonRecord(n, f"row-{n}", r["upn"], r["uln"], r["forename"], None, r["surname"], None, None, r["dob"],
-                         r.get("gender"), r["postcode"], int(r.get("status") in OFFER_STATUSES) if offers else 0)
-            for n, r in enumerate(rows)]
+                         r.get("gender"), r["postcode"], int(r.get("status") in OFFER_STATUSES) if offers else 0,
+                         where.get(r["provider"])) for n, r in enumerate(rows)]
 
 
 @dataclass
@@ -80,11 +93,14 @@ def list_figures(county: County, year: int, kind: str, outcomes: list[MatchOutco
 def run_county(seed: int, noise: float, scale: float) -> dict:
     county = generate_county(seed, ACADEMIC_YEAR, scale=scale, noise=noise)
     year = ACADEMIC_YEAR
+    where = places(county)
     started = time.perf_counter()
-    leavers = match_records(school_people(county.leavers[year]), candidate_people(county.enrolments[year]))
+    leavers = match_records(school_people(county.leavers[year], where),
+                            candidate_people(county.enrolments[year], where=where))
     leavers_s = time.perf_counter() - started
     started = time.perf_counter()
-    roll = match_records(school_people(county.roll[year]), candidate_people(county.offers[year], offers=True))
+    roll = match_records(school_people(county.roll[year], where),
+                         candidate_people(county.offers[year], offers=True, where=where))
     roll_s = time.perf_counter() - started
     return {"seed": seed, "noise": noise, "records": len(leavers) + len(roll), "leavers_s": leavers_s,
             "roll_s": roll_s, "leavers": list_figures(county, year, "leavers", leavers),

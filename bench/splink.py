@@ -2,7 +2,8 @@
 
 Splink (DuckDB backend, bench only: requirements-bench.txt) links the county's leavers to its
 enrolment rows with the usual UK comparisons (exact UPN and ULN, forename and surname by
-Jaro-Winkler, date of birth, postcode, gender), trained the way its documentation trains a model:
+Jaro-Winkler, date of birth, postcode, gender, and the same provider evidence the project has: the
+leaver's own school, or its district), trained the way its documentation trains a model:
 u by random sampling, m by expectation-maximisation on two blockings. A leaver is on Splink's list
 unless a pair reaches a match probability of THRESHOLD. Its precision, recall and time for the
 leavers alone are set beside the project's figures on the same county: the project's time is the
@@ -11,7 +12,7 @@ its matching in memory otherwise.
 """
 import time
 
-from bench.accuracy import ACADEMIC_YEAR, candidate_people, list_figures, school_people
+from bench.accuracy import ACADEMIC_YEAR, candidate_people, list_figures, places, school_people
 from tep_app.demo.generator import generate_county
 from tep_app.matching import match_records
 
@@ -25,7 +26,10 @@ WHOLE_COUNTY = ("import establishments", "import leavers", "import roll", "impor
 def _frames(county, year):
     import pandas as pd
 
-    def frame(rows, prefix):
+    where = places(county)
+
+    def frame(rows, prefix, place_of):
+        place = [where.get(place_of(r), (None, None)) for r in rows]
         return pd.DataFrame({
             "unique_id": [f"{prefix}{n}" for n in range(len(rows))],
             "upn": [r["upn"] or None for r in rows], "uln": [r["uln"] or None for r in rows],
@@ -34,9 +38,11 @@ def _frames(county, year):
             "dob": pd.to_datetime([r["dob"] for r in rows]),
             "gender": [r.get("gender") for r in rows],
             "postcode": [(r["postcode"] or "").upper() or None for r in rows],
+            "establishment": [p[0] for p in place], "district": [p[1] for p in place],
         })
 
-    return frame(county.leavers[year], "l"), frame(county.enrolments[year], "e")
+    return (frame(county.leavers[year], "l", lambda r: r["laestab"]),
+            frame(county.enrolments[year], "e", lambda r: r["provider"]))
 
 
 def run_splink(county, year) -> tuple[set[int], float]:
@@ -53,6 +59,7 @@ def run_splink(county, year) -> tuple[set[int], float]:
             cl.NameComparison("forename"), cl.NameComparison("surname"),
             cl.DateOfBirthComparison("dob", input_is_string=False),
             cl.PostcodeComparison("postcode"), cl.ExactMatch("gender"),
+            cl.ExactMatch("establishment"), cl.ExactMatch("district"),
         ],
         blocking_rules_to_generate_predictions=[
             block_on("dob"), block_on("forename", "surname"), block_on("upn"), block_on("uln"),
@@ -100,7 +107,9 @@ def run(report) -> None:
         linked, splink_seconds = run_splink(county, year)
         precision, recall = _figures(county, year, linked)
         started = time.perf_counter()
-        outcomes = match_records(school_people(county.leavers[year]), candidate_people(county.enrolments[year]))
+        where = places(county)
+        outcomes = match_records(school_people(county.leavers[year], where),
+                                 candidate_people(county.enrolments[year], where=where))
         ours_leavers = time.perf_counter() - started
         ours = list_figures(county, year, "leavers", outcomes)
         report.row(section, "Splink leavers precision", precision, note=f"match probability >= {THRESHOLD}")

@@ -25,7 +25,8 @@ class PersonRecord(NamedTuple):
     """One side of a match: a school record, or an enrolment or offer row.
 
     `key` is the candidate's stable row key (for remembered decisions); `rank` breaks ties between
-    rows of one person (an offer row ranks above a row that records no offer).
+    rows of one person (an offer row ranks above a row that records no offer); `place` is
+    (establishment, district): for a school record the school, for a row its provider.
     """
 
     id: int
@@ -41,6 +42,7 @@ class PersonRecord(NamedTuple):
     gender: str | None
     postcode: str | None
     rank: int = 0
+    place: tuple | None = None
 
 
 @dataclass(slots=True)
@@ -65,6 +67,7 @@ class Prepared:
     surname_codes: frozenset[str]
     dob_ordinal: int
     dob_text: str  # YYYYMMDD
+    place: tuple  # (establishment, district), or () when not known
 
 
 def _parts_with_whole(normalised: str) -> tuple[str, ...]:
@@ -121,8 +124,8 @@ _GENDERS = {"F": "F", "M": "M", "f": "F", "m": "M"}
 
 
 def prepare(person: PersonRecord, index: int) -> Prepared:
-    _id, _key, upn, uln, forename_raw, middle, surname_raw, preferred_raw, former_raw, dob, gender, postcode, _rank = (
-        person)
+    (_id, _key, upn, uln, forename_raw, middle, surname_raw, preferred_raw, former_raw, dob, gender, postcode, _rank,
+     place) = person
     forename, forenames, preferred, more_middles, forename_codes, name_groups = _forename_bundle(
         forename_raw, preferred_raw)
     surname, surnames, former, surname_codes = _surname_bundle(surname_raw, former_raw)
@@ -134,7 +137,7 @@ def prepare(person: PersonRecord, index: int) -> Prepared:
         index, person, forename, forenames, preferred, middles, surname, surnames, former,
         _GENDERS.get(gender, ""), postcode_parts(postcode),
         upn.strip().upper() if upn else "", uln.strip() if uln else "",
-        forename_codes, name_groups, surname_codes, dob_ordinal, dob_text,
+        forename_codes, name_groups, surname_codes, dob_ordinal, dob_text, place or (),
     )
 
 

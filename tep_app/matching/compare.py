@@ -14,17 +14,19 @@ from rapidfuzz.distance import OSA, JaroWinkler
 from tep_app.matching.block import Prepared
 from tep_app.matching.nicknames import KNOWN_NAMES, forms_of, groups_of
 from tep_app.matching.normalise import compare_dob_text, phonetic
+from tep_app.matching.spellings import NONE, Spellings
 
 # Levels of each field, strongest agreement first ("missing" is not listed: it is no evidence).
 LEVELS: dict[str, tuple[str, ...]] = {
-    "upn": ("agree", "differs"),
-    "uln": ("agree", "differs"),
+    "upn": ("agree", "near", "differs"),
+    "uln": ("agree", "near", "differs"),
     "forename": ("same", "alias", "middle", "typo", "similar", "initial", "different"),
     "surname": ("same", "part", "changed", "typo", "similar", "different"),
     "order": ("same", "swapped"),
     "dob": ("exact", "swap", "typo", "day", "near", "different"),
     "postcode": ("full", "sector", "district", "different"),
     "gender": ("agree", "disagree"),
+    "place": ("own", "district", "elsewhere"),
 }
 FIELDS = tuple(LEVELS)
 # Fewer candidates than this say nothing about how common a name is.
@@ -44,6 +46,8 @@ class Comparison(NamedTuple):
     dob: str
     postcode: str
     gender: str
+    # Where the row's provider is, from the record's school: the school itself, its district, elsewhere.
+    place: str = "missing"
     # When the names are the same: how rare the name is among the candidates, in bits (-log2 of its
     # share), so that two Zuzannas say more than two Olivias. 0 when not known.
     forename_rarity: float = 0.0
@@ -113,12 +117,13 @@ def _loose_level(mine: tuple[str, ...], theirs: tuple[str, ...]) -> str:
     return level
 
 
-def _forms(names: tuple[str, ...]) -> tuple[str, ...]:
-    """Every form of the names (Joe, Jo for Joseph); is_typo keeps two known names apart."""
-    return tuple(form for name in names for form in forms_of(name) if len(form) >= 3)
+def _forms(names: tuple[str, ...], spellings: Spellings = NONE) -> tuple[str, ...]:
+    """Every form of the names (Joe, Jo for Joseph; a spelling the run learnt); is_typo keeps two
+    known names apart."""
+    return tuple(form for name in names for form in (*forms_of(name), *spellings.forms_of(name)) if len(form) >= 3)
 
 
-def compare_forenames(record: Prepared, candidate: Prepared) -> str:
+def compare_forenames(record: Prepared, candidate: Prepared, spellings: Spellings = NONE) -> str:
     theirs = candidate.forenames
     mine = (*record.forenames, record.preferred) if record.preferred else record.forenames
     if not theirs or not mine:
@@ -134,7 +139,7 @@ def compare_forenames(record: Prepared, candidate: Prepared) -> str:
     level = _loose_level(mine, theirs)
     # A slip in a short or other form of the name: Chlis for Chris (Christopher).
     if (level != "typo" and (record.name_groups or candidate.name_groups)
-            and _loose_level(_forms(mine), _forms(theirs)) == "typo"):
+            and _loose_level(_forms(mine, spellings), _forms(theirs, spellings)) == "typo"):
         return "typo"
     if level != "different":
         return level
@@ -157,25 +162,31 @@ def compare_surnames(record: Prepared, candidate: Prepared) -> str:
     return _loose_level(record.surnames, candidate.surnames)
 
 
-def _crossed_level(mine: tuple[str, ...], groups: frozenset[int], theirs: str) -> str:
+def _crossed_level(mine: tuple[str, ...], groups: frozenset[int], theirs: str, middles: tuple[str, ...] = (),
+                   spellings: Spellings = NONE) -> str:
     """How one side's names agree with a name the other side recorded in the other field."""
     if not theirs:
         return "missing"
     if theirs in mine:
         return "same"
-    if groups and groups & groups_of(theirs):
+    if groups and groups & (groups_of(theirs) | spellings.groups_of(theirs)):
         return "alias"
-    return _loose_level(mine, (theirs,))
+    if theirs in middles:
+        return "middle"
+    level = _loose_level(mine, (theirs,))
+    if level != "typo" and middles and _loose_level(middles, (theirs,)) == "typo":
+        return "middle"
+    return level
 
 
-def compare_names(record: Prepared, candidate: Prepared) -> tuple[str, str, str]:
+def compare_names(record: Prepared, candidate: Prepared, spellings: Spellings = NONE) -> tuple[str, str, str]:
     """(forename, surname, order): the names as recorded, or crossed over when that agrees better."""
-    forename, surname = compare_forenames(record, candidate), compare_surnames(record, candidate)
+    forename, surname = compare_forenames(record, candidate, spellings), compare_surnames(record, candidate)
     straight = _NAME_RANK[forename] + _NAME_RANK[surname]
     if straight < 6 or not candidate.forename or not candidate.surname:
         return forename, surname, "same"
     mine = (*record.forenames, record.preferred) if record.preferred else record.forenames
-    crossed_forename = _crossed_level(mine, record.name_groups, candidate.surname)
+    crossed_forename = _crossed_level(mine, record.name_groups, candidate.surname, record.middles, spellings)
     crossed_surname = _crossed_level((*record.surnames, *record.former), frozenset(), candidate.forename)
     if _NAME_RANK[crossed_forename] + _NAME_RANK[crossed_surname] + 2 < straight \
             and "different" not in (crossed_forename, crossed_surname):
@@ -206,16 +217,47 @@ def compare_postcodes(record: Prepared, candidate: Prepared) -> str:
     return "different"
 
 
-def _identifier(mine: str, theirs: str) -> str:
+def compare_places(record: Prepared, candidate: Prepared) -> str:
+    """own (the row is from the record's own school: its sixth form); district (a provider in the
+    school's district); elsewhere."""
+    if not record.place or not candidate.place:
+        return "missing"
+    if record.place[0] == candidate.place[0]:
+        return "own"
+    if record.place[1] is not None and record.place[1] == candidate.place[1]:
+        return "district"
+    return "elsewhere"
+
+
+def _upn_level(mine: str, theirs: str) -> str:
+    """agree; near (one digit changed or two neighbours swapped: a slip, the check letter worked out
+    again); differs."""
     if not mine or not theirs:
         return "missing"
-    return "agree" if mine == theirs else "differs"
+    if mine == theirs:
+        return "agree"
+    if len(mine) == len(theirs) and OSA.distance(mine[1:], theirs[1:], score_cutoff=1) <= 1:
+        return "near"
+    return "differs"
+
+
+def _uln_level(mine: str, theirs: str) -> str:
+    """agree; near (one digit changed with its check digit, or two neighbours swapped); differs."""
+    if not mine or not theirs:
+        return "missing"
+    if mine == theirs:
+        return "agree"
+    if len(mine) == len(theirs) and (sum(a != b for a, b in zip(mine[:-1], theirs[:-1], strict=True)) <= 1
+                                     or OSA.distance(mine, theirs, score_cutoff=1) <= 1):
+        return "near"
+    return "differs"
 
 
 def compare(record: Prepared, candidate: Prepared, dob: str | None = None,
-            rarity: "NameRarity | None" = None) -> Comparison:
-    """Compare a record with a candidate; `dob` is their date-of-birth level if already known."""
-    forename, surname, order = compare_names(record, candidate)
+            rarity: "NameRarity | None" = None, spellings: Spellings = NONE) -> Comparison:
+    """Compare a record with a candidate; `dob` is their date-of-birth level if already known;
+    `spellings` are the forename spellings the run learnt (spellings.py)."""
+    forename, surname, order = compare_names(record, candidate, spellings)
     forename_rarity = surname_rarity = 0.0
     if rarity is not None and order == "same":
         if forename == "same":
@@ -227,9 +269,9 @@ def compare(record: Prepared, candidate: Prepared, dob: str | None = None,
     else:
         gender = "missing"
     return Comparison(
-        upn=_identifier(record.upn, candidate.upn), uln=_identifier(record.uln, candidate.uln),
+        upn=_upn_level(record.upn, candidate.upn), uln=_uln_level(record.uln, candidate.uln),
         forename=forename, surname=surname, order=order, dob=dob or compare_dates(record, candidate),
-        postcode=compare_postcodes(record, candidate), gender=gender,
+        postcode=compare_postcodes(record, candidate), gender=gender, place=compare_places(record, candidate),
         forename_rarity=forename_rarity, surname_rarity=surname_rarity,
     )
 

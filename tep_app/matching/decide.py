@@ -1,17 +1,19 @@
 """Deciding: certain, possible (for review) or none, with the evidence that says why.
 
 Every pair the blocks bring together is compared field by field; the weights of the levels are
-estimated from this run's own pairs (weights.py), and each pair's match probability follows. A
-pair is "certain" when that probability is at least CERTAIN and the evidence is of a kind that
-settles it: an identifier and at least one name (or both identifiers), or a forename and a date of
-birth that is at least near. The prior odds of a pair count the run's own share of records that
-have no row at all (weights.estimate_unmatched), so a leaver's row is judged knowing that most
-leavers are enrolled somewhere. A false "certain" hides a young person who may be NEET. A
-"possible" keeps the young person on the school's list until a reviewer accepts the pair; it is
-kept for pairs a person could settle by looking: a probability between POSSIBLE and CERTAIN, or a
-likely pair that is not settled (someone else's name on the same UPN). A pair whose forenames are
-wholly different and that no identifier joins is no match: that is how twins look. Each candidate
-row goes to at most one record: the best claim wins, and a near-tie between two records is "possible" for both.
+estimated from this run's own pairs (weights.py), and each pair's match probability follows. A pair
+is "certain" when that probability is at least CERTAIN and the evidence is of a kind that settles
+it: an identifier and at least one name (or both identifiers, or the same birthday, home and
+gender), or a forename and a date of birth that is at least near. The forenames compared know the
+spellings the run learnt from its own identified pairs (spellings.py). The prior odds of a pair
+count the run's own share of records that have no row at all (weights.estimate_unmatched), so a
+leaver's row is judged knowing that most leavers are enrolled somewhere. A false "certain" hides a
+young person who may be NEET. A "possible" keeps the young person on the school's list until a
+reviewer accepts the pair; it is kept for pairs a person could settle by looking: a probability
+between POSSIBLE and CERTAIN, or a likely pair that is not settled (someone else's name on the same
+UPN). A pair whose forenames are wholly different and that no identifier joins is no match: that is
+how twins look. Each candidate row goes to at most one record: the best claim wins, and a near-tie
+between two records is "possible" for both.
 """
 import gc
 import math
@@ -24,12 +26,13 @@ from typing import NamedTuple
 from tep_app.matching.block import PersonRecord, Prepared, block, build_index, prepare
 from tep_app.matching.compare import FIELDS, Comparison, NameRarity, compare, compare_dates
 from tep_app.matching.evidence import NO_MATCH, evidence_key
+from tep_app.matching.spellings import Spellings, learn
 from tep_app.matching.weights import Weights, estimate, estimate_unmatched, prior_bits
 
 # A missed young person costs about twenty false listings (the targets allow 0.1 % of those not
-# enrolled to be missed and 2 % of the list to be wrong), and near the top the probabilities are a
-# few times too sure of themselves (namesakes and near dates are not independent of each other).
-CERTAIN = 0.98
+# enrolled to be missed and 2 % of the list to be wrong): a pair is certain when it is at least
+# twenty times likelier to be one young person than two, the odds at which the two costs balance.
+CERTAIN = 0.95
 POSSIBLE = 0.01
 # Forename levels that leave a pair without any agreement on the forename.
 NO_FORENAME = frozenset({"different", "initial", "missing"})
@@ -65,8 +68,9 @@ def classify(comparison: Comparison, weights: Weights) -> tuple[str, str, float,
     identified = "agree" in (comparison.upn, comparison.uln)
     forename = comparison.forename not in NO_FORENAME
     surname = comparison.surname not in ("different", "missing")
-    if identified:  # an identifier and a name, or both identifiers
-        settled = forename or surname or comparison.upn == comparison.uln == "agree"
+    if identified:  # an identifier and a name, or both identifiers, or the same birthday, home and gender
+        settled = (forename or surname or comparison.upn == comparison.uln == "agree"
+                   or (comparison.dob == "exact" and comparison.postcode == "full" and comparison.gender != "disagree"))
     else:  # a forename, and a date of birth that is at least near
         settled = forename and comparison.dob != "different"
     if probability >= CERTAIN and settled:
@@ -93,7 +97,7 @@ def match_records(records: Sequence[PersonRecord], candidates: Sequence[PersonRe
     try:
         pairs, mine, prepared, wanted = _compare_all(records, candidates, decisions or {})
         if weights is None:
-            weights = estimate(Counter(comparison[:8] for found in pairs for _position, comparison in found),
+            weights = estimate(Counter(comparison[:len(FIELDS)] for found in pairs for _position, comparison in found),
                                random_levels(mine, prepared), len(candidates))
             weights = with_unmatched(weights, pairs, len(candidates))
         return _decide(records, pairs, prepared, wanted, weights)
@@ -137,8 +141,11 @@ def _compare_all(records: Sequence[PersonRecord], candidates: Sequence[PersonRec
                 hits = by_exact.get((forename, surname, record.dob_ordinal))
                 if hits:
                     found.update(hits)
-        # A row of the better kind (an offer) may hide behind noise: look for it in the blocks.
-        if not found or (top_rank and all(prepared[hit].person.rank < top_rank for hit in found)):
+        # A row of the better kind (an offer) may hide behind noise, and a namesake born the same
+        # day may stand in front of the record's own row: unless an exact hit also shares the
+        # postcode or an identifier, look in the blocks too.
+        if (not found or (top_rank and all(prepared[hit].person.rank < top_rank for hit in found))
+                or not any(_settles(record, prepared[hit]) for hit in found)):
             found |= block(record, index)
         if record.upn:
             found.update(by_upn.get(record.upn, ()))
@@ -162,7 +169,38 @@ def _compare_all(records: Sequence[PersonRecord], candidates: Sequence[PersonRec
                 continue  # nothing but a name in common: never a match
             found_pairs.append((candidate_position, compare(record, candidate, dob, rarity)))
         pairs.append(found_pairs)
+    _with_spellings(pairs, mine_prepared, prepared, rarity)
     return pairs, mine_prepared, prepared, wanted_positions
+
+
+def _with_spellings(pairs: list[list[tuple[int, Comparison]]], records: list[Prepared], candidates: list[Prepared],
+                    rarity: NameRarity) -> Spellings:
+    """Learn the run's forename spellings from the pairs an identifier joins (spellings.py), and
+    compare again, in place, the pairs in which a learnt spelling could change the names' level."""
+    spellings = learn((position, records[position].forename, candidates[candidate_position].forename,
+                       comparison.forename, comparison.surname, comparison.dob)
+                      for position, found in enumerate(pairs) for candidate_position, comparison in found
+                      if comparison.order == "same" and "agree" in (comparison.upn, comparison.uln))
+    if not spellings:
+        return spellings
+    for person in (*records, *candidates):
+        learnt = frozenset().union(*(spellings.groups_of(name) for name in (*person.forenames, person.preferred)))
+        if learnt:
+            person.name_groups = person.name_groups | learnt
+    for position, found in enumerate(pairs):
+        record = records[position]
+        mine = record.name_groups and any(name in spellings for name in (*record.forenames, record.preferred))
+        for n, (candidate_position, comparison) in enumerate(found):
+            candidate = candidates[candidate_position]
+            if mine or candidate.forename in spellings or candidate.surname in spellings:
+                found[n] = (candidate_position, compare(record, candidate, comparison.dob, rarity, spellings))
+    return spellings
+
+
+def _settles(record: Prepared, candidate: Prepared) -> bool:
+    """Whether a row with the record's names and date of birth also shares its postcode or an identifier."""
+    return bool((record.postcode[0] and record.postcode[0] == candidate.postcode[0])
+                or (record.upn and record.upn == candidate.upn) or (record.uln and record.uln == candidate.uln))
 
 
 def random_levels(records: Sequence[Prepared], candidates: Sequence[Prepared],

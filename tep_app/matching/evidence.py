@@ -8,8 +8,8 @@ letter; date of birth is within a month."
 from tep_app.matching.compare import Comparison
 
 TOKENS: dict[str, dict[str, str]] = {
-    "upn": {"agree": "upn", "differs": "upn-x"},
-    "uln": {"agree": "uln", "differs": "uln-x"},
+    "upn": {"agree": "upn", "near": "upn-near", "differs": "upn-x"},
+    "uln": {"agree": "uln", "near": "uln-near", "differs": "uln-x"},
     "forename": {"same": "fn", "alias": "fn-alias", "middle": "fn-middle", "typo": "fn-typo", "similar": "fn-like",
                  "initial": "fn-init", "different": "fn-x"},
     "surname": {"same": "sn", "part": "sn-part", "changed": "sn-former", "typo": "sn-typo", "similar": "sn-like",
@@ -19,6 +19,7 @@ TOKENS: dict[str, dict[str, str]] = {
             "different": "dob-x"},
     "postcode": {"full": "pc", "sector": "pc-sect", "district": "pc-area", "different": "pc-x"},
     "gender": {"disagree": "sex-x"},
+    "place": {"own": "at-school", "district": "near-school"},
 }
 CONTESTED = "tie"
 NO_MATCH = "no-match"
@@ -41,6 +42,8 @@ PHRASES = {
     "dob-near": "date of birth is within a month",
     "pc-sect": "postcode is in the same sector",
     "pc-area": "postcode is in the same district",
+    "upn-near": "UPN differs by one digit or two digits swapped",
+    "uln-near": "ULN differs by one digit or two digits swapped",
     "upn-x": "UPN differs",
     "uln-x": "ULN differs",
     "fn-x": "forename differs",
@@ -48,6 +51,8 @@ PHRASES = {
     "dob-x": "date of birth differs",
     "pc-x": "postcode differs",
     "sex-x": "gender differs",
+    "at-school": "the row comes from the young person's own school",
+    "near-school": "the row comes from a provider in the school's district",
 }
 CONTESTED_WORDS = "another school record matches this row as closely"
 
@@ -55,7 +60,7 @@ CONTESTED_WORDS = "another school record matches this row as closely"
 def evidence_key(comparison: Comparison, bits: dict | None = None, contested: bool = False) -> str:
     """The stored key of a pair's evidence; with `bits` (weights.Weights.bits) strongest first."""
     tokens = []
-    fields = ("upn", "uln", "forename", "surname", "order", "dob", "postcode", "gender")
+    fields = ("upn", "uln", "forename", "surname", "order", "dob", "postcode", "gender", "place")
     for field, level in zip(fields, comparison, strict=False):
         token = TOKENS[field].get(level)
         if token:

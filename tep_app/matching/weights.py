@@ -25,8 +25,8 @@ from tep_app.matching.compare import FIELDS, LEVELS, Comparison
 
 # field -> level -> (m, u): a starting point and a pull for the estimates. u is for two random people.
 PRIORS: dict[str, dict[str, tuple[float, float]]] = {
-    "upn": {"agree": (0.99, 0.00001), "differs": (0.01, 0.99999)},
-    "uln": {"agree": (0.99, 0.00001), "differs": (0.01, 0.99999)},
+    "upn": {"agree": (0.99, 0.00001), "near": (0.004, 0.0001), "differs": (0.006, 0.99989)},
+    "uln": {"agree": (0.99, 0.00001), "near": (0.003, 0.00001), "differs": (0.007, 0.99998)},
     "forename": {"same": (0.88, 0.006), "alias": (0.05, 0.002), "middle": (0.01, 0.003), "typo": (0.03, 0.002),
                  "similar": (0.01, 0.01), "initial": (0.003, 0.001), "different": (0.017, 0.976)},
     "surname": {"same": (0.90, 0.002), "part": (0.02, 0.0005), "changed": (0.01, 0.0001), "typo": (0.04, 0.002),
@@ -37,6 +37,7 @@ PRIORS: dict[str, dict[str, tuple[float, float]]] = {
     "postcode": {"full": (0.85, 0.0002), "sector": (0.03, 0.003), "district": (0.04, 0.02),
                  "different": (0.08, 0.9768)},
     "gender": {"agree": (0.99, 0.5), "disagree": (0.01, 0.5)},
+    "place": {"own": (0.3, 0.005), "district": (0.4, 0.1), "elsewhere": (0.3, 0.895)},
 }
 # Bounds on m for the levels a true match rarely shows: in the pairs the blocks bring together,
 # namesakes and twins look like matches on every field but one, and would otherwise teach the

@@ -23,6 +23,7 @@ from tep_app.matching import MatchOutcome, PersonRecord, describe
 from tep_app.matching.parallel import Matcher
 from tep_app.models import (
     Enrolment,
+    Establishment,
     GuaranteeStatus,
     MatchDecision,
     MatchResult,
@@ -76,15 +77,16 @@ def _plain_rows(statement) -> list[tuple]:
 
 
 def _people(rows: list[tuple], rank=None) -> list[PersonRecord]:
-    """PersonRecords from rows in PersonRecord's field order, date of birth tenth.
+    """PersonRecords from rows in PersonRecord's field order (date of birth tenth, postcode twelfth),
+    then what ranks a row (an offer's status, or nothing), then the establishment and its district
+    (the record's school, or the row's provider).
 
     SQLite gives dates as text: each distinct date of birth is read once.
     """
     births = {value: value if isinstance(value, date) else date.fromisoformat(value)
               for value in {row[9] for row in rows}}
-    if rank is None:
-        return [PersonRecord(*row[:9], births[row[9]], *row[10:]) for row in rows]
-    return [PersonRecord(*row[:9], births[row[9]], *row[10:12], rank(row[12])) for row in rows]
+    return [PersonRecord(*row[:9], births[row[9]], row[10], row[11], rank(row[12]) if rank else 0, row[13:15])
+            for row in rows]
 
 
 def _load_records(school_kind: str, year: int) -> list[tuple]:
@@ -93,8 +95,9 @@ def _load_records(school_kind: str, year: int) -> list[tuple]:
     return _plain_rows(
         select(SchoolRecord.id, null(), person.upn, person.uln, person.forename, person.middle_names, person.surname,
                person.preferred_forename, person.former_surname, person.date_of_birth, person.gender,
-               person.postcode)
+               person.postcode, null(), SchoolRecord.establishment_id, Establishment.district_id)
         .join(person, SchoolRecord.young_person_id == person.id)
+        .join(Establishment, SchoolRecord.establishment_id == Establishment.id)
         .where(SchoolRecord.kind == school_kind, SchoolRecord.academic_year == year)
     )
 
@@ -104,13 +107,16 @@ def _load_candidates(model, year: int) -> tuple[list[tuple], Callable[[str], int
     if model is Enrolment:
         return _plain_rows(
             select(Enrolment.id, Enrolment.row_key, Enrolment.upn, Enrolment.uln, Enrolment.forename, null(),
-                   Enrolment.surname, null(), null(), Enrolment.date_of_birth, Enrolment.gender, Enrolment.postcode)
+                   Enrolment.surname, null(), null(), Enrolment.date_of_birth, Enrolment.gender, Enrolment.postcode,
+                   null(), Enrolment.provider_id, Establishment.district_id)
+            .join(Establishment, Enrolment.provider_id == Establishment.id)
             .where(Enrolment.academic_year == year)
         ), None
     offer_codes = set(db.session.scalars(select(GuaranteeStatus.code).where(GuaranteeStatus.is_offer)))
     return _plain_rows(
         select(Offer.id, Offer.row_key, Offer.upn, Offer.uln, Offer.forename, null(), Offer.surname, null(), null(),
-               Offer.date_of_birth, null(), Offer.postcode, Offer.status)
+               Offer.date_of_birth, null(), Offer.postcode, Offer.status, Offer.provider_id, Establishment.district_id)
+        .join(Establishment, Offer.provider_id == Establishment.id)
         .where(Offer.academic_year == year)
     ), lambda status: 1 if status in offer_codes else 0
 

@@ -17,7 +17,7 @@ def _pattern(**levels) -> Comparison:
 
 def _draw(rng: random.Random, table: dict[str, dict[str, float]]) -> Comparison:
     return Comparison(**{field: rng.choices(list(table[field]), weights=list(table[field].values()))[0]
-                         for field in FIELDS})
+                         for field in FIELDS if field in table})
 
 
 TRUE_M = {

@@ -1,0 +1,100 @@
+"""Evidence the matcher learns or reads beyond the names: forename spellings learnt from the run's
+own identified pairs, UPNs and ULNs one slip apart, where the row's provider is, names crossed over
+with a middle name, and a namesake born the same day who must not hide a record's own row."""
+from datetime import date, timedelta
+
+from tep_app.matching import PersonRecord, match_records
+from tep_app.matching.block import prepare
+from tep_app.matching.compare import compare, compare_places
+from tep_app.matching.spellings import MIN_SEEN, learn
+
+DOB = date(2006, 1, 1)
+SCHOOL = ("8861001", "Ashford")
+
+
+def person(id, forename, surname, dob=DOB, *, upn=None, uln=None, middle=None, gender="F", postcode="TN23 1AA",
+           place=SCHOOL, key=None) -> PersonRecord:
+    return PersonRecord(id, key, upn, uln, forename, middle, surname, None, None, dob, gender, postcode, 0, place)
+
+
+def row(id, forename, surname, dob=DOB, **fields) -> PersonRecord:
+    return person(id, forename, surname, dob, key=f"row-{id}", **fields)
+
+
+def _upn(n: int) -> str:
+    return f"A8861001{n:05d}"
+
+
+def _county(spelt_twice: bool):
+    """Young people whose rows an identifier joins (two Siobhans written Chevonne, or only one), and
+    one Siobhan whose row carries no identifier and lives elsewhere now."""
+    records, rows = [], []
+    spelt = 2 if spelt_twice else 1
+    for n in range(6):
+        dob = DOB + timedelta(days=7 * n)
+        forename = "Siobhan"
+        records.append(person(n, forename, f"Surname{n}", dob, upn=_upn(n)))
+        written = "Chevonne" if n < spelt else forename
+        rows.append(row(100 + n, written, f"Surname{n}", dob, upn=_upn(n), postcode="CT1 1AA"))
+    dob = DOB + timedelta(days=200)
+    records.append(person(50, "Siobhan", "Okafor", dob, upn=_upn(50)))
+    rows.append(row(150, "Chevonne", "Okafor", dob, postcode="TN23 1AA"))
+    return records, rows
+
+
+def test_a_spelling_seen_in_two_identified_young_people_joins_a_row_no_identifier_joins():
+    records, rows = _county(spelt_twice=True)
+    outcome = {o.record_id: o for o in match_records(records, rows)}[50]
+    assert outcome.candidate_key == "row-150"
+    assert "fn-alias" in outcome.rule.split("+")
+
+
+def test_a_spelling_seen_once_is_not_believed():
+    records, rows = _county(spelt_twice=False)
+    outcome = {o.record_id: o for o in match_records(records, rows)}[50]
+    assert outcome.candidate_key is None and outcome.outcome == "none"
+
+
+def test_only_identified_pairs_with_the_same_surname_and_birthday_teach_a_spelling():
+    seen = [(1, "siobhan", "chevonne", "different", "same", "exact"),
+            (2, "siobhan", "chevonne", "different", "same", "swap")]
+    assert "chevonne" in learn(seen) and learn(seen).forms_of("siobhan") == {"chevonne"}
+    assert not learn([(1, "siobhan", "chevonne", "different", "same", "exact")] * MIN_SEEN)  # one young person
+    assert not learn([(n, "siobhan", "chevonne", "different", "different", "exact") for n in range(5)])
+    assert not learn([(n, "siobhan", "chevonne", "different", "same", "near") for n in range(5)])
+    assert not learn([(n, "siobhan", "siobhn", "typo", "same", "exact") for n in range(5)])
+
+
+def test_twins_are_never_joined_by_a_learnt_spelling():
+    """Twins share a surname, a birthday and a home but never an identifier: nothing is learnt from them."""
+    records = [person(1, "Leah", "Hall", upn=_upn(1)), person(2, "Leia", "Hall", upn=_upn(2))]
+    rows = [row(10, "Leah", "Hall", upn=_upn(1))]
+    outcomes = {o.record_id: o for o in match_records(records, rows)}
+    assert outcomes[1].candidate_key == "row-10" and outcomes[1].outcome == "certain"
+    assert outcomes[2].outcome == "none"
+
+
+def test_the_provider_is_the_school_its_district_or_elsewhere():
+    mine = prepare(person(1, "Amy", "Hall"), 0)
+    assert compare_places(mine, prepare(row(2, "Amy", "Hall"), 0)) == "own"
+    assert compare_places(mine, prepare(row(2, "Amy", "Hall", place=("8883001", "Ashford")), 0)) == "district"
+    assert compare_places(mine, prepare(row(2, "Amy", "Hall", place=("8883002", "Thanet")), 0)) == "elsewhere"
+    assert compare_places(mine, prepare(row(2, "Amy", "Hall", place=None), 0)) == "missing"
+    assert compare_places(prepare(person(1, "Amy", "Hall", place=("8861001", None)), 0),
+                          prepare(row(2, "Amy", "Hall", place=("8883001", None)), 0)) == "elsewhere"
+
+
+def test_a_middle_name_recorded_as_the_forename_with_the_names_crossed_over():
+    found = compare(prepare(person(1, "Anne", "Elliott", middle="Lucy"), 0), prepare(row(2, "Elliott", "Lucy"), 0))
+    assert (found.forename, found.surname, found.order) == ("middle", "same", "swapped")
+
+
+def test_a_namesake_born_the_same_day_does_not_hide_the_records_own_row():
+    """Natasha Smith's row says Smitk; another Natasha Smith, born the same day, is someone else's."""
+    records = [person(1, "Natasha", "Smith", upn=_upn(1)), person(2, "Natasha", "Smith", postcode="ME14 1AA",
+                                                                   upn=_upn(2), place=("8862001", "Maidstone"))]
+    rows = [row(10, "Natasha", "Smitk"), row(11, "Natasha", "Smith", postcode="ME14 1AA", upn=_upn(2),
+                                             place=("8862001", "Maidstone"))]
+    outcomes = {o.record_id: o for o in match_records(records, rows)}
+    assert (outcomes[1].candidate_key, outcomes[1].outcome) == ("row-10", "certain")
+    assert (outcomes[2].candidate_key, outcomes[2].outcome) == ("row-11", "certain")
