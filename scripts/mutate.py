@@ -35,7 +35,7 @@ OUT = ROOT / "bench" / "out" / "mutation.json"
 # Each rule module, and the tests that cover it.
 _MATCHING = ["tests/unit/test_matching_weights.py", "tests/unit/test_matching_rules.py",
              "tests/integration/test_matching_service.py", "tests/unit/test_matching_edges.py",
-             "tests/unit/test_matching_decisions.py"]
+             "tests/unit/test_matching_decisions.py", "tests/unit/test_matching_learnt_evidence.py"]
 _CASES = ["tests/unit/test_case_rules.py", "tests/integration/test_cases_opening.py",
           "tests/integration/test_cases_casework.py", "tests/unit/test_rule_edges.py",
           "tests/integration/test_rule_edges.py", "tests/integration/test_case_records.py",
@@ -50,6 +50,7 @@ RULE_MODULES = {
     "tep_app/matching/compare.py": _MATCHING,
     "tep_app/matching/weights.py": _MATCHING,
     "tep_app/matching/evidence.py": _MATCHING,
+    "tep_app/matching/spellings.py": _MATCHING,
     "tep_app/services/school_requests/links.py": ["tests/unit/test_links.py", "tests/integration/test_portal_access.py",
                                                   "tests/integration/test_rule_edges.py",
                                                   "tests/integration/test_link_edges.py"],

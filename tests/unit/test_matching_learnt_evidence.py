@@ -3,7 +3,7 @@ own identified pairs, UPNs and ULNs one slip apart, where the row's provider is,
 with a middle name, and a namesake born the same day who must not hide a record's own row."""
 from datetime import date, timedelta
 
-from tep_app.matching import PersonRecord, match_records
+from tep_app.matching import PersonRecord, describe, match_records
 from tep_app.matching.block import prepare
 from tep_app.matching.compare import compare, compare_places
 from tep_app.matching.spellings import MIN_SEEN, learn
@@ -98,3 +98,15 @@ def test_a_namesake_born_the_same_day_does_not_hide_the_records_own_row():
     outcomes = {o.record_id: o for o in match_records(records, rows)}
     assert (outcomes[1].candidate_key, outcomes[1].outcome) == ("row-10", "certain")
     assert (outcomes[2].candidate_key, outcomes[2].outcome) == ("row-11", "certain")
+
+
+def test_the_new_evidence_reads_as_words_on_the_review_page():
+    records = [person(1, "Amy", "Hall", upn="A886100100001", postcode="TN23 1AA")]
+    rows = [row(2, "Amy", "Hall", upn="B886100100010", postcode="CT1 1AA", place=("8883001", "Ashford"))]
+    [outcome] = match_records(records, rows)
+    assert {"upn-near", "near-school"} <= set(outcome.rule.split("+"))
+    words = describe(outcome.rule)
+    assert words.startswith("Matched on ") and words.endswith(".")
+    assert "; UPN differs by one digit or two digits swapped;" in words
+    assert "the row comes from a provider in the school's district" in words
+    assert describe("at-school+fn") == "Matched on forename; the row comes from the young person's own school."
