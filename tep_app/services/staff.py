@@ -205,6 +205,15 @@ def make_one_time_password() -> str:
     return "-".join(groups)
 
 
+def _one_time_password_for(email: str) -> str:
+    """A one-time password the policy accepts for this account: a random one may, rarely, hold the
+    email's name or look guessable, and the admin must never be refused a password they did not choose."""
+    while True:
+        one_time = make_one_time_password()
+        if password_problem(one_time, email.strip().lower()) is None:
+            return one_time
+
+
 def list_users() -> list[StaffUser]:
     return list(db.session.scalars(select(StaffUser).order_by(StaffUser.active.desc(), StaffUser.name)))
 
@@ -218,7 +227,7 @@ def create_account(email: str, name: str, role: str, password: str | None = None
     returned (to show once). Either way the user chooses their own at first sign-in."""
     if not name or not name.strip():
         raise StaffError("name", "Enter the person's full name")
-    one_time = None if password else make_one_time_password()
+    one_time = None if password else _one_time_password_for(email)
     user = create_user(email, name, role, password or one_time)
     user.must_change_password = True
     return user, one_time

@@ -78,6 +78,19 @@ def test_an_account_created_with_no_password_gets_a_one_time_password_to_change(
     assert _sign_in(app.test_client(), "pat@tep.example", NEW_PASSWORD).status_code == 302
 
 
+def test_a_made_one_time_password_the_policy_would_refuse_is_made_again(pages, login, db, monkeypatch):
+    """A random one-time password may hold the email's name ("pat"): the admin is never refused it."""
+    from tep_app.services import staff
+
+    made = iter(["pat2-kmnp-qrst-uvwx", "abcd-efgh-jkmn-pqrs"])
+    monkeypatch.setattr(staff, "make_one_time_password", lambda: next(made))
+    login("admin")
+    page = pages.post("/admin/accounts/new", data={"name": "Pat Jones", "email": "pat@tep.example",
+                                                   "role": "officer"}).page
+    assert page.select_one("#one-time-password").text.strip() == "abcd-efgh-jkmn-pqrs"
+    assert db.session.query(StaffUser).filter_by(email="pat@tep.example").one().must_change_password
+
+
 def test_disabling_an_account_ends_its_sessions_and_stops_sign_in(pages, login, make, app, db):
     officer = make.staff(role="officer")
     officer_client = app.test_client()
