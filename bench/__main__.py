@@ -1,6 +1,7 @@
 """`make bench`: run the bench sections and print one table (also bench/out/results.json).
 
     .venv/bin/python -m bench [--scale 1.0] [--sections pipeline,send,pages] [--postgres]
+                              [--counties 2022,7,11]   # the accuracy section's seeds
 
 Each section is a module `bench/<name>.py` with `run(report)`. A missing section is noted; a
 section that fails is shown with its error and the others still run; the exit status is non-zero
@@ -35,8 +36,15 @@ def main(argv=None) -> int:
     parser.add_argument("--postgres", action="store_true", default=os.environ.get("BENCH_POSTGRES") == "1",
                         help="also run on PostgreSQL at 127.0.0.1:5432 (or set BENCH_POSTGRES=1)")
     parser.add_argument("--seed", type=int, default=2022)
+    parser.add_argument("--counties", default="2022,7,11",
+                        help="comma-separated seeds of the synthetic counties the accuracy section measures")
     args = parser.parse_args(argv)
+    try:
+        counties = tuple(int(seed) for seed in args.counties.split(",") if seed.strip())
+    except ValueError:
+        parser.error(f"--counties takes whole numbers separated by commas, not {args.counties!r}")
     report = Report(scale=args.scale, postgres=args.postgres, seed=args.seed)
+    report.counties = counties or (args.seed,)
     machine = report.machine()
     print(f"Machine: {machine['cores']} cores ({machine['usable_cores']} usable), Python {machine['python']}, "
           f"{machine['platform']}; load average {machine['load_average_1m']}", flush=True)
