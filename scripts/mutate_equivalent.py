@@ -11,6 +11,9 @@ _LINKS = "tep_app.services.school_requests.links."
 _DECIDE = "tep_app.matching.decide."
 _WEIGHTS = "tep_app.matching.weights."
 _OPENING = "tep_app.services.cases.opening."
+_MORE_BLOCKING = ("only makes the blocks be searched beside the exact hits more often: slower, never another "
+                  "answer")
+_SAME_LENGTH = "the lengths are checked equal just before: zip gives the same pairs however strict"
 EQUIVALENT: dict[str, str] = {
     **{f"{_COMPARE}x_is_typo__mutmut_{n}": _CUTOFF for n in (25, 28, 29, 45, 48, 49)},
     **{f"{_COMPARE}x_is_similar__mutmut_{n}": _CUTOFF for n in (17, 20)},
@@ -20,14 +23,6 @@ EQUIVALENT: dict[str, str] = {
                                        "one edit apart and too short for the two-edit rule: False either way",
     f"{_COMPARE}x__doubled_letter__mutmut_4": "equal lengths are refused by the length test whichever name is taken "
                                               "as the longer",
-    f"{_COMPARE}x_compare_forenames__mutmut_4": "an empty preferred name added to the forms matches nothing: every "
-                                                "test on it needs at least two letters",
-    f"{_COMPARE}x_compare_names__mutmut_22": "an empty preferred name added to the forms matches nothing: every test "
-                                             "on it needs at least two letters",
-    **{f"{_COMPARE}x_compare_forenames__mutmut_{n}": "when the level is already typo, looking for a typo in the "
-                                                     "name's other forms can only give typo again"
-       for n in (31, 33, 34)},
-    f"{_COMPARE}x_compare_names__mutmut_32": "None and an empty set both mean no nickname groups",
     **{f"{_COMPARE}x__crossed_level__mutmut_{n}": "unreachable: names are crossed over only when the candidate has "
                                                   "both a forename and a surname" for n in (2, 3)},
     **{f"{_COMPARE}x_compare_postcodes__mutmut_{n}": "postcode_parts gives all three parts or none, so the full "
@@ -110,7 +105,6 @@ EQUIVALENT: dict[str, str] = {
                                                   "default is never used" for n in (6, 8, 9)},
     **{f"{_WEIGHTS}xǁWeightsǁprobability__mutmut_{n}": "from 60 bits up, odds / (1 + odds) is already 1.0 in "
                                                        "floating point" for n in (3, 4)},
-    f"{_WEIGHTS}x__bits__mutmut_32": "no field has exactly three levels",
     **{f"{_WEIGHTS}x_{name}__mutmut_1": "the candidates default: 0 and 1 both give the 20,000 reference"
        for name in ("prior_weights", "estimate")},
     **{f"{_WEIGHTS}x_estimate__mutmut_{n}": "random_levels always has every field, so max() never needs its default"

@@ -144,8 +144,8 @@ def _compare_all(records: Sequence[PersonRecord], candidates: Sequence[PersonRec
         # A row of the better kind (an offer) may hide behind noise, and a namesake born the same
         # day may stand in front of the record's own row: unless an exact hit also shares the
         # postcode or an identifier, look in the blocks too.
-        if (not found or (top_rank and all(prepared[hit].person.rank < top_rank for hit in found))
-                or not any(_settles(record, prepared[hit]) for hit in found)):
+        if (not any(_settles(record, prepared[hit]) for hit in found)
+                or (top_rank and all(prepared[hit].person.rank < top_rank for hit in found))):
             found |= block(record, index)
         if record.upn:
             found.update(by_upn.get(record.upn, ()))

@@ -201,6 +201,11 @@ class _Fixed:
     ({"upn": "agree", "forename": "different", "surname": "different", "gender": "disagree"}, "possible"),
     ({"upn": "agree", "forename": "different", "surname": "different", "dob": "near"}, "possible"),
     ({"upn": "near", "forename": "different"}, "none"),
+    ({"upn": "agree", "forename": "different", "postcode": "different", "dob": "near"}, "certain"),  # the surname
+    ({"upn": "agree", "surname": "different", "postcode": "different", "dob": "near"}, "certain"),  # the forename
+    ({"upn": "agree", "uln": "agree", "forename": "different", "surname": "different", "dob": "near"}, "certain"),
+    ({"upn": "agree", "uln": "differs", "forename": "different", "surname": "different", "dob": "near"}, "possible"),
+    ({"upn": "differs", "uln": "agree", "forename": "different", "surname": "different", "dob": "near"}, "possible"),
     ({"upn": "near", "dob": "near"}, "certain"),
     ({"upn": "agree", "forename": "missing", "surname": "missing", "dob": "different"}, "possible"),
     ({"upn": "differs", "forename": "different"}, "none"),
@@ -396,6 +401,16 @@ def test_a_weight_is_clamped_both_ways():
     u = {field: dict.fromkeys(levels, 0.5) for field, levels in LEVELS.items()}
     m["upn"], u["upn"] = {"agree": 1.0, "near": 0.0, "differs": 0.0}, {"agree": 0.0, "near": 0.0, "differs": 1.0}
     assert _bits(m, u)["upn"] == {"missing": 0.0, "agree": 18.0, "near": 0.0, "differs": -18.0}
+
+
+def test_an_identifier_that_differs_never_counts_for_more_than_one_a_slip_apart():
+    m = {field: dict.fromkeys(levels, 1.0 / len(levels)) for field, levels in LEVELS.items()}
+    u = {field: dict.fromkeys(levels, 1.0 / len(levels)) for field, levels in LEVELS.items()}
+    m["upn"], u["upn"] = {"agree": 0.9, "near": 0.0001, "differs": 0.0999}, {"agree": 1e-5, "near": 0.01,
+                                                                            "differs": 0.98999}
+    bits = _bits(m, u)["upn"]
+    assert bits["near"] == pytest.approx(math.log2(0.0001 / 0.01))
+    assert bits["differs"] == bits["near"]  # not log2(0.0999 / 0.98999), which is less against
 
 
 def _weights(bits_total: float) -> Weights:

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from tep_app.matching import PersonRecord, describe, match_records
 from tep_app.matching.block import prepare
 from tep_app.matching.compare import compare, compare_places
+from tep_app.matching.nicknames import KNOWN_NAMES, groups_of
 from tep_app.matching.spellings import MIN_SEEN, learn
 
 DOB = date(2006, 1, 1)
@@ -110,3 +111,75 @@ def test_the_new_evidence_reads_as_words_on_the_review_page():
     assert "; UPN differs by one digit or two digits swapped;" in words
     assert "the row comes from a provider in the school's district" in words
     assert describe("at-school+fn") == "Matched on forename; the row comes from the young person's own school."
+
+
+def _learnt_county(*tails):
+    """Two young people whose identified rows write Oliwia as Olivia, two who write Siobhan as
+    Chevonne and two as Shivaun; then `tails`: (record, row) pairs no identifier joins."""
+    records, rows = [], []
+    for n, (forename, written) in enumerate([("Oliwia", "Olivia")] * 2 + [("Siobhan", "Chevonne")] * 2
+                                            + [("Siobhan", "Shivaun")] * 2):
+        dob = DOB + timedelta(days=9 * n)
+        records.append(person(n, forename, f"Surname{n}", dob, upn=_upn(n)))
+        rows.append(row(100 + n, written, f"Surname{n}", dob, upn=_upn(n), postcode="CT1 1AA"))
+    for record, candidate in tails:
+        records.append(record)
+        rows.append(candidate)
+    return {o.record_id: o for o in match_records(records, rows)}
+
+
+def test_a_slip_in_a_learnt_spelling_is_a_typo_on_either_side():
+    dob = DOB + timedelta(days=300)
+    outcomes = _learnt_county(
+        (person(50, "Olvia", "Hunt", dob), row(150, "Oliwia", "Hunt", dob)),  # the school's own slip
+        (person(51, "Siobhan", "Gill", dob + timedelta(days=1)), row(151, "Chevone", "Gill", dob + timedelta(days=1))))
+    assert (outcomes[50].candidate_key, outcomes[50].outcome) == ("row-150", "certain")
+    assert "fn-typo" in outcomes[50].rule.split("+")
+    assert (outcomes[51].candidate_key, outcomes[51].outcome) == ("row-151", "certain")
+    assert "fn-typo" in outcomes[51].rule.split("+")
+
+
+def test_a_learnt_spelling_counts_with_the_names_crossed_over():
+    dob = DOB + timedelta(days=300)
+    outcomes = _learnt_county((person(50, "Siobhan", "White", dob, middle="Jade"), row(150, "White", "Chevonne", dob)))
+    assert (outcomes[50].candidate_key, outcomes[50].outcome) == ("row-150", "certain")
+    assert {"fn-alias", "swap"} <= set(outcomes[50].rule.split("+"))
+
+
+def test_a_name_learnt_with_two_spellings_is_joined_to_both():
+    dob = DOB + timedelta(days=300)
+    outcomes = _learnt_county((person(50, "Siobhan", "Hall", dob), row(150, "Chevonne", "Hall", dob)),
+                              (person(51, "Siobhan", "Ward", dob), row(151, "Shivaun", "Ward", dob)))
+    assert [outcomes[n].candidate_key for n in (50, 51)] == ["row-150", "row-151"]
+    assert all("fn-alias" in outcomes[n].rule.split("+") for n in (50, 51))
+
+
+def test_learnt_spellings_never_share_a_group_with_the_nickname_table():
+    """Alex is in the table's first group: a learnt spelling must never make Siobhan an Alex."""
+    spellings = learn([(n, "siobhan", "chevonne", "different", "same", "exact") for n in range(2)])
+    table = frozenset().union(*(groups_of(name) for name in KNOWN_NAMES))
+    assert spellings.groups_of("siobhan") and spellings.groups_of("siobhan").isdisjoint(table)
+    dob = DOB + timedelta(days=300)
+    outcomes = _learnt_county((person(50, "Siobhan", "Hall", dob), row(150, "Alex", "Hall", dob)))
+    assert outcomes[50].outcome == "none"
+
+
+def test_a_crossed_over_middle_name_with_a_slip_is_still_the_middle_name():
+    found = compare(prepare(person(1, "Anne", "Elliott", middle="Lucy"), 0), prepare(row(2, "Elliott", "Lcuy"), 0))
+    assert (found.forename, found.surname, found.order) == ("middle", "same", "swapped")
+
+
+def test_a_namesake_born_the_same_day_with_another_uln_does_not_hide_the_records_own_row():
+    records = [person(1, "Natasha", "Smith", uln="1234567890")]
+    rows = [row(10, "Natasha", "Smitk"), row(11, "Natasha", "Smith", postcode="ME14 1AA", uln="9876543210",
+                                             place=("8862001", "Maidstone"))]
+    [outcome] = match_records(records, rows)
+    assert (outcome.candidate_key, outcome.outcome) == ("row-10", "certain")
+
+
+def test_a_forename_that_is_a_slip_of_the_other_sides_middle_name_is_the_middle_name():
+    """Either side may carry middle names: a school record matched against another school's."""
+    found = compare(prepare(person(1, "Jon", "Hall"), 0), prepare(row(2, "Thomas", "Hall", middle="Jno"), 0))
+    assert found.forename == "middle"
+    found = compare(prepare(person(1, "Jon", "Hall"), 0), prepare(row(2, "Thomas", "Hall", middle="Peter"), 0))
+    assert found.forename == "different"
