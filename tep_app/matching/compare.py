@@ -174,8 +174,13 @@ def _crossed_level(mine: tuple[str, ...], groups: frozenset[int], theirs: str, m
     if theirs in middles:
         return "middle"
     level = _loose_level(mine, (theirs,))
-    if level != "typo" and middles and _loose_level(middles, (theirs,)) == "typo":
+    if level == "typo":
+        return level
+    if middles and _loose_level(middles, (theirs,)) == "typo":
         return "middle"
+    # A slip in a short or other form of the name: Mateus written for Matthew (Mateusz).
+    if groups and _loose_level(_forms(mine, spellings), (theirs,)) == "typo":
+        return "typo"
     return level
 
 
