@@ -190,11 +190,14 @@ def compare_names(record: Prepared, candidate: Prepared, spellings: Spellings = 
     straight = _NAME_RANK[forename] + _NAME_RANK[surname]
     if straight < 6 or not candidate.forename or not candidate.surname:
         return forename, surname, "same"
+    # The surname first: for nearly every pair it is wholly different from the other side's forename,
+    # and then the names are not crossed over, whatever the forenames say.
+    crossed_surname = _crossed_level((*record.surnames, *record.former), frozenset(), candidate.forename)
+    if crossed_surname == "different":
+        return forename, surname, "same"
     mine = (*record.forenames, record.preferred) if record.preferred else record.forenames
     crossed_forename = _crossed_level(mine, record.name_groups, candidate.surname, record.middles, spellings)
-    crossed_surname = _crossed_level((*record.surnames, *record.former), frozenset(), candidate.forename)
-    if _NAME_RANK[crossed_forename] + _NAME_RANK[crossed_surname] + 2 < straight \
-            and "different" not in (crossed_forename, crossed_surname):
+    if crossed_forename != "different" and _NAME_RANK[crossed_forename] + _NAME_RANK[crossed_surname] + 2 < straight:
         return crossed_forename, crossed_surname, "swapped"
     return forename, surname, "same"
 
