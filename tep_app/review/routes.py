@@ -6,14 +6,8 @@ from tep_app.auth.roles import ADMIN, MANAGER, roles
 from tep_app.pagination import pagination
 from tep_app.review.forms import DecideForm
 from tep_app.services.audit import record_audit
-from tep_app.services.matching import (
-    KINDS,
-    MatchingError,
-    decide_pair,
-    get_match_summary,
-    list_match_years,
-    list_review_pairs,
-)
+from tep_app.services.match_review import decide_pair, get_match_summary, list_review_pairs
+from tep_app.services.matching import KINDS, MatchingError, list_match_years
 
 bp = Blueprint("review", __name__, url_prefix="/admin/matches")
 

@@ -10,16 +10,14 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from operator import attrgetter
 
 from sqlalchemy import delete, func, null, select
-from sqlalchemy.orm import joinedload
 
 from tep_app.extensions import db
-from tep_app.matching import MatchOutcome, PersonRecord, describe
+from tep_app.matching import MatchOutcome, PersonRecord
 from tep_app.matching.parallel import Matcher
 from tep_app.models import (
     Enrolment,
@@ -31,10 +29,7 @@ from tep_app.models import (
     SchoolRecord,
     YoungPerson,
 )
-from tep_app.models.base import utcnow
-from tep_app.models.matching import MATCH_KINDS
 from tep_app.services import bulk
-from tep_app.services.audit import record_audit
 
 logger = logging.getLogger(__name__)
 
@@ -235,169 +230,3 @@ def _run_matching(academic_year: int | None, kinds: tuple[str, ...]) -> dict[str
                        "load_s": round(timings["load"], 3), "store_s": round(timings["store"], 3)})
     return {kind: {name: tally[name] for name in ("certain", "possible", "none", "reviewed-accepted",
                                                    "reviewed-rejected")} for kind, tally in counts.items()}
-
-
-def get_match_summary(academic_year: int) -> dict[str, dict[str, int]]:
-    """Counts per kind of each outcome as it stands after review, and pairs awaiting review."""
-    rows = db.session.execute(
-        select(MatchResult.kind, func.coalesce(MatchResult.decided_outcome, MatchResult.outcome),
-               MatchResult.decided_outcome.is_not(None), func.count())
-        .join(SchoolRecord, MatchResult.school_record_id == SchoolRecord.id)
-        .where(SchoolRecord.academic_year == academic_year)
-        .group_by(MatchResult.kind, func.coalesce(MatchResult.decided_outcome, MatchResult.outcome),
-                  MatchResult.decided_outcome.is_not(None))
-    ).all()
-    summary = {kind: {"certain": 0, "possible": 0, "none": 0, "reviewed": 0} for kind in MATCH_KINDS}
-    for kind, outcome, decided, count in rows:
-        if kind in summary:
-            summary[kind][outcome] = summary[kind].get(outcome, 0) + count
-            if decided:
-                summary[kind]["reviewed"] += count
-    return summary
-
-
-@dataclass
-class Decided:
-    result_id: int
-    decision: str
-    young_person_name: str
-
-
-def decide_pair(match_result_id: int, decision: str, user_id: int | None) -> Decided:
-    """Accept or reject one pair; remembered for later runs. Raises MatchingError with a message."""
-    if decision not in ("accepted", "rejected"):
-        raise MatchingError("Select accept or reject")
-    result = db.session.get(MatchResult, match_result_id)
-    if result is None or result.candidate_id is None:
-        raise MatchingError("That pair is no longer in the review queue: matching has been run again since. "
-                            "Nothing was changed.")
-    person = result.school_record.young_person
-    name = f"{person.forename} {person.surname}"
-    if result.decided_outcome is not None:
-        raise MatchingError(f"The pair for {name} has already been decided. Nothing was changed.")
-    model = KINDS[result.kind][1]
-    candidate_key = db.session.scalar(select(model.row_key).where(model.id == result.candidate_id))
-    if candidate_key is None:
-        raise MatchingError(f"The {'enrolment' if model is Enrolment else 'offer'} row for {name} no longer "
-                            f"exists. Nothing was changed.")
-    remembered = db.session.scalar(select(MatchDecision).where(
-        MatchDecision.kind == result.kind, MatchDecision.school_record_id == result.school_record_id,
-        MatchDecision.candidate_key == candidate_key))
-    if remembered is None:
-        remembered = MatchDecision(kind=result.kind, school_record_id=result.school_record_id,
-                                   candidate_key=candidate_key)
-        db.session.add(remembered)
-    remembered.decision = decision
-    remembered.decided_by_id = user_id
-    remembered.decided_at = utcnow()
-    before = {"outcome": result.outcome, "decided_outcome": result.decided_outcome}
-    result.decided_outcome = "certain" if decision == "accepted" else "none"
-    db.session.flush()
-    record_audit(f"match-{decision.removesuffix('ed')}", "match_result", result.id, before=before,
-                 after={"decided_outcome": result.decided_outcome, "candidate_key": candidate_key,
-                        "school_record_id": result.school_record_id, "kind": result.kind})
-    logger.info("match %s %s", result.id, decision, extra={"match_result_id": result.id, "decision": decision})
-    return Decided(result.id, decision, name)
-
-
-@dataclass
-class FieldRow:
-    label: str
-    school: str
-    candidate: str
-    state: str  # "same", "different", or "missing" when one side does not give it
-
-    @property
-    def differs(self) -> bool:
-        return self.state == "different"
-
-
-@dataclass
-class ReviewPair:
-    result: MatchResult
-    record: SchoolRecord
-    candidate: object  # Enrolment or Offer
-    fields: list[FieldRow]
-
-    @property
-    def name(self) -> str:
-        person = self.record.young_person
-        return f"{person.forename} {person.surname}"
-
-    @property
-    def evidence(self) -> str:
-        """The evidence for the pair in words: "Matched on UPN and date of birth; surname differs by one letter." """
-        return describe(self.result.rule)
-
-    @property
-    def likelihood(self) -> str:
-        """The match probability as a reviewer reads it: "Likely (87%)", "Unlikely (3%)"."""
-        percent = self.result.score * 100
-        shown = f"{percent:.0f}%" if 1 <= percent <= 99 else ("less than 1%" if percent < 1 else "more than 99%")
-        return f"{'Likely' if percent >= 50 else 'Unlikely'} ({shown})"
-
-
-@dataclass
-class ReviewPage:
-    pairs: list[ReviewPair]
-    total: int
-    page: int
-    pages: int
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
-
-
-def _fields(record: SchoolRecord, candidate) -> list[FieldRow]:
-    person = record.young_person
-    forename = person.forename + (f" (known as {person.preferred_forename})" if person.preferred_forename else "")
-    surname = person.surname + (f" (formerly {person.former_surname})" if person.former_surname else "")
-    pairs = [
-        ("UPN", person.upn, candidate.upn), ("ULN", person.uln, candidate.uln),
-        ("Forename", forename, candidate.forename), ("Surname", surname, candidate.surname),
-        ("Date of birth", person.date_of_birth, candidate.date_of_birth),
-        ("Gender", person.gender, getattr(candidate, "gender", None)),
-        ("Postcode", person.postcode, candidate.postcode),
-    ]
-    rows = []
-    for label, mine, theirs in pairs:
-        if label in ("Forename", "Surname"):
-            differs = (theirs or "").strip().lower() != getattr(person, label.lower()).strip().lower()
-        else:
-            differs = _text(mine).replace(" ", "").upper() != _text(theirs).replace(" ", "").upper()
-        state = "missing" if not (mine and theirs) else ("different" if differs else "same")
-        rows.append(FieldRow(label, _text(mine), _text(theirs), state))
-    return rows
-
-
-def list_review_pairs(kind: str, academic_year: int, page: int = 1, per_page: int = 25) -> ReviewPage:
-    """The "possible" pairs awaiting a decision, best score first, with both sides loaded."""
-    if kind not in KINDS:
-        raise MatchingError(f"Unknown kind of matching: {kind}")
-    model = KINDS[kind][1]
-    where = (MatchResult.kind == kind, MatchResult.outcome == "possible", MatchResult.decided_outcome.is_(None),
-             MatchResult.candidate_id.is_not(None), SchoolRecord.academic_year == academic_year)
-    total = db.session.scalar(
-        select(func.count()).select_from(MatchResult)
-        .join(SchoolRecord, MatchResult.school_record_id == SchoolRecord.id).where(*where)) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    results = db.session.scalars(
-        select(MatchResult).join(SchoolRecord, MatchResult.school_record_id == SchoolRecord.id).where(*where)
-        .options(joinedload(MatchResult.school_record).joinedload(SchoolRecord.young_person),
-                 joinedload(MatchResult.school_record).joinedload(SchoolRecord.establishment))
-        .order_by(MatchResult.score.desc(), MatchResult.id)
-        .limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    ids = [result.candidate_id for result in results]
-    candidates = {row.id: row for row in db.session.scalars(
-        select(model).options(joinedload(model.provider)).where(model.id.in_(ids)))} if ids else {}
-    pairs = [ReviewPair(result, result.school_record, candidates[result.candidate_id],
-                        _fields(result.school_record, candidates[result.candidate_id]))
-             for result in results if result.candidate_id in candidates]
-    return ReviewPage(pairs, total, page, pages)

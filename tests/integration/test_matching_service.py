@@ -5,13 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tep_app.models import AuditEvent, MatchDecision, MatchResult
-from tep_app.services.matching import (
-    MatchingError,
-    decide_pair,
-    get_match_summary,
-    list_review_pairs,
-    run_matching,
-)
+from tep_app.services.match_review import decide_pair, get_match_summary, list_review_pairs
+from tep_app.services.matching import MatchingError, run_matching
 
 YEAR = 2022
 
