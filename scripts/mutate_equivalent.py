@@ -18,9 +18,9 @@ _ZIP = "strict=None, or no strict at all, is zip's own default: the same as stri
 EQUIVALENT: dict[str, str] = {
     **{f"{_COMPARE}x_compare_forenames__mutmut_{n}": "when the level is already typo, looking for a typo in the "
                                                      "name's other forms can only give typo again" for n in (51, 52)},
-    f"{_COMPARE}x_compare_names__mutmut_24": "an empty preferred name added to the forms matches nothing: every test "
+    f"{_COMPARE}x_compare_names__mutmut_36": "an empty preferred name added to the forms matches nothing: every test "
                                              "on it needs at least two letters",
-    f"{_COMPARE}x_compare_names__mutmut_38": "None and an empty set both mean no nickname groups",
+    f"{_COMPARE}x_compare_names__mutmut_24": "None and an empty set both mean no nickname groups",
     **{f"{_COMPARE}x_{name}__mutmut_{n}": _CUTOFF for name, n in (("_upn_level", 13), ("_upn_level", 16),
                                                                   ("_upn_level", 19), ("_uln_level", 29),
                                                                   ("_uln_level", 32), ("_uln_level", 33))},

@@ -207,3 +207,8 @@ def test_a_slip_in_a_learnt_spelling_counts_with_the_names_crossed_over():
     outcomes = _learnt_county((person(50, "Siobhan", "White", dob), row(150, "White", "Chevone", dob)))
     assert (outcomes[50].candidate_key, outcomes[50].outcome) == ("row-150", "certain")
     assert {"fn-typo", "swap"} <= set(outcomes[50].rule.split("+"))
+
+
+def test_names_are_not_crossed_over_when_the_surname_does_not_agree_with_the_other_forename():
+    found = compare(prepare(person(1, "Amy", "Hall"), 0), prepare(row(2, "Jones", "Amy"), 0))
+    assert (found.forename, found.surname, found.order) == ("different", "different", "same")
