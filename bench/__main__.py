@@ -43,8 +43,7 @@ def main(argv=None) -> int:
         counties = tuple(int(seed) for seed in args.counties.split(",") if seed.strip())
     except ValueError:
         parser.error(f"--counties takes whole numbers separated by commas, not {args.counties!r}")
-    report = Report(scale=args.scale, postgres=args.postgres, seed=args.seed)
-    report.counties = counties or (args.seed,)
+    report = Report(scale=args.scale, postgres=args.postgres, seed=args.seed, counties=counties or (args.seed,))
     machine = report.machine()
     print(f"Machine: {machine['cores']} cores ({machine['usable_cores']} usable), Python {machine['python']}, "
           f"{machine['platform']}; load average {machine['load_average_1m']}", flush=True)

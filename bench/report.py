@@ -7,7 +7,8 @@ A section module has `run(report)` and calls:
     report.at_least(section, measure, value, unit, minimum)  # PASS when value >= minimum
     report.info(key, value)                                  # a line in the header (database, ...)
 
-`report.scale`, `report.postgres` and `report.seed` carry the command-line options.
+`report.scale`, `report.postgres`, `report.seed` and `report.counties` (the accuracy section's
+seeds) carry the command-line options.
 """
 import json
 import math
@@ -41,8 +42,9 @@ def _show(value) -> str:
 
 
 class Report:
-    def __init__(self, scale: float = 1.0, postgres: bool = False, seed: int = 2022):
-        self.scale, self.postgres, self.seed = scale, postgres, seed
+    def __init__(self, scale: float = 1.0, postgres: bool = False, seed: int = 2022,
+                 counties: tuple[int, ...] = (2022, 7, 11)):
+        self.scale, self.postgres, self.seed, self.counties = scale, postgres, seed, counties
         self.rows: list[Row] = []
         self.infos: dict[str, str] = {}
 

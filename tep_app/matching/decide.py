@@ -162,10 +162,7 @@ def _compare_all(records: Sequence[PersonRecord], candidates: Sequence[PersonRec
             if rejected and (person.id, candidate.person.key) in rejected:
                 continue
             dob = compare_dates(record, candidate)
-            if (dob == "different" and candidate_position != wanted
-                    and not (record.upn and record.upn == candidate.upn)
-                    and not (record.uln and record.uln == candidate.uln)
-                    and not (record.postcode[0] and record.postcode[0] == candidate.postcode[0])):
+            if dob == "different" and candidate_position != wanted and not _settles(record, candidate):
                 continue  # nothing but a name in common: never a match
             found_pairs.append((candidate_position, compare(record, candidate, dob, rarity)))
         pairs.append(found_pairs)
@@ -198,7 +195,8 @@ def _with_spellings(pairs: list[list[tuple[int, Comparison]]], records: list[Pre
 
 
 def _settles(record: Prepared, candidate: Prepared) -> bool:
-    """Whether a row with the record's names and date of birth also shares its postcode or an identifier."""
+    """Whether a row shares the record's postcode or an identifier: what settles an exact hit on the
+    names and date of birth, and what keeps a pair whose dates of birth differ worth comparing."""
     return bool((record.postcode[0] and record.postcode[0] == candidate.postcode[0])
                 or (record.upn and record.upn == candidate.upn) or (record.uln and record.uln == candidate.uln))
 

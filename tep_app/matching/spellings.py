@@ -27,13 +27,12 @@ class Spellings:
 
     def __init__(self, pairs: Iterable[tuple[str, str]] = ()):
         self.groups: dict[str, frozenset[int]] = {}
-        self.partners: dict[str, frozenset[str]] = {}
         partners: dict[str, set[str]] = defaultdict(set)
         for number, (first, second) in enumerate(sorted(pairs), start=FIRST_GROUP):
             for name, other in ((first, second), (second, first)):
                 self.groups[name] = self.groups.get(name, frozenset()) | {number}
                 partners[name].add(other)
-        self.partners = {name: frozenset(others) for name, others in partners.items()}
+        self.partners: dict[str, frozenset[str]] = {name: frozenset(others) for name, others in partners.items()}
 
     def __bool__(self) -> bool:
         return bool(self.groups)
