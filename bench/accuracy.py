@@ -118,7 +118,8 @@ def run(report) -> None:
                 print(f"    seed {seed} noise {noise:g} {kind}: precision {f.precision:.4f} recall {f.recall:.4f} "
                       f"band {f.band} ({f.band / result['records']:.3%}); reviewed precision "
                       f"{f.reviewed_precision:.4f} recall {f.reviewed_recall:.4f}", flush=True)
-    counties = f"worst of {len(seeds)} seed{'s' if len(seeds) != 1 else ''} x noise {', '.join(f'{n:g}' for n in NOISE_LEVELS)}"
+    plural = "s" if len(seeds) != 1 else ""
+    counties = f"worst of {len(seeds)} seed{plural} x noise {', '.join(f'{n:g}' for n in NOISE_LEVELS)}"
     for kind in ("leavers", "no-offer"):
         worst = min(results, key=lambda r: r[kind].precision)
         report.at_least(SECTION, f"{kind} precision, no review", worst[kind].precision, "", PRECISION_TARGET,
