@@ -1,4 +1,4 @@
-"""Pipeline bench (issue 2): a Kent-sized county with known truth, through imports, matching,
+"""Pipeline bench: a Kent-sized county with known truth, through imports, matching,
 lists and exports, timed stage by stage; then each list's precision and recall against the truth.
 
 Runs on a fresh SQLite database built with the migrations, and with --postgres (or

@@ -1,4 +1,4 @@
-"""Issue 4's first "Must show", in a real browser: a manager gives a school's patch to an officer;
+"""In a real browser: a manager gives a school's patch to an officer;
 the officer works the top case (two failed attempts, then a successful one and activity 330); the
 case leaves the queue, the dashboard's Not Known count falls by one, and the audit has it all."""
 import secrets

@@ -1,4 +1,4 @@
-"""Issue 3's must-show: the send to 130 schools is exactly once with two schedulers at once, after
+"""The send to 130 schools is exactly once with two schedulers at once, after
 the sender is killed half way, and with the SMTP server down and then back.
 
 These need committed data seen by other processes, so each test makes its own database (a new
