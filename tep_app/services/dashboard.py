@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
-from sqlalchemy import Date, DateTime, Integer, and_, bindparam, case, func, or_, select
+from sqlalchemy import Date, DateTime, Integer, and_, bindparam, case, func, select
 
 from tep_app import clock
 from tep_app.extensions import db
@@ -21,6 +21,7 @@ from tep_app.models import (
     StaffUser,
 )
 from tep_app.services.figures import not_known_by_week, not_known_counts
+from tep_app.services.school_requests.outcomes import is_answered_clause
 
 PAGE_SIZE = 50
 STATUS_ORDER = ("overdue", "not_sent", "sent", "opened", "in_progress", "submitted")
@@ -130,14 +131,6 @@ def summarise_request_statuses(collection_id: int, today: date | None = None) ->
     return {key: int(counts.get(key, 0)) for key in STATUS_ORDER}
 
 
-def _is_answered():
-    """Answered as on every page: saved as the school's answer, with a destination, a September
-    Guarantee status or a move (contact details alone are not an answer)."""
-    return and_(SchoolResponse.answered.is_(True),
-                or_(SchoolResponse.activity_code.is_not(None), SchoolResponse.guarantee_code.is_not(None),
-                    SchoolResponse.moved.is_not(None)))
-
-
 @cache
 def _school_rows_query(paged: bool):
     """The chase-up table's rows for a collection (bound parameters: collection_id, today; with
@@ -153,7 +146,7 @@ def _school_rows_query(paged: bool):
     answered = (
         select(SchoolResponse.school_request_id, func.count().label("answered"))
         .join(SchoolRequest, SchoolRequest.id == SchoolResponse.school_request_id)
-        .where(SchoolRequest.collection_id == collection_id, _is_answered())
+        .where(SchoolRequest.collection_id == collection_id, is_answered_clause())
         .group_by(SchoolResponse.school_request_id)
         .subquery("answered")
     )

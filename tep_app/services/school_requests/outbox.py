@@ -290,7 +290,7 @@ def _close(smtp: smtplib.SMTP | None) -> None:
 def count_by_status() -> dict[str, int]:
     rows = db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
     counts = dict.fromkeys(STATUSES, 0)
-    counts.update({status: count for status, count in rows})
+    counts.update(dict(rows.all()))
     return counts
 
 

@@ -7,7 +7,7 @@ two disagree), and a new phone number sits beside the old one, newest first.
 import logging
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from tep_app import clock
@@ -69,6 +69,13 @@ def answer_state(response: SchoolResponse | None) -> str:
     if not response.answered:
         return "draft"
     return "answered" if has_outcome(response) else "contact_only"
+
+
+def is_answered_clause():
+    """answer_state(response) == "answered", as SQL, for pages that count answers in the database."""
+    return and_(SchoolResponse.answered.is_(True),
+                or_(*(and_(getattr(SchoolResponse, name).is_not(None), getattr(SchoolResponse, name) != "")
+                      for name in OUTCOME_FIELDS)))
 
 
 # Destinations in plain words.
