@@ -8,6 +8,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -71,25 +72,31 @@ def wait_until_up(base: str, master, log) -> None:
             time.sleep(0.2)
 
 
+@contextmanager
+def gunicorn(live, *options: str, **env: str):
+    """gunicorn (with these worker options) on the live database, development settings and the
+    extra environment given. Yields (base address, master process, log file); stops it after."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    environment = {**os.environ, "TEP_ENV": "development", "TEP_DATABASE_URL": live.url, "TEP_SECRET_KEY": SECRET,
+                   "TEP_BASE_URL": base, **env}
+    with open(live.tmp / f"gunicorn-{port}.log", "w+") as log:
+        master = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), *options, "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+            cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_until_up(base, master, log)
+            yield SimpleNamespace(base=base, master=master, log=log)
+        finally:
+            master.terminate()
+            try:
+                master.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                master.kill()
+
+
 @pytest.fixture
 def server(live):
     """gunicorn, one worker with four threads, on the live database (development settings)."""
-    port = free_port()
-    env = {**os.environ, "TEP_ENV": "development", "TEP_DATABASE_URL": live.url, "TEP_SECRET_KEY": SECRET,
-           "TEP_BASE_URL": f"http://127.0.0.1:{port}"}
-    log = open(live.tmp / "gunicorn.log", "w+")  # noqa: SIM115 -- gunicorn writes to it until the fixture ends
-    master = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "--workers", "1", "--threads", "4",
-         "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--timeout", "120", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    wait_until_up(base, master, log)
-    try:
-        yield SimpleNamespace(base=base, master=master, live=live, log=log)
-    finally:
-        master.terminate()
-        try:
-            master.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            master.kill()
-        log.close()
+    with gunicorn(live, "--workers", "1", "--threads", "4", "--worker-class", "gthread", "--timeout", "120") as run:
+        yield SimpleNamespace(base=run.base, master=run.master, live=live, log=run.log)

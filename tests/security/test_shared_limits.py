@@ -4,21 +4,17 @@ whichever worker answers it, while counts kept in each worker's memory let the s
 more often. Production refuses to start without a shared store."""
 import os
 import re
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from tep_app import create_app
-from tests.integration.messaging_support import free_port
-from tests.security.conftest import ROOT, SECRET, wait_until_up
+from tests.security.conftest import gunicorn
 
 REDIS_URL = os.environ.get("TEP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 LINK_LIMIT = 10  # the school link page allows ten tries a minute from one address
@@ -26,37 +22,14 @@ TRIES = 40
 
 
 @contextmanager
-def _gunicorn(live, storage: str, prefix: str):
-    """One gunicorn process (a single sync worker) on the live database. Yields its base address."""
-    port = free_port()
-    env = {**os.environ, "TEP_ENV": "development", "TEP_DATABASE_URL": live.url, "TEP_SECRET_KEY": SECRET,
-           "TEP_BASE_URL": f"http://127.0.0.1:{port}", "TEP_RATELIMIT_STORAGE_URL": storage,
-           "TEP_RATELIMIT_KEY_PREFIX": prefix}
-    base = f"http://127.0.0.1:{port}"
-    with open(live.tmp / f"gunicorn-{port}.log", "w+") as log:
-        master = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "--workers", "1", "--worker-class", "sync",
-             "--bind", f"127.0.0.1:{port}", "--timeout", "60", "wsgi:app"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            wait_until_up(base, master, log)
-            yield base
-        finally:
-            master.terminate()
-            try:
-                master.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                master.kill()
-
-
-@contextmanager
 def _two_workers(live, storage: str):
     """Two worker processes, each with its own memory, sharing the database and the limit store, as
     workers behind one address do. Requests are dealt between them in turn, so that both answer
     whatever the operating system would have chosen. Yields their two base addresses."""
-    prefix = f"tep-shared-limits-{uuid.uuid4().hex}"
-    with _gunicorn(live, storage, prefix) as first, _gunicorn(live, storage, prefix) as second:
-        yield first, second
+    options = ("--workers", "1", "--worker-class", "sync", "--timeout", "60")
+    limits = {"TEP_RATELIMIT_STORAGE_URL": storage, "TEP_RATELIMIT_KEY_PREFIX": f"tep-shared-limits-{uuid.uuid4().hex}"}
+    with gunicorn(live, *options, **limits) as first, gunicorn(live, *options, **limits) as second:
+        yield first.base, second.base
 
 
 def _status(url: str) -> int:
