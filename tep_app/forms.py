@@ -1,13 +1,20 @@
 """The one base form (strips whitespace from every text field; CSRF on by default) and shared fields."""
+from collections.abc import Iterable
 from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import Field
+from wtforms.fields.choices import SelectChoice
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def choices(pairs: Iterable[tuple]) -> list[SelectChoice]:
+    """(value, label) pairs as the choices of a select or radios field."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class BaseForm(FlaskForm):

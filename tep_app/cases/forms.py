@@ -22,7 +22,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from tep_app import clock
-from tep_app.forms import BaseForm, GovDateField
+from tep_app.forms import BaseForm, GovDateField, choices
 from tep_app.identifiers import IdentifierError, normalise_phone
 from tep_app.services.cases.casework import CHANNEL_LABELS, OUTCOME_LABELS
 
@@ -48,23 +48,24 @@ class QueueFilterForm(BaseForm):
     school = SelectField("School", widget=GovSelect(), coerce=_int_or_none, validators=[Optional()])
     district = SelectField("District", widget=GovSelect(), coerce=_int_or_none, validators=[Optional()])
     year_group = SelectField("Year group", widget=GovSelect(), coerce=_int_or_none, validators=[Optional()])
-    status = SelectField("Status", widget=GovSelect(), choices=[("open", "Open"), ("closed", "Closed")],
+    status = SelectField("Status", widget=GovSelect(), choices=choices([("open", "Open"), ("closed", "Closed")]),
                          validators=[Optional()])
     follow_up_due = BooleanField("Only follow-ups due today or overdue", widget=GovCheckboxInput())
     submit = SubmitField("Apply filters", widget=GovSubmitInput())
 
     def set_choices(self, options: dict, officers: list, with_officer: bool) -> None:
-        self.school.choices = [(None, "All schools")] + [(i, n) for i, n in options["schools"]]
-        self.district.choices = [(None, "All districts")] + [(i, n) for i, n in options["districts"]]
-        self.year_group.choices = [(None, "All year groups")] + [(y, f"Year {y}") for y in options["year_groups"]]
-        self.officer.choices = [(None, "All officers")]
+        self.school.choices = choices([(None, "All schools"), *options["schools"]])
+        self.district.choices = choices([(None, "All districts"), *options["districts"]])
+        self.year_group.choices = choices([(None, "All year groups"),
+                                           *((y, f"Year {y}") for y in options["year_groups"])])
+        self.officer.choices = choices([(None, "All officers")])
         if with_officer:
-            self.officer.choices += [(-1, "Not assigned")] + [(o.id, o.name) for o in officers]
+            self.officer.choices += choices([(-1, "Not assigned")] + [(o.id, o.name) for o in officers])
 
 
 class PatchForm(BaseForm):
     area = RadioField("Give a school or a whole district", widget=GovRadioInput(),
-                      choices=[("school", "A school"), ("district", "A district")],
+                      choices=choices([("school", "A school"), ("district", "A district")]),
                       validators=[InputRequired(message="Select a school or a district")])
     establishment_id = SelectField("School", widget=GovSelect(), coerce=_int_or_none)
     district_id = SelectField("District", widget=GovSelect(), coerce=_int_or_none)
@@ -99,12 +100,12 @@ class ReassignForm(BaseForm):
 class AttemptForm(BaseForm):
     version = HiddenField()
     channel = RadioField("How did you try to contact them?", widget=GovRadioInput(),
-                         choices=list(CHANNEL_LABELS.items()),
+                         choices=choices(CHANNEL_LABELS.items()),
                          validators=[InputRequired(message="Select how you tried to contact them")])
     used = SelectField("Number or address used", widget=GovSelect(), validate_choice=False)
     other_value = StringField("Other number, email or address", widget=GovTextInput(),
                               validators=[Length(max=254, message="Enter 254 characters or fewer")])
-    outcome = RadioField("What happened?", widget=GovRadioInput(), choices=list(OUTCOME_LABELS.items()),
+    outcome = RadioField("What happened?", widget=GovRadioInput(), choices=choices(OUTCOME_LABELS.items()),
                          validators=[InputRequired(message="Select what happened")])
     notes = TextAreaField("Notes (optional)", widget=GovTextArea(),
                           validators=[Optional(), Length(max=2000, message="Notes must be 2,000 characters or fewer")])
@@ -114,12 +115,13 @@ class AttemptForm(BaseForm):
     def __init__(self, *args, contacts=(), today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or clock.today()
-        self.used.choices = [("", "Choose a number or address"), *contacts, (ANOTHER, "Another number or address")]
+        self.used.choices = choices([("", "Choose a number or address"), *contacts,
+                                     (ANOTHER, "Another number or address")])
         self.used_value = None
 
     def validate_used(self, field):
         channel = self.channel.data
-        if field.data and field.data not in {value for value, _label in field.choices}:
+        if field.data and field.data not in {choice.value for choice in field.choices}:
             raise ValidationError("Select the number or address you used")
         if field.data == ANOTHER or (not field.data and self.other_value.data):
             return
@@ -171,7 +173,8 @@ class ActivityForm(BaseForm):
         self.groups = list(groups)
         self.codes = codes or {}
         self.today = today or clock.today()
-        self.code.choices = [("", "Choose an activity")] + [(c, w) for _g, options in self.groups for c, w in options]
+        self.code.choices = choices([("", "Choose an activity"),
+                                     *((c, w) for _g, options in self.groups for c, w in options)])
 
     def validate_code(self, field):
         if not field.data or field.data not in self.codes:
@@ -192,8 +195,8 @@ class ActivityForm(BaseForm):
 class MovedForm(BaseForm):
     """The young person has moved out of Kent: they leave the cohort and the queue."""
 
-    moved = RadioField("Where did they move?", choices=[
-        ("other_la", "To another part of the UK"), ("abroad", "To another country")],
+    moved = RadioField("Where did they move?", choices=choices([
+        ("other_la", "To another part of the UK"), ("abroad", "To another country")]),
         widget=GovRadioInput(), validators=[InputRequired(message="Select where they moved to")])
     moved_to = StringField("New local authority or country (optional)", widget=GovTextInput(),
                            validators=[Length(max=100, message="Must be 100 characters or fewer")])

@@ -9,6 +9,7 @@ from tep_app.auth.roles import MANAGER, roles
 from tep_app.cases.blueprint import bp
 from tep_app.cases.forms import PatchForm, QueueFilterForm, ReassignForm
 from tep_app.extensions import db
+from tep_app.forms import choices
 from tep_app.models import District, Establishment
 from tep_app.pagination import pagination
 from tep_app.services.cases import (
@@ -31,9 +32,9 @@ def _patch_form(formdata=None) -> PatchForm:
                                  .where(Establishment.type.in_(("school", "special", "independent")))
                                  .order_by(Establishment.name)).all()
     districts = db.session.execute(select(District.id, District.name).order_by(District.name)).all()
-    form.establishment_id.choices = [(None, "Choose a school")] + [(i, n) for i, n in schools]
-    form.district_id.choices = [(None, "Choose a district")] + [(i, n) for i, n in districts]
-    form.officer_id.choices = [(None, "Choose an officer")] + [(o.id, o.name) for o in list_officers()]
+    form.establishment_id.choices = choices([(None, "Choose a school"), *schools])
+    form.district_id.choices = choices([(None, "Choose a district"), *districts])
+    form.officer_id.choices = choices([(None, "Choose an officer")] + [(o.id, o.name) for o in list_officers()])
     return form
 
 
@@ -77,7 +78,7 @@ def manage():
     filters_form.set_choices(filter_options(), officers, True)
     filters_form.validate()
     form = ReassignForm(formdata=request.form if request.method == "POST" else None)
-    form.officer_id.choices = [(None, "Choose an officer")] + [(o.id, o.name) for o in officers]
+    form.officer_id.choices = choices([(None, "Choose an officer")] + [(o.id, o.name) for o in officers])
     error_list = None
     if request.method == "POST" and form.validate():
         case_ids = [int(v) for v in request.form.getlist("case_ids") if v.isdigit()]

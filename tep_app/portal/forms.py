@@ -12,7 +12,7 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitFie
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from tep_app import clock
-from tep_app.forms import BaseForm, GovDateField
+from tep_app.forms import BaseForm, GovDateField, choices
 from tep_app.services.destinations import outcome_fields
 from tep_app.validation import Invalid, check_email, check_phone, check_start_date
 
@@ -81,9 +81,9 @@ class AnswerForm(BaseForm):
         self.kind = kind
         self.outcome_groups = groups
         self.outcome.label.text = "September Guarantee status" if kind == "no-offer" else "Destination"
-        self.outcome.choices = [("", "Choose a status" if kind == "no-offer" else "Choose a destination")] + [
+        self.outcome.choices = choices([("", "Choose a status" if kind == "no-offer" else "Choose a destination")] + [
             (value, words) for _label, options in groups for value, words in options
-        ]
+        ])
 
     def expected_version(self) -> int:
         try:

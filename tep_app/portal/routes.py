@@ -12,6 +12,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, send_
 from tep_app.auth.roles import PUBLIC, SCHOOL, roles
 from tep_app.auth.sessions import end_school_session_record, start_school_session
 from tep_app.extensions import limiter
+from tep_app.forms import choices
 from tep_app.portal.forms import AnswerForm, ChooseContactForm, CodeForm, SubmitForm, UploadForm
 from tep_app.services.audit import record_audit
 from tep_app.services.destinations import outcome_choices, outcome_value, outcome_words
@@ -115,8 +116,8 @@ def choose_contact():
         return message_page("Open the link from your email", "Open the link from your email again to start.", 401)
     contacts = active_contacts(school_request)
     form = ChooseContactForm()
-    form.contact.choices = [(str(c.id), f"{c.name} ({mask_email(c.email)})" if c.name else mask_email(c.email))
-                           for c in contacts]
+    form.contact.choices = choices((str(c.id), f"{c.name} ({mask_email(c.email)})" if c.name else mask_email(c.email))
+                                   for c in contacts)
     if form.validate_on_submit():
         contact = next(c for c in contacts if str(c.id) == form.contact.data)
         try:

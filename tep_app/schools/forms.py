@@ -3,7 +3,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTex
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
-from tep_app.forms import BaseForm
+from tep_app.forms import BaseForm, choices
 from tep_app.services.calendar import year_label
 
 
@@ -17,4 +17,4 @@ class SchoolSearchForm(BaseForm):
     submit = SubmitField("Search", widget=GovSubmitInput())
 
     def set_years(self, years: list[int]) -> None:
-        self.year.choices = [(year, year_label(year)) for year in years]
+        self.year.choices = choices((year, year_label(year)) for year in years)
