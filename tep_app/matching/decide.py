@@ -175,7 +175,8 @@ def _with_spellings(pairs: list[list[tuple[int, Comparison]]], records: list[Pre
     """Learn the run's forename spellings from the pairs an identifier joins (spellings.py), and
     compare again, in place, the pairs in which a learnt spelling could change the names' level."""
     spellings = learn((position, records[position].forename, candidates[candidate_position].forename,
-                       comparison.forename, comparison.surname, comparison.dob)
+                       comparison.forename, comparison.surname, comparison.dob,
+                       candidates[candidate_position].place[0] if candidates[candidate_position].place else None)
                       for position, found in enumerate(pairs) for candidate_position, comparison in found
                       if comparison.order == "same" and "agree" in (comparison.upn, comparison.uln))
     if not spellings:

@@ -3,9 +3,11 @@
 No table of names knows every spelling a provider types: Siobhan may come back as Chevonne, Leah as
 Leia, Oluwaseun as Seun. A run shows them: when a UPN or ULN joins a school record to a row, and
 the surname and date of birth agree too, the pair is one young person, and if the forenames differ
-they are two ways of writing one name. Seen so in at least MIN_SEEN young people, the two forenames
-count as the same name (an alias) in every pair of the run, those no identifier joins included.
-Twins never teach it: they have two UPNs, and no identifier joins one twin to the other's row.
+they are two ways of writing one name. Seen so in at least MIN_SEEN young people, on the rows of at
+least MIN_PROVIDERS providers, the two forenames count as the same name (an alias) in every pair of
+the run, those no identifier joins included. Twins never teach it: they have two UPNs, and no
+identifier joins one twin to the other's row. One provider's return never teaches it alone, so a
+careless or crafted file cannot make two names one across the county.
 """
 from collections import defaultdict
 from collections.abc import Iterable
@@ -13,6 +15,8 @@ from collections.abc import Iterable
 # The fewest young people who must show two forenames for one name before the run believes it:
 # one could be a slip, or someone else's UPN on a row.
 MIN_SEEN = 2
+# The fewest providers whose rows must show it (a row whose provider is not known counts as one).
+MIN_PROVIDERS = 2
 # Group numbers for learnt spellings start here, above the nickname table's own (nicknames.py).
 FIRST_GROUP = 1_000_000
 # Levels of a pair that an identifier joins and that show it is one young person, forenames apart.
@@ -50,12 +54,17 @@ class Spellings:
 NONE = Spellings()
 
 
-def learn(seen: Iterable[tuple[str, str, str, str, str, str]]) -> Spellings:
+def learn(seen: Iterable[tuple]) -> Spellings:
     """Spellings from the pairs of a run: each item is (record id, record forename, row forename,
-    forename level, surname level, date-of-birth level) of a pair an identifier joins."""
+    forename level, surname level, date-of-birth level, row's provider or None) of a pair an
+    identifier joins."""
     people: dict[tuple[str, str], set] = defaultdict(set)
-    for record_id, mine, theirs, forename, surname, dob in seen:
+    providers: dict[tuple[str, str], set] = defaultdict(set)
+    for record_id, mine, theirs, forename, surname, dob, provider in seen:
         if (mine and theirs and mine != theirs and forename in UNLIKE and surname in SAME_SURNAME
                 and dob in SAME_BIRTH):
-            people[tuple(sorted((mine, theirs)))].add(record_id)
-    return Spellings(pair for pair, records in people.items() if len(records) >= MIN_SEEN)
+            pair = tuple(sorted((mine, theirs)))
+            people[pair].add(record_id)
+            providers[pair].add(provider)
+    return Spellings(pair for pair, records in people.items()
+                     if len(records) >= MIN_SEEN and len(providers[pair]) >= MIN_PROVIDERS)

@@ -7,10 +7,12 @@ from tep_app.matching import PersonRecord, describe, match_records
 from tep_app.matching.block import prepare
 from tep_app.matching.compare import compare, compare_places
 from tep_app.matching.nicknames import KNOWN_NAMES, groups_of
-from tep_app.matching.spellings import MIN_SEEN, learn
+from tep_app.matching.spellings import MIN_PROVIDERS, MIN_SEEN, learn
 
 DOB = date(2006, 1, 1)
 SCHOOL = ("8861001", "Ashford")
+# Two colleges whose returns carry the identified rows.
+COLLEGES = (("8883001", "Ashford"), ("8884002", "Thanet"))
 
 
 def person(id, forename, surname, dob=DOB, *, upn=None, uln=None, middle=None, gender="F", postcode="TN23 1AA",
@@ -26,9 +28,10 @@ def _upn(n: int) -> str:
     return f"A8861001{n:05d}"
 
 
-def _county(spelt_twice: bool):
-    """Young people whose rows an identifier joins (two Siobhans written Chevonne, or only one), and
-    one Siobhan whose row carries no identifier and lives elsewhere now."""
+def _county(spelt_twice: bool, colleges=COLLEGES):
+    """Young people whose rows an identifier joins (two Siobhans written Chevonne, or only one), on
+    the returns of these colleges in turn, and one Siobhan whose row carries no identifier and lives
+    elsewhere now."""
     records, rows = [], []
     spelt = 2 if spelt_twice else 1
     for n in range(6):
@@ -36,7 +39,8 @@ def _county(spelt_twice: bool):
         forename = "Siobhan"
         records.append(person(n, forename, f"Surname{n}", dob, upn=_upn(n)))
         written = "Chevonne" if n < spelt else forename
-        rows.append(row(100 + n, written, f"Surname{n}", dob, upn=_upn(n), postcode="CT1 1AA"))
+        rows.append(row(100 + n, written, f"Surname{n}", dob, upn=_upn(n), postcode="CT1 1AA",
+                        place=colleges[n % len(colleges)]))
     dob = DOB + timedelta(days=200)
     records.append(person(50, "Siobhan", "Okafor", dob, upn=_upn(50)))
     rows.append(row(150, "Chevonne", "Okafor", dob, postcode="TN23 1AA"))
@@ -56,14 +60,28 @@ def test_a_spelling_seen_once_is_not_believed():
     assert outcome.candidate_key is None and outcome.outcome == "none"
 
 
+def test_one_providers_return_alone_never_teaches_a_spelling():
+    """A careless or crafted return that writes Siobhan as Chevonne on its identified rows cannot
+    make the two names one for the rest of the county."""
+    records, rows = _county(spelt_twice=True, colleges=COLLEGES[:1])
+    outcome = {o.record_id: o for o in match_records(records, rows)}[50]
+    assert outcome.candidate_key is None and outcome.outcome == "none"
+    seen = [(n, "siobhan", "chevonne", "different", "same", "exact", "8883001") for n in range(5)]
+    assert not learn(seen)
+    # A second provider's row teaches it, even one whose provider is not known.
+    assert learn(seen + [(6, "siobhan", "chevonne", "different", "same", "exact", None)])
+    assert len({provider for *_levels, provider in seen}) < MIN_PROVIDERS
+
+
 def test_only_identified_pairs_with_the_same_surname_and_birthday_teach_a_spelling():
-    seen = [(1, "siobhan", "chevonne", "different", "same", "exact"),
-            (2, "siobhan", "chevonne", "different", "same", "swap")]
+    seen = [(1, "siobhan", "chevonne", "different", "same", "exact", "8883001"),
+            (2, "siobhan", "chevonne", "different", "same", "swap", "8884002")]
     assert "chevonne" in learn(seen) and learn(seen).forms_of("siobhan") == {"chevonne"}
-    assert not learn([(1, "siobhan", "chevonne", "different", "same", "exact")] * MIN_SEEN)  # one young person
-    assert not learn([(n, "siobhan", "chevonne", "different", "different", "exact") for n in range(5)])
-    assert not learn([(n, "siobhan", "chevonne", "different", "same", "near") for n in range(5)])
-    assert not learn([(n, "siobhan", "siobhn", "typo", "same", "exact") for n in range(5)])
+    # one young person
+    assert not learn([(1, "siobhan", "chevonne", "different", "same", "exact", f"888400{n}") for n in range(MIN_SEEN)])
+    assert not learn([(n, "siobhan", "chevonne", "different", "different", "exact", f"888400{n}") for n in range(5)])
+    assert not learn([(n, "siobhan", "chevonne", "different", "same", "near", f"888400{n}") for n in range(5)])
+    assert not learn([(n, "siobhan", "siobhn", "typo", "same", "exact", f"888400{n}") for n in range(5)])
 
 
 def test_twins_are_never_joined_by_a_learnt_spelling():
@@ -122,7 +140,8 @@ def _learnt_county(*tails):
                                             + [("Oluwaseun", "Oluseun")] * 2):
         dob = DOB + timedelta(days=9 * n)
         records.append(person(n, forename, f"Surname{n}", dob, upn=_upn(n)))
-        rows.append(row(100 + n, written, f"Surname{n}", dob, upn=_upn(n), postcode="CT1 1AA"))
+        rows.append(row(100 + n, written, f"Surname{n}", dob, upn=_upn(n), postcode="CT1 1AA",
+                        place=COLLEGES[n % 2]))
     for record, candidate in tails:
         records.append(record)
         rows.append(candidate)
@@ -157,7 +176,7 @@ def test_a_name_learnt_with_two_spellings_is_joined_to_both():
 
 def test_learnt_spellings_never_share_a_group_with_the_nickname_table():
     """Alex is in the table's first group: a learnt spelling must never make Siobhan an Alex."""
-    spellings = learn([(n, "siobhan", "chevonne", "different", "same", "exact") for n in range(2)])
+    spellings = learn([(n, "siobhan", "chevonne", "different", "same", "exact", f"888400{n}") for n in range(2)])
     table = frozenset().union(*(groups_of(name) for name in KNOWN_NAMES))
     assert spellings.groups_of("siobhan") and spellings.groups_of("siobhan").isdisjoint(table)
     dob = DOB + timedelta(days=300)
