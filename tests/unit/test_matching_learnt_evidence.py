@@ -11,8 +11,8 @@ from tep_app.matching.spellings import MIN_PROVIDERS, MIN_SEEN, learn
 
 DOB = date(2006, 1, 1)
 SCHOOL = ("8861001", "Ashford")
-# Two colleges whose returns carry the identified rows.
-COLLEGES = (("8883001", "Ashford"), ("8884002", "Thanet"))
+# Two colleges, in one district, whose returns carry the identified rows.
+COLLEGES = (("8883001", "Ashford"), ("8883002", "Ashford"))
 
 
 def person(id, forename, surname, dob=DOB, *, upn=None, uln=None, middle=None, gender="F", postcode="TN23 1AA",
