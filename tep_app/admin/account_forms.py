@@ -1,15 +1,14 @@
 """Forms for managing staff accounts."""
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovTextInput
 from wtforms import EmailField, PasswordField, RadioField, StringField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from tep_app.forms import BaseForm
+from tep_app.forms import BaseForm, choices
 from tep_app.validation import Invalid, check_email
 
-ROLE_CHOICES = [SelectChoice("officer", "Officer: works a caseload of young people"),
-                SelectChoice("manager", "Manager: chase-up dashboard, patches and caseloads, audit"),
-                SelectChoice("admin", "Admin: imports, matches, calendar, email texts and staff accounts")]
+ROLE_CHOICES = choices([("officer", "Officer: works a caseload of young people"),
+                        ("manager", "Manager: chase-up dashboard, patches and caseloads, audit"),
+                        ("admin", "Admin: imports, matches, calendar, email texts and staff accounts")])
 
 
 class RoleField(RadioField):

@@ -3,11 +3,11 @@ import logging
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 
 from tep_app.auth.roles import ADMIN, MANAGER, roles
 from tep_app.dashboard.forms import AuditSearchForm, CollectionForm
 from tep_app.extensions import db
+from tep_app.forms import choices
 from tep_app.models import SchoolRequest
 from tep_app.pagination import pagination
 from tep_app.services import audit_search, dashboard
@@ -41,7 +41,7 @@ def _xlsx(headers, rows, name: str, object_type: str, object_id: str, detail: di
 def index():
     collections = dashboard.list_collections()
     form = CollectionForm(request.args)
-    form.collection.choices = [SelectChoice(c.id, c.title) for c in collections]
+    form.collection.choices = choices((c.id, c.title) for c in collections)
     collection = dashboard.get_collection(request.args.get("collection", type=int), collections)
     summary, rows, pages = None, [], 1
     if collection is not None:
@@ -109,10 +109,9 @@ def chase_overdue(collection_id: int):
 
 def _audit_form() -> tuple[AuditSearchForm, audit_search.AuditFilters | None]:
     form = AuditSearchForm(request.args)
-    form.action.choices = [SelectChoice("", "Any action")] + [
-        SelectChoice(a, a) for a in audit_search.list_audit_actions()]
-    form.object_type.choices = [SelectChoice("", "Any type")] + [
-        SelectChoice(t, object_type_words(t)) for t in audit_search.list_audit_object_types()]
+    form.action.choices = choices([("", "Any action"), *((a, a) for a in audit_search.list_audit_actions())])
+    form.object_type.choices = choices([("", "Any type"), *((t, object_type_words(t))
+                                                          for t in audit_search.list_audit_object_types())])
     if not form.validate():
         return form, None
     return form, audit_search.AuditFilters(

@@ -2,10 +2,9 @@
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSelect, GovSubmitInput
 from wtforms import RadioField, SelectField, SubmitField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from tep_app.forms import BaseForm
+from tep_app.forms import BaseForm, choices
 from tep_app.services.calendar import current_academic_year, year_label
 
 KIND_NAMES = {
@@ -19,7 +18,7 @@ KIND_NAMES = {
 
 class UploadForm(BaseForm):
     kind = RadioField("What is in the file?", widget=GovRadioInput(),
-                      choices=[SelectChoice(k, v) for k, v in KIND_NAMES.items()],
+                      choices=choices(KIND_NAMES.items()),
                       validators=[InputRequired(message="Select what is in the file")])
     academic_year = SelectField("Academic year", widget=GovSelect(), coerce=int, choices=[],
                                 validators=[InputRequired(message="Select the academic year")])
@@ -33,7 +32,7 @@ class UploadForm(BaseForm):
         super().__init__(*args, **kwargs)
         current = current_academic_year()
         years = range(current + 1, current - 6, -1)
-        self.academic_year.choices = [SelectChoice(year, year_label(year)) for year in years]
+        self.academic_year.choices = choices((year, year_label(year)) for year in years)
         if self.academic_year.data is None:
             self.academic_year.data = current
 
