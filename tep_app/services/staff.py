@@ -273,7 +273,7 @@ def enable_user(user: StaffUser) -> None:
 def reset_password(user: StaffUser) -> str:
     """Give the account a one-time password (returned to show once); the user must change it
     at next sign-in, and every session signed in with the old password ends."""
-    one_time = make_one_time_password()
+    one_time = _one_time_password_for(user.email)
     user.password_hash = hash_password(one_time)
     user.must_change_password = True
     user.failed_logins = 0

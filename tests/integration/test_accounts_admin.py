@@ -91,6 +91,19 @@ def test_a_made_one_time_password_the_policy_would_refuse_is_made_again(pages, l
     assert db.session.query(StaffUser).filter_by(email="pat@tep.example").one().must_change_password
 
 
+def test_a_reset_never_gives_a_one_time_password_the_policy_would_refuse(pages, login, make, monkeypatch):
+    """The same for a reset: a one-time password holding the account's name ("pat") is made again."""
+    from tep_app.services import staff
+
+    officer = make.staff(role="officer", email="pat@tep.example")
+    made = iter(["pat2-kmnp-qrst-uvwx", "abcd-efgh-jkmn-pqrs"])
+    monkeypatch.setattr(staff, "make_one_time_password", lambda: next(made))
+    login("admin")
+    page = pages.post(f"/admin/accounts/{officer.id}/reset-password").page
+    assert page.select_one("#one-time-password").text.strip() == "abcd-efgh-jkmn-pqrs"
+    assert staff.password_problem("pat2-kmnp-qrst-uvwx", officer.email) is not None
+
+
 def test_disabling_an_account_ends_its_sessions_and_stops_sign_in(pages, login, make, app, db):
     officer = make.staff(role="officer")
     officer_client = app.test_client()
