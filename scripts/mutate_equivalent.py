@@ -132,8 +132,8 @@ EQUIVALENT: dict[str, str] = {
                                             "below what a float holds next to 1" for n in (63, 66, 67, 68, 71, 73)},
     f"{_WEIGHTS}x_estimate__mutmut_80": "p exactly 1e-9 never arises",
     f"{_WEIGHTS}x__bounded__mutmut_14": "the prior's pseudo-counts keep every other level above 0",
-    **{f"tep_app.matching.evidence.x_evidence_key__mutmut_{n}": _ZIP for n in (24, 27)},
-    "tep_app.matching.evidence.x_evidence_key__mutmut_40": "without weights every token has the same strength, "
+    **{f"tep_app.matching.evidence.x_evidence_key__mutmut_{n}": _ZIP for n in (5, 8)},
+    "tep_app.matching.evidence.x_evidence_key__mutmut_21": "without weights every token has the same strength, "
                                                             "0 or 1, and keeps the field order",
     "tep_app.matching.evidence.x_describe__mutmut_20": "the sentence's first letter is made a capital afterwards",
     f"{_OPENING}x_open_cases_for_overdue__mutmut_18": "with no overdue request, opening cases for none opens none",

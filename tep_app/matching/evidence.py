@@ -5,7 +5,7 @@ what one side does not give: "upn+fn+sn-typo+dob-near+pc". It is at most 60 char
 are what the review page shows: "Matched on UPN, forename and postcode; surname differs by one
 letter; date of birth is within a month."
 """
-from tep_app.matching.compare import Comparison
+from tep_app.matching.compare import FIELDS, Comparison
 
 TOKENS: dict[str, dict[str, str]] = {
     "upn": {"agree": "upn", "near": "upn-near", "differs": "upn-x"},
@@ -60,8 +60,7 @@ CONTESTED_WORDS = "another school record matches this row as closely"
 def evidence_key(comparison: Comparison, bits: dict | None = None, contested: bool = False) -> str:
     """The stored key of a pair's evidence; with `bits` (weights.Weights.bits) strongest first."""
     tokens = []
-    fields = ("upn", "uln", "forename", "surname", "order", "dob", "postcode", "gender", "place")
-    for field, level in zip(fields, comparison, strict=False):
+    for field, level in zip(FIELDS, comparison, strict=False):
         token = TOKENS[field].get(level)
         if token:
             strength = abs(bits[field].get(level, 0.0)) if bits else 0.0
