@@ -18,7 +18,9 @@ def add_security_headers(response):
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # A POST over HTTPS must carry a same-origin Referer (Flask-WTF's strict check, kept on): send the
+    # address to the site itself, never to another site (a school link's token is in its address).
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if response.mimetype == "text/html" or "private" in response.headers.get("Cache-Control", ""):
