@@ -249,7 +249,7 @@ def upload():
                 saved = service.save_upload(school_request, result.answers, session["school_contact_email"])
             except service.RequestClosed:
                 return _closed_redirect()
-            flash(_saved_message(saved), "success")
+            flash(_saved_message(saved, result), "success")
             return redirect(url_for("portal.list"))
         problems = result.problems
     error_list = [{"text": _problem_text(p), "href": "#file"} for p in problems[:10]]
@@ -258,11 +258,18 @@ def upload():
     return render_template("portal/upload.html", form=form, problems=problems, error_list=error_list)
 
 
-def _saved_message(saved) -> str:
-    message = f"{saved.saved} {'answer' if saved.saved == 1 else 'answers'} saved from your file"
+def _saved_message(saved, result) -> str:
+    """"2 answers changed; 10 rows unchanged", then what a school should check."""
+    unchanged = saved.unchanged + result.skipped
+    message = (f"{saved.changed} {'answer' if saved.changed == 1 else 'answers'} changed; {unchanged} "
+               f"{'row' if unchanged == 1 else 'rows'} unchanged")
     if saved.replaced:
-        message += (f". {saved.replaced} of them changed an answer a colleague had saved: check them in the list "
-                    "if you are not sure which is right")
+        message += (f". {saved.replaced} of them changed an answer or draft a colleague had saved: check them in "
+                    "the list if you are not sure which is right")
+    if result.unread_columns:
+        names = ", ".join(result.unread_columns)
+        message += (f". We did not read the {'column' if len(result.unread_columns) == 1 else 'columns'} {names}: "
+                    "only your list's own columns are read")
     return message
 
 

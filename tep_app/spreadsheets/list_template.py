@@ -41,6 +41,11 @@ COLUMNS = (
 HEADERS = tuple(header for header, _width, _ours in COLUMNS)
 DESTINATION_COLUMN = HEADERS.index("Destination") + 1
 STATUS_HEADER = "September Guarantee status"
+# The June (no-offer) list asks the September Guarantee question in the June web form's words: the
+# status, who made the offer and when. The answer keeps them where the form does (the offer's
+# provider and date in the provider and start date fields).
+NO_OFFER_HEADERS = {"Destination": STATUS_HEADER, "Provider": "Provider of the offer",
+                    "Start date": "Date of the offer"}
 DATE_COLUMNS = {"Date of birth", "Start date"}
 _LETTERS = [chr(ord("A") + n) for n in range(len(COLUMNS))]
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -191,7 +196,7 @@ def headers_for(kind: str) -> tuple[str, ...]:
     """The list sheet's headers: the no-offer list asks for the September Guarantee status."""
     if kind != "no-offer":
         return HEADERS
-    return tuple(STATUS_HEADER if header == "Destination" else header for header in HEADERS)
+    return tuple(NO_OFFER_HEADERS.get(header, header) for header in HEADERS)
 
 
 def _list_sheet(rows: Iterable[ListRow], kind: str = "leavers") -> tuple[str, int]:
@@ -205,6 +210,9 @@ def _list_sheet(rows: Iterable[ListRow], kind: str = "leavers") -> tuple[str, in
         parts.append(f'<row r="{number}">{cells}</row>')
     count, last = number - 1, max(number, 2)
     last_column, destination = _LETTERS[-1], _LETTERS[DESTINATION_COLUMN - 1]
+    title, what, prompt = ((STATUS_HEADER, "a status", "Choose their September Guarantee status from the list.")
+                           if kind == "no-offer" else
+                           ("Destination", "a destination", "Choose what this young person is doing from the list."))
     cols = "".join(f'<col min="{n}" max="{n}" width="{width}" customWidth="1"/>'
                    for n, (_header, width, _ours) in enumerate(COLUMNS, start=1))
     xml = (
@@ -219,9 +227,9 @@ def _list_sheet(rows: Iterable[ListRow], kind: str = "leavers") -> tuple[str, in
         '<sheetProtection sheet="1" objects="1" scenarios="1" formatColumns="0" formatRows="0" autoFilter="0"/>'
         f'<autoFilter ref="A1:{last_column}{last}"/>'
         '<dataValidations count="1"><dataValidation type="list" errorStyle="stop" allowBlank="1" '
-        'showInputMessage="1" showErrorMessage="1" errorTitle="Destination" '
-        'error="Choose a destination from the list." promptTitle="Destination" '
-        f'prompt="Choose what this young person is doing from the list." sqref="{destination}2:{destination}{last}">'
+        f'showInputMessage="1" showErrorMessage="1" errorTitle="{title}" '
+        f'error="Choose {what} from the list." promptTitle="{title}" '
+        f'prompt="{prompt}" sqref="{destination}2:{destination}{last}">'
         f"<formula1>{DESTINATIONS_NAME}</formula1></dataValidation></dataValidations>{_MARGINS}</worksheet>"
     )
     return xml, count
@@ -242,7 +250,9 @@ def _about_lines(data: ListSheet, count: int) -> list[tuple[str, int]]:
         ("Choose a status from the drop-down list in the September Guarantee status column, or 'Moved "
          "away' if they have left Kent." if data.kind == "no-offer" else
          "Choose a destination from the drop-down list in the Destination column.", WRAP),
-        ("Add the provider (college, employer or training provider) and the start date if you know them.", WRAP),
+        ("Add who made the offer (school, college, employer or training provider) and the date of the offer "
+         "if you know them." if data.kind == "no-offer" else
+         "Add the provider (college, employer or training provider) and the start date if you know them.", WRAP),
         ("Add the young person's phone number and a parent or carer's phone number: these help us most.", WRAP),
         ("Write anything else you know in What you know, for example 'moved to Scotland' or 'not known "
          "to us'.", WRAP),

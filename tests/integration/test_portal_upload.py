@@ -58,7 +58,7 @@ def test_a_good_file_saves_every_answer_and_skips_blank_rows(pages, seeded, db):
     ])
     response = upload(pages, file, 302)
     assert response.headers["Location"].endswith("/school/young-people")
-    assert "3 answers saved from your file" in pages.page("/school/young-people").get_text()
+    assert "3 answers changed; 1 row unchanged" in pages.page("/school/young-people").get_text()
     rows = {r.list_entry_id: r for r in saved(db)}
     assert set(rows) == {a.id, b.id, d.id}
     assert (rows[a.id].activity_code, rows[a.id].phone, rows[a.id].start_date.isoformat()) == (
@@ -161,7 +161,7 @@ def test_a_file_that_changes_a_colleagues_answer_says_so(app, pages, seeded, db)
     colleague.post(f"/school/young-people/{a.id}", data={"outcome": "310", "version": "0", "save": "y"})
     upload(pages, xlsx([entry_row(a, destination="Gap year"), entry_row(b, destination="Gap year")]), 302)
     text = pages.page("/school/young-people").get_text(" ", strip=True)
-    assert "2 answers saved from your file. 1 of them changed an answer a colleague had saved" in text
+    assert "2 answers changed; 0 rows unchanged. 1 of them changed an answer or draft a colleague had saved" in text
     from tep_app.models import AuditEvent
 
     audit = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "school answer saved",
@@ -191,10 +191,41 @@ def test_the_downloaded_list_filled_in_uploads_back(pages, seeded, db):
     workbook.save(buffer)
     buffer.seek(0)
     upload(pages, buffer, 302)
-    assert "2 answers saved from your file" in pages.page("/school/young-people").get_text()
+    assert "2 answers changed; 2 rows unchanged" in pages.page("/school/young-people").get_text()
     answers = {(r.activity_code, r.phone, r.intelligence) for r in saved(db)}
     assert answers == {("230", "07700900123", None), (None, None, "Moved to Scotland")}
     # The next download carries the saved answers.
     sheet = load_workbook(BytesIO(pages.get("/school/young-people.xlsx").data)).worksheets[0]
     values = list(sheet.iter_rows(min_row=2, values_only=True))
     assert "Further education college" in {row[column["Destination"] - 1] for row in values}
+
+
+def test_the_june_list_asks_for_the_offer_and_reads_its_date_back(make, db, client, pages):
+    from tests.integration.portal_support import make_collection
+
+    june = seed_request(make, db, entries=2, collection=make_collection(db, "no-offer"))
+    sign_school_in(client, june)
+    workbook = load_workbook(BytesIO(pages.get("/school/young-people.xlsx").data))
+    sheet = workbook.worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[9:12] == ["September Guarantee status", "Provider of the offer", "Date of the offer"]
+    assert "Start date" not in headers
+    about = " ".join(str(row[0]) for row in workbook["About this list"].iter_rows(values_only=True) if row[0])
+    assert "date of the offer" in about and "start date" not in about
+    form = pages.page(f"/school/young-people/{june.entries[0].id}").get_text(" ", strip=True)
+    assert "Provider of the offer" in form and "Date of the offer" in form  # the June web form's own words
+
+    row = 2 if sheet.cell(row=2, column=1).value == june.entries[0].id else 3
+    sheet.cell(row=row, column=10, value="Has an offer of a place (school, college, apprenticeship or training)")
+    sheet.cell(row=row, column=11, value="Mid Kent College")
+    sheet.cell(row=row, column=12, value="14/03/2023")
+    buffer = BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    upload(pages, buffer, 302)
+
+    answer = saved(db)[0]
+    assert (answer.list_entry_id, answer.guarantee_code, answer.provider_name) == (
+        june.entries[0].id, "110", "Mid Kent College")
+    assert answer.start_date.isoformat() == "2023-03-14"
+    assert answer.activity_code is None

@@ -20,7 +20,13 @@ from tep_app.models.collections import ListEntry
 from tep_app.models.people import YoungPerson
 from tep_app.services.audit import record_audit
 from tep_app.services.destinations import outcome_value
-from tep_app.services.school_requests.outcomes import ANSWER_FIELDS, STATE_LABELS, answer_state, apply_answers
+from tep_app.services.school_requests.outcomes import (
+    ANSWER_FIELDS,
+    OUTCOME_FIELDS,
+    STATE_LABELS,
+    answer_state,
+    apply_answers,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -213,41 +219,70 @@ def save_answer(school_request: SchoolRequest, entry: ListEntry, values: dict, *
 
 @dataclass
 class UploadSaved:
-    saved: int = 0
-    replaced: int = 0  # answers a colleague had saved that the file changed (kept in the audit trail)
+    changed: int = 0    # rows whose answer the file changed (or gave for the first time)
+    unchanged: int = 0  # rows whose filled-in cells all match what is held: left as they were
+    replaced: int = 0   # of the changed, answers or drafts a colleague had saved (kept in the audit trail)
+
+
+def _plain(value):
+    """A value as compared: text stripped, with one kind of line ending."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return value
+
+
+def upload_changes(response: SchoolResponse | None, values: dict) -> dict:
+    """The fields a file's row changes: each field the row holds whose value differs from what is
+    held. A field the row does not hold (a blank cell, a column the file lacks) is never changed,
+    except "where they moved to", which goes when the row changes a move to something else."""
+    changes = {name: value for name, value in values.items()
+               if _plain(getattr(response, name, None)) != _plain(value)}
+    if (response is not None and response.moved_to and changes.keys() & set(OUTCOME_FIELDS)
+            and not values.get("moved")):
+        changes["moved_to"] = None
+    return changes
 
 
 def save_upload(school_request: SchoolRequest, answers: list[tuple[ListEntry, dict]],
                 contact_email: str) -> UploadSaved:
-    """Save every answer from a checked file (all of them or, on any failure, none)."""
+    """Save what a checked file changes (all of it or, on any failure, none).
+
+    `answers` holds, for each row with a cell filled in, the fields of its filled-in cells. A row
+    whose fields all match what is held is left exactly as it is: an answer keeps its source and
+    version, and a draft stays a draft. A row that changes something becomes the uploader's answer:
+    the changed fields are written and every other field held (a colleague's draft's too) is kept.
+    """
     _claim_open(school_request)
     existing = {r.list_entry_id: r for r in db.session.scalars(
         select(SchoolResponse).where(SchoolResponse.school_request_id == school_request.id)
     )}
-    result = UploadSaved(saved=len(answers))
+    result = UploadSaved()
     for entry, values in answers:
         response = existing.get(entry.id)
+        changes = upload_changes(response, values)
+        if not changes:
+            result.unchanged += 1
+            continue
         before = _answer_dict(response) if response else None
         if response is None:
             response = SchoolResponse(school_request_id=school_request.id, list_entry_id=entry.id)
             db.session.add(response)
-        elif response.updated_by != contact_email and any(
-                getattr(response, name) != values.get(name) for name in ANSWER_FIELDS):
+        elif response.updated_by != contact_email:
             result.replaced += 1
-        unchanged_draft = (response.id is not None and not response.answered
-                           and all(getattr(response, name) == values.get(name) for name in ANSWER_FIELDS))
-        for name in ANSWER_FIELDS:
-            setattr(response, name, values.get(name))
-        # A draft the file leaves as it was stays a draft; anything else in the file is the answer
-        # (answered with an outcome, or contact details given without one).
-        response.answered = not unchanged_draft
+        for name, value in changes.items():
+            setattr(response, name, value)
+        # Answered with an outcome, or contact details given without one.
+        response.answered = True
         response.source = "upload"
         response.updated_by = contact_email
+        result.changed += 1
         record_audit("school answer saved", "young_person", entry.young_person_id,
                      before=before, after={"source": "upload", **_answer_dict(response)})
     db.session.flush()
-    _after_save(school_request, contact_email, len(answers))
-    _event(school_request.id, "file uploaded", f"{len(answers)} answers saved", contact_email)
+    if result.changed:
+        _after_save(school_request, contact_email, result.changed)
+    _event(school_request.id, "file uploaded", f"{result.changed} answers changed, {result.unchanged} rows "
+                                                "unchanged", contact_email)
     return result
 
 

@@ -3,6 +3,11 @@
 All or nothing: a file with any problem saves nothing and reports every problem by row and
 column. Rows left blank are skipped; rows for young people who are not on the school's list
 are refused.
+
+Only the sheet's columns are read, and only its filled-in cells: each row's answer holds the
+fields of the cells the school filled in, checked and normalised as the web form does them. What
+the file changes is decided when it is saved (answers.save_upload), field by field against what
+is held: a blank cell, or a column the sheet does not have, never erases anything.
 """
 import logging
 import re
@@ -21,7 +26,9 @@ MAX_ROWS = 5000
 NOT_ON_LIST = ("{name} is not on your list. Remove the row, or tell us about them in What you know "
                "for another young person.")
 
-# Normalised header -> (key, the column's name as the template spells it)
+# Normalised header -> (key, the column's name as the template spells it). The leavers sheet and
+# the June (no-offer) sheet share the answer's fields: the June sheet's "Date of the offer" is the
+# field the June web form keeps the offer date in, as its "Start date" is for a leaver.
 COLUMNS = {
     "reference": ("reference", "Reference"),
     "upn": ("upn", "UPN"),
@@ -33,7 +40,10 @@ COLUMNS = {
     "septemberguaranteestatus": ("outcome", "September Guarantee status"),
     "status": ("outcome", "September Guarantee status"),
     "provider": ("provider_name", "Provider"),
+    "provideroftheoffer": ("provider_name", "Provider of the offer"),
     "startdate": ("start_date", "Start date"),
+    "dateoftheoffer": ("start_date", "Date of the offer"),
+    "offerdate": ("start_date", "Date of the offer"),
     "youngpersonsphone": ("phone", "Young person's phone"),
     "youngpersonphone": ("phone", "Young person's phone"),
     "phone": ("phone", "Young person's phone"),
@@ -45,6 +55,8 @@ COLUMNS = {
     "whatyouknow": ("intelligence", "What you know"),
     "notes": ("intelligence", "What you know"),
 }
+# The list's own locked columns that an upload does not need: read by no one, and not worth a word.
+LOCKED_UNREAD = {"uln", "dateofbirth", "yeargroup", "gender", "postcode"}
 ANSWER_KEYS = ("outcome", "provider_name", "start_date", "phone", "parent_phone", "email", "intelligence")
 LABELS = dict(COLUMNS.values())
 LABELS["outcome"] = "Destination"
@@ -54,7 +66,8 @@ LABELS["outcome"] = "Destination"
 class UploadResult:
     answers: list[tuple[ListEntry, dict]] = field(default_factory=list)
     problems: list[dict] = field(default_factory=list)
-    skipped: int = 0
+    skipped: int = 0  # rows with no answer cell filled in
+    unread_columns: list[str] = field(default_factory=list)  # the file's headers no column reads
 
     def problem(self, row: int | None, column: str | None, message: str) -> None:
         self.problems.append({"row": row, "column": column, "message": message})
@@ -93,10 +106,15 @@ def check_upload(school_request: SchoolRequest, entries: list[ListEntry], stream
         result.problem(getattr(error, "row", None), getattr(error, "column", None), str(error))
         return result
     columns: dict[int, str] = {}
+    labels: dict[str, str] = {}  # key -> the file's own heading, for messages
     for position, header in enumerate(table.headers):
-        known = COLUMNS.get(_normalise_header(header))
+        name = _normalise_header(header)
+        known = COLUMNS.get(name)
         if known and known[0] not in columns.values():
             columns[position] = known[0]
+            labels[known[0]] = str(header).strip()
+        elif name and name not in LOCKED_UNREAD:
+            result.unread_columns.append(str(header).strip())
     present = set(columns.values())
     if not present & {"reference", "upn"}:
         result.problem(1, None, "The file has no Reference or UPN column. Download your list again and "
@@ -114,7 +132,7 @@ def check_upload(school_request: SchoolRequest, entries: list[ListEntry], stream
     formulas = getattr(table, "formulas", set())
     for row_number, values in table.rows:
         cells = {key: (values[pos] if pos < len(values) else None) for pos, key in columns.items()}
-        formula = next((LABELS[key] for pos, key in columns.items()
+        formula = next((labels[key] for pos, key in columns.items()
                         if key in ANSWER_KEYS and (row_number, pos) in formulas), None)
         if formula:
             result.problem(row_number, formula, "The cell holds a formula. Type the answer itself instead.")
@@ -130,12 +148,12 @@ def check_upload(school_request: SchoolRequest, entries: list[ListEntry], stream
                                                      f"{seen[entry.id]}. Keep one row for each young person.")
             continue
         seen[entry.id] = row_number
-        answer = _check_cells(result, row_number, cells, destinations, kind)
+        answer = _check_cells(result, row_number, cells, destinations, kind, labels)
         if answer is not None:
             result.answers.append((entry, answer))
     if result.problems:
         result.answers = []
-    logger.info("upload checked for request %s: %s answers, %s problems", school_request.id,
+    logger.info("upload checked for request %s: %s rows with answers, %s problems", school_request.id,
                 len(result.answers), len(result.problems),
                 extra={"school_request_id": school_request.id})
     return result
@@ -162,29 +180,34 @@ def _find_entry(result: UploadResult, row_number: int, cells: dict, by_id: dict,
     return entry
 
 
-def _check_cells(result: UploadResult, row_number: int, cells: dict, destinations: dict, kind: str) -> dict | None:
+def _check_cells(result: UploadResult, row_number: int, cells: dict, destinations: dict, kind: str,
+                 labels: dict) -> dict | None:
+    """The row's filled-in cells as the answer's fields, checked and normalised as the web form does
+    them; a blank cell or an absent column gives no field at all. None if a cell has a problem."""
     answer: dict = {}
     before = len(result.problems)
 
     def check(key, function):
         value = cells.get(key)
+        if _blank(value):
+            return
         try:
-            answer[key] = None if _blank(value) else function(value)
+            answer[key] = function(value)
         except (AnswerError, Invalid) as error:
-            result.problem(row_number, LABELS[key], str(error))
+            result.problem(row_number, labels.get(key, LABELS[key]), str(error))
 
     words = cells.get("outcome")
-    value = None
     if not _blank(words):
         value = destinations.get(normalise_words(words))
         if value is None:
-            column, what = (("September Guarantee status", "statuses") if kind == "no-offer"
-                            else ("Destination", "destinations"))
-            result.problem(row_number, column, f"'{str(words).strip()}' is not one of the {what}. "
-                                               "Choose one from the drop-down list.")
-    answer.update(outcome_fields(value))
+            what = "statuses" if kind == "no-offer" else "destinations"
+            result.problem(row_number, labels["outcome"], f"'{str(words).strip()}' is not one of the {what}. "
+                                                          "Choose one from the drop-down list.")
+        else:
+            answer.update(outcome_fields(value))
+    date_label = labels.get("start_date", LABELS["start_date"])
     check("provider_name", lambda v: clean_text(v, 200))
-    check("start_date", lambda v: check_start_date(parse_date(v), clock.today()))
+    check("start_date", lambda v: check_start_date(parse_date(v), clock.today(), date_label))
     check("phone", lambda v: check_phone(v, "the young person's phone number"))
     check("parent_phone", lambda v: check_phone(v, "the parent or carer's phone number"))
     check("email", check_email)
