@@ -35,6 +35,8 @@ class Config:
     SMTP_PASSWORD = os.environ.get("TEP_SMTP_PASSWORD", "")
     SMTP_STARTTLS = _bool("TEP_SMTP_STARTTLS", False)
     MAIL_FROM = os.environ.get("TEP_MAIL_FROM", "TEP Follow-up <stayingintouch@tep.example>")
+    # A web request that queues an access code or a new link sends it itself once it has answered.
+    OUTBOX_SEND_AT_ONCE = _bool("TEP_OUTBOX_SEND_AT_ONCE", True)
     # Where the local mail catcher started by `make run` keeps what it caught.
     MAIL_CATCHER_DIR = os.environ.get("TEP_MAIL_CATCHER_DIR", str(BASE_DIR / "instance" / "mail"))
 
@@ -80,6 +82,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEP_TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
+    OUTBOX_SEND_AT_ONCE = False  # the tests that send at once turn it on
     RATELIMIT_ENABLED = False
     # Each test process counts on its own, even on a Redis that other runs share.
     RATELIMIT_KEY_PREFIX = f"tep-test-{uuid.uuid4().hex[:12]}"

@@ -7,12 +7,19 @@ small generated county: a few young people per school, more with --scale), then 
 `deliver_outbox` to an aiosmtpd server on 127.0.0.1 until the outbox is empty. Reports seconds
 and messages per second.
 
+Then a send day with a backlog: the send queued again (a second county's worth of invitations)
+while a sender drains it, with a server that takes 20 ms per message, and a school asks for its
+access code once the first 20 invitations have gone. Reports the seconds from the code being
+queued to the server receiving it, sent at once by the request (as the web app does), and left
+to the sender's own runs (as when that first try cannot reach the server).
+
     .venv/bin/python -m bench.send [--postgres]
 """
 import argparse
 import os
 import socket
 import tempfile
+import threading
 import time
 import uuid
 from datetime import UTC, date, datetime
@@ -23,12 +30,24 @@ SCHOOLS, CONTACTS, YEAR = 130, 2, 2022
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 
 
+CODE_SUBJECT = b"Subject: Your TEP Follow-up security code"
+SERVER_SECONDS = 0.02  # the backlog's server: 20 ms to accept each message
+
+
 class _Counting:
     def __init__(self):
         self.count = 0
+        self.delay = 0.0
+        self.codes: list[float] = []  # when each access code arrived (perf_counter)
 
     async def handle_DATA(self, server, session, envelope):
+        import asyncio
+
+        if self.delay:
+            await asyncio.sleep(self.delay)
         self.count += 1
+        if CODE_SUBJECT in envelope.content:
+            self.codes.append(time.perf_counter())
         return "250 Message accepted for delivery"
 
 
@@ -120,15 +139,72 @@ def measure(postgres: bool, per_school: int) -> dict:
                     if not any(counts.values()):
                         break
                 deliver_seconds = time.perf_counter() - started
+                received = handler.count
+                code_seconds = _code_on_a_send_day(app, handler)
                 db.session.remove()
                 db.engine.dispose()
         finally:
             controller.stop()
             drop()
-    if handler.count != result["emails"] or sent != result["emails"]:
-        raise RuntimeError(f"queued {result['emails']} emails but the server got {handler.count}")
+    if received != result["emails"] or sent != result["emails"]:
+        raise RuntimeError(f"queued {result['emails']} emails but the server got {received}")
     return {"requests": result["sent"], "emails": result["emails"], "queue_seconds": queue_seconds,
-            "deliver_seconds": deliver_seconds}
+            "deliver_seconds": deliver_seconds, **code_seconds}
+
+
+def _code_on_a_send_day(app, handler) -> dict:
+    """Queue the send's invitations again and drain them in a sender thread (the scheduler's job,
+    one run after another) against a server taking SERVER_SECONDS a message; meanwhile a school
+    asks for two codes: the first sent at once (`deliver_one`, as the web request does once it has
+    answered), the second left to the sender's runs. Seconds from each code's commit to its arrival."""
+    from sqlalchemy import select, update
+
+    from tep_app.extensions import db
+    from tep_app.models import OutboxMessage, SchoolRequest
+    from tep_app.services.school_requests.links import active_contacts, send_access_code
+    from tep_app.services.school_requests.outbox import deliver_one, deliver_outbox
+
+    with app.app_context():
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.kind == "invite")
+                           .values(status="queued", sent_at=None))
+        db.session.commit()
+    handler.count, handler.delay = 0, SERVER_SECONDS
+    draining = threading.Event()
+
+    def drain():
+        with app.app_context():
+            while not draining.is_set():
+                if not any(deliver_outbox(limit=100).values()):
+                    draining.set()
+
+    def ask_for_code(prompt: bool) -> float | None:
+        arrived = len(handler.codes)
+        with app.test_request_context(method="POST"):  # a school's POST: BEGIN IMMEDIATE on SQLite
+            school_request = db.session.scalars(select(SchoolRequest).order_by(SchoolRequest.id)).first()
+            access_code = send_access_code(school_request, active_contacts(school_request)[0].email)
+            message_pk = db.session.scalar(select(OutboxMessage.id)
+                                           .where(OutboxMessage.access_code_id == access_code.id))
+            db.session.commit()
+            queued = time.perf_counter()
+            if prompt:
+                deliver_one(message_pk)
+        while len(handler.codes) == arrived and not draining.is_set():
+            time.sleep(0.005)
+        return handler.codes[arrived] - queued if len(handler.codes) > arrived else None
+
+    sender = threading.Thread(target=drain)
+    sender.start()
+    try:
+        while handler.count < 20:
+            time.sleep(0.01)
+        at_once = ask_for_code(prompt=True)
+        by_sender = ask_for_code(prompt=False)
+    finally:
+        draining.wait(timeout=120)
+        draining.set()
+        sender.join()
+        handler.delay = 0.0
+    return {"code_at_once_seconds": at_once, "code_by_sender_seconds": by_sender}
 
 
 def run(report) -> None:
@@ -143,6 +219,10 @@ def run(report) -> None:
         report.row("send", f"{label}: deliver to local SMTP ({emails} emails)", figures["deliver_seconds"], "s")
         report.row("send", f"{label}: delivery rate", emails / figures["deliver_seconds"], "messages/s",
                    note="one SMTP connection per 100; each message committed as sent before the next")
+        for key, how in (("code_at_once_seconds", "sent at once by the request"),
+                         ("code_by_sender_seconds", "left to the sender's runs")):
+            report.row("send", f"{label}: an access code on a send day, {how}", figures[key], "s",
+                       note=f"{emails} invitations draining, server {SERVER_SECONDS * 1000:.0f} ms a message")
 
 
 if __name__ == "__main__":

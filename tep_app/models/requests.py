@@ -1,7 +1,7 @@
 """School requests (one collection for one school), their secure-link sessions, answers and email."""
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tep_app.models.base import Base
@@ -154,5 +154,8 @@ class OutboxMessage(Base):
     message_id: Mapped[str | None] = mapped_column(String(250))
     link_nonce: Mapped[str | None] = mapped_column(String(64))
     access_code_id: Mapped[int | None] = mapped_column(ForeignKey("access_code.id"))
+    # 0 first: a message someone is waiting for (a code, a new link); 2 for a send day's bulk.
+    priority: Mapped[int] = mapped_column(SmallInteger, default=2, server_default="2")
 
-    __table_args__ = (Index("ix_outbox_message_status_next", "status", "next_attempt_at"),)
+    __table_args__ = (Index("ix_outbox_message_status_next", "status", "next_attempt_at"),
+                      Index("ix_outbox_message_claim", "status", "priority", "id"))

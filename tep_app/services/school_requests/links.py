@@ -183,13 +183,14 @@ def send_access_code(school_request: SchoolRequest, contact_email: str) -> Acces
     db.session.flush()
 
     from tep_app.services.school_requests.email_texts import CODE, render_email
-    from tep_app.services.school_requests.outbox import queue_email
+    from tep_app.services.school_requests.outbox import deliver_soon, queue_email
 
     subject, body = render_email("access_code", school_name=school_request.establishment.name,
                                  code=CODE, minutes=CODE_MINUTES)
-    queue_email(ledger_key=f"request:{school_request.id}:code:{access_code.id}", kind="access_code",
+    message = queue_email(ledger_key=f"request:{school_request.id}:code:{access_code.id}", kind="access_code",
                 to=contact.email, subject=subject, body=body, school_request_id=school_request.id,
                 access_code_id=access_code.id)
+    deliver_soon(message)
     _event(school_request, "code sent", f"To {mask_email(contact.email)}", contact.email)
     record_audit("send code", "school_request", school_request.id,
                  actor=("school", str(school_request.id), contact.email))

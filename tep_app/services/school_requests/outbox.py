@@ -13,6 +13,13 @@ Delivery is at least once. A sender killed after the SMTP server accepted a mess
 the same Message-ID (fixed when the message is queued), so the receiving server or mail reader can
 recognise the copy. `list_stuck` names the messages left "sending". Nothing is lost while the SMTP
 server is down.
+
+A message someone is waiting for goes first. Each row has a priority from its kind (`PRIORITIES`):
+an access code or a new link before a receipt, and both before a send day's invitations, reminders
+and chasers. The sender claims in priority order, and between two bulk messages it claims any
+urgent message queued since its batch began. A web request that queues an urgent message also
+sends that one message itself once its answer has gone (`deliver_soon`), without waiting for the
+scheduler; the scheduler sends it instead if that try cannot reach the server.
 """
 import hashlib
 import logging
@@ -23,7 +30,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 
-from flask import current_app
+from flask import after_this_request, current_app, has_request_context
 from sqlalchemy import func, or_, select, update
 
 from tep_app import clock
@@ -32,7 +39,7 @@ from tep_app.models import AccessCode, OutboxMessage
 from tep_app.models.base import utcnow
 from tep_app.services.dialect import insert_for
 from tep_app.services.school_requests.email_texts import CODE, LINK, fill_secrets
-from tep_app.services.school_requests.tokens import access_code_value, link_url
+from tep_app.services.school_requests.tokens import UNLOCK_KIND, access_code_value, link_url, unlock_url
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +49,12 @@ RECLAIM_AFTER_MINUTES = 10
 STATUSES = ("queued", "sending", "sent", "failed")
 # Errors that mean "the server could not be reached or dropped us": try again later.
 CONNECTION_ERRORS = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, socket.timeout)
+# Lower goes first. A person is waiting for a code or a new link; a receipt confirms what they just
+# did; every other kind (invite, reminder, chaser) is a send day's bulk.
+URGENT, SOON, BULK = 0, 1, 2
+PRIORITIES = {"access_code": URGENT, "new_link": URGENT, "receipt": SOON}
+# The web request's own try at an urgent message gives up sooner than the scheduler would.
+PROMPT_TIMEOUT_SECONDS = 5
 
 
 class OutboxError(Exception):
@@ -77,7 +90,7 @@ def queue_email(*, ledger_key: str, kind: str, to: str, subject: str, body: str,
     code by `access_code_id`. The sender fills them in (`render_message`)."""
     if not to or "@" not in to:
         raise OutboxError(f"Cannot queue {kind} email: {to!r} is not an email address")
-    if LINK in subject + body and not (link_nonce and school_request_id):
+    if LINK in subject + body and not (link_nonce and (school_request_id or kind == UNLOCK_KIND)):
         raise OutboxError(f"Cannot queue {kind} email: it has a ((link)) but no link to put there")
     if CODE in subject + body and not access_code_id:
         raise OutboxError(f"Cannot queue {kind} email: it has a ((code)) but no code to put there")
@@ -88,7 +101,8 @@ def queue_email(*, ledger_key: str, kind: str, to: str, subject: str, body: str,
         .values(ledger_key=ledger_key, kind=kind, to_address=to, subject=subject[:200], body=body,
                 school_request_id=school_request_id, link_nonce=link_nonce, access_code_id=access_code_id,
                 message_id=message_id(ledger_key, current_app.config["MAIL_FROM"], secrets.token_hex(8)),
-                status="queued", attempts=0, next_attempt_at=now, created_at=now, updated_at=now)
+                priority=PRIORITIES.get(kind, BULK), status="queued", attempts=0, next_attempt_at=now,
+                created_at=now, updated_at=now)
         .on_conflict_do_nothing(index_elements=["ledger_key"])
         .returning(OutboxMessage)
     )
@@ -141,11 +155,13 @@ def reclaim_stale(now: datetime | None = None, after_minutes: float = RECLAIM_AF
     return result.rowcount
 
 
-def claim_due(limit: int, now: datetime | None = None) -> list[int]:
-    """Claim up to `limit` due messages for this sender and commit the claim."""
+def claim_due(limit: int, now: datetime | None = None, priority: int | None = None) -> list[int]:
+    """Claim up to `limit` due messages for this sender, most urgent first, and commit the claim.
+    With `priority`, only messages of that priority or a more urgent one."""
     now = _now(now)
+    due = _due(now) if priority is None else _due(now) & (OutboxMessage.priority <= priority)
     ids = list(db.session.scalars(
-        select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.id).limit(limit)
+        select(OutboxMessage.id).where(due).order_by(OutboxMessage.priority, OutboxMessage.id).limit(limit)
         .with_for_update(skip_locked=True)
     ))
     if ids:
@@ -165,6 +181,8 @@ def render_message(row: OutboxMessage, access_codes: dict[int, AccessCode] | Non
     values = {}
     if row.link_nonce and row.school_request_id:
         values[LINK] = link_url(row.school_request_id, row.link_nonce)
+    elif row.link_nonce and row.kind == UNLOCK_KIND:
+        values[LINK] = unlock_url(row.link_nonce)
     if row.access_code_id:
         code = (access_codes or {}).get(row.access_code_id) or db.session.get(AccessCode, row.access_code_id)
         if code is not None and code.nonce:
@@ -185,8 +203,8 @@ def build_message(row: OutboxMessage, mail_from: str,
     return message
 
 
-def _connect(config) -> smtplib.SMTP:
-    smtp = smtplib.SMTP(config["SMTP_HOST"], int(config["SMTP_PORT"]), timeout=30)
+def _connect(config, timeout: float = 30) -> smtplib.SMTP:
+    smtp = smtplib.SMTP(config["SMTP_HOST"], int(config["SMTP_PORT"]), timeout=timeout)
     if config.get("SMTP_STARTTLS"):
         smtp.starttls()
     if config.get("SMTP_USER"):
@@ -235,29 +253,54 @@ def _send_one(smtp: smtplib.SMTP, row: OutboxMessage, mail_from: str, now: datet
     return "sent"
 
 
+def _claimed_rows(ids: list[int]) -> tuple[list[OutboxMessage], dict[int, AccessCode]]:
+    """The claimed rows, most urgent first, and the access codes their texts name."""
+    rows = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                                   .order_by(OutboxMessage.priority, OutboxMessage.id)))
+    code_ids = {row.access_code_id for row in rows if row.access_code_id}
+    access_codes = {code.id: code for code in db.session.scalars(
+        select(AccessCode).where(AccessCode.id.in_(code_ids)))} if code_ids else {}
+    return rows, access_codes
+
+
+def _batch(ids: list[int], limit: int, now: datetime):
+    """The claimed rows one by one; before each bulk message, any urgent message queued since the
+    batch began is claimed and comes first. Yields (row, the access codes it may name)."""
+    rows, access_codes = _claimed_rows(ids)
+    pending = list(rows)
+    while pending:
+        if pending[0].priority > URGENT:
+            urgent = claim_due(limit, max(now, _now()), priority=URGENT)  # queued since `now` too
+            if urgent:
+                extra, codes = _claimed_rows(urgent)
+                access_codes.update(codes)
+                pending[:0] = extra
+        row = pending.pop(0)
+        yield row, access_codes
+
+
 def deliver_outbox(limit: int = 100, now: datetime | None = None,
                    reclaim_after_minutes: float = RECLAIM_AFTER_MINUTES) -> dict:
-    """Send due emails, committing each one's outcome before the next is sent. Returns counts:
-    sent, failed, retried."""
+    """Send due emails, most urgent first, committing each one's outcome before the next is sent.
+    No transaction is open while the SMTP server is being talked to. Returns counts: sent, failed,
+    retried."""
     now = _now(now)
     config = current_app.config
     mail_from = config["MAIL_FROM"]
     counts = {"sent": 0, "failed": 0, "retried": 0}
     reclaim_stale(now, reclaim_after_minutes)
+    db.session.commit()
     ids = claim_due(limit, now)
     if not ids:
         return counts
     smtp, down = None, None
-    rows = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)))
-    code_ids = {row.access_code_id for row in rows if row.access_code_id}
-    access_codes = {code.id: code for code in db.session.scalars(
-        select(AccessCode).where(AccessCode.id.in_(code_ids)))} if code_ids else {}
     session = db.session()
     expire_on_commit, session.expire_on_commit = session.expire_on_commit, False  # one query per batch, not per row
     try:
-        for row in rows:
+        for row, access_codes in _batch(ids, limit, now):
             if row.status != "sending":
                 continue
+            db.session.commit()  # the batch's reads end here: no transaction while the server is talked to
             if down is not None:  # the server cannot be reached: the rest wait for the next round
                 outcome = _retry(row, down, now)
             else:
@@ -276,6 +319,61 @@ def deliver_outbox(limit: int = 100, now: datetime | None = None,
         _close(smtp)
     logger.info("outbox delivered", extra=counts)
     return counts
+
+
+def deliver_one(message_pk: int, timeout: float = PROMPT_TIMEOUT_SECONDS) -> str | None:
+    """Send one queued message now, if no sender has claimed it: "sent", "failed" (refused by the
+    server), "queued" (the server could not be reached: left for the scheduler, no attempt
+    counted) or None (not queued: already claimed, sent, or never committed). Safe while the
+    scheduler runs: the claim is one conditional update."""
+    now = _now()
+    claimed = db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message_pk, OutboxMessage.status == "queued")
+        .values(status="sending", next_attempt_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if not claimed:
+        return None
+    row = db.session.get(OutboxMessage, message_pk)
+    access_codes = {}
+    if row.access_code_id:
+        access_codes[row.access_code_id] = db.session.get(AccessCode, row.access_code_id)
+    db.session.commit()  # no transaction while the server is talked to
+    smtp = None
+    try:
+        smtp = _connect(current_app.config, timeout=timeout)
+        outcome = _send_one(smtp, row, current_app.config["MAIL_FROM"], now, access_codes)
+    except CONNECTION_ERRORS + (smtplib.SMTPException,) as error:
+        logger.warning("email %s not sent at once, left for the scheduler", row.ledger_key,
+                       extra={"ledger_key": row.ledger_key, "error": f"{type(error).__name__}: {error}"[:200]})
+        row.status, row.next_attempt_at, outcome = "queued", now, "queued"
+    finally:
+        _close(smtp)
+    db.session.commit()
+    return outcome
+
+
+def deliver_soon(message: OutboxMessage | None) -> None:
+    """Send `message` as soon as the web request that queued it has answered (and so committed),
+    when OUTBOX_SEND_AT_ONCE is on. Outside a request, or if this try fails, the scheduler sends it."""
+    if message is None or not has_request_context() or not current_app.config.get("OUTBOX_SEND_AT_ONCE"):
+        return
+    app, message_pk = current_app._get_current_object(), message.id
+
+    def send_after_answer():
+        with app.app_context():
+            try:
+                deliver_one(message_pk)
+            except Exception:  # the scheduler sends it; the school already has its page
+                db.session.rollback()
+                logger.exception("email %s: prompt delivery failed", message_pk)
+
+    @after_this_request
+    def register(response):
+        if response.status_code < 400:
+            response.call_on_close(send_after_answer)
+        return response
 
 
 def _close(smtp: smtplib.SMTP | None) -> None:

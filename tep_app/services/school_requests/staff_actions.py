@@ -31,7 +31,7 @@ from tep_app.services.school_requests.links import (
     reissue_token,
     revoke_token,
 )
-from tep_app.services.school_requests.outbox import queue_email
+from tep_app.services.school_requests.outbox import deliver_soon, queue_email
 
 logger = logging.getLogger(__name__)
 
@@ -254,6 +254,7 @@ def send_new_link(request_id: int, user_id: int | None) -> OutboxMessage:
                                 actor=f"staff:{user_id}" if user_id else None))
     record_audit("email new link", "school_request", request_id, after={"to": contact.email, "n": n})
     db.session.flush()
+    deliver_soon(message)
     logger.info("new link queued for request %s", request_id,
                 extra={"school_request_id": request_id, "ledger_key": message.ledger_key})
     return message
