@@ -86,10 +86,12 @@ def _pending_request():
     return school_request if link_is_live(school_request, session.get("school_pending_link")) else None
 
 
-@bp.get("/start/<token>")
+@bp.route("/start/<token>", methods=["GET", "POST"])
 @roles(PUBLIC)
 @limiter.limit("10 per minute")
 def start(token: str):
+    """The emailed link. Opening it (GET or HEAD, as mail scanners do) shows a button and changes
+    nothing; only the person's Continue (a POST) marks the list opened and goes on to the code."""
     school_request, reason = resolve_token(token)
     if school_request is None:
         logger.warning("school link refused: %s", reason, extra={"reason": reason, "ip": request.remote_addr})
@@ -97,9 +99,11 @@ def start(token: str):
         return message_page(heading, body, status)
     already = session.get("school_request_id") == school_request.id and session.get("school_link") == \
         link_fingerprint(school_request) and time.time() - session.get("school_seen_at", 0) <= IDLE_SECONDS
-    service.mark_opened(school_request)
     if already:
         return redirect(url_for("portal.list"))
+    if request.method != "POST":
+        return render_template("portal/start.html", school_request=school_request)
+    service.mark_opened(school_request)
     end_school_session()
     session["school_pending_request_id"] = school_request.id
     session["school_pending_link"] = link_fingerprint(school_request)

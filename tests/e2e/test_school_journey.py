@@ -134,6 +134,9 @@ def _invite_links(live_server, mail, smtp_server, collection_id, schools) -> dic
 
 def _confirm(page, axe, mail, smtp_server, link, contact_label, contact_email):
     page.goto(link)
+    expect_title(page, "Your list of young people")
+    axe(page)
+    page.get_by_role("button", name="Continue").click()
     expect_title(page, "Confirm it is your school")
     assert "/start/" not in page.url
     axe(page)

@@ -57,7 +57,8 @@ def test_the_demo_on_any_day_has_a_collection_in_progress_whose_first_invitation
         subject = str(first["Subject"]).strip()
         assert subject.startswith(("Your Year 11 and 12 leavers list", "Your pupils with no recorded"))
         link = re.search(r"/school/start/\S+", first.get_payload()).group(0)
-        response = client.get(link)
+        assert client.get(link).status_code == 200
+        response = client.post(link)
         assert response.status_code == 302 and response.headers["Location"].endswith("/school/confirm")
         # Every date in the first invitation is the school's own reply-by date.
         invited = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "invite")

@@ -1,4 +1,5 @@
 """Secure links, emailed codes and the school's session."""
+import re
 import time
 from datetime import UTC, date, datetime, timedelta
 
@@ -25,7 +26,9 @@ def seeded(make, db):
 
 
 def open_link(pages, seeded):
-    response = pages.get(f"/school/start/{seeded.token}", 302)
+    """Open the emailed link and press Continue, as a person does."""
+    pages.get(f"/school/start/{seeded.token}", 200)
+    response = pages.post(f"/school/start/{seeded.token}", {}, 302)
     assert response.headers["Location"].endswith("/school/confirm")
     return response
 
@@ -57,6 +60,27 @@ def test_a_good_link_moves_into_the_session_and_marks_the_request_opened(pages, 
     assert seeded.request.first_opened_at is not None
 
 
+def test_fetching_a_link_opens_nothing_until_the_person_presses_continue(pages, client, seeded, db):
+    """Mail scanners fetch every link in an email (GET or HEAD): the list stays "sent"."""
+    assert client.head(f"/school/start/{seeded.token}").status_code == 200
+    page = pages.page(f"/school/start/{seeded.token}")
+    assert page.h1.get_text(strip=True) == "Your list of young people"
+    assert seeded.establishment.name in page.get_text()
+    assert page.select_one("form[method=post] button").get_text(strip=True) == "Continue"
+    db.session.refresh(seeded.request)
+    assert seeded.request.status == "sent"
+    assert seeded.request.first_opened_at is None
+    assert "link opened" not in [event.kind for event in seeded.request.events]
+    with client.session_transaction() as session:
+        assert "school_pending_request_id" not in session
+    pages.get("/school/confirm", 401)
+    response = pages.post(f"/school/start/{seeded.token}", {}, 302)
+    assert response.headers["Location"].endswith("/school/confirm")
+    db.session.refresh(seeded.request)
+    assert seeded.request.status == "opened"
+    assert seeded.request.first_opened_at is not None
+
+
 @pytest.mark.parametrize("mangle", [
     lambda token: token[:-1] + ("A" if token[-1] != "A" else "B"),  # tampered
     lambda token: token[:20],  # cut short
@@ -77,6 +101,8 @@ def test_an_expired_link_is_refused(pages, seeded, db):
     page = pages.page(f"/school/start/{seeded.token}", 410)
     assert page.h1.get_text(strip=True) == "This link has expired"
     assert seeded.establishment.name not in page.get_text()
+    assert pages.post(f"/school/start/{seeded.token}", {}, 410).page.h1.get_text(strip=True) == "This link has expired"
+    assert seeded.request.status == "sent"
     assert resolve_token(seeded.token) == (None, "expired")
 
 
@@ -88,7 +114,7 @@ def test_a_revoked_link_is_refused_and_a_reissued_one_replaces_it(pages, seeded,
     new_token = reissue_token(seeded.request, user_id=None)
     assert resolve_token(seeded.token) == (None, "replaced")
     assert resolve_token(new_token) == (seeded.request, "ok")
-    pages.get(f"/school/start/{new_token}", 302)
+    pages.post(f"/school/start/{new_token}", {}, 302)
     kinds = [event.kind for event in seeded.request.events]
     assert {"link revoked", "link reissued"} <= set(kinds)
 
@@ -105,7 +131,7 @@ def test_a_revoked_link_ends_a_session_already_open(pages, client, seeded, db):
 
 def test_another_schools_link_opens_only_that_school(pages, client, make, db, seeded):
     other = seed_request(make, db, collection=seeded.collection)
-    pages.get(f"/school/start/{other.token}", 302)
+    pages.post(f"/school/start/{other.token}", {}, 302)
     page = pages.page("/school/confirm")
     assert other.establishment.name in page.get_text()
     assert seeded.establishment.name not in page.get_text()
@@ -249,15 +275,17 @@ def test_csrf_is_checked_on_the_school_forms(app, make, db, monkeypatch):
     seeded = seed_request(make, db)
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     client = app.test_client()
-    client.get(f"/school/start/{seeded.token}")
+    start = client.get(f"/school/start/{seeded.token}").get_data(as_text=True)
+    link_token = re.search(r'name="csrf_token" value="([^"]+)"', start).group(1)
+    assert client.post(f"/school/start/{seeded.token}").status_code == 400
+    assert seeded.request.status == "sent"
+    assert client.post(f"/school/start/{seeded.token}", data={"csrf_token": link_token}).status_code == 302
     response = client.post("/school/confirm", data={"contact": str(seeded.establishment.contacts[0].id)})
     assert response.status_code == 400
     assert "Your form timed out" in response.get_data(as_text=True)
     assert db.session.scalar(select(AccessCode)) is None
     # With the token from the page, the same POST works.
     html = client.get("/school/confirm").get_data(as_text=True)
-    import re
-
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
         re.search(r'name="csrf_token" value="([^"]+)"', html)
     response = client.post("/school/confirm", data={"contact": str(seeded.establishment.contacts[0].id),

@@ -153,7 +153,7 @@ def test_a_new_link_is_emailed_once_and_the_old_one_stops_working(pages, login, 
     old = pages.page(f"/school/start/{seeded.token}", 410)
     assert old.h1.get_text(strip=True) == "This link has been replaced"
     assert "Use the link in the latest email we sent you" in old.get_text()
-    assert pages.get(f"/school/start/{new_token}", 302).headers["Location"].endswith("/school/confirm")
+    assert pages.post(f"/school/start/{new_token}", {}, 302).headers["Location"].endswith("/school/confirm")
     assert {"link reissued", "new link emailed"} <= set(event_kinds(db, seeded))
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "email new link")).after == {
         "to": main_contact, "n": 1}
@@ -163,7 +163,7 @@ def test_a_new_link_is_emailed_once_and_the_old_one_stops_working(pages, login, 
     second = [m for m in emails(db, seeded, "new_link") if m.id != message.id]
     assert [m.ledger_key for m in second] == [f"request:{seeded.request.id}:new-link:2"]
     assert pages.page(f"/school/start/{new_token}", 410).h1.get_text(strip=True) == "This link has been replaced"
-    pages.get(f"/school/start/{link_in(second[0])}", 302)
+    pages.post(f"/school/start/{link_in(second[0])}", {}, 302)
 
 
 def test_a_new_link_for_a_long_overdue_request_still_works(pages, login, make, db):
@@ -171,7 +171,7 @@ def test_a_new_link_for_a_long_overdue_request_still_works(pages, login, make, d
     login("manager")
     pages.post(url(seeded, "/new-link"), {}, 302)
     [message] = emails(db, seeded, "new_link")
-    pages.get(f"/school/start/{link_in(message)}", 302)
+    pages.post(f"/school/start/{link_in(message)}", {}, 302)
     assert summary(pages.page(url(seeded)))["Secure link"].startswith("Active until the end of ")
 
 
@@ -192,7 +192,7 @@ def test_no_new_link_for_a_request_that_is_submitted_or_not_sent(pages, login, s
     assert words in message and "Nothing has changed" in message
     assert emails(db, seeded, "new_link") == []
     assert seeded.request.token_hash == token_hash
-    pages.get(f"/school/start/{seeded.token}", 302)
+    pages.post(f"/school/start/{seeded.token}", {}, 302)
 
 
 def test_no_new_link_when_the_school_has_no_contact(pages, login, make, db):
@@ -202,7 +202,7 @@ def test_no_new_link_when_the_school_has_no_contact(pages, login, make, db):
     pages.post(url(seeded, "/new-link"), {}, 302)
     assert "has no active contact" in banner(pages.page(url(seeded)))
     assert emails(db, seeded, "new_link") == []
-    pages.get(f"/school/start/{seeded.token}", 302)
+    pages.post(f"/school/start/{seeded.token}", {}, 302)
 
 
 def test_a_manager_sends_a_chaser_once_a_day(pages, login, seeded, db):
@@ -248,7 +248,7 @@ def test_an_officer_may_read_but_not_act(pages, login, seeded, db):
         pages.post(url(seeded, action), {}, 403)
     assert seeded.request.token_revoked_at is None
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
-    pages.get(f"/school/start/{seeded.token}", 302)
+    pages.post(f"/school/start/{seeded.token}", {}, 302)
 
 
 def test_a_school_and_an_anonymous_visitor_may_not_see_it(client, pages, seeded):

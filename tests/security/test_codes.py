@@ -24,7 +24,7 @@ def _count(db, model, *where):
 
 
 def test_a_fourth_code_in_an_hour_is_refused_naming_when_to_ask_again(client, pages, seeded, db):
-    pages.get(f"/school/start/{seeded.token}", status=302)
+    pages.post(f"/school/start/{seeded.token}", {}, status=302)
     for _ in range(CODES_PER_HOUR):
         assert _ask_status(client, seeded).status_code == 302
     refused = pages.post("/school/confirm", {"contact": str(seeded.establishment.contacts[0].id)}, status=200)
@@ -40,7 +40,7 @@ def test_a_fourth_code_in_an_hour_is_refused_naming_when_to_ask_again(client, pa
 
 
 def test_an_eleventh_code_in_a_day_is_refused(client, pages, seeded, db):
-    pages.get(f"/school/start/{seeded.token}", status=302)
+    pages.post(f"/school/start/{seeded.token}", {}, status=302)
     for n in range(CODES_PER_DAY):
         assert _ask_status(client, seeded).status_code == 302
         # Each code an hour and a bit older than the next, so the hourly limit never bites.
@@ -56,6 +56,6 @@ def test_the_count_is_per_link_not_per_worker(app, client, seeded, db):
     """Two separate clients (as two workers would see them) share the one count in the database."""
     other = app.test_client()
     for visitor in (client, other):
-        visitor.get(f"/school/start/{seeded.token}")
+        visitor.post(f"/school/start/{seeded.token}")
     statuses = [_ask_status(visitor, seeded).status_code for visitor in (client, other, client, other)]
     assert statuses == [302, 302, 302, 200]

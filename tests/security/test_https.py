@@ -69,7 +69,7 @@ class HttpsBrowser:
 
     def submit(self, path: str, fields: dict):
         """Post the form on the page last fetched, with its CSRF token."""
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', self.last_html).group(1)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', self.last_html).group(1)
         headers = dict(PROXY)
         referer = referer_sent(self.policy, self.page, SITE + path)
         if referer:
@@ -98,11 +98,12 @@ def test_staff_sign_in_and_a_second_form_post_over_https_through_the_proxy(produ
     assert "govuk-error-summary" in changed.get_data(as_text=True)
 
 
-def test_a_school_confirms_its_contact_over_https_through_the_proxy(production_like):
+def test_a_school_opens_its_link_and_asks_for_a_code_over_https_through_the_proxy(production_like):
     app, token, contact_id = production_like
     browser = HttpsBrowser(app)
-    browser.get(f"/school/start/{token}")
-    browser.client.get(f"/school/start/{token}", base_url=SITE, headers=PROXY)
+    assert browser.open_form(f"/school/start/{token}").status_code == 200
+    opened = browser.submit(f"/school/start/{token}", {})
+    assert opened.status_code == 302, opened.get_data(as_text=True)
     browser.open_form("/school/confirm")
     sent = browser.submit("/school/confirm", {"contact": str(contact_id)})
     assert sent.status_code == 302, sent.get_data(as_text=True)

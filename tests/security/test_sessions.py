@@ -44,7 +44,7 @@ def seeded(make, db):
 
 
 def _school_signed_in(pages, seeded, db):
-    pages.get(f"/school/start/{seeded.token}", status=302)
+    pages.post(f"/school/start/{seeded.token}", {}, status=302)
     contact = seeded.establishment.contacts[0]
     pages.post("/school/confirm", {"contact": str(contact.id)}, status=302)
     pages.post("/school/code", {"code": latest_code(db, contact.email)}, status=302)

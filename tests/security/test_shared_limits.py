@@ -140,7 +140,8 @@ def test_the_sixth_wrong_code_for_a_link_is_refused_whichever_worker_answers(liv
     with _two_workers(live, REDIS_URL) as workers:
         school = _browser()
         first = workers[0]
-        assert _open(school, f"{first}/school/start/{token}")[0] == 302
+        status, page = _open(school, f"{first}/school/start/{token}")
+        assert _open(school, f"{first}/school/start/{token}", {"csrf_token": _csrf(page)})[0] == 302
         status, page = _open(school, f"{first}/school/confirm")
         confirm = {"contact": str(contact_id), "csrf_token": _csrf(page)}
         assert _open(school, f"{first}/school/confirm", confirm)[0] == 302
