@@ -25,7 +25,6 @@ def navigation_items():
         if session.get("school_request_id") and "portal.list" in current_app.view_functions:
             return [
                 {"text": "Your list", "href": url_for("portal.list"), "active": request.endpoint == "portal.list"},
-                {"text": "Sign out", "href": url_for("portal.sign_out")},
             ]
         return []
     items = []
@@ -34,6 +33,15 @@ def navigation_items():
             href = url_for(endpoint)
             items.append({"text": label, "href": href, "active": request.path.startswith(href) and href != "/"})
     return items
+
+
+def sign_out_action() -> str | None:
+    """Where the header's Sign out button posts: the staff or the school sign-out, or nowhere."""
+    if current_user.is_authenticated:
+        return url_for("auth.logout")
+    if session.get("school_request_id") and "portal.sign_out" in current_app.view_functions:
+        return url_for("portal.sign_out")
+    return None
 
 
 def govuk_date(value) -> str:
@@ -73,6 +81,7 @@ def register_template_helpers(app) -> None:
     def inject():
         return {
             "navigation_items": navigation_items,
+            "sign_out_action": sign_out_action,
             "csp_nonce": lambda: getattr(g, "csp_nonce", ""),
             "service_name": "TEP Follow-up",
         }

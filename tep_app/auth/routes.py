@@ -33,11 +33,18 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
-@bp.get("/sign-out")
+@bp.route("/sign-out", methods=["GET", "POST"])
 @roles(PUBLIC)
 def logout():
-    end_staff_session()
-    return redirect(url_for("auth.login"))
+    """Only a POST with the CSRF token signs out, so no other site can sign anyone out; a GET (a
+    bookmark, an old link) shows the button."""
+    if request.method == "POST":
+        end_staff_session()
+        return redirect(url_for("auth.login"))
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return render_template("sign_out.html", action=url_for("auth.logout"),
+                           note="You will need your password to sign in again.")
 
 
 @bp.route("/account/password", methods=["GET", "POST"], endpoint="change_password")

@@ -316,9 +316,15 @@ def submitted():
                            reference=service.submission_reference(school_request))
 
 
-@bp.get("/sign-out")
+@bp.route("/sign-out", methods=["GET", "POST"])
 @roles(PUBLIC)
 def sign_out():
-    end_school_session()
+    """Only a POST with the CSRF token signs out; a GET shows the button while signed in."""
+    if request.method == "POST":
+        end_school_session()
+        return redirect(url_for("portal.sign_out"))
+    if "school_request_id" in session:
+        return render_template("sign_out.html", action=url_for("portal.sign_out"),
+                               note="Your saved answers are kept.")
     return message_page("You have signed out", "Your saved answers are kept. To carry on, open the link from "
                         "your email again.")

@@ -187,7 +187,8 @@ def test_a_school_answers_its_list_over_two_visits_and_gets_a_receipt(live_serve
     page.goto("/school/upload")
     expect_title(page, "Upload your filled-in list")
     axe(page)
-    page.goto("/school/sign-out")
+    page.get_by_role("button", name="Sign out").click()
+    expect_title(page, "You have signed out")
     axe(page)
 
     # Later, a colleague in another browser: confirm again with a new code, finish and submit.

@@ -10,7 +10,12 @@ def test_sign_in_page_is_accessible_and_signs_a_manager_in(page, axe, sign_in):
     assert "system-ui" in font_family and "GDS Transport" not in font_family
     sign_in(page, "manager")
     assert "/sign-in" not in page.url
-    assert page.get_by_role("link", name="Sign out").is_visible()
+    assert page.get_by_role("button", name="Sign out").is_visible()
+    axe(page)
+    page.get_by_role("button", name="Sign out").click()
+    expect_title(page, "Sign in")
+    page.goto("/cases")
+    assert "/sign-in" in page.url
 
 
 def test_a_wrong_password_shows_the_error_summary(page, axe, make_staff):

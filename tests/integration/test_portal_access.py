@@ -260,6 +260,9 @@ def test_a_school_session_sees_no_staff_page_and_no_other_request(pages, client,
 
 def test_sign_out_ends_the_school_session(pages, client, seeded):
     sign_school_in(client, seeded)
+    assert pages.page("/school/sign-out").h1.get_text(strip=True) == "Sign out"  # a GET only asks
+    pages.get("/school/young-people", 200)
+    assert pages.post("/school/sign-out", {}, 302).headers["Location"].endswith("/school/sign-out")
     assert pages.page("/school/sign-out").h1.get_text(strip=True) == "You have signed out"
     pages.get("/school/young-people", 401)
 

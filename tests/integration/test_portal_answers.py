@@ -127,7 +127,7 @@ def test_a_draft_is_kept_and_comes_back_in_the_form(pages, client, seeded, db):
     draft.pop("save")
     pages.post(answer_url(entry), draft, 302)
     # Later, a new session (signed in again) finds it.
-    client.get("/school/sign-out")
+    client.post("/school/sign-out")
     sign_school_in(client, seeded, seeded.establishment.contacts[1].email)
     assert "Draft" in pages.page("/school/young-people").get_text()
     page = pages.page(answer_url(entry))

@@ -68,7 +68,7 @@ def test_the_client_address_is_trusted_only_through_the_configured_proxies(db, a
 
 def test_signing_out_is_audited(client, login, db):
     user = login("officer")
-    client.get("/sign-out")
+    client.post("/sign-out")
     event = _last_audit(db, "sign-out", "staff_user")
     assert (event.object_id, event.actor_label) == (str(user.id), user.email)
 

@@ -28,7 +28,7 @@ def test_a_staff_cookie_replayed_after_sign_out_is_refused(pages, client, make, 
     user = _staff_signed_in(pages, make)
     pages.get("/cases", status=200)
     copied = _cookie(client)
-    pages.get("/sign-out", status=302)
+    pages.post("/sign-out", {}, status=302)
     _replay(client, copied)
     response = pages.get("/cases", status=302)
     assert response.headers["Location"].startswith("/sign-in")
@@ -54,7 +54,7 @@ def _school_signed_in(pages, seeded, db):
 def test_a_school_cookie_replayed_after_sign_out_lists_no_pupils(pages, client, seeded, db):
     _school_signed_in(pages, seeded, db)
     copied = _cookie(client)
-    pages.get("/school/sign-out")
+    pages.post("/school/sign-out", {}, status=302)
     _replay(client, copied)
     page = pages.page("/school/young-people", status=401)
     assert page.h1.get_text(strip=True) == "Your session has ended"
