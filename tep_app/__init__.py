@@ -83,7 +83,7 @@ def register_extensions(app: Flask) -> None:
         from tep_app.extensions import configure_sqlite
 
         with app.app_context():
-            configure_sqlite(db.engine)
+            configure_sqlite(db.engine, app)
 
 
 def register_templates(app: Flask) -> None:

@@ -1,4 +1,8 @@
 """Flask extensions, created unbound and bound in create_app()."""
+import logging
+import sqlite3
+import time
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -17,19 +21,35 @@ csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
-def configure_sqlite(engine) -> None:
+logger = logging.getLogger(__name__)
+
+# A page whose transaction read before another writer committed cannot write: it is made again from
+# the start, at most this many times in all.
+SQLITE_TRIES = 3
+BUSY_HEADING = "Sorry, the service is busy"
+BUSY_BODY = "Nothing was changed. Wait a few seconds, then try again."
+
+
+def configure_sqlite(engine, app=None) -> None:
     """SQLite: enforce foreign keys, and let SQLAlchemy own transactions so savepoints work.
 
     WAL lets pages be read while something writes, and the busy timeout makes a writer wait up to
-    10 seconds for another to finish instead of failing at once. A web request that changes
-    things (anything but GET and HEAD) takes the write lock when its transaction begins (BEGIN
-    IMMEDIATE): a transaction that read first and then wants to write cannot wait for the lock, and
-    would fail with "database is locked" as soon as another writer had committed.
+    10 seconds (SQLITE_BUSY_TIMEOUT_MS) for another to finish instead of failing at once. A web
+    request that changes things (anything but GET and HEAD) takes the write lock when its
+    transaction begins (BEGIN IMMEDIATE). A page that reads first and then writes (a session's
+    last-seen time, an audit row) cannot wait for the lock once another writer has committed since
+    its read ("database is locked", SQLITE_BUSY_SNAPSHOT): with `app`, such a page is made again
+    from the start (`retry_busy_pages`), and a database still busy after the timeout gets the
+    service's own "try again" page (503), never a 500.
 
     A 32 MiB page cache (the default is 2 MiB) keeps the indexes an import or a matching run
     touches in memory: far fewer pages read again while tens of thousands of rows go in.
     """
     from sqlalchemy import event
+
+    busy_timeout_ms = (app.config.get("SQLITE_BUSY_TIMEOUT_MS") if app is not None else None) or 10000
+    if app is not None:
+        retry_busy_pages(app)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -37,7 +57,7 @@ def configure_sqlite(engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA cache_size=-32768")
         cursor.close()
 
@@ -47,3 +67,58 @@ def configure_sqlite(engine) -> None:
 
         writes = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+def sqlite_busy(error: Exception) -> str | None:
+    """"snapshot" (this transaction read before another writer committed: start again), "busy"
+    (another writer held the lock for the whole busy timeout) or None (not SQLite's lock)."""
+    original = getattr(error, "orig", None)
+    if not isinstance(original, sqlite3.OperationalError):
+        return None
+    code = getattr(original, "sqlite_errorcode", None)
+    if code == getattr(sqlite3, "SQLITE_BUSY_SNAPSHOT", 517):
+        return "snapshot"
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "database is locked" in str(original):
+        return "busy"
+    return None
+
+
+def retry_busy_pages(app) -> None:
+    """Wrap the app's request dispatch (before-request hooks, the view, after-request hooks and
+    the commit): a page that lost its snapshot to another writer is rolled back and made again; a
+    database still locked gets the 503 "try again" page."""
+    from flask import request
+    from sqlalchemy.exc import OperationalError
+
+    dispatch = app.full_dispatch_request
+
+    def full_dispatch_request():
+        for attempt in range(1, SQLITE_TRIES + 1):
+            try:
+                return dispatch()
+            except OperationalError as error:
+                reason = sqlite_busy(error)
+                if reason is None:
+                    raise
+                db.session.rollback()
+                logger.warning("database busy (%s) on %s %s, try %s", reason, request.method, request.path,
+                               attempt, extra={"reason": reason, "path": request.path, "try": attempt})
+                if reason == "busy" or attempt == SQLITE_TRIES:
+                    return _busy_page(app)
+                time.sleep(0.02 * attempt)
+        return _busy_page(app)  # not reached: the last try returns above
+
+    app.full_dispatch_request = full_dispatch_request
+
+
+def _busy_page(app):
+    """The app's own 503 page (main/errors.py), in the service's layout."""
+    from werkzeug.exceptions import ServiceUnavailable
+
+    try:
+        response = app.make_response(app.handle_user_exception(ServiceUnavailable()))
+    except Exception:  # the page's own layout could not be made: the same words, plainly
+        db.session.rollback()
+        response = app.make_response((f"{BUSY_HEADING}. {BUSY_BODY}", 503, {"Content-Type": "text/plain"}))
+    response.headers["Retry-After"] = "5"
+    return app.finalize_request(response, from_error_handler=True)

@@ -11,6 +11,7 @@ MESSAGES = {
     413: ("The file is too large", "Files must be smaller than 50 MB."),
     429: ("Too many attempts", "Wait a few minutes, then try again."),
     500: ("Sorry, there is a problem with the service", "Try again later."),
+    503: ("Sorry, the service is busy", "Nothing was changed. Wait a few seconds, then try again."),
 }
 
 
