@@ -1,7 +1,7 @@
 """What MI loads: import batches, post-16 enrolments and September Guarantee offers."""
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tep_app.models.base import Base
@@ -23,6 +23,8 @@ class ImportBatch(Base):
     summary: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     warning_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The file's headers the import did not read (a column it does not take), named in its report.
+    columns_not_read: Mapped[list | None] = mapped_column(JSON)
 
 
 class ImportWarning(Base):

@@ -19,7 +19,8 @@ _KEY_WORDS = {"officer_id": "officer", "establishment_id": "school", "district_i
               "guarantee_status": "September Guarantee status",
               "guarantee_code": "September Guarantee status", "activity_code": "destination",
               "contacts": "contact details", "needs_review": "needs an officer's check", "moved": "moved away"}
-_KIND_WORDS = {"phone": "young person's phone", "parent_phone": "parent or carer's phone", "email": "email"}
+_KIND_WORDS = {"phone": "young person's phone", "parent_phone": "parent or carer's phone", "email": "email",
+               "parent_email": "parent or carer's email"}
 REASON_WORDS = {"school_not_known": "the school did not know their destination",
                 "no_school_answer": "the school gave no answer", "lapsed": "their activity lapsed",
                 "conflict": "the school's answer differs from what we hold",

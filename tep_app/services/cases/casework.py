@@ -45,7 +45,8 @@ OUTCOME_LABELS = {
     "spoke_young_person": "Spoke to the young person", "spoke_parent": "Spoke to a parent or carer",
     "refused": "Refused to say",
 }
-KIND_LABELS = {"phone": "Young person's phone", "parent_phone": "Parent or carer's phone", "email": "Email"}
+KIND_LABELS = {"phone": "Young person's phone", "parent_phone": "Parent or carer's phone", "email": "Email",
+               "parent_email": "Parent or carer's email"}
 
 
 class StaleCaseError(Exception):

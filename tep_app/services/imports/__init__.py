@@ -172,7 +172,7 @@ def _import(kind, data, filename, academic_year, user_id, progress, max_rows) ->
         raise ImportFailed(result.problems, result.warnings)
     batch = _new_batch(kind, data, filename, result.academic_year, result.row_count, user_id)
     counts = load.load_establishments([record for _, record in checked.records], batch.id)
-    return _finish(batch, counts, result.warnings)
+    return _finish(batch, counts, result.warnings, result.columns_ignored)
 
 
 def _import_while_checking(kind, data, filename, academic_year, user_id, progress, max_rows) -> ImportBatch:
@@ -208,7 +208,7 @@ def _import_while_checking(kind, data, filename, academic_year, user_id, progres
             counts = load.load_sources(kind, good, academic_year, batch.id)
         if problems:
             raise ImportFailed(problems, warnings)
-        batch = _finish(batch, counts, warnings)
+        batch = _finish(batch, counts, warnings, match.ignored)
     except BaseException:
         savepoint.rollback()
         raise
@@ -224,16 +224,17 @@ def _new_batch(kind, data, filename, academic_year, row_count, user_id) -> Impor
     return batch
 
 
-def _finish(batch: ImportBatch, counts: load.Counts, warnings: list[Problem]) -> ImportBatch:
+def _finish(batch: ImportBatch, counts: load.Counts, warnings: list[Problem], not_read: list[str]) -> ImportBatch:
     kind = batch.kind
     batch.created_count, batch.updated_count, batch.unchanged_count = counts.created, counts.updated, counts.unchanged
     batch.warning_count = len(warnings)
+    batch.columns_not_read = list(not_read) or None
     batch.summary = summary_line(batch)
     load.load_warnings(batch.id, warnings)
     record_audit("import", "import_batch", batch.id, after={
         "kind": kind, "filename": batch.filename, "sha256": batch.sha256, "academic_year": batch.academic_year,
         "rows": batch.row_count, "created": counts.created, "updated": counts.updated,
-        "unchanged": counts.unchanged, "warnings": len(warnings)})
+        "unchanged": counts.unchanged, "warnings": len(warnings), "columns_not_read": list(not_read)})
     db.session.flush()
     logger.info("imported %s %s", batch.row_count, kind,
                 extra={"import_batch_id": batch.id, "import_kind": kind, "rows_created": counts.created,
@@ -252,10 +253,13 @@ def list_warnings(batch_id: int) -> list[Problem]:
 
 def summary_line(batch: ImportBatch) -> str:
     """"Imported 35,012 leavers for 2022-23: 35,012 new, 0 updated, 0 unchanged." and, when values
-    were left out, " 2 warnings: those values were not imported." """
+    were left out, " 2 warnings: those values were not imported.", and when the file had columns the
+    import does not take, " 1 column not read: Favourite colour." """
     year = f" for {year_label(batch.academic_year)}" if batch.academic_year and batch.kind != "establishments" else ""
     line = (f"Imported {batch.row_count:,} {KIND_LABELS[batch.kind]}{year}: {batch.created_count:,} new, "
             f"{batch.updated_count:,} updated, {batch.unchanged_count:,} unchanged.")
     if batch.warning_count:
         line += f" {plural(batch.warning_count, 'warning')}: those values were not imported."
+    if batch.columns_not_read:
+        line += f" {plural(len(batch.columns_not_read), 'column')} not read: {', '.join(batch.columns_not_read)}."
     return line

@@ -5,7 +5,7 @@ Headers match without regard to case, spaces, underscores and punctuation: "Date
 """
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 IMPORT_KINDS = ("establishments", "leavers", "roll", "enrolments", "offers")
 KIND_LABELS = {"establishments": "establishments", "leavers": "leavers", "roll": "pupils on roll",
@@ -18,6 +18,7 @@ class Column:
     label: str
     required: bool = False
     aliases: tuple[str, ...] = ()
+    many: bool = False  # several of the file's headers may fill it (a parent's telephone and mobile): each is read
 
 
 def normalise_header(text) -> str:
@@ -41,6 +42,41 @@ YEAR_GROUP = _c("year_group", "Year group", True, "NC Year", "NC Year Actual", "
 PROVIDER = _c("provider", "Provider", True, "Provider UKPRN", "Provider LAESTAB", "UKPRN", "LAESTAB",
               "LA/ESTAB", "DfE number", "Institution", "Provider number")
 
+# The contact columns of a leavers or roll file under the names school MIS exports (SIMS, Arbor,
+# Bromcom, ScholarPack) give them. Whose contact a header is (the young person's, or a parent's or
+# carer's) is the words it starts with; what it is (a phone or an email) is the words it ends with:
+# every "whose" followed by every "what" of its kind names the column. A file may have several
+# (a parent's telephone and mobile, a first and a second contact): each number or address is kept.
+CONTACT_WHOSE = {
+    "young person": ("", "pupil", "student", "learner", "child", "young person", "young person's", "personal",
+                     "home"),
+    "parent or carer": ("parent", "parent/carer", "parent or carer", "parent carer", "parent or carer's",
+                        "parents", "carer", "guardian", "primary contact", "main contact", "contact",
+                        "contact 1", "contact 2", "contact 3", "priority 1 contact", "priority 2 contact",
+                        "priority 3 contact", "first contact", "second contact", "emergency contact",
+                        "mother", "father"),
+}
+CONTACT_WHAT = {
+    "phone": ("phone", "telephone", "tel", "tel no", "mobile", "mobile phone", "mobile number", "phone number",
+              "telephone number", "home phone", "home telephone", "work phone", "work telephone"),
+    "email": ("email", "email address", "e-mail", "e-mail address"),
+}
+# (column key, its label in the import contract, whose, what)
+CONTACT_COLUMNS = (
+    ("phone", "Phone", "young person", "phone"),
+    ("parent_phone", "Parent phone", "parent or carer", "phone"),
+    ("email", "Email", "young person", "email"),
+    ("parent_email", "Parent email", "parent or carer", "email"),
+)
+
+
+def _contact_column(key: str, label: str, whose: str, what: str) -> Column:
+    names = {" ".join(part for part in (who, thing) if part) for who in CONTACT_WHOSE[whose]
+             for thing in CONTACT_WHAT[what]}
+    names.discard("home")  # "home" alone is no contact's name
+    return Column(key, label, False, tuple(sorted(names - {label.lower()})), many=True)
+
+
 PERSON_COLUMNS = (
     _c("laestab", "LAESTAB", True, "LA/ESTAB", "LA ESTAB", "DfE number", "DfE", "School LAESTAB",
        "Establishment number", "LA Estab number"),
@@ -51,13 +87,7 @@ PERSON_COLUMNS = (
     _c("former_surname", "Former surname", False, "Previous surname", "Former legal surname", "Maiden name"),
     GENDER, POSTCODE,
     _c("address", "Address", False, "Home address", "Address lines", "Full address"),
-    _c("phone", "Phone", False, "Mobile", "Mobile phone", "Telephone", "Phone number", "Pupil mobile",
-       "Student mobile", "Young person's phone", "Mobile number"),
-    _c("parent_phone", "Parent phone", False, "Parent/Carer phone", "Parent or carer phone",
-       "Parent carer phone", "Parent mobile", "Parent telephone", "Parent/carer telephone",
-       "Primary contact phone", "Contact phone", "Parent or carer's phone"),
-    _c("email", "Email", False, "Email address", "Contact email", "Pupil email", "Student email",
-       "Personal email"),
+    *(_contact_column(*row) for row in CONTACT_COLUMNS),
     _c("leaving_date", "Leaving date", False, "Date of leaving", "Leave date", "Left date", "Date left"),
     _c("ehcp", "EHCP", False, "EHC plan", "Has EHCP", "EHC Plan (Y/N)"),
 )
@@ -100,6 +130,8 @@ class HeaderMatch:
     found: list[tuple[str, str]]           # (the file's header, the column it fills)
     ignored: list[str]                     # headers that fill no column
     missing: list[tuple[Column, str | None]]  # required columns absent, with a near-miss header
+    # Further headers that fill a column taking several (key, index in the row, the file's header).
+    extra: list[tuple[str, int, str]] = field(default_factory=list)
 
 
 def match_headers(kind: str, headers: list[str]) -> HeaderMatch:
@@ -117,8 +149,15 @@ def match_headers(kind: str, headers: list[str]) -> HeaderMatch:
             column = lookup.get(normalise_header(header))
             if column and column.key not in positions and index not in positions.values():
                 positions[column.key] = index
-    labels = {c.key: c.label for c in columns}
     by_index = {index: key for key, index in positions.items()}
+    extra = []
+    for index, header in enumerate(headers):
+        name = normalise_header(header)
+        column = exact.get(name) or aliases.get(name)
+        if index not in by_index and column is not None and column.many:
+            extra.append((column.key, index, header))
+    labels = {c.key: c.label for c in columns}
+    by_index.update((index, key) for key, index, _header in extra)
     for index, header in enumerate(headers):
         if index in by_index:
             found.append((header, labels[by_index[index]]))
@@ -128,7 +167,7 @@ def match_headers(kind: str, headers: list[str]) -> HeaderMatch:
     for column in columns:
         if column.required and column.key not in positions:
             missing.append((column, _near_miss(column, ignored)))
-    return HeaderMatch(positions, found, ignored, missing)
+    return HeaderMatch(positions, found, ignored, missing, extra)
 
 
 def _near_miss(column: Column, ignored: list[str]) -> str | None:

@@ -36,7 +36,7 @@ from tep_app.services.imports.validate import Lookups, Problem
 
 PERSON_FIELDS = ("upn", "uln", "forename", "middle_names", "surname", "preferred_forename", "former_surname",
                  "date_of_birth", "gender", "postcode", "address", "ehcp")
-CONTACT_KINDS = ("phone", "parent_phone", "email")
+CONTACT_KINDS = ("phone", "parent_phone", "email", "parent_email")
 ENROLMENT_FIELDS = ("gender", "postcode", "year_group", "course", "start_date", "phone")
 OFFER_FIELDS = ("postcode", "offer_date", "source")
 SOURCE_KEYS = ("upn", "uln", "forename", "surname", "date_of_birth")
@@ -230,7 +230,12 @@ def load_people(kind: str, records: Iterable[dict], academic_year: int, batch_id
     inserts, updates, contacts = {}, {}, []
     today = clock.today()
     outcome: dict[int, str] = {}
+    contact_keys: list[tuple[str, str]] = []  # (the record's key, the contact's kind)
     for person_id, record in targets:
+        if not contact_keys:
+            # A kind's further columns ("parent_phone:2") are in every record of the file.
+            contact_keys = [(kind, kind) for kind in CONTACT_KINDS] + [
+                (key, key.partition(":")[0]) for key in record if key.partition(":")[0] in CONTACT_KINDS and ":" in key]
         if not isinstance(person_id, int):
             person_id = new_ids[person_id[1]]
         wanted = (record["school_id"], record["year_group"], record.get("leaving_date"))
@@ -245,8 +250,8 @@ def load_people(kind: str, records: Iterable[dict], academic_year: int, batch_id
             state = "updated"
         if person_id in person_updates and state == "unchanged":
             state = "updated"
-        for contact_kind in CONTACT_KINDS:
-            value = record.get(contact_kind)
+        for key, contact_kind in contact_keys:
+            value = record.get(key)
             if value and (person_id, contact_kind, value) not in held:
                 held.add((person_id, contact_kind, value))
                 contacts.append((person_id, contact_kind, value, source, today, True, False, now, now))

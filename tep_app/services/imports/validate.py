@@ -99,7 +99,8 @@ def _parsers(kind: str, lookups: Lookups) -> dict:
         "preferred_forename": _text("Preferred forename"), "former_surname": _text("Former surname"),
         "date_of_birth": v.parse_date, "gender": _remembered(v.check_gender), "postcode": v.check_postcode,
         "address": _text("Address", 1000), "phone": v.check_phone, "parent_phone": v.check_phone,
-        "email": v.check_email, "leaving_date": v.parse_date, "ehcp": _remembered(v.check_yes_no),
+        "email": v.check_email, "parent_email": v.check_email, "leaving_date": v.parse_date,
+        "ehcp": _remembered(v.check_yes_no),
         "year_group": _remembered(lambda value: f.parse_year_group(value, (11, 12))),
     }
     if kind == "establishments":
@@ -167,6 +168,10 @@ def iter_checked(kind: str, table: Table, match: HeaderMatch, academic_year: int
     columns = {c.key: c for c in COLUMNS[kind]}
     getters = [(key, columns[key].label, index, parsers[key], columns[key].required,
                 severity(kind, columns[key]) == ERROR) for key, index in match.positions.items()]
+    # A column filled from several headers: each further one is read into "<key>:<n>", and named in
+    # its warnings by the file's own header.
+    getters += [(f"{key}:{number}", header, index, parsers[key], False, False)
+                for number, (key, index, header) in enumerate(match.extra, start=2)]
     formulas = table.formulas
     add, warn = problems.append, warnings.append
     cross = _CROSS_CHECKS[kind](academic_year, lookups, add)
