@@ -214,6 +214,7 @@ def test_the_june_list_asks_for_the_offer_and_reads_its_date_back(make, db, clie
     assert "date of the offer" in about and "start date" not in about
     form = pages.page(f"/school/young-people/{june.entries[0].id}").get_text(" ", strip=True)
     assert "Provider of the offer" in form and "Date of the offer" in form  # the June web form's own words
+    assert "from September Guarantee status to What you know" in pages.page("/school/upload").get_text(" ")
 
     row = 2 if sheet.cell(row=2, column=1).value == june.entries[0].id else 3
     sheet.cell(row=row, column=10, value="Has an offer of a place (school, college, apprenticeship or training)")
