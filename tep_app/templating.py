@@ -30,8 +30,12 @@ def navigation_items():
     items = []
     for label, endpoint, allowed in NAVIGATION:
         if endpoint in current_app.view_functions and current_user.role in allowed:
-            href = url_for(endpoint)
-            items.append({"text": label, "href": href, "active": request.path.startswith(href) and href != "/"})
+            items.append({"text": label, "href": url_for(endpoint), "active": False})
+    # One item is the current one: the longest whose address starts this page's (Imports, not
+    # Admin, on /admin/imports/; Audit, not Chase-up, on /dashboard/audit).
+    here = [item for item in items if item["href"] != "/" and request.path.startswith(item["href"])]
+    if here:
+        max(here, key=lambda item: len(item["href"]))["active"] = True
     return items
 
 
@@ -45,10 +49,11 @@ def sign_out_action() -> str | None:
 
 
 def govuk_date(value) -> str:
+    """A date, or a moment in UK time (every stored moment is UTC): "5 June 2027 at 14:21"."""
     if value is None or value == "":
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%-d %B %Y at %H:%M")
+        return clock.local(value).strftime("%-d %B %Y at %H:%M")
     if isinstance(value, date):
         return value.strftime("%-d %B %Y")
     return str(value)
@@ -64,6 +69,8 @@ def london(value):
 def short_date(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        value = clock.local(value)
     return value.strftime("%-d %b %Y")
 
 

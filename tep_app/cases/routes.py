@@ -37,6 +37,7 @@ from tep_app.services.cases.casework import (
 from tep_app.services.cases.closing import CLOSED_LABELS, moved_words, record_officer_move
 from tep_app.services.cases.queue import filter_options
 from tep_app.services.cases.timeline import answer_words, build_timeline
+from tep_app.services.words import activity_words
 
 
 @bp.route("")
@@ -157,9 +158,10 @@ def activity(case_id: int):
     except StaleCaseError:
         return _stale(case_id, "activity")
     if case.status == "closed":
-        flash(f"Activity {data.code} recorded. The case is closed and has left the queue", "success")
+        flash(f"{activity_words(data.code)} recorded. The case is closed and has left the queue", "success")
         return redirect(url_for("cases.queue"))
-    flash(f"Activity {data.code} recorded. The case stays open: the young person is still Not Known", "success")
+    flash(f"{activity_words(data.code)} recorded. The case stays open: the young person is still Not Known",
+          "success")
     return redirect(url_for("cases.show", case_id=case.id))
 
 

@@ -17,6 +17,7 @@ from tep_app.models import (
     ImportBatch,
     MatchResult,
     SchoolRecord,
+    SchoolRequest,
     StaffUser,
     YoungPerson,
 )
@@ -34,9 +35,12 @@ from tep_app.services.words import (
     changes_words,
     guarantee_words,
     rule_words,
+    staff_name,
 )
 
 REASON_LABELS = REASON_WORDS
+# Who recorded something, when no member of staff is named on it.
+SOURCE_WORDS = {"officer": "an officer", "system": "TEP Follow-up"}
 AUDIT_SHOWN = ("reassign", "assign", "update", "delete", "school answer applied", "moved away")
 AUDIT_TYPES = ("young_person", "case", "contact_detail")
 
@@ -106,12 +110,13 @@ def _statements() -> dict:
         .order_by(Case.id, ContactAttempt.id))
     activities = (
         select(Activity.code, ActivityCode.description, Activity.created_at, Activity.provider_name, Activity.notes,
-               Activity.source)
+               Activity.source, StaffUser.name)
         .outerjoin(ActivityCode, ActivityCode.code == Activity.code)
+        .outerjoin(StaffUser, StaffUser.id == Activity.recorded_by_id)
         .where(Activity.young_person_id == person_id).order_by(Activity.ascertained_on.desc(), Activity.id))
     audit = (
         select(AuditEvent.at, AuditEvent.action, AuditEvent.object_type, AuditEvent.before, AuditEvent.after,
-               AuditEvent.actor_label)
+               AuditEvent.actor_label, AuditEvent.actor_type, AuditEvent.actor_id)
         .where(or_(and_(AuditEvent.object_type == "young_person",
                         AuditEvent.object_id == bindparam("person_key", type_=String)),
                    and_(AuditEvent.object_type == "case",
@@ -131,24 +136,60 @@ def build_timeline(person: YoungPerson, answers: list | None = None) -> list[Tim
             continue
         school = response.list_entry.establishment.name
         items.append(TimelineItem(_aware(response.updated_at), f"{school} answered: {answer_words(response)}",
-                                  response.intelligence, response.updated_by))
+                                  response.intelligence, _contact_name(response.list_entry.establishment,
+                                                                       response.updated_by)))
     case_ids, case_items = _cases_and_attempts(db.session.execute(statements["cases"], params))
     items.extend(case_items)
-    for code, _description, created_at, provider_name, notes, source in db.session.execute(
+    for code, _description, created_at, provider_name, notes, source, recorded_by in db.session.execute(
             statements["activities"], params):
         items.append(TimelineItem(_aware(created_at), f"Activity recorded: {activity_words(code)}",
-                                  "; ".join(part for part in (provider_name, notes) if part) or None, source))
+                                  "; ".join(part for part in (provider_name, notes) if part) or None,
+                                  recorded_by or SOURCE_WORDS.get(source, source)))
     events = db.session.execute(statements["audit"], {"person_key": str(person.id),
                                                       "case_keys": [str(i) for i in case_ids]})
     for event in events:
         if event.object_type == "case" and event.action == "update":
             continue  # shown as the attempt or activity that made it
+        detail = _moved_detail(event.after) if event.action == "moved away" else \
+            changes_words(event.before, event.after)
         items.append(TimelineItem(_aware(event.at), AUDIT_TITLES.get((event.action, event.object_type),
                                                                      f"{event.action.capitalize()} "
                                                                      f"({event.object_type.replace('_', ' ')})"),
-                                  changes_words(event.before, event.after), event.actor_label))
+                                  detail, _actor_name(event, person)))
     items.sort(key=lambda item: item.at, reverse=True)
     return items
+
+
+def _moved_detail(after: dict | None) -> str | None:
+    """"Moved to another local authority (Lancashire), on 5 December 2026"."""
+    after = after or {}
+    words = moved_words(after.get("moved"), after.get("moved_to"))
+    try:
+        on = date.fromisoformat(after.get("moved_on") or "")
+    except (TypeError, ValueError):
+        return words
+    return f"{words}, on {on:%-d %B %Y}" if words else None
+
+
+def _contact_name(school: Establishment | None, email: str | None) -> str | None:
+    """A school contact's name (never their email address), or the school's name."""
+    if not email:
+        return None
+    wanted = email.strip().lower()
+    contact = next((c for c in getattr(school, "contacts", None) or [] if (c.email or "").lower() == wanted), None)
+    if contact is not None and contact.name:
+        return f"{contact.name}, {school.name}"
+    return school.name if school is not None else None
+
+
+def _actor_name(event, person: YoungPerson) -> str | None:
+    """Who made an audited change, by name: a member of staff, a school's contact, or the service."""
+    if event.actor_type == "staff":
+        return staff_name(event.actor_id)
+    if event.actor_type == "school" and str(event.actor_id or "").isdigit():
+        school_request = db.session.get(SchoolRequest, int(event.actor_id))
+        return _contact_name(school_request.establishment if school_request else None, event.actor_label)
+    return SOURCE_WORDS["system"] if event.actor_type == "system" else None
 
 
 def _records_and_matches(rows) -> list[TimelineItem]:
