@@ -24,7 +24,14 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from tep_app import clock
 from tep_app.forms import BaseForm, GovDateField, choices
 from tep_app.identifiers import IdentifierError, normalise_phone
-from tep_app.services.cases.casework import CHANNEL_LABELS, OUTCOME_LABELS
+from tep_app.services.cases.casework import (
+    CHANNEL_LABELS,
+    CHANNEL_OUTCOMES,
+    LETTER_OR_VISIT,
+    OUTCOME_GROUPS,
+    OUTCOME_LABELS,
+    OUTCOME_PHRASES,
+)
 
 ANOTHER = "another"
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -112,17 +119,23 @@ class AttemptForm(BaseForm):
     next_follow_up_on = GovDateField("Next follow-up date (optional)")
     submit = SubmitField("Save attempt", widget=GovSubmitInput())
 
-    def __init__(self, *args, contacts=(), today: date | None = None, **kwargs):
+    def __init__(self, *args, contacts=(), today: date | None = None, address: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today or clock.today()
+        self.address = address
         self.used.choices = choices([("", "Choose a number or address"), *contacts,
                                      (ANOTHER, "Another number or address")])
         self.used_value = None
+        self.outcome_groups = [(title, [(code, OUTCOME_LABELS[code]) for code in codes])
+                               for title, codes in OUTCOME_GROUPS]
 
     def validate_used(self, field):
         channel = self.channel.data
         if field.data and field.data not in {choice.value for choice in field.choices}:
             raise ValidationError("Select the number or address you used")
+        if channel in LETTER_OR_VISIT and not field.data and not self.other_value.data and self.address:
+            field.data = self.address  # a letter or a visit goes to the address held unless told otherwise
+            return
         if field.data == ANOTHER or (not field.data and self.other_value.data):
             return
         if not field.data and channel in ("phone", "text", "email"):
@@ -144,6 +157,11 @@ class AttemptForm(BaseForm):
                 field.data = normalise_phone(value)
             except IdentifierError:
                 raise ValidationError("Enter a UK phone number, like 01632 960 001 or 07700 900 982") from None
+
+    def validate_outcome(self, field):
+        allowed = CHANNEL_OUTCOMES.get(self.channel.data)
+        if field.data and allowed is not None and field.data not in allowed:
+            raise ValidationError(f"Select what happened {OUTCOME_PHRASES[self.channel.data]}")
 
     def validate_next_follow_up_on(self, field):
         if field.data and field.data < self.today:

@@ -31,6 +31,7 @@ from tep_app.services.cases.casework import (
     KIND_LABELS,
     activity_code_groups,
     activity_codes,
+    address_held,
     contact_choices,
     list_school_answers,
 )
@@ -70,7 +71,7 @@ def _load(case_id: int):
 def _forms(case, formdata=None, which=None, today=None):
     today = today or clock.today()
     attempt = AttemptForm(formdata=formdata if which == "attempt" else None, contacts=contact_choices(case),
-                          today=today, prefix="attempt")
+                          today=today, prefix="attempt", address=address_held(case.young_person))
     codes = activity_codes()
     activity = ActivityForm(formdata=formdata if which == "activity" else None, groups=activity_code_groups(codes),
                             codes=codes, today=today, prefix="activity")
@@ -131,12 +132,13 @@ def attempt(case_id: int):
     data = AttemptInput(channel=attempt_form.channel.data, used_value=attempt_form.attempt_value(),
                         outcome=attempt_form.outcome.data, notes=attempt_form.notes.data or None,
                         next_follow_up_on=attempt_form.next_follow_up_on.data)
+    needed = case.needs_letter_or_visit
     try:
         record_attempt(case, data, attempt_form.version.data, current_user.id)
     except StaleCaseError:
         return _stale(case_id, "attempt")
-    flash("Contact attempt saved" + (". This case now needs a letter or a visit" if case.needs_letter_or_visit else ""),
-          "success")
+    newly_needed = case.needs_letter_or_visit and not needed
+    flash("Contact attempt saved" + (". This case now needs a letter or a visit" if newly_needed else ""), "success")
     return redirect(url_for("cases.show", case_id=case.id))
 
 

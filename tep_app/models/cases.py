@@ -10,7 +10,8 @@ CASE_REASONS = ("school_not_known", "no_school_answer", "lapsed", "conflict")
 # Why a case closed: an activity was found (by an officer or the school) or the young person moved away.
 CLOSED_REASONS = ("activity_found", "school_answer", "moved_away")
 CHANNELS = ("phone", "text", "email", "letter", "visit")
-OUTCOMES = ("no_answer", "voicemail", "wrong_number", "spoke_young_person", "spoke_parent", "refused")
+OUTCOMES = ("no_answer", "voicemail", "wrong_number", "spoke_young_person", "spoke_parent", "refused",
+            "letter_sent", "returned_undelivered", "no_one_home", "card_left", "moved_away")
 
 
 class Patch(Base):

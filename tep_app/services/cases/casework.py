@@ -44,7 +44,28 @@ OUTCOME_LABELS = {
     "no_answer": "No answer", "voicemail": "Left a voicemail", "wrong_number": "Wrong number",
     "spoke_young_person": "Spoke to the young person", "spoke_parent": "Spoke to a parent or carer",
     "refused": "Refused to say",
+    "letter_sent": "Letter sent", "returned_undelivered": "Returned undelivered",
+    "no_one_home": "No one at home", "card_left": "Left a calling card", "moved_away": "They have moved away",
 }
+# What can happen by each way of trying, in the order offered. A letter or a visit is what an
+# officer does once the calls have failed; each has its own outcomes (a letter is not answered).
+LETTER_OR_VISIT = ("letter", "visit")
+CHANNEL_OUTCOMES = {
+    "phone": ("no_answer", "voicemail", "wrong_number", "spoke_young_person", "spoke_parent", "refused"),
+    "text": ("no_answer", "wrong_number", "spoke_young_person", "spoke_parent", "refused"),
+    "email": ("no_answer", "spoke_young_person", "spoke_parent", "refused"),
+    "letter": ("letter_sent", "returned_undelivered"),
+    "visit": ("spoke_young_person", "spoke_parent", "no_one_home", "card_left", "moved_away", "refused"),
+}
+# The outcomes as the form groups them: each way's own, then those any way can have.
+OUTCOME_GROUPS = (
+    ("A call, text or email", ("no_answer", "voicemail", "wrong_number")),
+    ("A letter", ("letter_sent", "returned_undelivered")),
+    ("A visit", ("no_one_home", "card_left", "moved_away")),
+    ("Any way", ("spoke_young_person", "spoke_parent", "refused")),
+)
+OUTCOME_PHRASES = {"phone": "on the call", "text": "after the text message", "email": "after the email",
+                   "letter": "to the letter", "visit": "on the visit"}
 KIND_LABELS = {"phone": "Young person's phone", "parent_phone": "Parent or carer's phone", "email": "Email",
                "parent_email": "Parent or carer's email"}
 
@@ -137,8 +158,20 @@ def activity_code_groups(codes: dict[str, CodeChoice] | None = None) -> list[tup
     return list(groups.items())
 
 
+def address_held(person: YoungPerson) -> str | None:
+    """The young person's postal address as held ("12 High Street, Maidstone, ME14 1XX"), or None
+    (a postcode alone is not an address to write to)."""
+    address, postcode = (person.address or "").strip(), (person.postcode or "").strip()
+    if not address:
+        return None
+    if postcode and postcode.lower() not in address.lower():
+        address = f"{address}, {postcode}"
+    return address[:254]
+
+
 def contact_choices(case: Case) -> list[tuple[str, str]]:
-    """The known numbers and addresses to pick from when logging an attempt."""
+    """The known numbers and addresses to pick from when logging an attempt, the postal address
+    held last (for a letter or a visit)."""
     choices = []
     for detail in case.young_person.contact_details:
         if not detail.is_current:
@@ -146,6 +179,9 @@ def contact_choices(case: Case) -> list[tuple[str, str]]:
         label = f"{detail.value} ({KIND_LABELS.get(detail.kind, detail.kind).lower()}"
         label += ", marked wrong)" if detail.marked_wrong else ")"
         choices.append((detail.value, label))
+    address = address_held(case.young_person)
+    if address:
+        choices.append((address, f"{address} (address held)"))
     return choices
 
 
@@ -230,8 +266,11 @@ def _known_detail(person: YoungPerson, channel: str, value: str | None) -> Conta
 
 
 def _needs_letter_or_visit(case: Case) -> bool:
+    """Every known number has failed 3 times (or is wrong) since the last letter or visit."""
     failed: dict[str | None, int] = {}
-    for attempt in case.attempts:
+    for attempt in case.attempts:  # newest first
+        if attempt.channel in LETTER_OR_VISIT:
+            break
         if attempt.outcome in FAILED_OUTCOMES and attempt.channel in ("phone", "text"):
             key = _phone_key(attempt.used_value)
             failed[key] = failed.get(key, 0) + 1
@@ -265,6 +304,7 @@ def record_activity(case: Case, data: ActivityInput, version: int | None, staff_
         case.closing_activity_id = activity.id
         case.closed_reason = "activity_found"
         case.next_follow_up_on = None
+        case.needs_letter_or_visit = False
     case.updated_at = clock.now()
     _flush_case(case)
     record_audit("create", "activity", activity.id,

@@ -40,6 +40,7 @@ def close_case(case: Case, reason: str, activity_id: int | None = None, by: str 
     case.closed_reason = reason
     case.closing_activity_id = activity_id
     case.next_follow_up_on = None
+    case.needs_letter_or_visit = False  # nothing more to send or visit
     case.updated_at = clock.now()
     record_audit("close", "case", case.id, before={"status": "open"},
                  after={"status": "closed", "reason": reason, "activity_id": activity_id, "by": by})
