@@ -220,3 +220,32 @@ class MovedForm(BaseForm):
                            validators=[Length(max=100, message="Must be 100 characters or fewer")])
     version = HiddenField()
     submit = SubmitField("Record the move and close the case", widget=GovSubmitInput())
+
+
+class GuaranteeForm(BaseForm):
+    """A no-offer case: the young person's September Guarantee status, as the school's June list asks."""
+
+    version = HiddenField()
+    status = SelectField("September Guarantee status",
+                         validators=[InputRequired(message="Select their September Guarantee status")])
+    provider_name = StringField("Provider of the offer (optional)", widget=GovTextInput(),
+                                validators=[Optional(),
+                                            Length(max=200, message="Provider must be 200 characters or fewer")])
+    offer_date = GovDateField("Date of the offer (optional)")
+    submit = SubmitField("Record the status", widget=GovSubmitInput())
+
+    def __init__(self, *args, groups=(), today: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.groups = list(groups)
+        self.today = today or clock.today()
+        self.codes = {code for _label, options in self.groups for code, _words in options}
+        self.status.choices = choices([("", "Choose a status"),
+                                       *((c, w) for _g, options in self.groups for c, w in options)])
+
+    def validate_status(self, field):
+        if not field.data or field.data not in self.codes:
+            raise ValidationError("Select their September Guarantee status")
+
+    def validate_offer_date(self, field):
+        if field.data and field.data > self.today:
+            raise ValidationError("Date of the offer must be today or in the past")

@@ -11,7 +11,7 @@ from tep_app import clock
 from tep_app.auth.roles import MANAGER, OFFICER, roles
 from tep_app.cases import manage  # noqa: F401  (patches and reassignment, on the same blueprint)
 from tep_app.cases.blueprint import bp
-from tep_app.cases.forms import ActivityForm, AttemptForm, MovedForm, QueueFilterForm
+from tep_app.cases.forms import ActivityForm, AttemptForm, GuaranteeForm, MovedForm, QueueFilterForm
 from tep_app.extensions import db
 from tep_app.pagination import pagination
 from tep_app.services.audit import record_audit
@@ -35,10 +35,17 @@ from tep_app.services.cases.casework import (
     contact_choices,
     list_school_answers,
 )
-from tep_app.services.cases.closing import CLOSED_LABELS, moved_words, record_officer_move
+from tep_app.services.cases.closing import (
+    CLOSED_LABELS,
+    case_collection,
+    moved_words,
+    record_officer_guarantee,
+    record_officer_move,
+)
 from tep_app.services.cases.queue import filter_options
 from tep_app.services.cases.timeline import answer_words, build_timeline
-from tep_app.services.words import activity_words
+from tep_app.services.destinations import STATUS_PREFIX, guarantee_choices
+from tep_app.services.words import activity_words, guarantee_words
 
 
 @bp.route("")
@@ -90,9 +97,22 @@ def _errors(*forms) -> list[dict]:
     return errors
 
 
-def _render(case, attempt_form, activity_form, error_list=None, stale=False, moved_form=None):
+def _guarantee_groups():
+    return [(label, [(value.removeprefix(STATUS_PREFIX), words) for value, words in options])
+            for label, options in guarantee_choices()]
+
+
+def _is_no_offer(case) -> bool:
+    collection = case_collection(case)
+    return collection is not None and collection.kind == "no-offer"
+
+
+def _render(case, attempt_form, activity_form, error_list=None, stale=False, moved_form=None, guarantee_form=None):
     moved_form = moved_form or MovedForm(formdata=None, prefix="moved", version=case.version)
-    error_list = error_list or _errors(attempt_form, activity_form, moved_form)
+    if guarantee_form is None and _is_no_offer(case):
+        guarantee_form = GuaranteeForm(formdata=None, prefix="guarantee", groups=_guarantee_groups(),
+                                       version=case.version)
+    error_list = error_list or _errors(attempt_form, activity_form, moved_form, *filter(None, [guarantee_form]))
     record_audit("view", "young_person", case.young_person_id)
     answers = list_school_answers(case.young_person_id)
     return render_template(
@@ -100,6 +120,7 @@ def _render(case, attempt_form, activity_form, error_list=None, stale=False, mov
         activity_form=activity_form, answers=answers, timeline=build_timeline(case.young_person, answers),
         kind_labels=KIND_LABELS, error_list=error_list, stale=stale, year_group=case.year_group,
         moved_form=moved_form, answer_words=answer_words, moved_words=moved_words, closed_labels=CLOSED_LABELS,
+        guarantee_form=guarantee_form,
     )
 
 
@@ -189,4 +210,35 @@ def moved(case_id: int):
         return _render(case, attempt_form, activity_form, stale=True, moved_form=moved_form,
                        error_list=[{"text": STALE_MESSAGE, "href": "#moved-form"}])
     flash(f"{case.young_person.display_name} has moved out of Kent: the case is closed", "success")
+    return redirect(url_for("cases.show", case_id=case.id))
+
+
+@bp.route("/<int:case_id>/guarantee", methods=["POST"])
+@roles(OFFICER, MANAGER)
+def guarantee(case_id: int):
+    """A no-offer case: the officer records the September Guarantee status, as a school does."""
+    case = _load(case_id)
+    if not _is_no_offer(case):
+        abort(404)
+    form = GuaranteeForm(prefix="guarantee", groups=_guarantee_groups())
+    if case.status != "open":
+        form.status.errors = ["This case is closed"]
+    if case.status != "open" or not form.validate():
+        attempt_form, activity_form = _forms(case)
+        return _render(case, attempt_form, activity_form, guarantee_form=form)
+    try:
+        closed = record_officer_guarantee(case, form.status.data, form.provider_name.data or None,
+                                          form.offer_date.data, form.version.data, current_user.id)
+    except StaleCaseError:
+        db.session.rollback()
+        case = _load(case_id)
+        form.version.data = case.version
+        attempt_form, activity_form = _forms(case)
+        return _render(case, attempt_form, activity_form, stale=True, guarantee_form=form,
+                       error_list=[{"text": STALE_MESSAGE, "href": "#guarantee-form"}])
+    words = guarantee_words(form.status.data)
+    if closed:
+        flash(f"September Guarantee status recorded: {words}. The case is closed and has left the queue", "success")
+        return redirect(url_for("cases.queue"))
+    flash(f"September Guarantee status recorded: {words}. The case stays open: they have no offer yet", "success")
     return redirect(url_for("cases.show", case_id=case.id))

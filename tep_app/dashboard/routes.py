@@ -13,7 +13,7 @@ from tep_app.pagination import pagination
 from tep_app.services import audit_search, dashboard
 from tep_app.services.audit import record_audit
 from tep_app.services.calendar import current_academic_year
-from tep_app.services.figures import dashboard_figures
+from tep_app.services.figures import dashboard_figures, no_offer_figures
 from tep_app.services.school_requests import followup
 from tep_app.services.words import object_type_words
 from tep_app.spreadsheets.tables import XLSX_MIMETYPE, write_table
@@ -56,7 +56,7 @@ def index():
         pager=pagination(_page_arg(), pages, "dashboard.index", collection=collection.id if collection else None),
         headline=figures["all"][0], by_district=figures["district"], by_school=figures["school"],
         by_year_group=figures["year_group"], weekly=weekly, chart=dashboard.chart_bars(weekly),
-        officers=dashboard.list_officer_caseloads(),
+        officers=dashboard.list_officer_caseloads(), no_offer=no_offer_figures(year)[0],
         labels=dashboard.STATUS_LABELS,
     )
 

@@ -5,7 +5,8 @@ person belongs to an age cohort (the academic year of their birth) and a school,
 UPN, ULN and names from year to year. For academic year Y:
 
 - leavers: last summer's Year 11 (born Sep Y-17 .. Aug Y-16) and Year 12 (born a year earlier);
-- roll: this year's Year 11 (born Sep Y-16 .. Aug Y-15) and Year 12 (last summer's Year 11);
+- roll: this year's Year 11 (born Sep Y-16 .. Aug Y-15) and Year 12 (last summer's Year 11 who
+  stayed on in their school's sixth form: those whose enrolment is at their own school);
 - enrolments: a row or two for about 96% of leavers, plus Year 13s and others on no leaver list;
 - offers: a recorded offer (status 110, 114 or 115) for about 92% of the roll.
 
@@ -307,8 +308,10 @@ def _split_twins(rng: random.Random, people: list[Person], out: set[int]) -> Non
 
 
 def _enrolments(b: _Builder, year: int, leavers: list[tuple[Person, int]], everyone: list[Person],
-                truth: YearTruth) -> list[dict]:
-    rng, rows = b.rng, []
+                truth: YearTruth) -> tuple[list[dict], set[int]]:
+    """The providers' enrolment rows, and the ids of the Year 11 leavers who stayed on in their own
+    school's sixth form (they are on its Year 12 roll)."""
+    rng, rows, stayed = b.rng, [], set()
     missing = {id(p) for p, _ in leavers if rng.random() < NOT_ENROLLED_RATE}
     _split_twins(rng, [p for p, _ in leavers], missing)
     stranger_upn = lambda: rng.choice(everyone).upn  # noqa: E731
@@ -324,7 +327,10 @@ def _enrolments(b: _Builder, year: int, leavers: list[tuple[Person, int]], every
             truth.not_enrolled.add(person.key)
             continue
         new_group = 12 if year_group == 11 else (13 if rng.random() < 0.7 else 12)
-        add(person, new_group, _provider(b, person, year_group))
+        provider = _provider(b, person, year_group)
+        if year_group == 11 and provider is b.by_laestab.get(person.laestab):
+            stayed.add(id(person))
+        add(person, new_group, provider)
         if rng.random() < 0.1:
             add(person, new_group, rng.choice(b.colleges))
     target = round(ENROLMENT_ROWS * b.scale)
@@ -333,7 +339,7 @@ def _enrolments(b: _Builder, year: int, leavers: list[tuple[Person, int]], every
         person = b.stranger(year - rng.choice((18, 18, 18, 17, 19)), like)
         add(person, 13 if rng.random() < 0.7 else 12, _provider(b, person, 12))
     rng.shuffle(rows)
-    return rows
+    return rows, stayed
 
 
 def _offers(b: _Builder, year: int, roll: list[tuple[Person, int]], everyone: list[Person],
@@ -382,12 +388,13 @@ def generate_county(seed: int, academic_year: int, years: int = 1, scale: float 
     county = County(seed, list(range(first, academic_year + 1)), scale, b.establishments, noise=noise)
     for year in county.academic_years:
         leavers = [(p, 11) for p in cohorts[year - 17]] + [(p, 12) for p in cohorts[year - 18]]
-        roll = [(p, 11) for p in cohorts[year - 16]] + [(p, 12) for p in cohorts[year - 17]]
-        everyone = [p for p, _ in leavers] + [p for p, group in roll if group == 11]
+        everyone = [p for p, _ in leavers] + cohorts[year - 16]
         truth = county.truth[year] = YearTruth()
         leaving = date(year, 7, 21)
         county.leavers[year] = [_school_record_row(p, g, leaving) for p, g in leavers]
+        county.enrolments[year], stayed = _enrolments(b, year, leavers, everyone, truth)
+        # Year 12 on roll: only last summer's Year 11 who stayed on in their school's sixth form.
+        roll = [(p, 11) for p in cohorts[year - 16]] + [(p, 12) for p in cohorts[year - 17] if id(p) in stayed]
         county.roll[year] = [_school_record_row(p, g, None) for p, g in roll]
-        county.enrolments[year] = _enrolments(b, year, leavers, everyone, truth)
         county.offers[year] = _offers(b, year, roll, everyone, truth)
     return county

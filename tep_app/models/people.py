@@ -37,7 +37,10 @@ class YoungPerson(Base):
         back_populates="young_person", order_by="Activity.ascertained_on.desc()"
     )
 
-    __table_args__ = (Index("ix_young_person_surname_dob", "surname", "date_of_birth"),)
+    # The dashboard's figures are stamped with the newest change (a move takes a young person out
+    # of the cohort): services/figures.py.
+    __table_args__ = (Index("ix_young_person_surname_dob", "surname", "date_of_birth"),
+                      Index("ix_young_person_updated_at", "updated_at"))
 
     @property
     def display_name(self) -> str:
@@ -118,3 +121,23 @@ class Activity(Base):
 
     # The dashboard's figures are stamped with the newest change (services/figures.py).
     __table_args__ = (Index("ix_activity_updated_at", "updated_at"),)
+
+
+class GuaranteeRecord(Base):
+    """A young person's September Guarantee status for an academic year, as their school gave it on
+    the June list or an officer recorded it: an offer made (with its provider and date), already in
+    learning, an offer not appropriate, or no offer yet. The newest record is the current one."""
+
+    __tablename__ = "guarantee_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    young_person_id: Mapped[int] = mapped_column(ForeignKey("young_person.id"))
+    academic_year: Mapped[int]
+    status: Mapped[str] = mapped_column(ForeignKey("guarantee_status.code"))
+    provider_name: Mapped[str | None] = mapped_column(String(200))
+    offer_date: Mapped[date | None] = mapped_column(Date)
+    recorded_on: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(100))  # "school, 12 Jun" or "officer"
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+
+    __table_args__ = (Index("ix_guarantee_record_person_year", "young_person_id", "academic_year"),)

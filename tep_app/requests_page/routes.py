@@ -11,6 +11,7 @@ from tep_app.extensions import db
 from tep_app.main.errors import render_error
 from tep_app.pagination import pagination
 from tep_app.services.dashboard import STATUS_LABELS
+from tep_app.services.figures import no_offer_figures, school_figures
 from tep_app.services.school_requests import followup
 from tep_app.services.school_requests import staff_actions as request_admin
 from tep_app.services.school_requests.answers import list_progress
@@ -46,6 +47,8 @@ def show(request_id: int):
         status=school_request.display_status(clock.today()), labels=STATUS_LABELS,
         actions=request_admin.list_actions(school_request, link) if current_user.role in MANAGERS else None,
         progress=list_progress(school_request), contacts=request_admin.list_contact_rows(school_request),
+        figures=school_figures(school_request.collection.academic_year).get(school_request.establishment_id),
+        no_offer=no_offer_figures(school_request.collection.academic_year)[1].get(school_request.establishment_id),
         history=history, email_tags=request_admin.EMAIL_STATUS_TAGS,
         pager=pagination(history.page, history.pages, "requests_page.show", request_id=request_id),
     )

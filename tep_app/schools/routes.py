@@ -11,6 +11,7 @@ from tep_app.pagination import pagination
 from tep_app.schools.forms import SchoolSearchForm
 from tep_app.services import list_sheets, lists
 from tep_app.services.audit import record_audit
+from tep_app.services.figures import no_offer_figures, school_figures
 from tep_app.services.school_requests import staff_actions as request_admin
 from tep_app.spreadsheets.list_template import XLSX_MIMETYPE
 
@@ -52,6 +53,7 @@ def index():
     result = lists.list_schools_with_counts(year, search, _page(), PER_PAGE)
     return render_template(
         "schools/index.html", form=form, year=year, search=search, result=result,
+        figures=school_figures(year), no_offer=no_offer_figures(year)[1],
         pagination=pagination(result.page, result.pages, "schools.index", year=year, q=search or None),
     )
 
@@ -77,6 +79,7 @@ def show(laestab: str):
     return render_template(
         "schools/show.html", school=school, year=year, summaries=summaries, kind=kind, chosen=chosen,
         entries=entries, request_ids=request_ids,
+        figures=school_figures(year).get(school.id), no_offer=no_offer_figures(year)[1].get(school.id),
         pagination=entries and pagination(entries.page, entries.pages, "schools.show", laestab=school.laestab,
                                           year=year, list=kind),
     )

@@ -7,11 +7,17 @@ Definitions (docs/design.md section 1; DfE's NEET + Not Known measure for academ
   once, under the school they left, its district and the year group they left from.
 - **Current activity as at date D** is the young person's latest activity ascertained on or before
   D (the highest id wins between two ascertained on the same day).
+- **A move out of the county** (recorded by a school's answer or an officer) takes a young person
+  out of the cohort from the day it was recorded: they are in no figure from then on.
 - **Not Known as at D**: the current activity's code is a Not Known code (810, 820, 830: the
   `is_not_known` flag in the reference table), or its due-to-lapse date is before D; or there is
-  no activity at all and no certain (or accepted) leaver-to-enrolment match, which counts as known
-  (in education).
+  no activity at all and nothing else found them: a certain (or accepted) leaver-to-enrolment
+  match, or a place on a Year 12 roll this year (a school sixth form), counts as known.
 - **NEET as at D**: the current activity's code is a NEET code (`is_neet`) and has not lapsed.
+- **No offer yet as at D** (the summer collection): a young person on the year's no-offer lists
+  who has not moved away and whose newest September Guarantee record (their school's answer on
+  the June list, or an officer's record) is not a settled status (an offer, already in learning,
+  or an offer not appropriate).
 
 Every figure is one aggregated query; nothing loops over rows in Python. Results are kept per
 process and reused until a cheap fingerprint of the underlying tables changes.
@@ -23,24 +29,32 @@ from datetime import date, timedelta
 from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, literal, or_, select, union_all
+from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy.orm import aliased
 
 from tep_app import clock
 from tep_app.extensions import db
 from tep_app.models import (
     Activity,
     ActivityCode,
+    Collection,
     District,
     Establishment,
+    GuaranteeStatus,
+    ListEntry,
     MatchResult,
     SchoolRecord,
+    YoungPerson,
 )
+from tep_app.models.people import GuaranteeRecord
 
 GROUPINGS = ("district", "school", "year_group")
 _CACHE: OrderedDict = OrderedDict()  # per process: (name, args, fingerprint) -> figures
 _CACHE_LOCK = threading.Lock()
 _CACHE_SIZE = 64
 CACHE_SECONDS = 300
+# September Guarantee status groups that settle a pupil's question (the reference data's groups).
+SETTLED_GUARANTEE_GROUPS = ("offer", "in-learning", "not-appropriate")
 
 
 class FigureRow(NamedTuple):
@@ -64,13 +78,28 @@ def _cohort_filter(academic_year: int):
     return and_(SchoolRecord.kind == "leaver", SchoolRecord.academic_year == academic_year)
 
 
-def _certain_match():
-    """Left-join condition: the leaver's enrolment match is certain (or was accepted on review)."""
-    return and_(
+def on_year_12_roll(person_id, academic_year):
+    """EXISTS: the young person is on a school's Year 12 roll in that academic year, so in a sixth
+    form (for the columns or values given)."""
+    roll = aliased(SchoolRecord)
+    return exists().where(roll.young_person_id == person_id, roll.kind == "roll", roll.year_group == 12,
+                          roll.academic_year == academic_year)
+
+
+def _found_elsewhere():
+    """For the enclosing query's cohort SchoolRecord: found without an activity of their own, by a
+    certain (or accepted) enrolment match or a place on a Year 12 roll this year."""
+    certain = exists().where(
         MatchResult.school_record_id == SchoolRecord.id,
         MatchResult.kind == "leaver_enrolment",
         func.coalesce(MatchResult.decided_outcome, MatchResult.outcome) == "certain",
     )
+    return or_(certain, on_year_12_roll(SchoolRecord.young_person_id, SchoolRecord.academic_year))
+
+
+def moved_by(as_at: date):
+    """The young person (YoungPerson in the enclosing query) moved out of the county by as_at."""
+    return and_(YoungPerson.moved_on.is_not(None), YoungPerson.moved_on <= as_at)
 
 
 def _latest_activity(academic_year: int, as_at: date):
@@ -96,38 +125,52 @@ def _figure_tables(academic_year: int, as_at: date | None = None) -> dict[str, l
     return _figures_and_cohort(academic_year, as_at)[0]
 
 
-def _figures_and_cohort(academic_year: int, as_at: date | None = None) -> tuple[dict, tuple[int, int]]:
-    """Every figure table at once: "all" (one row), "district", "school" and "year_group"; and
-    (cohort size, leavers with a certain enrolment match), which the weekly series needs too.
+def school_figures(academic_year: int, as_at: date | None = None) -> dict[int, FigureRow]:
+    """establishment id -> its leavers' figures (as the dashboard's table by school)."""
+    as_at = as_at or clock.today()
+    return _memoised("schools", (academic_year, as_at), lambda: _figures_and_cohort(academic_year, as_at)[2])
+
+
+def _figures_and_cohort(academic_year: int, as_at: date | None = None) -> tuple[dict, tuple[int, int], dict]:
+    """Every figure table at once: "all" (one row), "district", "school" and "year_group"; the
+    leaver records counted by the weekly series (every cohort record, moved or not, and those
+    found without an activity); and the rows by school id.
 
     One aggregated query counts per (school, year group), a few hundred rows at Kent size;
     the tables are sums of those rows."""
     as_at = as_at or clock.today()
     latest = _latest_activity(academic_year, as_at)
     lapsed = and_(latest.c.due_to_lapse_on.is_not(None), latest.c.due_to_lapse_on < as_at)
+    moved = moved_by(as_at)
+    found = _found_elsewhere()
     not_known = case(
-        (latest.c.code.is_(None), case((MatchResult.id.is_not(None), 0), else_=1)),
+        (moved, 0),
+        (latest.c.code.is_(None), case((found, 0), else_=1)),
         (ActivityCode.is_not_known.is_(True), 1),
         (lapsed, 1),
         else_=0,
     )
-    neet = case((and_(ActivityCode.is_neet.is_(True), ~lapsed), 1), else_=0)
+    neet = case((and_(~moved, ActivityCode.is_neet.is_(True), ~lapsed), 1), else_=0)
     district = func.coalesce(District.name, "No district")
     query = (
-        select(Establishment.id, Establishment.name, district, SchoolRecord.year_group, func.count(),
-               func.coalesce(func.sum(not_known), 0), func.coalesce(func.sum(neet), 0), func.count(MatchResult.id))
+        select(Establishment.id, Establishment.name, district, SchoolRecord.year_group,
+               func.coalesce(func.sum(case((moved, 0), else_=1)), 0),
+               func.coalesce(func.sum(not_known), 0), func.coalesce(func.sum(neet), 0),
+               func.count(), func.coalesce(func.sum(case((found, 1), else_=0)), 0))
         .select_from(SchoolRecord)
+        .join(YoungPerson, YoungPerson.id == SchoolRecord.young_person_id)
         .join(Establishment, Establishment.id == SchoolRecord.establishment_id)
         .outerjoin(District, District.id == Establishment.district_id)
         .outerjoin(latest, and_(latest.c.young_person_id == SchoolRecord.young_person_id, latest.c.rank == 1))
         .outerjoin(ActivityCode, ActivityCode.code == latest.c.code)
-        .outerjoin(MatchResult, _certain_match())
         .where(_cohort_filter(academic_year))
         .group_by(Establishment.id, Establishment.name, district, SchoolRecord.year_group)
     )
     sums: dict[str, dict] = {"all": {}, "district": {}, "school": {}, "year_group": {}}
-    matched = 0
-    for school_id, school_name, district_name, year_group, cohort, nk, ne, certain in db.session.execute(query):
+    records = matched = 0
+    for school_id, school_name, district_name, year_group, cohort, nk, ne, total, certain in db.session.execute(
+            query):
+        records += int(total)
         matched += int(certain)
         for table, key, label in (("all", None, "All"), ("district", district_name, district_name),
                                   ("school", school_id, school_name),
@@ -136,14 +179,16 @@ def _figures_and_cohort(academic_year: int, as_at: date | None = None) -> tuple[
             entry[1] += int(cohort)
             entry[2] += int(nk)
             entry[3] += int(ne)
-    tables = {}
+    tables, by_school_id = {}, {}
     for table, entries in sums.items():
-        rows = [FigureRow(label, cohort, nk, _pct(nk, cohort), ne, _pct(ne, cohort))
-                for label, cohort, nk, ne in entries.values()]
-        tables[table] = sorted(rows, key=lambda row: (row.label.lower(), row.label))
+        rows = {key: FigureRow(label, cohort, nk, _pct(nk, cohort), ne, _pct(ne, cohort))
+                for key, (label, cohort, nk, ne) in entries.items() if cohort or table == "all"}
+        if table == "school":
+            by_school_id = rows
+        tables[table] = sorted(rows.values(), key=lambda row: (row.label.lower(), row.label))
     if not tables["all"]:
         tables["all"] = [FigureRow("All", 0, 0, 0.0, 0, 0.0)]
-    return tables, (tables["all"][0].cohort, matched)
+    return tables, (records, matched), by_school_id
 
 
 def not_known_counts(academic_year: int, by: str | None = None, as_at: date | None = None) -> list[FigureRow]:
@@ -173,19 +218,24 @@ def _not_known_by_week(academic_year: int, weeks: int = 16, today: date | None =
     from the activity history, in two aggregated queries whatever the number of weeks (one when
     `cohort`, the cohort size and how many have a certain match, is known).
 
-    Each activity is current from its ascertained date until the next one's; while current and
-    not lapsed, a non-Not-Known code makes its young person known. A certain enrolment match makes
-    a young person known until their first activity. The query turns each known stretch into a +1
-    where it starts and a -1 where it ends, summed per date; the count on a date is the cohort less
-    the running total."""
+    Each activity is current from its ascertained date until the next one's (or a move out of the
+    county); while current and not lapsed, a non-Not-Known code makes its young person known. A
+    certain enrolment match or a Year 12 roll makes a young person known until their first activity
+    or move. A move counts as known from its day on (the young person leaves the cohort, so the
+    Not Known count is the same). The query turns each known stretch into a +1 where it starts and a
+    -1 where it ends, summed per date; the count on a date is the cohort less the running total."""
     dates = week_dates(weeks, today)
     cohort_ids = select(SchoolRecord.young_person_id).where(_cohort_filter(academic_year))
     following = func.lead(Activity.ascertained_on).over(
         partition_by=Activity.young_person_id, order_by=(Activity.ascertained_on, Activity.id))
+    moved_on = YoungPerson.moved_on
+    until = case((and_(moved_on.is_not(None), or_(following.is_(None), moved_on < following)), moved_on),
+                 else_=following)
     spans = (
         select(Activity.young_person_id, Activity.code, Activity.due_to_lapse_on.label("lapse"),
-               Activity.ascertained_on.label("valid_from"), following.label("valid_to"))
-        .where(Activity.young_person_id.in_(cohort_ids))
+               Activity.ascertained_on.label("valid_from"), until.label("valid_to"))
+        .join(YoungPerson, YoungPerson.id == Activity.young_person_id)
+        .where(Activity.young_person_id.in_(cohort_ids), or_(moved_on.is_(None), Activity.ascertained_on < moved_on))
         .cte("spans")
     )
     known_span = and_(
@@ -209,20 +259,29 @@ def _not_known_by_week(academic_year: int, weeks: int = 16, today: date | None =
         .group_by(Activity.young_person_id)
         .subquery("first_seen")
     )
+    first_on = first_seen.c.first_on
+    found_until = case((and_(moved_on.is_not(None), or_(first_on.is_(None), moved_on < first_on)), moved_on),
+                       else_=first_on)
     matched_ends = (
-        select(first_seen.c.first_on.label("on"), literal(0).label("kind"), literal(-1).label("delta"))
+        select(found_until.label("on"), literal(0).label("kind"), literal(-1).label("delta"))
         .select_from(SchoolRecord)
-        .join(MatchResult, _certain_match())
-        .join(first_seen, first_seen.c.young_person_id == SchoolRecord.young_person_id)
-        .where(_cohort_filter(academic_year))
+        .join(YoungPerson, YoungPerson.id == SchoolRecord.young_person_id)
+        .outerjoin(first_seen, first_seen.c.young_person_id == SchoolRecord.young_person_id)
+        .where(_cohort_filter(academic_year), _found_elsewhere(), or_(first_on.is_not(None), moved_on.is_not(None)))
     )
-    events = union_all(starts, ends, matched_ends).subquery("events")
+    moves = (
+        select(moved_on.label("on"), literal(0).label("kind"), literal(1).label("delta"))
+        .select_from(SchoolRecord)
+        .join(YoungPerson, YoungPerson.id == SchoolRecord.young_person_id)
+        .where(_cohort_filter(academic_year), moved_on.is_not(None))
+    )
+    events = union_all(starts, ends, matched_ends, moves).subquery("events")
     changes = db.session.execute(
         select(events.c.on, events.c.kind, func.sum(events.c.delta)).group_by(events.c.on, events.c.kind)
     ).all()
     cohort_size, matched = cohort or db.session.execute(
-        select(func.count(SchoolRecord.id), func.count(MatchResult.id))
-        .select_from(SchoolRecord).outerjoin(MatchResult, _certain_match())
+        select(func.count(SchoolRecord.id), func.coalesce(func.sum(case((_found_elsewhere(), 1), else_=0)), 0))
+        .select_from(SchoolRecord)
         .where(_cohort_filter(academic_year))
     ).one()
     changes = [(_as_date(on), int(kind), int(delta)) for on, kind, delta in changes if on is not None]
@@ -248,6 +307,7 @@ def _fingerprint_query():
 
     return select(newest(Activity, Activity.id), newest(Activity, Activity.updated_at),
                   newest(MatchResult, MatchResult.id), newest(MatchResult, MatchResult.updated_at),
+                  newest(YoungPerson, YoungPerson.updated_at),
                   newest(SchoolRecord, SchoolRecord.id), newest(SchoolRecord, SchoolRecord.updated_at),
                   newest(ActivityCode, ActivityCode.updated_at), newest(Establishment, Establishment.updated_at),
                   select(func.count()).select_from(Establishment).scalar_subquery())
@@ -258,7 +318,7 @@ def dashboard_figures(academic_year: int, weeks: int = 16, today: date | None = 
     today = today or clock.today()
 
     def compute():
-        tables, cohort = _figures_and_cohort(academic_year, today)
+        tables, cohort, _schools = _figures_and_cohort(academic_year, today)
         return tables, _not_known_by_week(academic_year, weeks, today, cohort)
 
     return _memoised("dashboard", (academic_year, weeks, today), compute)
@@ -281,9 +341,42 @@ def _memoised(name: str, args: tuple, compute):
     return value
 
 
+class NoOfferFigures(NamedTuple):
+    listed: int  # on the year's no-offer lists
+    no_offer: int  # of those, still without a settled status and not moved away
+
+
+def no_offer_figures(academic_year: int, as_at: date | None = None) -> tuple[NoOfferFigures, dict[int, NoOfferFigures]]:
+    """The summer collection's figure: (the whole county, {establishment id: its list}), in one
+    aggregated query. Cheap enough (one collection's entries) to count on every page view."""
+    as_at = as_at or clock.today()
+    rank = func.row_number().over(partition_by=GuaranteeRecord.young_person_id,
+                                  order_by=(GuaranteeRecord.recorded_on.desc(), GuaranteeRecord.id.desc()))
+    latest = (
+        select(GuaranteeRecord.young_person_id, GuaranteeRecord.status, rank.label("rank"))
+        .where(GuaranteeRecord.academic_year == academic_year, GuaranteeRecord.recorded_on <= as_at)
+        .subquery("latest_status")
+    )
+    settled = and_(GuaranteeStatus.code.is_not(None), GuaranteeStatus.group.in_(SETTLED_GUARANTEE_GROUPS))
+    still = case((or_(moved_by(as_at), settled), 0), else_=1)
+    rows = db.session.execute(
+        select(ListEntry.establishment_id, func.count(), func.coalesce(func.sum(still), 0))
+        .join(Collection, Collection.id == ListEntry.collection_id)
+        .join(YoungPerson, YoungPerson.id == ListEntry.young_person_id)
+        .outerjoin(latest, and_(latest.c.young_person_id == ListEntry.young_person_id, latest.c.rank == 1))
+        .outerjoin(GuaranteeStatus, GuaranteeStatus.code == latest.c.status)
+        .where(Collection.kind == "no-offer", Collection.academic_year == academic_year)
+        .group_by(ListEntry.establishment_id)
+    ).all()
+    by_school = {school_id: NoOfferFigures(int(listed), int(left)) for school_id, listed, left in rows}
+    return (NoOfferFigures(sum(row.listed for row in by_school.values()),
+                           sum(row.no_offer for row in by_school.values())), by_school)
+
+
 def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-__all__ = ["FigureRow", "GROUPINGS", "dashboard_figures", "data_fingerprint", "figure_tables", "not_known_by_week",
-           "not_known_counts", "week_dates"]
+__all__ = ["FigureRow", "GROUPINGS", "NoOfferFigures", "SETTLED_GUARANTEE_GROUPS", "dashboard_figures",
+           "data_fingerprint", "figure_tables", "moved_by", "no_offer_figures", "not_known_by_week", "not_known_counts",
+           "on_year_12_roll", "school_figures", "week_dates"]

@@ -1,9 +1,9 @@
 """The per-school lists (docs/design.md sections 1 and 5): built from the match results, set-based.
 
 Leavers: last summer's Year 11 and 12 leavers stay on their school's list unless matching found
-them on an enrolment list with confidence ("certain", or a reviewer accepted the pair). A possible
-match, no match, or matching not yet run all keep a leaver on the list: a false "found" hides a
-young person who may be NEET.
+them on an enrolment list with confidence ("certain", or a reviewer accepted the pair), or they are
+on a school's Year 12 roll this year (in a sixth form). A possible match, no match, or matching not
+yet run all keep a leaver on the list: a false "found" hides a young person who may be NEET.
 
 No offer: pupils on roll stay on the list unless matched with confidence to an offer row whose
 September Guarantee status is an offer (110, 114 or 115 in the reference data).
@@ -44,6 +44,7 @@ from tep_app.services.destinations import (  # noqa: F401 -- re-exported
     outcome_words,
     plain_words_to_code,
 )
+from tep_app.services.figures import on_year_12_roll
 
 logger = logging.getLogger(__name__)
 
@@ -139,7 +140,8 @@ def _wanted_select(kind: str, academic_year: int):
     whens = [(MatchResult.id.is_(None), NOT_MATCHED_YET), (MatchResult.decided_outcome == "none", reasons["rejected"]),
              (outcome == "possible", reasons["possible"])]
     if kind == "leavers":
-        query = query.where(or_(MatchResult.id.is_(None), outcome != "certain"))
+        query = query.where(or_(MatchResult.id.is_(None), outcome != "certain"),
+                            ~on_year_12_roll(SchoolRecord.young_person_id, SchoolRecord.academic_year))
     else:
         query = (query.outerjoin(Offer, Offer.id == MatchResult.candidate_id)
                  .outerjoin(GuaranteeStatus, GuaranteeStatus.code == Offer.status)

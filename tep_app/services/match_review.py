@@ -1,5 +1,9 @@
 """The review of matching: counts per outcome, the queue of possible pairs side by side with
 their evidence in words, and a reviewer's decision on a pair (remembered by every later run).
+
+Accepting a pair finds the young person: a leaver's enrolment becomes their activity (school sixth
+form, further education or training, from the provider's type) and an offer with a settled status
+becomes their September Guarantee record; either closes their open case, saying so.
 """
 import logging
 from dataclasses import dataclass
@@ -7,15 +11,34 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from tep_app import clock
 from tep_app.extensions import db
 from tep_app.matching import describe
-from tep_app.models import Enrolment, MatchDecision, MatchResult, SchoolRecord
+from tep_app.models import (
+    Activity,
+    ActivityCode,
+    Case,
+    Collection,
+    Enrolment,
+    GuaranteeStatus,
+    MatchDecision,
+    MatchResult,
+    Offer,
+    SchoolRecord,
+    StaffUser,
+)
 from tep_app.models.base import utcnow
 from tep_app.models.matching import MATCH_KINDS
+from tep_app.models.people import GuaranteeRecord
 from tep_app.services.audit import record_audit
+from tep_app.services.cases.closing import close_case
+from tep_app.services.destinations import lapse_date
+from tep_app.services.figures import SETTLED_GUARANTEE_GROUPS
 from tep_app.services.matching import KINDS, MatchingError
 
 logger = logging.getLogger(__name__)
+# The activity an enrolment found on review implies, by the provider's type.
+PROVIDER_ACTIVITY = {"school": "210", "independent": "210", "special": "210", "college": "230", "training": "430"}
 
 
 def get_match_summary(academic_year: int) -> dict[str, dict[str, int]]:
@@ -78,7 +101,47 @@ def decide_pair(match_result_id: int, decision: str, user_id: int | None) -> Dec
                  after={"decided_outcome": result.decided_outcome, "candidate_key": candidate_key,
                         "school_record_id": result.school_record_id, "kind": result.kind})
     logger.info("match %s %s", result.id, decision, extra={"match_result_id": result.id, "decision": decision})
+    if decision == "accepted":
+        _found_on_review(result, user_id)
     return Decided(result.id, decision, name)
+
+
+def _found_on_review(result: MatchResult, user_id: int | None) -> None:
+    """What an accepted pair tells us about the young person, recorded, and their case closed."""
+    record = result.school_record
+    person_id = record.young_person_id
+    reviewer = db.session.get(StaffUser, user_id) if user_id else None
+    source = f"{'enrolment' if result.kind == 'leaver_enrolment' else 'offer'} return, match accepted after review"
+    if reviewer is not None:
+        source += f" by {reviewer.name}"
+    today = clock.today()
+    open_case = db.session.scalar(select(Case).where(Case.young_person_id == person_id, Case.status == "open"))
+    if result.kind == "leaver_enrolment":
+        enrolment = db.session.get(Enrolment, result.candidate_id)
+        code = db.session.get(ActivityCode, PROVIDER_ACTIVITY.get(enrolment.provider.type, "230"))
+        activity = Activity(
+            young_person_id=person_id, code=code.code, start_date=enrolment.start_date, ascertained_on=today,
+            due_to_lapse_on=lapse_date(today, code.group), provider_id=enrolment.provider_id,
+            provider_name=enrolment.provider.name, source=source[:100], recorded_by_id=user_id,
+            notes=f"Enrolled at {enrolment.provider.name}" + (f" on {enrolment.course}" if enrolment.course else "")
+                  + f"; match likelihood {result.score:.0%}")
+        db.session.add(activity)
+        db.session.flush()
+        if open_case is not None:
+            close_case(open_case, "match_accepted", activity.id, by=f"staff:{user_id}")
+        return
+    offer = db.session.get(Offer, result.candidate_id)
+    status = db.session.get(GuaranteeStatus, offer.status)
+    if status is None or status.group not in SETTLED_GUARANTEE_GROUPS:
+        return
+    db.session.add(GuaranteeRecord(
+        young_person_id=person_id, academic_year=record.academic_year, status=offer.status,
+        provider_name=offer.provider.name, offer_date=offer.offer_date, recorded_on=today, source=source[:100],
+        recorded_by_id=user_id))
+    db.session.flush()
+    if open_case is not None and open_case.collection_id is not None and db.session.scalar(
+            select(Collection.kind).where(Collection.id == open_case.collection_id)) == "no-offer":
+        close_case(open_case, "match_accepted", None, by=f"staff:{user_id}")
 
 
 @dataclass

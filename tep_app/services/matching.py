@@ -3,6 +3,10 @@
 Leavers are matched against enrolments, pupils on roll against offers, per academic year.
 Remembered reviewer decisions are applied on every run: an accepted pair stays chosen (and counts
 as certain), a rejected pair is never chosen again.
+
+The current roll is evidence too: a leaver on a school's Year 12 roll this year is in that school's
+sixth form. Each run records that activity (210, source "school roll") for such a leaver who would
+otherwise be Not Known, and closes their open case.
 """
 import gc
 import logging
@@ -14,12 +18,17 @@ from datetime import date
 from functools import partial
 from operator import attrgetter
 
-from sqlalchemy import delete, func, null, select
+from sqlalchemy import and_, delete, func, null, select
+from sqlalchemy.orm import aliased
 
+from tep_app import clock
 from tep_app.extensions import db
 from tep_app.matching import MatchOutcome, PersonRecord
 from tep_app.matching.parallel import Matcher
 from tep_app.models import (
+    Activity,
+    ActivityCode,
+    Case,
     Enrolment,
     Establishment,
     GuaranteeStatus,
@@ -30,6 +39,8 @@ from tep_app.models import (
     YoungPerson,
 )
 from tep_app.services import bulk
+from tep_app.services.cases.closing import close_case
+from tep_app.services.destinations import lapse_date
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +51,8 @@ KINDS = {
 }
 # A job (one kind, one year) with fewer school records than this is matched in this process.
 PARALLEL_THRESHOLD = 10_000
+SIXTH_FORM = "210"  # full-time education, school sixth form (NCCIS)
+ROLL_SOURCE = "school roll"
 
 
 class MatchingError(Exception):
@@ -223,6 +236,9 @@ def _run_matching(academic_year: int | None, kinds: tuple[str, ...]) -> dict[str
         clear(kind, year)
     store(matcher.finish())
     db.session.flush()
+    if "leaver_enrolment" in kinds:
+        for year in years:
+            record_roll_evidence(year)
     total = time.perf_counter() - started
     logger.info("matched %s kinds for years %s in %.2fs: load %.2fs, store %.2fs", len(kinds), years, total,
                 timings["load"], timings["store"],
@@ -230,3 +246,52 @@ def _run_matching(academic_year: int | None, kinds: tuple[str, ...]) -> dict[str
                        "load_s": round(timings["load"], 3), "store_s": round(timings["store"], 3)})
     return {kind: {name: tally[name] for name in ("certain", "possible", "none", "reviewed-accepted",
                                                    "reviewed-rejected")} for kind, tally in counts.items()}
+
+
+def record_roll_evidence(academic_year: int) -> int:
+    """Leavers of the year on a school's Year 12 roll are in its sixth form: for each whose current
+    activity is missing, Not Known or lapsed, record 210 (school sixth form) with the roll's school
+    as provider and "school roll" as its source, and close their open case. Returns how many."""
+    today = clock.today()
+    roll = aliased(SchoolRecord)
+    on_roll = dict(db.session.execute(
+        select(SchoolRecord.young_person_id, roll.establishment_id)
+        .join(roll, and_(roll.young_person_id == SchoolRecord.young_person_id, roll.kind == "roll",
+                         roll.year_group == 12, roll.academic_year == SchoolRecord.academic_year))
+        .join(YoungPerson, YoungPerson.id == SchoolRecord.young_person_id)
+        .where(SchoolRecord.kind == "leaver", SchoolRecord.academic_year == academic_year,
+               YoungPerson.moved.is_(None))
+        .order_by(roll.id)
+    ).all())
+    if not on_roll:
+        return 0
+    rank = func.row_number().over(partition_by=Activity.young_person_id,
+                                  order_by=(Activity.ascertained_on.desc(), Activity.id.desc()))
+    latest = select(Activity.young_person_id, Activity.code, Activity.due_to_lapse_on, rank.label("rank")) \
+        .where(Activity.young_person_id.in_(select(SchoolRecord.young_person_id).where(
+            SchoolRecord.kind == "leaver", SchoolRecord.academic_year == academic_year)),
+            Activity.ascertained_on <= today).subquery()
+    not_known_codes = set(db.session.scalars(select(ActivityCode.code).where(ActivityCode.is_not_known)))
+    known = {person_id for person_id, code, lapse in db.session.execute(
+        select(latest.c.young_person_id, latest.c.code, latest.c.due_to_lapse_on).where(latest.c.rank == 1))
+        if code not in not_known_codes and (lapse is None or _as_date(lapse) >= today)}
+    schools = dict(db.session.execute(select(Establishment.id, Establishment.name)
+                                      .where(Establishment.id.in_(set(on_roll.values())))).all())
+    group = db.session.scalar(select(ActivityCode.group).where(ActivityCode.code == SIXTH_FORM))
+    found = {person_id: Activity(
+        young_person_id=person_id, code=SIXTH_FORM, ascertained_on=today, due_to_lapse_on=lapse_date(today, group),
+        provider_id=school_id, provider_name=schools.get(school_id), source=ROLL_SOURCE,
+        notes=f"On {schools.get(school_id, 'a school')}'s Year 12 roll this year")
+        for person_id, school_id in on_roll.items() if person_id not in known}
+    db.session.add_all(found.values())
+    db.session.flush()
+    for case in db.session.scalars(select(Case).where(Case.status == "open", Case.young_person_id.in_(found))):
+        close_case(case, "school_roll", found[case.young_person_id].id, by=ROLL_SOURCE)
+    db.session.flush()
+    logger.info("recorded %s leavers on a Year 12 roll in %s", len(found), academic_year,
+                extra={"academic_year": academic_year, "found": len(found)})
+    return len(found)
+
+
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])

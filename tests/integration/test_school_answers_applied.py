@@ -225,7 +225,8 @@ def test_every_kind_of_answer_is_counted_and_the_school_named(make, db):
     school = seeded.school.name
     closes = _close_audits(db)
     assert sorted((c.after["reason"], c.after["by"]) for c in closes) == sorted(
-        [("moved_away", f"school: {school}")] * 2 + [("school_answer", f"school: {school}")] * 4)
+        [("moved_away", f"school: {school}")] * 2 + [("school_answer", f"school: {school}")] * 2
+        + [("school_guarantee", f"school: {school}")] * 2)
     moved = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "moved away")).all()
     assert {m.after["by"] for m in moved} == {f"school: {school}"}
     applied = {a.object_id: a for a in db.session.scalars(
@@ -237,7 +238,7 @@ def test_every_kind_of_answer_is_counted_and_the_school_named(make, db):
     assert str(people[7].id) not in applied  # nothing changed for a Not Known answer
     statuses = [cases_of(db, p)[0].status for p in people]
     assert statuses == ["closed", "closed", "closed", "closed", "open", "closed", "closed", "open", "open"]
-    assert {cases_of(db, p)[0].closed_reason for p in people[5:7]} == {"school_answer"}
+    assert {cases_of(db, p)[0].closed_reason for p in people[5:7]} == {"school_guarantee"}
 
 
 @pytest.mark.parametrize("group", ["in-learning", "not-appropriate"])

@@ -73,11 +73,13 @@ def test_dates_of_birth_fit_the_year_group(county):
 
 def test_scale_and_proportions_at_one_hundredth():
     small = generate_county(3, YEAR, scale=0.01)
-    assert len(small.leavers[YEAR]) == 350 and len(small.roll[YEAR]) == 350
+    stayed = sum(1 for row in small.roll[YEAR] if row["year_group"] == 12)
+    assert len(small.leavers[YEAR]) == 350 and len(small.roll[YEAR]) == 175 + stayed
+    assert 0.2 <= stayed / 175 <= 0.5  # half of those whose school has a sixth form stay on
     assert 540 <= len(small.enrolments[YEAR]) <= 660
-    assert 330 <= len(small.offers[YEAR]) <= 470
+    assert 0.9 * len(small.roll[YEAR]) <= len(small.offers[YEAR]) <= 1.35 * len(small.roll[YEAR])
     assert 0.015 <= len(small.truth[YEAR].not_enrolled) / 350 <= 0.07
-    assert 0.04 <= len(small.truth[YEAR].no_offer) / 350 <= 0.12
+    assert 0.04 <= len(small.truth[YEAR].no_offer) / len(small.roll[YEAR]) <= 0.12
 
 
 def test_noise_rates_are_near_the_design(county):
@@ -132,10 +134,16 @@ def test_several_years_share_establishments_and_keep_each_persons_upn():
     three = generate_county(5, YEAR, years=3, scale=0.01)
     assert three.academic_years == [2020, 2021, 2022]
     assert set(three.truth) == {2020, 2021, 2022}
-    # this year's Year 12 on roll left Year 11 last summer: the same people, the same UPNs
-    roll_y12 = {r["upn"] for r in three.roll[2022] if r["year_group"] == 12}
+    # this year's Year 12 on roll left Year 11 last summer and stayed on at their own school: the
+    # same people, the same UPNs, and exactly those whose enrolment is at the school they left
+    roll_y12 = {(r["laestab"], r["upn"]) for r in three.roll[2022] if r["year_group"] == 12}
     leavers_y11 = {r["upn"] for r in three.leavers[2022] if r["year_group"] == 11}
-    assert roll_y12 == leavers_y11
+    codes = {e.laestab: {e.laestab, e.ukprn} for e in three.establishments}
+    home = {r["upn"]: r["laestab"] for r in three.leavers[2022]}
+    at_own_school = {(home[r["person"]], r["person"]) for r in three.enrolments[2022]
+                     if r["person"] in leavers_y11 and r["provider"] in codes[home[r["person"]]]}
+    assert roll_y12 == at_own_school
+    assert 0 < len(roll_y12) < len(leavers_y11)
     last_year_y11 = {r["upn"] for r in three.roll[2021] if r["year_group"] == 11}
     assert last_year_y11 == leavers_y11
 

@@ -1,9 +1,10 @@
 """Closing cases: when an officer or a school finds what a young person is doing, or the young
 person has moved out of the county.
 
-A case closes with its reason (an activity found by an officer, a school's answer, moved away) and
-the activity that closed it, in the same transaction as the change, audited. A young person who
-moved away leaves the county's cohort from that day: out of the Not Known count and the queue.
+A case closes with its reason (an activity found by an officer, a school's answer, moved away, a
+September Guarantee status given by the school or an officer) and the activity that closed it, in
+the same transaction as the change, audited. A young person who moved away leaves the county's
+cohort from that day: out of the Not Known and no-offer figures and the queue.
 """
 import logging
 from datetime import date
@@ -12,9 +13,12 @@ from sqlalchemy import select
 
 from tep_app import clock
 from tep_app.extensions import db
-from tep_app.models import Case, YoungPerson
+from tep_app.models import Case, Collection, GuaranteeStatus, YoungPerson
 from tep_app.models.cases import CLOSED_REASONS
+from tep_app.models.people import GuaranteeRecord
 from tep_app.services.audit import record_audit
+from tep_app.services.calendar import current_academic_year
+from tep_app.services.figures import SETTLED_GUARANTEE_GROUPS
 from tep_app.services.words import REASON_WORDS
 
 logger = logging.getLogger(__name__)
@@ -82,3 +86,41 @@ def record_officer_move(case: Case, moved: str, moved_to: str | None, version, s
     if version is None or str(version) != str(case.version):
         raise StaleCaseError(STALE_MESSAGE)
     record_moved_away(case.young_person, moved, moved_to, clock.today(), by=f"staff:{staff_id}")
+
+
+def case_collection(case: Case) -> Collection | None:
+    """The collection whose list opened the case (None for a lapsed activity)."""
+    return db.session.get(Collection, case.collection_id) if case.collection_id else None
+
+
+def record_officer_guarantee(case: Case, status: str, provider_name: str | None, offer_date: date | None,
+                             version, staff_id: int | None) -> bool:
+    """An officer records the young person's September Guarantee status, as a school does on the
+    June list: a settled one (an offer, already in learning, an offer not appropriate) closes the
+    case and lowers the no-offer figure; "no offer yet" is kept and the case stays open. True if
+    the case closed."""
+    from tep_app.services.cases.casework import STALE_MESSAGE, StaleCaseError
+
+    if version is None or str(version) != str(case.version):
+        raise StaleCaseError(STALE_MESSAGE)
+    row = db.session.get(GuaranteeStatus, status)
+    if row is None:
+        raise ValueError(f"unknown September Guarantee status {status!r}")
+    collection = case_collection(case)
+    record = GuaranteeRecord(
+        young_person_id=case.young_person_id,
+        academic_year=collection.academic_year if collection else current_academic_year(),
+        status=status, provider_name=provider_name or None, offer_date=offer_date, recorded_on=clock.today(),
+        source="officer", recorded_by_id=staff_id)
+    db.session.add(record)
+    db.session.flush()
+    record_audit("create", "guarantee_record", record.id,
+                 after={"young_person_id": case.young_person_id, "guarantee_status": status,
+                        "provider_name": provider_name, "offer_date": offer_date.isoformat() if offer_date else None,
+                        "case_id": case.id})
+    if row.group in SETTLED_GUARANTEE_GROUPS:
+        close_case(case, "officer_guarantee", None, by=f"staff:{staff_id}")
+    else:
+        case.updated_at = clock.now()
+    db.session.flush()
+    return case.status == "closed"

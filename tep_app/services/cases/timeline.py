@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import cache
 
-from sqlalchemy import Integer, String, and_, bindparam, or_, select
+from sqlalchemy import Integer, String, and_, bindparam, case, or_, select
 
 from tep_app import clock
 from tep_app.extensions import db
@@ -15,6 +15,7 @@ from tep_app.models import (
     ContactAttempt,
     Establishment,
     ImportBatch,
+    MatchDecision,
     MatchResult,
     SchoolRecord,
     SchoolRequest,
@@ -89,11 +90,18 @@ def _statements() -> dict:
     """The timeline's four statements, built once with the young person's id (and their cases'
     ids) as bound parameters: building them costs more than running them."""
     person_id = bindparam("person_id", type_=Integer)
+    decided_by = (
+        select(StaffUser.name).join(MatchDecision, MatchDecision.decided_by_id == StaffUser.id)
+        .where(MatchDecision.school_record_id == SchoolRecord.id, MatchDecision.kind == MatchResult.kind,
+               MatchDecision.decision == case((MatchResult.decided_outcome == "certain", "accepted"),
+                                              else_="rejected"))
+        .order_by(MatchDecision.decided_at.desc()).limit(1).scalar_subquery())
     records = (
         select(SchoolRecord.id, SchoolRecord.kind, SchoolRecord.academic_year, SchoolRecord.year_group,
                SchoolRecord.created_at, Establishment.name, ImportBatch.id, ImportBatch.created_at,
                ImportBatch.filename, MatchResult.id, MatchResult.kind, MatchResult.outcome,
-               MatchResult.decided_outcome, MatchResult.rule, MatchResult.score, MatchResult.updated_at)
+               MatchResult.decided_outcome, MatchResult.rule, MatchResult.score, MatchResult.updated_at,
+               decided_by)
         .join(Establishment, Establishment.id == SchoolRecord.establishment_id)
         .outerjoin(ImportBatch, ImportBatch.id == SchoolRecord.import_batch_id)
         .outerjoin(MatchResult, MatchResult.school_record_id == SchoolRecord.id)
@@ -196,7 +204,7 @@ def _records_and_matches(rows) -> list[TimelineItem]:
     """The school records (with the import that brought each) and their match results."""
     records, matches, seen = [], [], set()
     for (record_id, kind, year, year_group, created_at, school, batch_id, batch_at, filename, match_id, match_kind,
-         outcome, decided, rule, score, match_at) in rows:
+         outcome, decided, rule, score, match_at, decided_by) in rows:
         if record_id not in seen:
             seen.add(record_id)
             list_kind = "leavers list" if kind == "leaver" else "roll"
@@ -207,6 +215,9 @@ def _records_and_matches(rows) -> list[TimelineItem]:
         if match_id is not None:
             kind_words = MATCH_KINDS.get(match_kind, "Matching")
             result = MATCH_OUTCOMES.get(decided or outcome, decided or outcome)
+            if decided is not None:  # a person's decision after review, never "certain"
+                result = (f"match {'accepted' if decided == 'certain' else 'rejected'} after review"
+                          + (f" by {decided_by}" if decided_by else ""))
             matches.append(TimelineItem(_aware(match_at), f"{kind_words}: {result}",
                                         f"{rule_words(rule)} Likelihood {score:.0%}."))
     return records + matches

@@ -20,6 +20,7 @@ from tep_app.models import (
     SchoolResponse,
 )
 from tep_app.models.collections import ListEntry
+from tep_app.models.people import GuaranteeRecord
 from tep_app.services.audit import record_audit
 from tep_app.services.destinations import lapse_date
 
@@ -166,9 +167,13 @@ def apply_answers(school_request: SchoolRequest, submitted_on: date) -> dict:
                     db.session.flush()
                     counts["closed"] += close_open_case(person.id, "school_answer", activity.id,
                                                         by=f"school: {school}")
-        elif response.guarantee_code in settled:
+        elif response.guarantee_code:
             changes["guarantee_status"] = response.guarantee_code
-            counts["closed"] += close_open_case(person.id, "school_answer", None, by=f"school: {school}")
+            _record_guarantee(response, person.id, school_request, submitted_on, source)
+            if response.guarantee_code in settled:
+                counts["closed"] += close_open_case(person.id, "school_guarantee", None, by=f"school: {school}")
+            else:
+                counts["left_for_officer"] += 1
         else:
             counts["left_for_officer"] += 1
         for field, kind in CONTACT_FIELDS:
@@ -187,6 +192,21 @@ def apply_answers(school_request: SchoolRequest, submitted_on: date) -> dict:
     logger.info("school answers applied for request %s", school_request.id,
                 extra={"school_request_id": school_request.id, **counts})
     return counts
+
+
+def _record_guarantee(response: SchoolResponse, person_id: int, school_request: SchoolRequest, submitted_on: date,
+                      source: str) -> None:
+    """The school's September Guarantee answer, kept as the young person's status for the year
+    (once: a request submitted again adds nothing new)."""
+    year = school_request.collection.academic_year
+    if db.session.scalar(select(GuaranteeRecord.id).where(
+            GuaranteeRecord.young_person_id == person_id, GuaranteeRecord.academic_year == year,
+            GuaranteeRecord.status == response.guarantee_code, GuaranteeRecord.source == source,
+            GuaranteeRecord.recorded_on == submitted_on)) is not None:
+        return
+    db.session.add(GuaranteeRecord(young_person_id=person_id, academic_year=year, status=response.guarantee_code,
+                                   provider_name=response.provider_name, offer_date=response.start_date,
+                                   recorded_on=submitted_on, source=source))
 
 
 def _settled_statuses() -> set[str]:
