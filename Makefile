@@ -7,8 +7,9 @@ FLASK := $(BIN)/flask
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/tep_test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 PORT ?= 5000
+MAIL_PORT ?= 1025
 
-.PHONY: install lock lint migrate demo run test test-unit test-sqlite test-postgres test-e2e bench mutate clean
+.PHONY: install lock lint migrate demo run ports test test-unit test-sqlite test-postgres test-e2e bench mutate clean
 
 install: $(VENV)/.installed tep_app/static/build/app.css
 
@@ -38,8 +39,13 @@ migrate: install
 demo: migrate
 	TEP_BASE_URL="$${TEP_BASE_URL:-http://127.0.0.1:$(PORT)}" $(FLASK) tep demo
 
-run: demo
-	$(BIN)/python scripts/run_local.py --port $(PORT)
+# The ports are checked first, before anything is installed: `PORT=5001 MAIL_PORT=1026 make run`.
+run: ports
+	$(MAKE) demo
+	$(BIN)/python scripts/run_local.py --port $(PORT) --mail-port $(MAIL_PORT)
+
+ports:
+	@$(PYTHON) scripts/run_local.py --port $(PORT) --mail-port $(MAIL_PORT) --check-ports
 
 # The import contracts (.importlinter) and ruff (pyproject.toml).
 lint: install

@@ -2,6 +2,8 @@
 
 Called by `make run` once the demo county is loaded. Emails go to the mail catcher on
 127.0.0.1, never to real inboxes; the admin pages show what it caught. Ctrl-C stops all three.
+`make run` first calls it with --check-ports (before installing anything): it says at once if the
+web or the mail port is taken. It needs nothing but Python's standard library.
 """
 import argparse
 import os
@@ -23,6 +25,20 @@ def port_free(port: int) -> bool:
         try:
             sock.bind((HOST, port))
         except OSError:
+            return False
+    return True
+
+
+def ports_free(web_port: int, mail_port: int) -> bool:
+    """Both ports free, or a message naming the one in use and how to choose another."""
+    if web_port == mail_port:
+        print(f"Error: the web app and the mail catcher cannot share port {web_port}: "
+              f"choose another for one of them (PORT=5001 or MAIL_PORT=1026 make run)", file=sys.stderr)
+        return False
+    for label, port, setting in (("web app", web_port, "PORT"), ("mail catcher", mail_port, "MAIL_PORT")):
+        if not port_free(port):
+            print(f"Error: port {port} for the {label} is in use: stop what uses it, or choose another "
+                  f"port with {setting}={port + 1} make run", file=sys.stderr)
             return False
     return True
 
@@ -55,15 +71,15 @@ def stop(processes: list[tuple[str, subprocess.Popen]]) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 5000)))
-    parser.add_argument("--mail-port", type=int, default=1025)
+    parser.add_argument("--mail-port", type=int, default=int(os.environ.get("MAIL_PORT", 1025)))
+    parser.add_argument("--check-ports", action="store_true", help="only check that both ports are free")
     args = parser.parse_args(argv)
     flask = str(FLASK) if FLASK.exists() else "flask"
 
-    for label, port in (("web app", args.port), ("mail catcher", args.mail_port)):
-        if not port_free(port):
-            print(f"Error: port {port} for the {label} is in use: stop what uses it or choose another "
-                  f"({'PORT=5001 make run' if label == 'web app' else '--mail-port'})", file=sys.stderr)
-            return 1
+    if not ports_free(args.port, args.mail_port):
+        return 1
+    if args.check_ports:
+        return 0
 
     base_url = f"http://{HOST}:{args.port}"
     env = {**os.environ, "TEP_SMTP_HOST": HOST, "TEP_SMTP_PORT": str(args.mail_port),

@@ -79,9 +79,12 @@ def retry_outbox_message(message_id: int):
 @bp.get("/mail")
 @roles(ADMIN)
 def caught_mail():
-    """Emails caught by the local mail catcher."""
-    messages, pages = mailcatcher.list_caught(current_app.config["MAIL_CATCHER_DIR"], _page())
-    return render_template("admin/messaging/caught_mail.html", messages=messages, pages=pages, page=_page())
+    """Emails caught by the local mail catcher, newest first: all, or one kind (?kind=invitations)."""
+    kind = request.args.get("kind") if request.args.get("kind") in {k for k, _w, _ in mailcatcher.KIND_FILTERS} \
+        else None
+    messages, pages = mailcatcher.list_caught(current_app.config["MAIL_CATCHER_DIR"], _page(), kind=kind)
+    return render_template("admin/messaging/caught_mail.html", messages=messages, pages=pages, page=_page(),
+                           kind=kind, kinds=mailcatcher.KIND_FILTERS)
 
 
 @bp.get("/mail/<name>")

@@ -1,6 +1,7 @@
 """The local mail catcher started by `make run`: an SMTP server on loopback that keeps each
 message as an .eml file, and the reading side the admin pages use to show what it caught."""
 import email
+import email.parser
 import email.policy
 import logging
 import re
@@ -13,6 +14,14 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 NAME = re.compile(r"^[0-9]{8}T[0-9]{12}-[0-9a-f]{32}\.eml$")
+KIND_HEADER = "X-TEP-Kind"  # set by the outbox on every email it sends
+# The kinds the Caught mail page can show on their own: (key, words, the outbox kinds).
+KIND_FILTERS = (
+    ("invitations", "Invitations", ("invite",)),
+    ("codes", "Codes and new links", ("access_code", "new_link")),
+    ("follow-ups", "Reminders and chasers", ("reminder", "chaser")),
+    ("receipts", "Receipts", ("receipt",)),
+)
 
 
 class FileCatchingHandler:
@@ -47,10 +56,15 @@ class CaughtMessage:
     sender: str
     sent_at: datetime | None
     body: str = ""
+    kind: str = ""
 
 
 def _parse(path: Path, with_body: bool) -> CaughtMessage:
-    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    if with_body:
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    else:
+        with path.open("rb") as handle:
+            message = email.parser.BytesParser(policy=email.policy.default).parse(handle, headersonly=True)
     try:
         sent_at = parsedate_to_datetime(message["Date"]) if message["Date"] else None
     except (TypeError, ValueError):
@@ -60,7 +74,7 @@ def _parse(path: Path, with_body: bool) -> CaughtMessage:
         part = message.get_body(preferencelist=("plain", "html"))
         body = part.get_content() if part is not None else ""
     return CaughtMessage(path.name, str(message["Subject"] or "(no subject)"), str(message["To"] or ""),
-                         str(message["From"] or ""), sent_at, body)
+                         str(message["From"] or ""), sent_at, body, str(message[KIND_HEADER] or ""))
 
 
 def caught_files(directory: str | Path) -> list[Path]:
@@ -70,13 +84,20 @@ def caught_files(directory: str | Path) -> list[Path]:
     return sorted((p for p in folder.iterdir() if NAME.match(p.name)), key=lambda p: p.name, reverse=True)
 
 
-def list_caught(directory: str | Path, page: int = 1, per_page: int = 50) -> tuple[list[CaughtMessage], int]:
-    """A page of caught messages, newest first; (messages, number of pages)."""
+def list_caught(directory: str | Path, page: int = 1, per_page: int = 50,
+                kind: str | None = None) -> tuple[list[CaughtMessage], int]:
+    """A page of caught messages, newest first, only those of one of KIND_FILTERS with `kind`;
+    (messages, number of pages)."""
     files = caught_files(directory)
-    pages = max(1, -(-len(files) // per_page))
+    wanted = next((kinds for key, _words, kinds in KIND_FILTERS if key == kind), None)
+    if wanted is None:
+        pages = max(1, -(-len(files) // per_page))
+        page = min(max(page, 1), pages)
+        return [_parse(path, False) for path in files[(page - 1) * per_page: page * per_page]], pages
+    messages = [message for message in (_parse(path, False) for path in files) if message.kind in wanted]
+    pages = max(1, -(-len(messages) // per_page))
     page = min(max(page, 1), pages)
-    chosen = files[(page - 1) * per_page: page * per_page]
-    return [_parse(path, False) for path in chosen], pages
+    return messages[(page - 1) * per_page: page * per_page], pages
 
 
 def read_caught(directory: str | Path, name: str) -> CaughtMessage | None:

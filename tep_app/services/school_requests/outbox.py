@@ -53,6 +53,7 @@ CONNECTION_ERRORS = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnec
 # did; every other kind (invite, reminder, chaser) is a send day's bulk.
 URGENT, SOON, BULK = 0, 1, 2
 PRIORITIES = {"access_code": URGENT, "new_link": URGENT, "receipt": SOON}
+KIND_HEADER = "X-TEP-Kind"
 # The web request's own try at an urgent message gives up sooner than the scheduler would.
 PROMPT_TIMEOUT_SECONDS = 5
 
@@ -199,6 +200,7 @@ def build_message(row: OutboxMessage, mail_from: str,
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = row.message_id or message_id(row.ledger_key, mail_from)
+    message[KIND_HEADER] = row.kind  # what it is, for mail rules and the local mail catcher's filter
     message.set_content(body)
     return message
 
