@@ -34,11 +34,9 @@ from tep_app.services.audit import record_audit
 from tep_app.services.cases.closing import close_case
 from tep_app.services.destinations import lapse_date
 from tep_app.services.figures import SETTLED_GUARANTEE_GROUPS
-from tep_app.services.matching import KINDS, MatchingError
+from tep_app.services.matching import KINDS, PROVIDER_ACTIVITY, MatchingError
 
 logger = logging.getLogger(__name__)
-# The activity an enrolment found on review implies, by the provider's type.
-PROVIDER_ACTIVITY = {"school": "210", "independent": "210", "special": "210", "college": "230", "training": "430"}
 
 
 def get_match_summary(academic_year: int) -> dict[str, dict[str, int]]:

@@ -6,7 +6,8 @@ as certain), a rejected pair is never chosen again.
 
 The current roll is evidence too: a leaver on a school's Year 12 roll this year is in that school's
 sixth form. Each run records that activity (210, source "school roll") for such a leaver who would
-otherwise be Not Known, and closes their open case.
+otherwise be Not Known, and closes their open case. A leaver with an open case whom a run finds on
+an enrolment list with confidence gets the activity the enrolment implies, and the case closes.
 """
 import gc
 import logging
@@ -53,6 +54,9 @@ KINDS = {
 PARALLEL_THRESHOLD = 10_000
 SIXTH_FORM = "210"  # full-time education, school sixth form (NCCIS)
 ROLL_SOURCE = "school roll"
+ENROLMENT_SOURCE = "enrolment return"
+# The activity an enrolment implies, by its provider's type.
+PROVIDER_ACTIVITY = {"school": "210", "independent": "210", "special": "210", "college": "230", "training": "430"}
 
 
 class MatchingError(Exception):
@@ -239,6 +243,7 @@ def _run_matching(academic_year: int | None, kinds: tuple[str, ...]) -> dict[str
     if "leaver_enrolment" in kinds:
         for year in years:
             record_roll_evidence(year)
+            close_cases_matched(year)
     total = time.perf_counter() - started
     logger.info("matched %s kinds for years %s in %.2fs: load %.2fs, store %.2fs", len(kinds), years, total,
                 timings["load"], timings["store"],
@@ -265,16 +270,7 @@ def record_roll_evidence(academic_year: int) -> int:
     ).all())
     if not on_roll:
         return 0
-    rank = func.row_number().over(partition_by=Activity.young_person_id,
-                                  order_by=(Activity.ascertained_on.desc(), Activity.id.desc()))
-    latest = select(Activity.young_person_id, Activity.code, Activity.due_to_lapse_on, rank.label("rank")) \
-        .where(Activity.young_person_id.in_(select(SchoolRecord.young_person_id).where(
-            SchoolRecord.kind == "leaver", SchoolRecord.academic_year == academic_year)),
-            Activity.ascertained_on <= today).subquery()
-    not_known_codes = set(db.session.scalars(select(ActivityCode.code).where(ActivityCode.is_not_known)))
-    known = {person_id for person_id, code, lapse in db.session.execute(
-        select(latest.c.young_person_id, latest.c.code, latest.c.due_to_lapse_on).where(latest.c.rank == 1))
-        if code not in not_known_codes and (lapse is None or _as_date(lapse) >= today)}
+    known = _known(academic_year, today)
     schools = dict(db.session.execute(select(Establishment.id, Establishment.name)
                                       .where(Establishment.id.in_(set(on_roll.values())))).all())
     group = db.session.scalar(select(ActivityCode.group).where(ActivityCode.code == SIXTH_FORM))
@@ -291,6 +287,60 @@ def record_roll_evidence(academic_year: int) -> int:
     logger.info("recorded %s leavers on a Year 12 roll in %s", len(found), academic_year,
                 extra={"academic_year": academic_year, "found": len(found)})
     return len(found)
+
+
+def close_cases_matched(academic_year: int) -> int:
+    """Leavers of the year with an open case whom matching found on an enrolment list with
+    confidence (certain, or accepted on review) and whose current activity is missing, Not Known or
+    lapsed: record the activity the enrolment implies (source "enrolment return") and close the
+    case. Returns how many closed."""
+    today = clock.today()
+    outcome = func.coalesce(MatchResult.decided_outcome, MatchResult.outcome)
+    rows = db.session.execute(
+        select(Case, Enrolment)
+        .join(SchoolRecord, and_(SchoolRecord.young_person_id == Case.young_person_id, SchoolRecord.kind == "leaver",
+                                 SchoolRecord.academic_year == academic_year))
+        .join(MatchResult, and_(MatchResult.school_record_id == SchoolRecord.id,
+                                MatchResult.kind == "leaver_enrolment", outcome == "certain"))
+        .join(Enrolment, Enrolment.id == MatchResult.candidate_id)
+        .where(Case.status == "open")
+        .order_by(Case.id, MatchResult.id)
+    ).all()
+    if not rows:
+        return 0
+    known = _known(academic_year, today)
+    codes = {row.code: row for row in db.session.scalars(select(ActivityCode))}
+    closed = set()
+    for case, enrolment in rows:
+        if case.id in closed or case.young_person_id in known:
+            continue
+        provider = db.session.get(Establishment, enrolment.provider_id)
+        code = codes[PROVIDER_ACTIVITY.get(provider.type, "230")]
+        activity = Activity(
+            young_person_id=case.young_person_id, code=code.code, start_date=enrolment.start_date,
+            ascertained_on=today, due_to_lapse_on=lapse_date(today, code.group), provider_id=provider.id,
+            provider_name=provider.name, source=ENROLMENT_SOURCE,
+            notes=f"Enrolled at {provider.name}" + (f" on {enrolment.course}" if enrolment.course else ""))
+        db.session.add(activity)
+        db.session.flush()
+        close_case(case, "match_found", activity.id, by="matching")
+        closed.add(case.id)
+    db.session.flush()
+    return len(closed)
+
+
+def _known(academic_year: int, today: date) -> set[int]:
+    """The year's leavers whose current activity (as at today) is neither Not Known nor lapsed."""
+    rank = func.row_number().over(partition_by=Activity.young_person_id,
+                                  order_by=(Activity.ascertained_on.desc(), Activity.id.desc()))
+    latest = select(Activity.young_person_id, Activity.code, Activity.due_to_lapse_on, rank.label("rank")) \
+        .where(Activity.young_person_id.in_(select(SchoolRecord.young_person_id).where(
+            SchoolRecord.kind == "leaver", SchoolRecord.academic_year == academic_year)),
+            Activity.ascertained_on <= today).subquery()
+    not_known_codes = set(db.session.scalars(select(ActivityCode.code).where(ActivityCode.is_not_known)))
+    return {person_id for person_id, code, lapse in db.session.execute(
+        select(latest.c.young_person_id, latest.c.code, latest.c.due_to_lapse_on).where(latest.c.rank == 1))
+        if code not in not_known_codes and (lapse is None or _as_date(lapse) >= today)}
 
 
 def _as_date(value) -> date:

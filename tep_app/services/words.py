@@ -28,6 +28,7 @@ REASON_WORDS = {"school_not_known": "the school did not know their destination",
                 "school_answer": "their school told us their destination", "moved_away": "they moved out of Kent",
                 "school_roll": "they are on a school's Year 12 roll (in its sixth form)",
                 "match_accepted": "their match was accepted on review",
+                "match_found": "matching found their enrolment",
                 "school_guarantee": "their school told us their September Guarantee status",
                 "officer_guarantee": "an officer recorded their September Guarantee status"}
 _MOVED_WORDS = {"other_la": "to another part of the UK", "abroad": "to another country"}

@@ -253,3 +253,26 @@ def test_the_week_by_week_series_agrees_with_the_figures_across_moves_and_a_year
         assert row.not_known == count
     [row] = not_known_counts(YEAR, as_at=today)
     assert (row.cohort, row.not_known, row.neet) == (2, 1, 0)  # the two who moved have left the cohort
+
+
+def test_a_certain_match_found_by_a_later_run_closes_the_case_it_makes_known(app, db, make):
+    seeded, (officer, _user) = _seed(app, make, db, entries=2)
+    found, still = (entry.young_person for entry in seeded.entries)
+    college = make.establishment(type="college", contacts=0, name="Mid Kent College")
+    make.enrolment(college, found, YEAR, upn=found.upn, uln=found.uln, forename=found.forename,
+                   surname=found.surname, date_of_birth=found.date_of_birth, postcode=found.postcode,
+                   row_key="late-return-row", course="Motor vehicle")
+    manager, _ = _staff(app, make, "manager")
+
+    run_matching(YEAR)
+    db.session.commit()
+
+    [case] = cases_of(db, found)
+    assert (case.status, case.closed_reason) == ("closed", "match_found")
+    activity = db.session.get(Activity, case.closing_activity_id)
+    assert (activity.code, activity.provider_name, activity.source) == ("230", "Mid Kent College", "enrolment return")
+    assert case.id not in _queue(officer)
+    assert _everywhere(manager, seeded) == {"dashboard": 1, "schools": 1, "school": 1, "request": 1}
+    assert [c.status for c in cases_of(db, still)] == ["open"]
+    text = " ".join(officer.page(f"/cases/{case.id}").get_text(" ").split())
+    assert "because matching found their enrolment" in text
