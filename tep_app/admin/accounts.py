@@ -1,4 +1,5 @@
-"""Admin views for staff accounts: list, create, disable, re-enable, reset a password, sign out everywhere."""
+"""Admin views for staff accounts: list, create, disable, re-enable, reset a password, sign out everywhere,
+clear the sign-in limits."""
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -20,7 +21,8 @@ def _get_or_404(user_id: int):
 @bp.get("/accounts")
 @roles(ADMIN)
 def accounts():
-    return render_template("admin/accounts/index.html", users=staff.list_users(), role_names=ROLE_NAMES)
+    return render_template("admin/accounts/index.html", users=staff.list_users(), role_names=ROLE_NAMES,
+                           throttled=staff.throttled_counts())
 
 
 @bp.route("/accounts/new", methods=["GET", "POST"])
@@ -48,7 +50,17 @@ def account_new():
 def account(user_id: int):
     user = _get_or_404(user_id)
     return render_template("admin/accounts/show.html", user=user, role_names=ROLE_NAMES,
-                           open_sessions=staff.count_open_sessions(user))
+                           open_sessions=staff.count_open_sessions(user), throttled=staff.throttled_addresses(user))
+
+
+@bp.post("/accounts/<int:user_id>/clear-sign-in-limits")
+@roles(ADMIN)
+def account_clear_throttles(user_id: int):
+    user = _get_or_404(user_id)
+    cleared = staff.clear_throttles(user)
+    flash(f"Sign-in limits cleared for {user.email} ({cleared} {'address' if cleared == 1 else 'addresses'})",
+          "success")
+    return redirect(url_for("admin.account", user_id=user.id))
 
 
 @bp.post("/accounts/<int:user_id>/sign-out")

@@ -6,6 +6,7 @@ from tep_app.auth.forms import ChangePasswordForm, LoginForm
 from tep_app.auth.roles import PUBLIC, STAFF, roles, safe_next
 from tep_app.auth.sessions import end_staff_session, refresh_login, start_staff_session
 from tep_app.extensions import limiter
+from tep_app.services.sign_in import find_unlock, use_unlock
 from tep_app.services.staff import MIN_PASSWORD_LENGTH, MSG_SIGN_IN, StaffError, authenticate, change_password
 
 bp = Blueprint("auth", __name__)
@@ -18,7 +19,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = authenticate(form.email.data, form.password.data)
+            user = authenticate(form.email.data, form.password.data, request.remote_addr)
         except StaffError as error:
             form.email.errors.append(error.message)
             return render_template("auth/login.html", form=form), 200
@@ -31,6 +32,22 @@ def login():
         target = request.args.get("next")
         return redirect(safe_next(target) or url_for("main.index"))
     return render_template("auth/login.html", form=form)
+
+
+@bp.route("/sign-in/unlock/<token>", methods=["GET", "POST"])
+@roles(PUBLIC)
+@limiter.limit("10 per minute")
+def unlock(token: str):
+    """The owner's one-time link from the "someone is guessing" email. Opening it changes nothing
+    (mail scanners open links); the button clears the sign-in limits on the account."""
+    if find_unlock(token) is None:
+        return render_template("auth/unlock.html", usable=False), 404
+    if request.method == "POST":
+        if use_unlock(token) is None:
+            return render_template("auth/unlock.html", usable=False), 404
+        flash("The sign-in limits on your account are cleared. You can sign in now.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/unlock.html", usable=True)
 
 
 @bp.route("/sign-out", methods=["GET", "POST"])

