@@ -209,6 +209,10 @@ def test_the_no_offer_figure_agrees_everywhere_and_falls_when_an_officer_records
     assert first.id not in _queue(officer)
     text = " ".join(officer.page(f"/cases/{first.id}").get_text(" ").split())
     assert "because an officer recorded their September Guarantee status" in text
+    timeline = " ".join(officer.page(f"/cases/{first.id}").select_one("#timeline").get_text(" ").split())
+    assert "September Guarantee status recorded: Offer made (110)" in timeline
+    assert "Mid Kent College; offer made on 14 May 2023" in timeline
+    assert "September Guarantee status recorded: No offer: has not applied (151)" in timeline
 
     # the school's answer on its June list does the same, and says so
     sign_school_in(client, seeded)

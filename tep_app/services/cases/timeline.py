@@ -22,6 +22,7 @@ from tep_app.models import (
     StaffUser,
     YoungPerson,
 )
+from tep_app.models.people import GuaranteeRecord
 from tep_app.services.cases.casework import (
     CHANNEL_LABELS,
     OUTCOME_LABELS,
@@ -130,7 +131,12 @@ def _statements() -> dict:
                    and_(AuditEvent.object_type == "case",
                         AuditEvent.object_id.in_(bindparam("case_keys", expanding=True)))),
                AuditEvent.action.in_(AUDIT_SHOWN)))
-    return {"records": records, "cases": cases, "activities": activities, "audit": audit}
+    guarantees = (
+        select(GuaranteeRecord.status, GuaranteeRecord.provider_name, GuaranteeRecord.offer_date,
+               GuaranteeRecord.source, GuaranteeRecord.created_at, StaffUser.name)
+        .outerjoin(StaffUser, StaffUser.id == GuaranteeRecord.recorded_by_id)
+        .where(GuaranteeRecord.young_person_id == person_id).order_by(GuaranteeRecord.id))
+    return {"records": records, "cases": cases, "activities": activities, "audit": audit, "guarantees": guarantees}
 
 
 def build_timeline(person: YoungPerson, answers: list | None = None) -> list[TimelineItem]:
@@ -152,6 +158,12 @@ def build_timeline(person: YoungPerson, answers: list | None = None) -> list[Tim
             statements["activities"], params):
         items.append(TimelineItem(_aware(created_at), f"Activity recorded: {activity_words(code)}",
                                   "; ".join(part for part in (provider_name, notes) if part) or None,
+                                  recorded_by or SOURCE_WORDS.get(source, source)))
+    for status, provider_name, offer_date, source, created_at, recorded_by in db.session.execute(
+            statements["guarantees"], params):
+        offered = f"offer made on {offer_date:%-d %B %Y}" if offer_date else None
+        items.append(TimelineItem(_aware(created_at), f"September Guarantee status recorded: {guarantee_words(status)}",
+                                  "; ".join(part for part in (provider_name, offered) if part) or None,
                                   recorded_by or SOURCE_WORDS.get(source, source)))
     events = db.session.execute(statements["audit"], {"person_key": str(person.id),
                                                       "case_keys": [str(i) for i in case_ids]})
