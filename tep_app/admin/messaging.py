@@ -4,7 +4,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 
 from tep_app.admin.blueprint import bp
-from tep_app.admin.messaging_forms import CalendarDateForm, CalendarSettingForm, EmailTextForm
+from tep_app.admin.messaging_forms import CalendarDateForm, CalendarSettingForm, EmailTextForm, SchoolHolidayForm
 from tep_app.auth.roles import ADMIN, MANAGER, roles
 from tep_app.services import mailcatcher
 from tep_app.services.school_requests import email_texts, outbox
@@ -111,8 +111,29 @@ def calendar():
     if not 2000 <= year <= 2100:
         abort(404)
     service.ensure_calendar(year)
-    return render_template("admin/messaging/calendar.html", year=year, dates=service.get_calendar(year),
-                           send_day=service.send_day, settings=service.list_settings(year))
+    dates = service.get_calendar(year)
+    return render_template("admin/messaging/calendar.html", year=year, dates=dates,
+                           send_day=service.send_day, settings=service.list_settings(year),
+                           warnings=service.list_date_warnings(dates), holidays=service.get_holidays(year))
+
+
+@bp.route("/calendar/<int:year>/holidays/<key>", methods=["GET", "POST"])
+@roles(ADMIN)
+def edit_school_holiday(year: int, key: str):
+    service = _calendar()
+    if not 2000 <= year <= 2100 or key not in service.HOLIDAY_LABELS:
+        abort(404)
+    _key, label, first_day, last_day = next(row for row in service.get_holidays(year) if row[0] == key)
+    form = SchoolHolidayForm(data={"first_day": first_day, "last_day": last_day})
+    if form.validate_on_submit():
+        try:
+            service.set_holiday(year, key, form.first_day.data, form.last_day.data)
+        except service.CalendarError as error:
+            form.last_day.errors = [*form.last_day.errors, error.message]
+        else:
+            flash(f"{label} is now {form.first_day.data:%-d %B %Y} to {form.last_day.data:%-d %B %Y}", "success")
+            return redirect(url_for("admin.calendar", year=year))
+    return render_template("admin/messaging/edit_school_holiday.html", form=form, label=label, year=year)
 
 
 @bp.route("/calendar/<int:year>/settings/<key>", methods=["GET", "POST"])
@@ -130,7 +151,7 @@ def edit_calendar_setting(year: int, key: str):
         try:
             number = form.number()
             if number is None:
-                raise service.CalendarError("Enter a whole number of working days, like 15")
+                raise service.CalendarError("Enter a whole number of school days, like 15")
             service.set_setting(year, key, number)
         except service.CalendarError as error:
             form.value.errors = [*form.value.errors, error.message]

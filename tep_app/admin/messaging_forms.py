@@ -50,9 +50,15 @@ class CalendarDateForm(BaseForm):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
+class SchoolHolidayForm(BaseForm):
+    first_day = RequiredDateField("First day")
+    last_day = RequiredDateField("Last day")
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
 class CalendarSettingForm(BaseForm):
     value = StringField("Working days", widget=GovTextInput(),
-                        validators=[DataRequired(message="Enter a whole number of working days")])
+                        validators=[DataRequired(message="Enter a whole number of school days")])
     submit = SubmitField("Save", widget=GovSubmitInput())
 
     def number(self) -> int | None:

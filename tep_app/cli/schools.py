@@ -52,7 +52,7 @@ def send_command(kind, year, force, today):
 @tep.command("remind")
 @today_option
 def remind_command(today):
-    """Queue reminders 7 and 2 working days before the deadline."""
+    """Queue reminders 7 and 2 school days before the deadline."""
     from tep_app.services.school_requests.followup import send_reminders
 
     queued = send_reminders(_today(today))
@@ -63,7 +63,7 @@ def remind_command(today):
 @tep.command("chase")
 @today_option
 def chase_command(today):
-    """Queue chasers every 5 working days after the deadline."""
+    """Queue chasers every 5 school days after the deadline."""
     from tep_app.services.school_requests.followup import send_chasers
 
     queued = send_chasers(_today(today))

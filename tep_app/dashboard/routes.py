@@ -46,8 +46,9 @@ def index():
     summary, rows, pages = None, [], 1
     if collection is not None:
         form.collection.data = collection.id
-        summary = dashboard.summarise_request_statuses(collection.id)
-        rows, pages = dashboard.list_school_requests(collection.id, page=_page_arg(), total=sum(summary.values()))
+        summary = dashboard.count_lists(collection.id)
+        rows, pages = dashboard.list_school_requests(collection.id, page=_page_arg(),
+                                                     total=summary["sent"] + summary["not_sent"])
     year = collection.academic_year if collection else current_academic_year()
     figures, weekly = dashboard_figures(year)
     return render_template(
@@ -57,7 +58,7 @@ def index():
         headline=figures["all"][0], by_district=figures["district"], by_school=figures["school"],
         by_year_group=figures["year_group"], weekly=weekly, chart=dashboard.chart_bars(weekly),
         officers=dashboard.list_officer_caseloads(), no_offer=no_offer_figures(year)[0],
-        labels=dashboard.STATUS_LABELS,
+        labels=dict(dashboard.LIST_FIGURES),
     )
 
 

@@ -2,7 +2,7 @@
 from tep_app.models.audit import AuditEvent
 from tep_app.models.base import Base
 from tep_app.models.cases import Case, ContactAttempt, Patch
-from tep_app.models.collections import CalendarDate, CalendarSetting, Collection, ListEntry
+from tep_app.models.collections import CalendarDate, CalendarSetting, Collection, ListEntry, SchoolHoliday
 from tep_app.models.establishments import District, Establishment, EstablishmentContact
 from tep_app.models.matching import MatchDecision, MatchResult
 from tep_app.models.people import Activity, ContactDetail, SchoolRecord, YoungPerson
@@ -22,7 +22,7 @@ from tep_app.models.staff import SignInThrottle, SignInUnlock, StaffUser
 
 __all__ = [
     "AccessCode", "Case", "ContactAttempt", "EmailTemplate", "OutboxMessage", "Patch", "ReplacedLink", "RequestEvent",
-    "SchoolRequest", "SchoolResponse",
+    "SchoolHoliday", "SchoolRequest", "SchoolResponse",
     "Activity", "ActivityCode", "AuditEvent", "Base", "CalendarDate", "CalendarSetting", "Collection", "ContactDetail",
     "District", "Enrolment", "Establishment", "EstablishmentContact", "GuaranteeStatus",
     "ImportBatch", "ImportWarning", "ListEntry", "MatchDecision", "MatchResult", "Offer", "SchoolRecord",

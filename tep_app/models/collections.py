@@ -37,6 +37,22 @@ class CalendarSetting(Base):
     __table_args__ = (UniqueConstraint("academic_year", "key"),)
 
 
+class SchoolHoliday(Base):
+    """One school holiday of an academic year (Christmas, Easter, the summer ...), editable by an
+    admin: reply periods, reminders and chasers count only the days outside them."""
+
+    __tablename__ = "school_holiday"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    academic_year: Mapped[int] = mapped_column(index=True)
+    key: Mapped[str] = mapped_column(String(40))  # e.g. christmas, summer
+    label: Mapped[str] = mapped_column(String(200))
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+
+    __table_args__ = (UniqueConstraint("academic_year", "key"),)
+
+
 class Collection(Base):
     __tablename__ = "collection"
 

@@ -15,7 +15,7 @@ class SchoolRequest(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     collection_id: Mapped[int] = mapped_column(ForeignKey("collection.id"))
     establishment_id: Mapped[int] = mapped_column(ForeignKey("establishment.id"), index=True)
-    # Stored status; "overdue" is derived: past the deadline and not submitted.
+    # Stored status; "overdue" is derived (services/request_states.py).
     status: Mapped[str] = mapped_column(String(20), default="not_sent")
     due_on: Mapped[date] = mapped_column(Date)
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -30,7 +30,9 @@ class SchoolRequest(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     submitted_by: Mapped[str | None] = mapped_column(String(254))
     reminders_sent: Mapped[int] = mapped_column(default=0)
-    chasers_sent: Mapped[int] = mapped_column(default=0)
+    chasers_sent: Mapped[int] = mapped_column(default=0)  # the automatic ones, by number
+    # Chasers a manager sent by hand ("Chase"): every page shows chasers_sent plus these.
+    manual_chasers_sent: Mapped[int] = mapped_column(default=0, server_default="0")
     version: Mapped[int] = mapped_column(default=1)
 
     collection: Mapped["Collection"] = relationship()  # noqa: F821
@@ -41,11 +43,6 @@ class SchoolRequest(Base):
 
     __table_args__ = (UniqueConstraint("collection_id", "establishment_id"),)
     __mapper_args__ = {"version_id_col": version}
-
-    def display_status(self, today: date) -> str:
-        if self.status != "submitted" and self.status != "not_sent" and today > self.due_on:
-            return "overdue"
-        return self.status
 
 
 class ReplacedLink(Base):

@@ -9,11 +9,13 @@ import time
 
 from flask import Blueprint, flash, g, redirect, render_template, request, send_file, session, url_for
 
+from tep_app import clock
 from tep_app.auth.roles import PUBLIC, SCHOOL, roles
 from tep_app.auth.sessions import end_school_session_record, start_school_session
 from tep_app.extensions import limiter
 from tep_app.forms import choices
 from tep_app.portal.forms import AnswerForm, ChooseContactForm, CodeForm, SubmitForm, UploadForm
+from tep_app.services import request_states
 from tep_app.services.audit import record_audit
 from tep_app.services.destinations import outcome_choices, outcome_value, outcome_words
 from tep_app.services.school_requests import answers as service
@@ -174,7 +176,8 @@ def young_people():
                   for n in range(1, pages + 1)]
     record_audit("view", "school_request", school_request.id)
     return render_template("portal/list.html", school_request=school_request, progress=progress, rows=rows,
-                           page=page, pages=pages, page_items=page_items, closed=service.is_closed(school_request))
+                           page=page, pages=pages, page_items=page_items, closed=service.is_closed(school_request),
+                           overdue=_overdue(school_request))
 
 
 @bp.route("/young-people/<int:list_entry_id>", methods=["GET", "POST"])
@@ -291,7 +294,12 @@ def check():
         return redirect(url_for("portal.submitted"))
     progress = service.list_progress(school_request)
     return render_template("portal/check.html", school_request=school_request, progress=progress,
-                           words=outcome_words(school_request.collection.kind), form=SubmitForm())
+                           words=outcome_words(school_request.collection.kind), form=SubmitForm(),
+                           overdue=_overdue(school_request))
+
+
+def _overdue(school_request) -> bool:
+    return request_states.is_overdue(school_request.status, school_request.due_on, clock.today())
 
 
 @bp.post("/submit")

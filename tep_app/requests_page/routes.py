@@ -10,7 +10,7 @@ from tep_app.auth.roles import ADMIN, MANAGER, OFFICER, roles
 from tep_app.extensions import db
 from tep_app.main.errors import render_error
 from tep_app.pagination import pagination
-from tep_app.services.dashboard import STATUS_LABELS
+from tep_app.services import request_states
 from tep_app.services.figures import no_offer_figures, school_figures
 from tep_app.services.school_requests import followup
 from tep_app.services.school_requests import staff_actions as request_admin
@@ -44,7 +44,8 @@ def show(request_id: int):
     history = request_admin.list_history(request_id, page=request.args.get("page", 1, type=int) or 1)
     return render_template(
         "requests_page/show.html", school_request=school_request, link=link,
-        status=school_request.display_status(clock.today()), labels=STATUS_LABELS,
+        status=request_states.status_of(school_request, clock.today()), labels=request_states.STATUS_LABELS,
+        chasers=request_states.chasers_count(school_request),
         actions=request_admin.list_actions(school_request, link) if current_user.role in MANAGERS else None,
         progress=list_progress(school_request), contacts=request_admin.list_contact_rows(school_request),
         figures=school_figures(school_request.collection.academic_year).get(school_request.establishment_id),

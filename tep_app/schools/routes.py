@@ -9,7 +9,7 @@ from tep_app.main.errors import render_error
 from tep_app.models.collections import COLLECTION_KINDS
 from tep_app.pagination import pagination
 from tep_app.schools.forms import SchoolSearchForm
-from tep_app.services import list_sheets, lists
+from tep_app.services import list_sheets, lists, request_states
 from tep_app.services.audit import record_audit
 from tep_app.services.figures import no_offer_figures, school_figures
 from tep_app.services.school_requests import staff_actions as request_admin
@@ -78,7 +78,7 @@ def show(laestab: str):
         school.id, [summary.collection.id for summary in summaries.values() if summary.collection])
     return render_template(
         "schools/show.html", school=school, year=year, summaries=summaries, kind=kind, chosen=chosen,
-        entries=entries, request_ids=request_ids,
+        entries=entries, request_ids=request_ids, status_labels=request_states.STATUS_LABELS,
         figures=school_figures(year).get(school.id), no_offer=no_offer_figures(year)[1].get(school.id),
         pagination=entries and pagination(entries.page, entries.pages, "schools.show", laestab=school.laestab,
                                           year=year, list=kind),

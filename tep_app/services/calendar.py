@@ -2,8 +2,9 @@
 
 The defaults come from Appendix A of the 2022-23 letter to schools, moved to the academic year
 asked for. An admin may change any date; `ensure_calendar` only fills in what is missing, so an
-admin's change is never overwritten. Sends and reminders use working days: weekends and English
-bank holidays are skipped.
+admin's change is never overwritten. A send day is a working day (weekends and English bank
+holidays are skipped). Reply periods, reminders and chasers count school days: working days outside
+the year's school holidays, which are data too (Kent's pattern by default, each editable).
 """
 import logging
 from datetime import date, timedelta
@@ -15,7 +16,7 @@ from sqlalchemy import select
 
 from tep_app import clock
 from tep_app.extensions import db
-from tep_app.models.collections import CalendarDate, CalendarSetting
+from tep_app.models.collections import CalendarDate, CalendarSetting, SchoolHoliday
 from tep_app.services.audit import record_audit
 from tep_app.services.dialect import insert_for
 
@@ -42,7 +43,7 @@ CALENDAR_KEYS = tuple(key for key, _label, _on in DEFAULT_DATES)
 # key, label, default: numbers that go with each year's calendar, editable by an admin.
 REPLY_WORKING_DAYS = "reply_working_days"
 DEFAULT_SETTINGS = (
-    (REPLY_WORKING_DAYS, "Working days a school has to reply when its list is sent late", 15),
+    (REPLY_WORKING_DAYS, "School days a school has to reply when its list is sent late", 15),
 )
 SETTING_LIMITS = {REPLY_WORKING_DAYS: (5, 60)}
 
@@ -70,6 +71,88 @@ def current_academic_year(today: date | None = None) -> int:
     return today.year if today.month >= 9 else today.year - 1
 
 
+# key, label: the school holidays of a year, in the order they fall. Their default dates follow
+# Kent's usual pattern (default_holidays); a county's published term dates replace them per year.
+HOLIDAY_KEYS = (
+    ("october", "October half term"),
+    ("christmas", "Christmas holiday"),
+    ("february", "February half term"),
+    ("easter", "Easter holiday"),
+    ("may", "May half term"),
+    ("summer", "Summer holiday"),
+)
+HOLIDAY_LABELS = dict(HOLIDAY_KEYS)
+
+
+def _monday(d: date) -> date:
+    return d - timedelta(days=d.weekday())
+
+
+def _easter(year: int) -> date:
+    """Easter Sunday (the Gregorian computus, as the bank holidays use)."""
+    return next(day for day, name in holidays.country_holidays("GB", subdiv="ENG", years=year).items()
+                if name == "Easter Monday") - timedelta(days=1)
+
+
+def default_holidays(academic_year: int) -> list[tuple[str, str, date, date]]:
+    """[(key, label, first day, last day)]: Kent's usual pattern moved to `academic_year`.
+
+    October half term is the week ending on October's last Friday; Christmas the two weeks from
+    the Monday on or before Christmas Day; February half term the week from the Monday on or after
+    11 February; Easter the week before Easter Sunday and the week after; May half term the week
+    of the spring bank holiday (May's last Monday); the summer from 23 July to 31 August.
+    """
+    autumn, spring = academic_year, academic_year + 1
+    last_friday = date(autumn, 10, 31) - timedelta(days=(date(autumn, 10, 31).weekday() - 4) % 7)
+    christmas = _monday(date(autumn, 12, 25))
+    february = date(spring, 2, 11) + timedelta(days=(7 - date(spring, 2, 11).weekday()) % 7)
+    easter = _easter(spring)
+    may = _monday(date(spring, 5, 31))
+    spans = {
+        "october": (last_friday - timedelta(days=4), last_friday),
+        "christmas": (christmas, christmas + timedelta(days=11)),
+        "february": (february, february + timedelta(days=4)),
+        "easter": (easter - timedelta(days=6), easter + timedelta(days=5)),
+        "may": (may, may + timedelta(days=4)),
+        "summer": (date(spring, 7, 23), date(spring, 8, 31)),
+    }
+    return [(key, label, *spans[key]) for key, label in HOLIDAY_KEYS]
+
+
+def get_holidays(academic_year: int) -> list[tuple[str, str, date, date]]:
+    """The year's school holidays: the stored dates, else the defaults, in date order."""
+    stored = {row.key: row for row in db.session.scalars(
+        select(SchoolHoliday).where(SchoolHoliday.academic_year == academic_year))}
+    rows = [(key, label, stored[key].first_day, stored[key].last_day) if key in stored else (key, label, first, last)
+            for key, label, first, last in default_holidays(academic_year)]
+    return sorted(rows, key=lambda row: row[2])
+
+
+def set_holiday(academic_year: int, key: str, first_day: date, last_day: date) -> None:
+    """Change one school holiday of the year (audited). Both days inside the academic year, the
+    first on or before the last."""
+    if key not in HOLIDAY_LABELS:
+        raise CalendarError(f"There is no school holiday called {key!r}")
+    first, last = academic_year_bounds(academic_year)
+    for day in (first_day, last_day):
+        if not first <= day <= last:
+            raise CalendarError(
+                f"The holiday must be in the {year_label(academic_year)} academic year, between "
+                f"{first:%-d %B %Y} and {last:%-d %B %Y}")
+    if last_day < first_day:
+        raise CalendarError("The last day of the holiday must be the same as or after the first day")
+    ensure_calendar(academic_year)
+    row = db.session.scalar(select(SchoolHoliday).where(
+        SchoolHoliday.academic_year == academic_year, SchoolHoliday.key == key))
+    before = {"first_day": row.first_day.isoformat(), "last_day": row.last_day.isoformat()}
+    row.first_day, row.last_day = first_day, last_day
+    record_audit("update", "school_holiday", f"{academic_year}:{key}", before=before,
+                 after={"first_day": first_day.isoformat(), "last_day": last_day.isoformat()})
+    db.session.flush()
+    logger.info("calendar %s holiday %s set to %s to %s", academic_year, key, first_day, last_day,
+                extra={"academic_year": academic_year, "key": key})
+
+
 def default_calendar(academic_year: int) -> list[tuple[str, str, date]]:
     """[(key, label, date)] in date order, from Appendix A moved to `academic_year`."""
     rows = []
@@ -80,7 +163,8 @@ def default_calendar(academic_year: int) -> list[tuple[str, str, date]]:
 
 
 def ensure_calendar(academic_year: int) -> int:
-    """Write the default dates the year does not have yet; returns how many were written."""
+    """Write the default dates and school holidays the year does not have yet; returns how many
+    dates were written."""
     existing = set(db.session.scalars(
         select(CalendarDate.key).where(CalendarDate.academic_year == academic_year)
     ))
@@ -94,7 +178,21 @@ def ensure_calendar(academic_year: int) -> int:
         )
         logger.info("calendar %s: %s default dates written", academic_year, len(missing),
                     extra={"academic_year": academic_year, "written": len(missing)})
+    _ensure_holidays(academic_year)
     return len(missing)
+
+
+def _ensure_holidays(academic_year: int) -> None:
+    existing = set(db.session.scalars(
+        select(SchoolHoliday.key).where(SchoolHoliday.academic_year == academic_year)))
+    missing = [
+        {"academic_year": academic_year, "key": key, "label": label, "first_day": first, "last_day": last}
+        for key, label, first, last in default_holidays(academic_year) if key not in existing
+    ]
+    if missing:
+        db.session.execute(
+            insert_for()(SchoolHoliday).values(missing).on_conflict_do_nothing(index_elements=["academic_year", "key"])
+        )
 
 
 def get_calendar(academic_year: int) -> list[CalendarDate]:
@@ -189,7 +287,7 @@ def set_setting(academic_year: int, key: str, value: int) -> None:
     get_setting(academic_year, key)  # checks the key
     low, high = SETTING_LIMITS[key]
     if not isinstance(value, int) or not low <= value <= high:
-        raise CalendarError(f"Enter a whole number of working days from {low} to {high}")
+        raise CalendarError(f"Enter a whole number of school days from {low} to {high}")
     row = db.session.scalar(select(CalendarSetting).where(
         CalendarSetting.academic_year == academic_year, CalendarSetting.key == key))
     before = None if row is None else row.value
@@ -209,8 +307,8 @@ def send_day(on: date) -> date:
 
 def effective_due(calendar_due: date, sent_on: date, reply_working_days: int) -> date:
     """The date a school must reply by: the calendar's deadline, or, for a list sent late, the send
-    date plus the reply period in working days, whichever is later."""
-    return max(calendar_due, add_working_days(sent_on, reply_working_days))
+    date plus the reply period in school days (so never in a holiday), whichever is later."""
+    return max(calendar_due, add_school_days(sent_on, reply_working_days))
 
 
 @lru_cache(maxsize=64)
@@ -238,3 +336,74 @@ def add_working_days(d: date, n: int) -> date:
         if is_working_day(d):
             remaining -= 1
     return d
+
+
+class SchoolDays:
+    """Working days outside the school holidays, each academic year's holidays read once (build
+    one for a run over many requests)."""
+
+    def __init__(self):
+        self._years: dict[int, tuple] = {}
+
+    def holiday(self, d: date) -> str | None:
+        """The label of the school holiday `d` falls in, if any."""
+        year = current_academic_year(d)
+        for _key, label, first, last in self._spans(year):
+            if first <= d <= last:
+                return label
+        return None
+
+    def _spans(self, year: int) -> list[tuple[str, str, date, date]]:
+        if year not in self._years:
+            self._years[year] = tuple(get_holidays(year))
+        return self._years[year]
+
+    def is_school_day(self, d: date) -> bool:
+        return is_working_day(d) and self.holiday(d) is None
+
+    def add(self, d: date, n: int) -> date:
+        """The school day `n` school days after `d` (before it when n is negative); n=0 gives `d`."""
+        step = 1 if n >= 0 else -1
+        remaining = abs(n)
+        while remaining:
+            d += timedelta(days=step)
+            if self.is_school_day(d):
+                remaining -= 1
+        return d
+
+
+def add_school_days(d: date, n: int, days: SchoolDays | None = None) -> date:
+    """As add_working_days, skipping the school holidays too."""
+    return (days or SchoolDays()).add(d, n)
+
+
+def is_school_day(d: date) -> bool:
+    return SchoolDays().is_school_day(d)
+
+
+def list_date_warnings(dates: list[CalendarDate]) -> dict[str, str]:
+    """{key: warning} for the send and due dates of a year's calendar that fall on a weekend, a bank
+    holiday or in a school holiday (a send date as the day it is really sent)."""
+    days, warnings = SchoolDays(), {}
+    for row in dates:
+        if row.key.endswith("_send"):
+            warning = date_warning(send_day(row.on), days)
+        elif row.key.endswith("_due"):
+            warning = date_warning(row.on, days)
+        else:
+            continue
+        if warning:
+            warnings[row.key] = warning
+    return warnings
+
+
+def date_warning(d: date, days: SchoolDays | None = None) -> str | None:
+    """Why a send or reply-by date is a poor one, in words, or None: a weekend, a bank holiday or a
+    school holiday."""
+    if d.weekday() >= 5:
+        return f"{d:%A} is not a working day"
+    bank = holidays.country_holidays("GB", subdiv="ENG", years=d.year).get(d)
+    if bank:
+        return f"{bank} is a bank holiday"
+    holiday = (days or SchoolDays()).holiday(d)
+    return f"This is in the {holiday}, when schools are closed" if holiday else None

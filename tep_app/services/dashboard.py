@@ -1,13 +1,13 @@
 """The manager's chase-up dashboard: school request statuses, officers' caseloads, exports.
 
-Each table is one aggregated query; "overdue" is derived in SQL the way
-SchoolRequest.display_status derives it (past the deadline, sent and not submitted).
+Each table is one aggregated query; a school's status and its chasers come from
+services/request_states.py, as on every other page.
 """
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
-from sqlalchemy import Date, DateTime, Integer, and_, bindparam, case, func, select
+from sqlalchemy import Date, DateTime, Integer, and_, bindparam, case, func, or_, select
 
 from tep_app import clock
 from tep_app.extensions import db
@@ -21,15 +21,23 @@ from tep_app.models import (
     StaffUser,
 )
 from tep_app.services.figures import not_known_by_week, not_known_counts
+from tep_app.services.request_states import (
+    OPEN_STATUSES,
+    OVERDUE,
+    STATUS_LABELS,
+    STATUS_ORDER,
+    chasers_expression,
+    overdue_clause,
+    status_expression,
+)
 from tep_app.services.school_requests.outcomes import is_answered_clause
 
 PAGE_SIZE = 50
-STATUS_ORDER = ("overdue", "not_sent", "sent", "opened", "in_progress", "submitted")
-STATUS_LABELS = {
-    "overdue": "Overdue", "not_sent": "Not sent", "sent": "Sent", "opened": "Opened",
-    "in_progress": "In progress", "submitted": "Submitted",
-}
-CHASEABLE = ("overdue", "sent", "opened", "in_progress")
+CHASEABLE = (OVERDUE, *OPEN_STATUSES)
+# The tiles above the table: cumulative, so a list that was sent, opened and answered counts under
+# each of the three. (key, label)
+LIST_FIGURES = (("sent", "Lists sent"), ("opened", "Opened by the school"), ("submitted", "Submitted"),
+                ("overdue", "Overdue"), ("not_sent", "Not sent yet"))
 EXPORT_TABLES = ("schools", "districts", "school-figures", "year-groups", "officers", "weekly")
 
 
@@ -98,13 +106,6 @@ def get_collection(collection_id: int | None, collections: list[Collection] | No
         select(Collection).order_by(Collection.academic_year.desc(), Collection.send_on.desc()).limit(1))
 
 
-def _display_status(today):
-    return case(
-        (and_(SchoolRequest.status.notin_(("submitted", "not_sent")), SchoolRequest.due_on < today), "overdue"),
-        else_=SchoolRequest.status,
-    )
-
-
 def _status_rank(status_expr):
     return case(*[(status_expr == status, rank) for rank, status in enumerate(STATUS_ORDER)], else_=len(STATUS_ORDER))
 
@@ -120,7 +121,7 @@ def _collection():
 @cache
 def _summary_query():
     """Built once, like the other statements here: building them costs more than running them."""
-    status = _display_status(_today())
+    status = status_expression(_today())
     return select(status, func.count()).where(SchoolRequest.collection_id == _collection()).group_by(status)
 
 
@@ -132,11 +133,33 @@ def summarise_request_statuses(collection_id: int, today: date | None = None) ->
 
 
 @cache
+def _figures_query():
+    today = _today()
+    sent = SchoolRequest.status != "not_sent"
+    opened = or_(SchoolRequest.first_opened_at.is_not(None),
+                 SchoolRequest.status.in_(("opened", "in_progress", "submitted")))
+
+    def count(condition):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    return select(count(sent), count(opened), count(SchoolRequest.status == "submitted"),
+                  count(overdue_clause(today)), count(~sent)).where(SchoolRequest.collection_id == _collection())
+
+
+def count_lists(collection_id: int, today: date | None = None) -> dict[str, int]:
+    """The tiles: how many lists were sent, and of those how many were opened, submitted and are
+    overdue (each counted at every step it has reached), and how many are not sent yet."""
+    row = db.session.execute(_figures_query(), {"collection_id": collection_id,
+                                                 "today": today or clock.today()}).one()
+    return {key: int(value) for (key, _label), value in zip(LIST_FIGURES, row, strict=True)}
+
+
+@cache
 def _school_rows_query(paged: bool):
     """The chase-up table's rows for a collection (bound parameters: collection_id, today; with
     limit and offset when paged)."""
     collection_id, today = _collection(), _today()
-    status = _display_status(today).label("display_status")
+    status = status_expression(today).label("display_status")
     listed = (
         select(ListEntry.establishment_id, func.count().label("listed"))
         .where(ListEntry.collection_id == collection_id)
@@ -153,13 +176,13 @@ def _school_rows_query(paged: bool):
     query = (
         select(SchoolRequest.id, Establishment.name, Establishment.laestab, status, SchoolRequest.sent_at,
                SchoolRequest.first_opened_at, SchoolRequest.last_activity_at, SchoolRequest.reminders_sent,
-               SchoolRequest.chasers_sent, func.coalesce(answered.c.answered, 0),
+               chasers_expression(), func.coalesce(answered.c.answered, 0),
                func.coalesce(listed.c.listed, 0), SchoolRequest.due_on)
         .join(Establishment, Establishment.id == SchoolRequest.establishment_id)
         .outerjoin(listed, listed.c.establishment_id == SchoolRequest.establishment_id)
         .outerjoin(answered, answered.c.school_request_id == SchoolRequest.id)
         .where(SchoolRequest.collection_id == collection_id)
-        .order_by(_status_rank(_display_status(today)), Establishment.name, SchoolRequest.id)
+        .order_by(_status_rank(status_expression(today)), Establishment.name, SchoolRequest.id)
     )
     if paged:
         query = query.limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
@@ -245,9 +268,9 @@ def export_table(table: str, collection: Collection | None, academic_year: int,
 
 
 __all__ = [
-    "CHASEABLE", "EXPORT_TABLES", "OfficerRow", "chart_bars", "PAGE_SIZE", "STATUS_LABELS", "STATUS_ORDER", "SchoolRow",
-    "export_table", "get_collection", "list_collections", "list_officer_caseloads", "list_school_requests",
-    "summarise_request_statuses",
+    "CHASEABLE", "EXPORT_TABLES", "LIST_FIGURES", "OfficerRow", "chart_bars", "PAGE_SIZE", "STATUS_LABELS",
+    "STATUS_ORDER", "SchoolRow", "count_lists", "export_table", "get_collection", "list_collections",
+    "list_officer_caseloads", "list_school_requests", "summarise_request_statuses",
 ]
 
 

@@ -36,7 +36,7 @@ from tep_app.models import (
 )
 from tep_app.models.base import utcnow
 from tep_app.models.collections import COLLECTION_KINDS
-from tep_app.services import calendar
+from tep_app.services import calendar, request_states
 from tep_app.services.destinations import (  # noqa: F401 -- re-exported
     destination_choices,
     destination_words,
@@ -107,9 +107,10 @@ class SchoolListSummary:
     count: int = 0
     send_on: date | None = None  # planned: the working day the calendar's send date falls on
     due_on: date | None = None  # the school's reply-by date once sent
-    request_status: str | None = None
+    request_status: str | None = None  # as request_states.shown_status: "overdue" or the stored one
     sent_on: date | None = None  # the day it was really sent
     extra: dict = field(default_factory=dict)
+    chasers: int = 0  # automatic and by hand, as request_states.chasers_count
 
 
 def _check_kind(kind: str) -> None:
@@ -269,7 +270,8 @@ def get_school_lists(establishment_id: int, academic_year: int) -> dict[str, Sch
         .where(ListEntry.collection_id.in_(ids), ListEntry.establishment_id == establishment_id)
         .group_by(ListEntry.collection_id)).all()) if ids else {}
     requests = {row.collection_id: row for row in db.session.execute(
-        select(SchoolRequest.collection_id, SchoolRequest.status, SchoolRequest.sent_at, SchoolRequest.due_on)
+        select(SchoolRequest.collection_id, SchoolRequest.status, SchoolRequest.sent_at, SchoolRequest.due_on,
+               request_states.chasers_expression().label("chasers"))
         .where(SchoolRequest.collection_id.in_(ids), SchoolRequest.establishment_id == establishment_id)
     )} if ids else {}
     summaries = {}
@@ -285,9 +287,11 @@ def get_school_lists(establishment_id: int, academic_year: int) -> dict[str, Sch
         sent = requests.get(collection.id)
         summary = SchoolListSummary(kind, title, collection, counts.get(collection.id, 0),
                                     calendar.send_day(collection.send_on), collection.due_on,
-                                    sent.status if sent else None)
+                                    request_states.shown_status(sent.status, sent.due_on, clock.today())
+                                    if sent else None)
         if sent is not None and sent.sent_at is not None:  # what really happened, not the plan
             summary.sent_on, summary.due_on = clock.local_date(sent.sent_at), sent.due_on
+            summary.chasers = sent.chasers
         summaries[kind] = summary
     return summaries
 

@@ -46,7 +46,7 @@ def test_a_date_set_by_nobody_is_the_systems(db):
 def test_the_reply_period_is_15_working_days_until_changed(db):
     assert calendar.get_setting(2022, calendar.REPLY_WORKING_DAYS) == 15
     assert calendar.list_settings(2022) == [
-        (calendar.REPLY_WORKING_DAYS, "Working days a school has to reply when its list is sent late", 15)]
+        (calendar.REPLY_WORKING_DAYS, "School days a school has to reply when its list is sent late", 15)]
 
 
 @pytest.mark.parametrize("inside", [5, 60])
@@ -60,7 +60,7 @@ def test_the_reply_period_may_be_set_from_5_to_60(db, inside):
 def test_a_reply_period_outside_5_to_60_is_refused(db, outside):
     with pytest.raises(calendar.CalendarError) as error:
         calendar.set_setting(2022, calendar.REPLY_WORKING_DAYS, outside)
-    assert error.value.message == "Enter a whole number of working days from 5 to 60"
+    assert error.value.message == "Enter a whole number of school days from 5 to 60"
     assert db.session.scalar(select(CalendarSetting)) is None
 
 
@@ -122,12 +122,13 @@ def test_the_send_day_is_the_working_day_on_or_before(on, expected):
     assert calendar.send_day(on) == expected
 
 
+# (The October half term, 24 to 28 October 2022, is not counted.)
 @pytest.mark.parametrize("sent_on, days, expected", [
-    (date(2022, 10, 10), 15, date(2022, 10, 31)),  # exactly the calendar's deadline
-    (date(2022, 10, 11), 15, date(2022, 11, 1)),  # a day later: past it
-    (date(2022, 10, 11), 14, date(2022, 10, 31)),  # a shorter period: the deadline stands
+    (date(2022, 10, 3), 15, date(2022, 10, 31)),  # exactly the calendar's deadline
+    (date(2022, 10, 4), 15, date(2022, 11, 1)),  # a day later: past it
+    (date(2022, 10, 4), 14, date(2022, 10, 31)),  # a shorter period: the deadline stands
 ])
-def test_the_reply_by_date_is_the_later_of_the_deadline_and_the_reply_period(sent_on, days, expected):
+def test_the_reply_by_date_is_the_later_of_the_deadline_and_the_reply_period(db, sent_on, days, expected):
     assert calendar.effective_due(date(2022, 10, 31), sent_on, days) == expected
 
 

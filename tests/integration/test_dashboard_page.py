@@ -60,12 +60,15 @@ def chase_up(db, make):
     return collection, requests, entries
 
 
-def test_statuses_are_counted_and_overdue_schools_come_first(pages, login, chase_up):
+def test_lists_are_counted_at_every_step_they_reached_and_overdue_schools_come_first(pages, login, chase_up):
     collection, _requests, _entries = chase_up
     login("manager")
     page = pages.page(f"/dashboard/?collection={collection.id}")
     counts = {dd["data-status-count"]: int(dd.text) for dd in page.select("[data-status-count]")}
-    assert counts == {"overdue": 2, "not_sent": 1, "sent": 0, "opened": 1, "in_progress": 0, "submitted": 1}
+    # Four sent; three of them opened (one since submitted, one in progress); two overdue.
+    assert counts == {"sent": 4, "opened": 3, "submitted": 1, "overdue": 2, "not_sent": 1}
+    labels = [dt.get_text(strip=True) for dt in page.select(".tep-status-summary dt")]
+    assert labels == ["Lists sent", "Opened by the school", "Submitted", "Overdue", "Not sent yet"]
     rows = page.select("#chase-up-table tbody tr")
     schools = [row.th.a.get_text(strip=True) for row in rows]
     assert schools == ["Cedar School", "Elm School", "Damson School", "Birch School", "Ash School"]

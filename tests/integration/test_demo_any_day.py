@@ -12,6 +12,7 @@ import time_machine
 from sqlalchemy import func, select
 
 from tep_app.models import Case, Collection, OutboxMessage, SchoolRequest
+from tep_app.services import request_states
 from tests.integration.messaging_support import SmtpServer, free_port
 
 
@@ -44,7 +45,7 @@ def test_the_demo_on_any_day_has_a_collection_in_progress_whose_first_invitation
         assert (collection.kind, collection.academic_year) == (kind, year)
         requests = list(db.session.scalars(select(SchoolRequest).where(SchoolRequest.collection_id == collection.id,
                                                                         SchoolRequest.status != "not_sent")))
-        statuses = {r.display_status(day) for r in requests}
+        statuses = {request_states.status_of(r, day) for r in requests}
         assert {"submitted", "overdue"} <= statuses, statuses
         assert db.session.scalar(select(func.count(Case.id)).where(Case.status == "open")) > 0
 

@@ -116,12 +116,14 @@ EXPECTED = {
     "admin.calendar": ADMIN_ONLY,
     "admin.edit_calendar_date": ADMIN_ONLY,
     "admin.edit_calendar_setting": ADMIN_ONLY,
+    "admin.edit_school_holiday": ADMIN_ONLY,
 }
 
 # Where one argument name means different things on different routes.
 SAMPLE_OVERRIDES = {
     "admin.edit_calendar_date": {"key": "leavers_send"},
     "admin.edit_calendar_setting": {"key": "reply_working_days"},
+    "admin.edit_school_holiday": {"key": "christmas"},
     "admin.caught_message": {"name": "no-such-message.eml"},
 }
 

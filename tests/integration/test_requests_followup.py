@@ -10,8 +10,9 @@ from tep_app.services.school_requests.sending import send_collection
 from tests.integration.messaging_support import seed_county
 from tests.integration.portal_support import sent_text
 
-# Due Monday 31 October 2022. 7 working days before: Thursday 20 October; 2 before: Thursday 27
-# October. Chasers every 5 working days after: Monday 7, 14 and 21 November.
+# Due Monday 31 October 2022, after the October half term (24 to 28 October, not counted). 7 school
+# days before: Thursday 13 October; 2 before: Thursday 20 October. Chasers every 5 school days
+# after: Monday 7, 14 and 21 November.
 DUE = date(2022, 10, 31)
 
 
@@ -38,14 +39,14 @@ def _outbox(db, kind):
     return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id)))
 
 
-def test_reminders_go_seven_and_two_working_days_before_the_deadline(db, sent):
+def test_reminders_go_seven_and_two_school_days_before_the_deadline(db, sent):
     first, second = sent
     days = {}
     for offset in range(0, 25):
         today = date(2022, 10, 8) + timedelta(days=offset)
         if send_reminders(today):
             days[today] = _keys(db, "reminder")
-    assert list(days) == [date(2022, 10, 20), date(2022, 10, 27)]
+    assert list(days) == [date(2022, 10, 13), date(2022, 10, 20)]
     assert _keys(db, "reminder") == sorted([
         f"request:{first.id}:reminder:1", f"request:{second.id}:reminder:1",
         f"request:{first.id}:reminder:2", f"request:{second.id}:reminder:2"])
@@ -108,39 +109,43 @@ def test_chasing_stops_after_six_chasers(db, sent):
     assert send_chasers(date(2023, 6, 1)) == 0
 
 
-def test_chasers_skip_christmas_bank_holidays(db):
-    # Due Monday 19 December 2022; 26 and 27 December are bank holidays: first chaser Wednesday 28th.
+def test_chasers_skip_the_christmas_holiday(db):
+    # Due Monday 19 December 2022, the first day of the Christmas holiday (to 30 December); 2 January
+    # is a bank holiday: the first chaser is 5 school days on, Monday 9 January.
     collection = seed_county(db.session, schools=1, contacts=1, send_on=date(2022, 11, 21), due_on=date(2022, 12, 19))
     _send(db, collection, date(2022, 11, 21))
-    assert send_chasers(date(2022, 12, 27)) == 0
-    assert send_chasers(date(2022, 12, 28)) == 1
+    assert send_chasers(date(2022, 12, 28)) == 0
+    assert send_chasers(date(2023, 1, 6)) == 0
+    assert send_chasers(date(2023, 1, 9)) == 1
 
 
-def test_reminders_skip_the_spring_bank_holiday(db):
-    # Due Friday 2 June 2023; Monday 29 May is a bank holiday: 7 working days before is Tuesday 23 May.
+def test_reminders_skip_the_may_half_term(db):
+    # Due Friday 2 June 2023, in the May half term (29 May, the spring bank holiday, to 2 June): 7
+    # school days before is Thursday 18 May.
     collection = seed_county(db.session, schools=1, contacts=1, kind="no-offer", send_on=date(2023, 5, 2),
                              due_on=date(2023, 6, 2))
     _send(db, collection, date(2023, 5, 2))
-    assert send_reminders(date(2023, 5, 22)) == 0
-    assert send_reminders(date(2023, 5, 23)) == 1
+    assert send_reminders(date(2023, 5, 17)) == 0
+    assert send_reminders(date(2023, 5, 18)) == 1
 
 
 def test_a_list_sent_late_gets_its_own_reply_by_date_and_reminders_before_it(db):
-    # Sent Monday 24 October, a week before the calendar's 31 October: the school gets 15 working
-    # days, to Monday 14 November; reminders 7 and 2 working days before that.
+    # Sent Monday 24 October, in the half term, a week before the calendar's 31 October: the school
+    # gets 15 school days from the end of the half term, to Friday 18 November; reminders 7 and 2
+    # school days before that.
     collection = seed_county(db.session, schools=1, contacts=1, due_on=DUE)
     send_collection(collection, today=date(2022, 10, 24), force=True)
     request = db.session.scalar(select(SchoolRequest))
     request.sent_at = datetime(2022, 10, 24, 9, tzinfo=UTC)
     db.session.flush()
-    assert request.due_on == date(2022, 11, 14)
+    assert request.due_on == date(2022, 11, 18)
     invite = _outbox(db, "invite")[0]
-    assert "reply by 14 November 2022" in invite.subject and "31 October" not in invite.body
-    assert send_reminders(date(2022, 10, 27)) == 0
-    assert send_reminders(date(2022, 11, 3)) == 1
-    assert send_reminders(date(2022, 11, 10)) == 1
+    assert "reply by 18 November 2022" in invite.subject and "31 October" not in invite.body
+    assert send_reminders(date(2022, 11, 8)) == 0
+    assert send_reminders(date(2022, 11, 9)) == 1
+    assert send_reminders(date(2022, 11, 16)) == 1
     assert _keys(db, "reminder") == [f"request:{request.id}:reminder:1", f"request:{request.id}:reminder:2"]
-    assert "14 November 2022" in _outbox(db, "reminder")[0].subject
+    assert "18 November 2022" in _outbox(db, "reminder")[0].subject
 
 
 def test_a_managers_chase_goes_once_a_day_and_is_audited(db, sent):

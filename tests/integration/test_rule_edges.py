@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from tep_app.models import Activity, ActivityCode, OutboxMessage, SchoolRequest
 from tep_app.reference_data import ACTIVITY_CODES
-from tep_app.services.calendar import DEFAULT_SETTINGS, REPLY_WORKING_DAYS, add_working_days, set_setting
+from tep_app.services.calendar import DEFAULT_SETTINGS, REPLY_WORKING_DAYS, add_school_days, set_setting
 from tep_app.services.cases import AttemptInput, open_cases_for_request, record_attempt
 from tep_app.services.cases.casework import FAILED_ATTEMPTS_PER_NUMBER, ActivityInput, record_activity
 from tep_app.services.school_requests.followup import send_chasers, send_reminders
@@ -176,16 +176,18 @@ def test_the_fifth_wrong_code_locks_it_and_the_right_one_no_longer_works(make, d
     assert (check.ok, check.message) == (False, MSG_CODE_LOCKED)
 
 
-# Follow-up: reminders 7 and 2 working days before the reply-by date, chasers every 5 working days
-# after it. Due Monday 31 October 2022: reminders Thursday 20 and Thursday 27 October, chasers
-# Monday 7 and Monday 14 November.
+# Follow-up: reminders 7 and 2 school days before the reply-by date, chasers every 5 school days
+# after it. Due Monday 31 October 2022, after the October half term (24 to 28 October, not
+# counted): reminders Thursday 13 and Thursday 20 October, chasers Monday 7 and Monday 14 November.
 
 DUE = date(2022, 10, 31)
 
 
-def _sent_county(db, send_on=date(2022, 10, 7), due_on=DUE):
+def _sent_county(db, send_on=date(2022, 10, 7), due_on=DUE, sent_on=None):
+    """A one-school county whose calendar sends on `send_on`, sent then (or late, on `sent_on`)."""
     collection = seed_county(db.session, schools=1, contacts=2, send_on=send_on, due_on=due_on)
-    with time_machine.travel(_moment(send_on.year, send_on.month, send_on.day, 6), tick=False):
+    sent_on = sent_on or send_on
+    with time_machine.travel(_moment(sent_on.year, sent_on.month, sent_on.day, 6), tick=False):
         send_collection(collection)
     return db.session.scalar(select(SchoolRequest))
 
@@ -205,20 +207,20 @@ def test_the_reply_by_rules_are_named_in_one_place():
     assert ((REPLY_WORKING_DAYS, DEFAULT_SETTINGS[0][1], 15),) == DEFAULT_SETTINGS
 
 
-def test_the_first_reminder_goes_7_working_days_before_the_reply_by_date_not_8(db):
+def test_the_first_reminder_goes_7_school_days_before_the_reply_by_date_not_8(db):
     request = _sent_county(db)
-    assert _on(date(2022, 10, 19), send_reminders) == 0  # 8 working days before
-    assert _on(date(2022, 10, 20), send_reminders) == 1  # 7 working days before
+    assert _on(date(2022, 10, 12), send_reminders) == 0  # 8 school days before
+    assert _on(date(2022, 10, 13), send_reminders) == 1  # 7 school days before
     assert _ledger(db, ["reminder"]) == [f"request:{request.id}:reminder:1"]
     assert request.reminders_sent == 1
 
 
-def test_the_second_reminder_goes_2_working_days_before_the_reply_by_date_not_3(db):
+def test_the_second_reminder_goes_2_school_days_before_the_reply_by_date_not_3(db):
     request = _sent_county(db)
-    assert _on(date(2022, 10, 20), send_reminders) == 1
-    assert _on(date(2022, 10, 26), send_reminders) == 0  # 3 working days before
-    assert _on(date(2022, 10, 27), send_reminders) == 1  # 2 working days before
-    assert _on(date(2022, 10, 28), send_reminders) == 0
+    assert _on(date(2022, 10, 13), send_reminders) == 1
+    assert _on(date(2022, 10, 19), send_reminders) == 0  # 3 school days before
+    assert _on(date(2022, 10, 20), send_reminders) == 1  # 2 school days before
+    assert _on(date(2022, 10, 27), send_reminders) == 0  # in the half term: nothing more
     assert _on(date(2022, 10, 31), send_reminders) == 0  # the reply-by day: nothing more
     assert _ledger(db, ["reminder"]) == [f"request:{request.id}:reminder:1", f"request:{request.id}:reminder:2"]
 
@@ -230,13 +232,13 @@ def test_no_reminder_after_the_reply_by_date(db):
 
 
 def test_a_list_sent_after_a_reminder_day_gets_no_reminder_for_that_day(db):
-    # Sent on the day of the first reminder, with a 5-working-day reply period (so still due on the
-    # 31st): the school has just had the invitation.
+    # Sent late on the day of the first reminder, with a 5-school-day reply period (so still due on
+    # the 31st): the school has just had the invitation.
     set_setting(2022, REPLY_WORKING_DAYS, 5)
-    request = _sent_county(db, send_on=date(2022, 10, 20))
+    request = _sent_county(db, sent_on=date(2022, 10, 13))
     assert request.due_on == DUE
-    assert _on(date(2022, 10, 20), send_reminders) == 0
-    assert _on(date(2022, 10, 27), send_reminders) == 1
+    assert _on(date(2022, 10, 13), send_reminders) == 0
+    assert _on(date(2022, 10, 20), send_reminders) == 1
 
 
 def test_the_first_chaser_goes_5_working_days_after_the_reply_by_date_not_4(db):
@@ -266,12 +268,12 @@ def test_the_third_chaser_goes_to_the_second_contact_too_and_the_second_does_not
 
 def test_chasing_stops_after_the_sixth_chaser(db):
     request = _sent_county(db)
-    sixth = add_working_days(DUE, CHASER_EVERY * MAX_CHASERS)
+    sixth = add_school_days(DUE, CHASER_EVERY * MAX_CHASERS)
     assert _on(sixth - timedelta(days=1), send_chasers) == 2  # the fifth, caught up (to both contacts)
     assert request.chasers_sent == MAX_CHASERS - 1
     assert _on(sixth, send_chasers) == 2
     assert request.chasers_sent == MAX_CHASERS
-    assert _on(add_working_days(DUE, CHASER_EVERY * (MAX_CHASERS + 1)), send_chasers) == 0
+    assert _on(add_school_days(DUE, CHASER_EVERY * (MAX_CHASERS + 1)), send_chasers) == 0
 
 
 def test_a_chaser_carries_a_new_link_only_when_the_link_lapses_before_the_next_chaser(db):
@@ -285,16 +287,22 @@ def test_a_chaser_carries_a_new_link_only_when_the_link_lapses_before_the_next_c
     assert request.token_expires_at.replace(tzinfo=None) == datetime(2022, 11, 29, 0, 0)  # 14 days from the 14th
 
 
-# The reply period: a list sent late gets 15 working days, never less than the calendar's date
+# The reply period: a list sent late gets 15 school days, never less than the calendar's date; a list
+# sent on time is due on the calendar's date. (The half term, 24 to 28 October, is not counted.)
 
-def test_a_list_sent_15_working_days_before_the_calendar_date_keeps_that_date(db):
-    request = _sent_county(db, send_on=date(2022, 10, 10))  # + 15 working days = Monday 31 October
+def test_a_list_sent_late_15_school_days_before_the_calendar_date_keeps_that_date(db):
+    request = _sent_county(db, send_on=date(2022, 9, 26), sent_on=date(2022, 10, 3))  # + 15 = Monday 31 October
     assert request.due_on == DUE
 
 
-def test_a_list_sent_one_day_later_gets_15_working_days_from_its_send(db):
-    request = _sent_county(db, send_on=date(2022, 10, 11))  # + 15 working days = Tuesday 1 November
+def test_a_list_sent_late_one_day_later_gets_15_school_days_from_its_send(db):
+    request = _sent_county(db, send_on=date(2022, 9, 26), sent_on=date(2022, 10, 4))  # + 15 = Tuesday 1 November
     assert request.due_on == date(2022, 11, 1)
+
+
+def test_a_list_sent_on_time_is_due_on_the_calendar_date_though_it_spans_a_half_term(db):
+    request = _sent_county(db, send_on=date(2022, 10, 11))  # 14 school days to the 31st
+    assert request.due_on == DUE
 
 
 # DEFAULT_GRACE_DAYS: a link works to the end of the 14th day after the reply-by date (London time)

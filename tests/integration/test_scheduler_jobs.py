@@ -72,7 +72,9 @@ def test_a_built_list_the_scheduler_missed_goes_out_late_with_its_own_reply_by_d
     seed_county(db.session, schools=2, contacts=1)  # built, due 31 October 2022, never sent
     result = tasks.run_send_due_collections(app, today=date(2022, 11, 29))
     assert result["leavers"]["sent"] == 2
-    assert {r.due_on for r in db.session.scalars(select(SchoolRequest))} == {date(2022, 12, 20)}
+    # 15 school days: 30 November to 16 December, then after the Christmas holiday (19 to 30 December)
+    # and the bank holiday of 2 January, 3 and 4 January.
+    assert {r.due_on for r in db.session.scalars(select(SchoolRequest))} == {date(2023, 1, 4)}
 
 
 def test_a_failing_job_rolls_back_and_reraises(db, app, caplog):
@@ -126,8 +128,9 @@ def test_remind_and_chase_commands_queue_on_their_days(db, cli):
         cli("send", "leavers", "--year", "2022")
     assert {r.due_on for r in db.session.scalars(select(SchoolRequest).where(
         SchoolRequest.collection_id == collection.id))} == {date(2022, 10, 31)}
-    assert "Queued 0 reminders." in cli("remind", "--today", "2022-10-19").output
-    assert "Queued 2 reminders." in cli("remind", "--today", "2022-10-20").output
+    # 7 school days before the 31st, the October half term (24 to 28 October) not counted
+    assert "Queued 0 reminders." in cli("remind", "--today", "2022-10-12").output
+    assert "Queued 2 reminders." in cli("remind", "--today", "2022-10-13").output
     assert "Queued 2 chasers." in cli("chase", "--today", "2022-11-07").output
     assert (_count(db, "reminder"), _count(db, "chaser")) == (2, 2)
 

@@ -29,6 +29,7 @@ from tep_app.models import (
 from tep_app.services.audit import record_audit
 from tep_app.services.cases.assignment import Assigner
 from tep_app.services.dialect import insert_for
+from tep_app.services.request_states import overdue_clause
 
 logger = logging.getLogger(__name__)
 CHUNK = 5000
@@ -45,8 +46,7 @@ def open_cases_for_overdue(today: date | None = None) -> int:
     never sent is not overdue). Returns how many cases were opened."""
     today = today or clock.today()
     request_ids = list(db.session.scalars(
-        select(SchoolRequest.id).where(SchoolRequest.due_on < today,
-                                       SchoolRequest.status.not_in(("submitted", "not_sent")))
+        select(SchoolRequest.id).where(overdue_clause(today))
     ))
     return _open_for_requests(request_ids, today) if request_ids else 0
 

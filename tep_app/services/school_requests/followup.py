@@ -1,6 +1,10 @@
 """Following up: reminders before the school's reply-by date, chasers after it, and a manager's
 chase. Each is exactly once (a ledger key per request, kind and number, and the request row locked
 while it is decided). A chaser to a school whose link has lapsed, or is about to, carries a new one.
+Reminders and chasers count school days (calendar.SchoolDays: no weekend, bank holiday or school
+holiday), as the reply period does, so none falls due while schools are closed. A manager's chase
+counts as a chaser on every page (request_states.chasers_count) and leaves the automatic ones on
+their own days.
 """
 import logging
 from datetime import date, timedelta
@@ -15,10 +19,11 @@ from tep_app.models import (
     OutboxMessage,
     SchoolRequest,
 )
+from tep_app.services.calendar import SchoolDays
+from tep_app.services.request_states import OPEN_STATUSES, overdue_clause
 from tep_app.services.school_requests.common import (
     active_contacts,
     add_event,
-    calendar_service,
     lock_request,
     long_date,
 )
@@ -28,7 +33,6 @@ from tep_app.services.school_requests.rules import (
     CHASER_EVERY,
     LINK_KINDS,
     MAX_CHASERS,
-    OPEN_STATUSES,
     REMINDER_DAYS,
     SECOND_CONTACT_FROM_CHASER,
 )
@@ -44,11 +48,11 @@ def _open_requests():
     ))
 
 
-def reminder_due(school_request: SchoolRequest, today: date) -> int:
+def reminder_due(school_request: SchoolRequest, today: date, days: SchoolDays | None = None) -> int:
     """The number of the reminder due today (0 for none): on or after its day, before the deadline."""
     if today > school_request.due_on:
         return 0
-    add = calendar_service().add_working_days
+    add = (days or SchoolDays()).add
     sent_on = clock.local_date(school_request.sent_at) if school_request.sent_at else None
     due = 0
     for n, days in enumerate(REMINDER_DAYS, start=1):
@@ -58,10 +62,10 @@ def reminder_due(school_request: SchoolRequest, today: date) -> int:
     return due if due > (school_request.reminders_sent or 0) else 0
 
 
-def chaser_due(school_request: SchoolRequest, today: date) -> int:
-    """The number of the chaser due today (0 for none): every 5 working days after the deadline,
+def chaser_due(school_request: SchoolRequest, today: date, days: SchoolDays | None = None) -> int:
+    """The number of the chaser due today (0 for none): every 5 school days after the deadline,
     at most MAX_CHASERS."""
-    add = calendar_service().add_working_days
+    add = (days or SchoolDays()).add
     n = 0
     while n < MAX_CHASERS and today >= add(school_request.due_on, CHASER_EVERY * (n + 1)):
         n += 1
@@ -85,7 +89,7 @@ def needs_new_link(school_request: SchoolRequest, today: date) -> bool:
     if school_request.token_revoked_at is not None:
         return False
     expires = clock.as_utc(school_request.token_expires_at)
-    next_chaser = calendar_service().add_working_days(today, CHASER_EVERY)
+    next_chaser = SchoolDays().add(today, CHASER_EVERY)
     return expires is None or expires < clock.end_of_day(next_chaser)
 
 
@@ -130,13 +134,14 @@ def _send_due(kind: str, due_number, today: date, second_from: int | None) -> in
     """Queue the reminders or chasers due today: each request claimed and checked again under its
     lock, the number recorded so the same one never goes twice."""
     queued = 0
+    days = SchoolDays()
     for candidate in _open_requests():
-        n = due_number(candidate, today)
+        n = due_number(candidate, today, days)
         if not n:
             continue
         school_request = lock_request(candidate.id)
         if (school_request is None or school_request.status not in OPEN_STATUSES
-                or due_number(school_request, today) != n):
+                or due_number(school_request, today, days) != n):
             continue
         second = second_from is not None and n >= second_from
         queued += _follow_up(school_request, kind, n, f"request:{school_request.id}:{kind}:{n}", second, today)
@@ -147,12 +152,12 @@ def _send_due(kind: str, due_number, today: date, second_from: int | None) -> in
 
 
 def send_reminders(today: date | None = None) -> int:
-    """Reminders 7 and 2 working days before the reply-by date to schools that have not submitted."""
+    """Reminders 7 and 2 school days before the reply-by date to schools that have not submitted."""
     return _send_due("reminder", reminder_due, today or clock.today(), None)
 
 
 def send_chasers(today: date | None = None) -> int:
-    """Chasers every 5 working days after the reply-by date; from the third, the second contact too."""
+    """Chasers every 5 school days after the reply-by date; from the third, the second contact too."""
     return _send_due("chaser", chaser_due, today or clock.today(), SECOND_CONTACT_FROM_CHASER)
 
 
@@ -178,6 +183,7 @@ def chase_request(request_id: int, user_id: int | None) -> OutboxMessage | None:
                           body=body, school_request_id=request_id, link_nonce=nonce)
     if message is not None:
         actor = f"staff:{user_id}" if user_id else None
+        school_request.manual_chasers_sent = (school_request.manual_chasers_sent or 0) + 1
         add_event(request_id, "chaser sent by a manager", f"To {contacts[0].email}", actor)
         from tep_app.services.audit import record_audit
 
@@ -204,8 +210,7 @@ def overdue_to_chase(collection_id: int, today: date | None = None) -> list[tupl
     address its chaser would go to; by school name."""
     today = today or clock.today()
     overdue = list(db.session.scalars(
-        select(SchoolRequest).where(SchoolRequest.collection_id == collection_id,
-                                    SchoolRequest.status.in_(OPEN_STATUSES), SchoolRequest.due_on < today)
+        select(SchoolRequest).where(SchoolRequest.collection_id == collection_id, overdue_clause(today))
         .options(selectinload(SchoolRequest.establishment))))
     chased = _chased_by_hand_today([r.id for r in overdue])
     contacts = {}

@@ -189,9 +189,12 @@ def _send_invite(school_request: SchoolRequest, collection: Collection, render, 
 
 
 def reply_by(collection: Collection, sent_on: date) -> date:
-    """The school's effective reply-by date for a list sent on `sent_on`: the calendar's deadline,
-    or the send date plus the year's reply period when the list goes out late."""
+    """The school's effective reply-by date for a list sent on `sent_on`: the calendar's deadline for
+    a list sent on or before its send date, else the later of that deadline and the send date plus
+    the year's reply period in school days."""
     cal = calendar_service()
+    if sent_on <= collection.send_on:
+        return collection.due_on
     return cal.effective_due(collection.due_on, sent_on,
                              cal.get_setting(collection.academic_year, cal.REPLY_WORKING_DAYS))
 

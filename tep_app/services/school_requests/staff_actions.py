@@ -22,6 +22,7 @@ from tep_app.models import (
     SchoolRequest,
     StaffUser,
 )
+from tep_app.services import request_states
 from tep_app.services.audit import record_audit
 from tep_app.services.school_requests.email_texts import LINK, render_email, shown
 from tep_app.services.school_requests.links import (
@@ -35,7 +36,6 @@ from tep_app.services.school_requests.outbox import deliver_soon, queue_email
 
 logger = logging.getLogger(__name__)
 
-OPEN_STATUSES = ("sent", "opened", "in_progress")
 HISTORY_PAGE_SIZE = 50
 EMAIL_STATUS_TAGS = {"queued": "govuk-tag--blue", "sending": "govuk-tag--yellow", "sent": "govuk-tag--green",
                      "failed": "govuk-tag--red"}
@@ -129,7 +129,7 @@ def describe_link(school_request: SchoolRequest, now: datetime | None = None) ->
 
 
 def list_actions(school_request: SchoolRequest, link: LinkState) -> Actions:
-    is_open = school_request.status in OPEN_STATUSES
+    is_open = request_states.is_open(school_request.status)
     return Actions(revoke=link.revocable, new_link=is_open, chase=is_open)
 
 
