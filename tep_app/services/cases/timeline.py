@@ -175,7 +175,7 @@ def build_timeline(person: YoungPerson, answers: list | None = None) -> list[Tim
         items.append(TimelineItem(_aware(event.at), AUDIT_TITLES.get((event.action, event.object_type),
                                                                      f"{event.action.capitalize()} "
                                                                      f"({event.object_type.replace('_', ' ')})"),
-                                  detail, _actor_name(event, person)))
+                                  detail, _actor_name(event)))
     items.sort(key=lambda item: item.at, reverse=True)
     return items
 
@@ -202,7 +202,7 @@ def _contact_name(school: Establishment | None, email: str | None) -> str | None
     return school.name if school is not None else None
 
 
-def _actor_name(event, person: YoungPerson) -> str | None:
+def _actor_name(event) -> str | None:
     """Who made an audited change, by name: a member of staff, a school's contact, or the service."""
     if event.actor_type == "staff":
         return staff_name(event.actor_id)
