@@ -1,5 +1,6 @@
 """Outbox priorities: an email a person is waiting for (an access code, a new link) is sent before
-the invitations, reminders and chasers of a send day. 0 is sent first; emails already in the
+the invitations, reminders and chasers of a send day (and a staff member's link to clear their
+sign-in limits too). 0 is sent first; emails already in the
 outbox get the priority of their kind. The index serves the sender's claim (queued emails in
 priority order).
 
@@ -15,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 # As tep_app.services.school_requests.outbox.PRIORITIES when this revision was written.
-PRIORITIES = {'access_code': 0, 'new_link': 0, 'receipt': 1}
+PRIORITIES = {'access_code': 0, 'new_link': 0, 'sign_in_unlock': 0, 'receipt': 1}
 BULK = 2
 
 

@@ -18,7 +18,7 @@ KIND_HEADER = "X-TEP-Kind"  # set by the outbox on every email it sends
 # The kinds the Caught mail page can show on their own: (key, words, the outbox kinds).
 KIND_FILTERS = (
     ("invitations", "Invitations", ("invite",)),
-    ("codes", "Codes and new links", ("access_code", "new_link")),
+    ("codes", "Codes and links", ("access_code", "new_link", "sign_in_unlock")),
     ("follow-ups", "Reminders and chasers", ("reminder", "chaser")),
     ("receipts", "Receipts", ("receipt",)),
 )

@@ -35,10 +35,11 @@ def _ask_for_a_code(pages, seeded) -> str:
 
 
 def test_each_kind_is_queued_with_its_priority(db):
-    for kind in ("invite", "reminder", "chaser", "receipt", "new_link", "access_code"):
+    for kind in ("invite", "reminder", "chaser", "receipt", "new_link", "access_code", "sign_in_unlock"):
         queue_email(ledger_key=f"test:kind:{kind}", kind=kind, to="office@school.example", subject="S", body="B")
     rows = db.session.execute(select(OutboxMessage.kind, OutboxMessage.priority)).all()
-    assert dict(rows) == {"access_code": 0, "new_link": 0, "receipt": 1, "invite": 2, "reminder": 2, "chaser": 2}
+    assert dict(rows) == {"access_code": 0, "new_link": 0, "sign_in_unlock": 0, "receipt": 1, "invite": 2,
+                          "reminder": 2, "chaser": 2}
 
 
 def test_a_code_asked_for_behind_300_invitations_is_the_first_message_of_the_next_run(pages, make, db, smtp):

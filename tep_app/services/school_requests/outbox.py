@@ -49,10 +49,11 @@ RECLAIM_AFTER_MINUTES = 10
 STATUSES = ("queued", "sending", "sent", "failed")
 # Errors that mean "the server could not be reached or dropped us": try again later.
 CONNECTION_ERRORS = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, socket.timeout)
-# Lower goes first. A person is waiting for a code or a new link; a receipt confirms what they just
-# did; every other kind (invite, reminder, chaser) is a send day's bulk.
+# Lower goes first. A person is waiting for a code, a new link or a link to clear their sign-in
+# limits; a receipt confirms what they just did; every other kind (invite, reminder, chaser) is a
+# send day's bulk.
 URGENT, SOON, BULK = 0, 1, 2
-PRIORITIES = {"access_code": URGENT, "new_link": URGENT, "receipt": SOON}
+PRIORITIES = {"access_code": URGENT, "new_link": URGENT, UNLOCK_KIND: URGENT, "receipt": SOON}
 KIND_HEADER = "X-TEP-Kind"
 # The web request's own try at an urgent message gives up sooner than the scheduler would.
 PROMPT_TIMEOUT_SECONDS = 5
