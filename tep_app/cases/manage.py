@@ -23,6 +23,7 @@ from tep_app.services.cases import (
     remove_patch,
     set_patch,
 )
+from tep_app.services.audit import record_audit
 from tep_app.services.cases.queue import filter_options
 
 
@@ -95,5 +96,6 @@ def manage():
     )
     result = list_queue(filters, clock.today())
     args = {key: value for key, value in request.args.items() if key != "page"}
+    record_audit("view", "case_manage", None, after={"query": args, "page": result.page})
     return render_template("cases/manage.html", form=form, filters_form=filters_form, result=result,
                            error_list=error_list, pager=pagination(result.page, result.pages, "cases.manage", **args))

@@ -118,8 +118,10 @@ def upload_warnings(upload_id):
 @roles(ADMIN)
 def batch_report(batch_id):
     batch, who = report.get_batch(batch_id) or abort(404)
+    warnings = list_warnings(batch.id)
+    record_audit("view", "import_report", batch.id, after={"kind": batch.kind, "warnings": len(warnings)})
     return render_template("imports/report.html", batch=batch, who=who, kind_name=KIND_NAMES[batch.kind],
-                           year_label=year_label, warnings=list_warnings(batch.id))
+                           year_label=year_label, warnings=warnings)
 
 
 @bp.get("/batches/<int:batch_id>/warnings.xlsx")

@@ -259,6 +259,8 @@ def upload():
             flash(_saved_message(saved, result), "success")
             return redirect(url_for("portal.list"))
         problems = result.problems
+        # The problems can name young people on the list.
+        record_audit("view", "school_upload_problems", school_request.id, after={"problems": len(problems)})
     error_list = [{"text": _problem_text(p), "href": "#file"} for p in problems[:10]]
     if len(problems) > 10:
         error_list.append({"text": f"And {len(problems) - 10} more problems: see the table below", "href": "#problems"})
@@ -293,6 +295,7 @@ def check():
     if service.is_closed(school_request):
         return redirect(url_for("portal.submitted"))
     progress = service.list_progress(school_request)
+    record_audit("view", "school_request", school_request.id, after={"page": "check"})
     return render_template("portal/check.html", school_request=school_request, progress=progress,
                            words=outcome_words(school_request.collection.kind), form=SubmitForm(),
                            overdue=_overdue(school_request))
