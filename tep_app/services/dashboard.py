@@ -20,7 +20,7 @@ from tep_app.models import (
     SchoolResponse,
     StaffUser,
 )
-from tep_app.services.figures import not_known_by_week, not_known_counts
+from tep_app.services.figures import no_offer_figures, not_known_by_week, not_known_counts
 from tep_app.services.request_states import (
     OPEN_STATUSES,
     OVERDUE,
@@ -38,7 +38,7 @@ CHASEABLE = (OVERDUE, *OPEN_STATUSES)
 # each of the three. (key, label)
 LIST_FIGURES = (("sent", "Lists sent"), ("opened", "Opened by the school"), ("submitted", "Submitted"),
                 ("overdue", "Overdue"), ("not_sent", "Not sent yet"))
-EXPORT_TABLES = ("schools", "districts", "school-figures", "year-groups", "officers", "weekly")
+EXPORT_TABLES = ("schools", "districts", "school-figures", "year-groups", "officers", "weekly", "no-offer")
 
 
 @dataclass
@@ -261,6 +261,13 @@ def export_table(table: str, collection: Collection | None, academic_year: int,
                  for r in list_officer_caseloads(today)])
     if table == "weekly":
         return (["Week starting", "Not Known"], list(not_known_by_week(academic_year, today=today)))
+    if table == "no-offer":
+        by_school = no_offer_figures(academic_year, today)[1]
+        names = dict(db.session.execute(select(Establishment.id, Establishment.name)
+                                        .where(Establishment.id.in_(list(by_school)))).all()) if by_school else {}
+        rows = sorted(((names.get(school_id, ""), figures.listed, figures.no_offer)
+                       for school_id, figures in by_school.items()), key=lambda row: (row[0].lower(), row[0]))
+        return ["School", "On the no-offer list", "No offer yet"], rows
     if table == "school-figures":
         return (["School", "Leavers", "Not Known", "Not Known %", "NEET", "NEET %"],
                 [tuple(row) for row in not_known_counts(academic_year, by="school", as_at=today)])

@@ -3,7 +3,9 @@ out of Kent, a match accepted on review, a Year 12 roll and the summer (no-offer
 change the Not Known or no-offer figure on the dashboard, the Schools pages and the request page
 alike, and the case in the officer's queue."""
 from datetime import date, timedelta
+from io import BytesIO
 
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tep_app import extensions
@@ -225,6 +227,10 @@ def test_the_no_offer_figure_agrees_everywhere_and_falls_when_an_officer_records
     assert "because their school told us their September Guarantee status" in text
     assert "their school told us their destination" not in text
     assert _queue(officer) == {third.id}
+    # and the manager's export by school says the same
+    export = manager.get(f"/dashboard/export?table=no-offer&collection={seeded.collection.id}")
+    rows = list(load_workbook(BytesIO(export.data)).active.iter_rows(values_only=True))
+    assert rows == [("School", "On the no-offer list", "No offer yet"), (seeded.establishment.name, 3, 1)]
 
 
 def test_an_officer_cannot_record_a_guarantee_status_on_a_leavers_case(app, db, make):
