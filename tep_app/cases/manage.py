@@ -12,6 +12,7 @@ from tep_app.extensions import db
 from tep_app.forms import choices
 from tep_app.models import District, Establishment
 from tep_app.pagination import pagination
+from tep_app.services.audit import record_audit
 from tep_app.services.cases import (
     PatchError,
     QueueFilters,
@@ -23,7 +24,6 @@ from tep_app.services.cases import (
     remove_patch,
     set_patch,
 )
-from tep_app.services.audit import record_audit
 from tep_app.services.cases.queue import filter_options
 
 
