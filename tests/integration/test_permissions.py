@@ -47,6 +47,7 @@ EXPECTED = {
     "main.assets": PUBLIC_ONLY,
     "auth.login": PUBLIC_ONLY,
     "auth.logout": PUBLIC_ONLY,
+    "auth.unlock": PUBLIC_ONLY,
     "auth.change_password": ALL_STAFF,
     # The school's secure link: open steps, then the confirmed school session.
     "portal.start": PUBLIC_ONLY,
@@ -107,6 +108,7 @@ EXPECTED = {
     "admin.account_enable": ADMIN_ONLY,
     "admin.account_reset": ADMIN_ONLY,
     "admin.account_sign_out": ADMIN_ONLY,
+    "admin.account_clear_throttles": ADMIN_ONLY,
     "admin.email_templates": MANAGER_ADMIN,
     "admin.edit_email_template": ADMIN_ONLY,
     "admin.outbox": MANAGER_ADMIN,
