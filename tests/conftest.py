@@ -80,6 +80,22 @@ class _ConnectionBoundSession(FlaskSQLAlchemySession):
         return bind if bind is not None else self.bind
 
 
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright, started once per run and shared by every browser test:
+    Playwright's sync API allows one instance at a time in a thread."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
 @pytest.fixture
 def db(app):
     """The database, with everything the test writes rolled back at the end."""

@@ -5,7 +5,8 @@ from flask_login import current_user
 from tep_app.auth.forms import ChangePasswordForm, LoginForm
 from tep_app.auth.roles import PUBLIC, STAFF, roles, safe_next
 from tep_app.auth.sessions import end_staff_session, refresh_login, start_staff_session
-from tep_app.extensions import limiter
+from tep_app.extensions import csrf, limiter
+from tep_app.security import check_csrf
 from tep_app.services.sign_in import find_unlock, use_unlock
 from tep_app.services.staff import MIN_PASSWORD_LENGTH, MSG_SIGN_IN, StaffError, authenticate, change_password
 
@@ -51,12 +52,16 @@ def unlock(token: str):
 
 
 @bp.route("/sign-out", methods=["GET", "POST"])
+@csrf.exempt  # checked below whenever there is a session to end
 @roles(PUBLIC)
 def logout():
     """Only a POST with the CSRF token signs out, so no other site can sign anyone out; a GET (a
-    bookmark, an old link) shows the button."""
+    bookmark, an old link) shows the button. A POST with no one signed in (a second tab, after the
+    first signed out) has nothing to end and goes to the sign-in page."""
     if request.method == "POST":
-        end_staff_session()
+        if current_user.is_authenticated:
+            check_csrf()
+            end_staff_session()
         return redirect(url_for("auth.login"))
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))

@@ -12,9 +12,10 @@ from flask import Blueprint, flash, g, redirect, render_template, request, send_
 from tep_app import clock
 from tep_app.auth.roles import PUBLIC, SCHOOL, roles
 from tep_app.auth.sessions import end_school_session_record, start_school_session
-from tep_app.extensions import limiter
+from tep_app.extensions import csrf, limiter
 from tep_app.forms import choices
 from tep_app.portal.forms import AnswerForm, ChooseContactForm, CodeForm, SubmitForm, UploadForm
+from tep_app.security import check_csrf
 from tep_app.services import request_states
 from tep_app.services.audit import record_audit
 from tep_app.services.destinations import outcome_choices, outcome_value, outcome_words
@@ -328,11 +329,15 @@ def submitted():
 
 
 @bp.route("/sign-out", methods=["GET", "POST"])
+@csrf.exempt  # checked below whenever there is a session to end
 @roles(PUBLIC)
 def sign_out():
-    """Only a POST with the CSRF token signs out; a GET shows the button while signed in."""
+    """Only a POST with the CSRF token signs out; a GET shows the button while signed in. A POST
+    with no school session (a second tab) has nothing to end and says so."""
     if request.method == "POST":
-        end_school_session()
+        if any(key in session for key in SCHOOL_KEYS):
+            check_csrf()
+            end_school_session()
         return redirect(url_for("portal.sign_out"))
     if "school_request_id" in session:
         return render_template("sign_out.html", action=url_for("portal.sign_out"),

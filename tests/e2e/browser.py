@@ -3,6 +3,12 @@ import re
 
 from playwright.sync_api import expect
 
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--disable-quic", "--no-first-run",
+]
+
 
 def expect_title(page, start: str) -> None:
     """Wait until the page's title starts with `start` (a GOV.UK title ends "– TEP Follow-up")."""

@@ -22,15 +22,13 @@ import pytest
 from sqlalchemy import select
 
 from tests.e2e.browser import expect_title, sign_in_with
-from tests.e2e.conftest import AXE_JS, CHROMIUM, run_axe
+from tests.e2e.conftest import AXE_JS, run_axe
 from tests.integration.messaging_support import SmtpServer, body_of, free_port
 from tests.security.conftest import ROOT, gunicorn
 
 NGINX = "/usr/sbin/nginx"
 SITE_CONFIG = ROOT / "docs" / "deploy" / "nginx.conf"
 REDIS_URL = os.environ.get("TEP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-quic", "--no-first-run"]
 PASSWORD = "deployed horse battery staple"
 
 
@@ -133,18 +131,6 @@ def deployed(live):
             app_port = int(app_server.base.rsplit(":", 1)[1])
             with nginx(https_port, app_port) as proxy:
                 yield SimpleNamespace(base=proxy.base, live=live, smtp=smtp, proxy=proxy)
-
-
-@pytest.fixture
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _new_page(chromium, deployed):

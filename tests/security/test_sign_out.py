@@ -57,3 +57,23 @@ def test_a_cross_site_get_does_not_sign_a_school_out_and_a_post_needs_the_token(
 def test_a_signed_out_visitor_asking_to_sign_out_goes_to_sign_in(client):
     response = client.get("/sign-out")
     assert response.status_code == 302 and response.headers["Location"].endswith("/sign-in")
+
+
+def test_staff_signing_out_again_from_a_second_tab_lands_on_sign_in(client, login, csrf_on):
+    login("officer")
+    page = client.get("/cases").get_data(as_text=True)
+    token = _token(re.search(r'<form class="tep-sign-out".*?</form>', page, re.S).group(0))
+    assert client.post("/sign-out", data={"csrf_token": token}).status_code == 302
+    again = client.post("/sign-out", data={"csrf_token": token})  # the other tab's button
+    assert again.status_code == 302 and again.headers["Location"].endswith("/sign-in")
+
+
+def test_a_school_signing_out_again_from_a_second_tab_is_told_it_has_signed_out(client, make, db, csrf_on):
+    seeded = seed_request(make, db)
+    sign_school_in(client, seeded)
+    page = client.get("/school/young-people").get_data(as_text=True)
+    token = _token(re.search(r'<form class="tep-sign-out".*?</form>', page, re.S).group(0))
+    assert client.post("/school/sign-out", data={"csrf_token": token}).status_code == 302
+    again = client.post("/school/sign-out", data={"csrf_token": token})
+    assert again.status_code == 302
+    assert "You have signed out" in client.get("/school/sign-out").get_data(as_text=True)
