@@ -10,10 +10,11 @@ link emailed that day opens, and every date in every email is the school's own.
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from io import BytesIO
 
 import pytest
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tep_app.jobs import tasks
 from tep_app.models import (
@@ -21,12 +22,17 @@ from tep_app.models import (
     Case,
     EstablishmentContact,
     ListEntry,
+    MatchResult,
+    OutboxMessage,
+    SchoolRecord,
     SchoolRequest,
+    SchoolResponse,
     YoungPerson,
 )
 from tep_app.services.calendar import add_school_days, add_working_days, is_working_day
 from tests.integration.messaging_support import SmtpServer, free_port
 from tests.integration.staff_support import staff_client
+from tests.integration.whole_service_support import read_dashboard, read_request_page, read_sheet
 
 YEAR = 2023
 LONDON_HOUR = {"night": time(1, 0), "send": time(7, 0), "follow_up": time(8, 0), "day": time(11, 0)}
@@ -48,6 +54,7 @@ class County:
     people: dict
     officer: object
     manager: object
+    admin: object
     mail: SmtpServer
     seen: int = 0  # messages already looked at
     notes: list = field(default_factory=list)
@@ -60,6 +67,7 @@ def county(app, db, make, monkeypatch):
     monkeypatch.setitem(app.config, "SMTP_PORT", port)
     officer = make.staff("officer", name="Olive Officer")
     manager = make.staff("manager", name="Morgan Manager")
+    admin = make.staff("admin", name="Ada Admin")
     ash = make.establishment(name="Ashford Oaks School", contacts=2)
     birch = make.establishment(name="Birchington Vale School", contacts=2)
     people = {}
@@ -80,22 +88,63 @@ def county(app, db, make, monkeypatch):
     for key, forename in (("offer", "Olu"), ("awaiting", "Ava"), ("unknownsg", "Uma")):
         person(key, ash, "roll", forename)
     person("quiet", birch, "roll", "Quinn")
+    # Priya's college enrolment is only a possible match: she stays on Birchington Vale's list.
+    college = make.establishment(type="college", contacts=0, name="Stour Valley College")
+    priya = make.young_person(forename="Priya", surname="Raman", date_of_birth=date(2007, 3, 14), postcode="TN23 4DD")
+    make.school_record(priya, birch, kind="leaver", academic_year=YEAR, year_group=11)
+    make.enrolment(college, priya, YEAR, upn=None, uln=None, surname="Ramen", date_of_birth=date(2007, 3, 19),
+                   postcode="DA1 1ZZ", row_key="priya-row")
+    people["doubtful"] = priya
     db.session.commit()
     with SmtpServer(port=port) as server:
-        yield County({"ash": ash, "birch": birch}, people, officer, manager, server)
+        yield County({"ash": ash, "birch": birch}, people, officer, manager, admin, server)
 
 
 # The scheduler's day, and the users' hands.
 
-def run_scheduler_day(app, day: date) -> None:
+def run_scheduler_day(app, day: date, after_send=None) -> None:
     with time_machine.travel(_at(day, "night"), tick=False):
         tasks.run_open_lapsed_cases(app)
     with time_machine.travel(_at(day, "send"), tick=False):
         tasks.run_send_due_collections(app)
+        if after_send is not None:
+            after_send()
     with time_machine.travel(_at(day, "follow_up"), tick=False):
         tasks.run_reminders(app)
         tasks.run_chasers(app)
         tasks.run_deliver_outbox(app, limit=1000)
+
+
+def code_first_on_a_send_day(app, county: County, steps: set) -> None:
+    """While a send day's invitations are still going out, Ashford Oaks' main contact opens the
+    link in theirs and asks for a code: the code reaches the mail server before the invitations
+    still queued."""
+    from tep_app.extensions import db
+
+    def queued_invitations() -> int:
+        return db.session.scalar(select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.status == "queued", OutboxMessage.kind == "invite"))
+
+    contact = county.schools["ash"].contacts[0].email
+    if "code first" in steps or queued_invitations() < 2:
+        return
+    mine = []
+    while not mine and queued_invitations():
+        tasks.run_deliver_outbox(app, limit=1)
+        mine = [m for m in county.mail.messages if m["To"] == contact and "/school/start/" in text_of(m)]
+    if not queued_invitations():
+        return  # Ashford Oaks' invitation was the last one out: no backlog left to jump
+    link = LINK.search(text_of(mine[-1])).group(1)
+    client = app.test_client()
+    client.post(link)
+    contact_id = db.session.scalar(select(EstablishmentContact.id).where(EstablishmentContact.email == contact))
+    assert client.post("/school/confirm", data={"contact": str(contact_id)}).status_code == 302
+    backlog = queued_invitations()
+    if not any(m["To"] == contact and "security code" in str(m["Subject"]) for m in county.mail.messages):
+        tasks.run_deliver_outbox(app, limit=1)  # the sender's next claim
+    assert any(m["To"] == contact and "security code" in str(m["Subject"]) for m in county.mail.messages)
+    assert backlog and queued_invitations() == backlog  # ahead of every invitation still queued
+    steps.add("code first")
 
 
 def text_of(message) -> str:
@@ -175,6 +224,7 @@ def check_dates(message, due: date, link_sent: date | None = None) -> None:
                          ids=["on-time", "from-29-november", "from-20-december", "from-10-july"])
 def test_a_year_in_the_life(app, db, county, start):
     from tep_app.services.lists import build_lists
+    from tep_app.services.matching import run_matching
 
     # What is held already for Cora: a college enrolment return a fortnight before the lists go out.
     db.session.add(Activity(young_person_id=county.people["conflict"].id, code="230",
@@ -182,6 +232,7 @@ def test_a_year_in_the_life(app, db, county, start):
                             source="enrolment return", provider_name="Mid Kent College"))
     db.session.commit()
     with time_machine.travel(_at(start, "day"), tick=False):  # MI builds both lists when the data is in
+        run_matching(YEAR)
         build_lists("leavers", YEAR)
         build_lists("no-offer", YEAR)
         db.session.commit()
@@ -194,7 +245,7 @@ def test_a_year_in_the_life(app, db, county, start):
     # Lists sent late in July are due in September (no reply period runs in the summer holiday).
     last_day = date(YEAR + 1, 9, 30) if start.month == 7 else date(YEAR + 1, 8, 31)
     while day <= last_day:
-        run_scheduler_day(app, day)
+        run_scheduler_day(app, day, lambda: code_first_on_a_send_day(app, county, steps))
         with time_machine.travel(_at(day, "day"), tick=False):
             # Staff sign in each working day (sessions last a working day at most).
             officer, manager = staff_client(app, county.officer), staff_client(app, county.manager)
@@ -209,6 +260,8 @@ def test_a_year_in_the_life(app, db, county, start):
                 due = ash_leavers.due_on
                 # Late: 15 school days, so never in a holiday (from 20 December, 24 January).
                 assert due == (date(2023, 10, 31) if on_time else add_school_days(start, 15))
+                if start == date(2023, 12, 20):  # sent just before Christmas: due after the holiday
+                    assert due == date(2024, 1, 24)
                 invitations = [m for m in mail if "/school/start/" in text_of(m)]
                 assert invitations, "the invitations are emailed the day the lists go out"
                 for message in invitations:  # every link emailed that day opens
@@ -279,6 +332,11 @@ def test_a_year_in_the_life(app, db, county, start):
                 # And the manager: Ashford Oaks has submitted, Birchington Vale has not.
                 dashboard = manager.get(f"/dashboard/?collection={ash_leavers.collection_id}").get_data(as_text=True)
                 assert re.search(r'data-status-count="submitted">\s*1<', dashboard)
+                # Mo has moved to Scotland: out of Ashford Oaks' leavers and its Not Known figure
+                # (Niall and Cal), on the dashboard and the request page alike; Nell is NEET.
+                figures = read_dashboard(manager, ash_leavers.collection_id).tables["Not Known and NEET by school"]
+                assert figures["Ashford Oaks School"] == (5, 2, 1)
+                assert read_request_page(manager, ash_leavers.id)["not_known"] == 2
                 steps.add("ash answered")
 
             # The night after the reply-by date: Birchington Vale's young people are in the queue.
@@ -299,6 +357,21 @@ def test_a_year_in_the_life(app, db, county, start):
                 assert "Niall Notknown" not in queue_names(officer)
                 steps.add("officer closed")
 
+            # The admin accepts Priya's doubtful enrolment match in review: her case closes.
+            if day == add_working_days(due, 3):
+                assert "Priya Raman" in queue_names(officer)
+                result = db.session.scalar(select(MatchResult).join(SchoolRecord).where(
+                    SchoolRecord.young_person_id == county.people["doubtful"].id))
+                admin = staff_client(app, county.admin)
+                response = admin.post("/admin/matches/decide", data={
+                    "result_id": result.id, "decision": "accepted", "year": YEAR, "kind": "leaver_enrolment"})
+                assert response.status_code == 302
+                decided = admin.get(response.headers["Location"]).get_data(as_text=True)
+                assert "Match for Priya Raman accepted" in decided
+                assert "Priya Raman" not in queue_names(officer)
+                assert open_case(county, "doubtful") is None
+                steps.add("match accepted")
+
             # Birchington Vale answers with the new link its chaser carried.
             birch_request = request_of(county, "birch", "leavers")
             if (birch_request.status != "submitted" and county.notes and county.notes[-1][0] == "birch new link"
@@ -307,9 +380,28 @@ def test_a_year_in_the_life(app, db, county, start):
                     birch = school_signs_in(app, county, school_link[("birch", "leavers")],
                                             county.schools["birch"].contacts[0].email)
                     answer(birch, county, "late", outcome="310", provider_name="Kent Apprenticeships")
+                    lee = db.session.scalar(select(SchoolResponse).join(ListEntry).where(
+                        ListEntry.young_person_id == county.people["late"].id))
+                    lee_before = (lee.version, lee.source, lee.provider_name, lee.activity_code)
+                    # A colleague fills in only Sam's phone on the downloaded sheet and uploads it.
+                    workbook, sheet, header_row, headers = read_sheet(birch.get("/school/young-people.xlsx").data)
+                    for row in range(header_row + 1, sheet.max_row + 1):
+                        if sheet.cell(row=row, column=headers.index("Forename") + 1).value == "Sam":
+                            sheet.cell(row=row, column=headers.index("Young person's phone") + 1).value = "07700 900463"
+                    upload = BytesIO()
+                    workbook.save(upload)
+                    upload.seek(0)
+                    uploaded = birch.post("/school/upload", data={"file": (upload, "list.xlsx")},
+                                          content_type="multipart/form-data", follow_redirects=True)
+                    assert "1 answer changed" in uploaded.get_data(as_text=True)
+                    db.session.expire_all()
+                    lee = db.session.get(SchoolResponse, lee.id)
+                    assert (lee.version, lee.source, lee.provider_name, lee.activity_code) == lee_before
                     assert birch.post("/school/submit", data={}).status_code == 302
                 names = queue_names(officer)
-                assert "Lee Late" not in names and "Sam Silent" in names
+                assert "Lee Late" not in names and "Sam Silent" in names and "Priya Raman" not in names
+                sam = officer.get(f"/cases/{open_case(county, 'silent').id}").get_data(as_text=True)
+                assert "07700 900463" in sam or "07700900463" in sam
                 closed = db.session.scalar(select(Case).where(Case.young_person_id == county.people["late"].id))
                 assert closed.status == "closed" and closed.closed_reason == "school_answer"
                 steps.add("birch answered late")
@@ -353,7 +445,8 @@ def test_a_year_in_the_life(app, db, county, start):
         day += timedelta(days=1)
 
     # The year is over: every step happened, and what each user sees at the end.
-    expected_steps = {"ash answered", "overdue night", "officer closed", "birch answered late", "june answered"}
+    expected_steps = {"ash answered", "overdue night", "officer closed", "match accepted", "birch answered late",
+                      "june answered", "code first"}
     if start < date(2024, 6, 1):
         expected_steps |= {"lapse", "june cases"}
     assert expected_steps <= steps, expected_steps - steps
