@@ -5,7 +5,13 @@ manager looking at what they would see.
 7 October 2023 is a Saturday: the leavers lists go out on Friday 6 October. The same year is also
 started late (29 November, 20 December and 10 July, as when the service is first switched on or
 the scheduler was down): the lists then go out that day with a reply-by date of their own, every
-link emailed that day opens, and every date in every email is the school's own.
+link emailed that day opens, and every date in every email is the school's own (the list sent on
+20 December is due after the Christmas holiday).
+
+Along the way: a school asks for its access code while the send day's invitations are still going
+out, and the code goes first; a young person moves away and leaves the figures; an admin accepts a
+doubtful match and the case closes; a school uploads a sheet with one row filled in after answering
+on the web, and only that row changes.
 """
 import re
 from dataclasses import dataclass, field
