@@ -54,7 +54,8 @@ def client_address(address: str | None) -> str:
 def claim_attempt(user_id: int, address: str, now: datetime) -> Claim:
     """Count this attempt for (account, address) before its password is checked, and commit.
     Refused (allowed False) when the address has failed too often for this account lately, or when
-    the account is past its ceiling and this address, having failed, must wait its turn."""
+    the account is past its ceiling and this address, having failed, must wait its turn; a refusal
+    is left uncommitted, for the caller to record in the same transaction."""
     forgotten = SignInThrottle.last_failed_at.is_(None) | (
         SignInThrottle.last_failed_at <= now - timedelta(hours=FORGET_HOURS))
     quiet = SignInThrottle.last_failed_at <= now - timedelta(minutes=QUIET_MINUTES)
@@ -93,7 +94,6 @@ def _refuse(this, now: datetime) -> Claim:
     if this is not None:
         db.session.execute(update(SignInThrottle).where(this).values(last_failed_at=now, updated_at=now)
                            .execution_options(synchronize_session=False))
-    db.session.commit()
     return Claim(False)
 
 

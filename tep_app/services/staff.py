@@ -124,10 +124,11 @@ def authenticate(email: str, password: str, address: str | None = None) -> Staff
     claim = sign_in.claim_attempt(user_id, address, now)
     # The claim is committed: the password is checked with no transaction open (SQLite's writers wait).
     if not claim.allowed:
-        _verify(_DUMMY_HASH, password)
+        # Recorded with the refusal in one transaction, committed before the (same) work of a check.
         sign_in.count_account_failure(user_id, now)
         record_audit("login-throttled", "staff_user", user_id, actor=("anonymous", None, None))
-        db.session.commit()  # a failure is recorded at once, and SQLite's writers need not wait for the page
+        db.session.commit()
+        _verify(_DUMMY_HASH, password)
         return None
     right = _verify(password_hash, password)
     user = db.session.get(StaffUser, user_id)
@@ -135,7 +136,7 @@ def authenticate(email: str, password: str, address: str | None = None) -> Staff
         sign_in.count_account_failure(user_id, now)
         record_audit("login-failed", "staff_user", user_id, after={"failures_from_address": claim.failures},
                      actor=("anonymous", None, None))
-        db.session.commit()
+        db.session.commit()  # a failure is recorded at once, and SQLite's writers need not wait for the page
         return None
     if not user.active:
         record_audit("login-disabled", "staff_user", user.id, actor=("anonymous", None, None))
