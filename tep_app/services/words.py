@@ -118,7 +118,8 @@ _OBJECT_WORDS = {"young_person": "Young person", "school_request": "School reque
                  "school_list": "School list", "calendar_setting": "Calendar setting", "case": "Case",
                  "contact_detail": "Contact details", "contact_attempt": "Contact attempt", "activity": "Activity",
                  "email_template": "Email text", "match_result": "Match", "patch": "Patch", "dashboard": "Dashboard",
-                 "outbox_message": "Email", "import_preview": "Import preview", "audit_event": "Audit log"}
+                 "outbox_message": "Email", "import_preview": "Import preview", "audit_event": "Audit log",
+                 "case_manage": "Reassigning cases", "school_upload_problems": "Problems in a school's upload"}
 
 
 def object_type_words(object_type: str | None) -> str:
