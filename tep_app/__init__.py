@@ -27,6 +27,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_logging(app)
     register_extensions(app)
     register_templates(app)
+    register_inputs(app)
     register_blueprints(app)
     register_request_hooks(app)
     register_errors(app)
@@ -99,6 +100,14 @@ def register_templates(app: Flask) -> None:
     from tep_app.templating import register_template_helpers
 
     register_template_helpers(app)
+
+
+def register_inputs(app: Flask) -> None:
+    """The input boundary (tep_app/inputs.py): cleaned query strings and forms, bounded URL ids.
+    Before the blueprints, whose routes take the converters registered here."""
+    from tep_app.inputs import register_inputs as register
+
+    register(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,11 +1,12 @@
 """The one base form (strips whitespace from every text field; CSRF on by default) and shared fields."""
 from collections.abc import Iterable
-from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from wtforms import Field
 from wtforms.fields.choices import SelectChoice
+
+from tep_app.validation import real_date
 
 
 def _strip(value):
@@ -47,11 +48,6 @@ class GovDateField(Field):
         if missing:
             self.data = None
             raise ValueError(f"{label} must include {' and '.join(missing)}")
-        try:
-            day, month, year = (int(p) for p in parts)
-            if year < 1000:  # a year must have four digits; each form checks its own range
-                raise ValueError
-            self.data = date(year, month, day)
-        except ValueError:
-            self.data = None
-            raise ValueError(f"{label} must be a real date") from None
+        self.data = real_date(*parts)  # a year must have four digits; each form checks its own range
+        if self.data is None:
+            raise ValueError(f"{label} must be a real date")

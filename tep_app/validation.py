@@ -62,6 +62,50 @@ class Problem:
         return f"{where}: {self.message}" if where else self.message
 
 
+# The largest whole number (and id) the database holds: PostgreSQL's integer.
+INT_MAX = 2_147_483_647
+# C0 controls but tab, newline and carriage return; DEL; C1 controls. No page, database column or
+# spreadsheet cell should hold them (PostgreSQL refuses NUL; a spreadsheet refuses most of C0).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_WHOLE = re.compile(r"\+?([0-9]{1,10})")
+
+
+def clean_text(value: str) -> str:
+    """Text as given, less the control characters: the words are kept, tab and newlines too."""
+    return _CONTROL.sub("", value) if _CONTROL.search(value) else value
+
+
+def whole_number(value, minimum: int = 0, maximum: int = INT_MAX) -> int | None:
+    """A whole number from minimum to maximum, from text or a number; None for anything else
+    (blank, junk, a fraction, a sign, or too big for the database)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    else:
+        match = _WHOLE.fullmatch(value.strip()) if isinstance(value, str) else None
+        if match is None:
+            return None
+        number = int(match.group(1))
+    return number if minimum <= number <= maximum else None
+
+
+def optional_id(value) -> int | None:
+    """An id from a form or query string (1 to INT_MAX), or None: the coerce of id drop-downs."""
+    return whole_number(value, minimum=1)
+
+
+def real_date(day, month, year) -> date | None:
+    """The date of a GOV.UK date input's three parts (a four-digit year), or None if not a real date."""
+    numbers = [whole_number(part, maximum=9999) for part in (day, month, year)]
+    if None in numbers or numbers[2] < 1000:
+        return None
+    try:
+        return date(numbers[2], numbers[1], numbers[0])
+    except ValueError:
+        return None
+
+
 def as_text(value) -> str:
     """A typed value or a spreadsheet cell as text: a whole number read as 8864000.0 loses its .0."""
     if value is None:

@@ -1,11 +1,10 @@
 """Forms for the admin messaging pages: email texts and calendar dates."""
-from datetime import date
-
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import Field, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from tep_app.forms import BaseForm
+from tep_app.validation import real_date
 
 
 class EmailTextForm(BaseForm):
@@ -36,13 +35,10 @@ class RequiredDateField(Field):
         missing = [name for name, part in zip(("a day", "a month", "a year"), parts, strict=False) if not part]
         if missing:
             raise ValueError(f"The {label.lower()} must include {' and '.join(missing)}")
-        try:
-            day, month, year = (int(p) for p in parts)
-            if not 2000 <= year <= 2100:
-                raise ValueError
-            self.data = date(year, month, day)
-        except ValueError:
-            raise ValueError(f"The {label.lower()} must be a real date, like 7 10 2022") from None
+        on = real_date(*parts)
+        if on is None or not 2000 <= on.year <= 2100:
+            raise ValueError(f"The {label.lower()} must be a real date, like 7 10 2022")
+        self.data = on
 
 
 class CalendarDateForm(BaseForm):

@@ -32,18 +32,16 @@ from tep_app.services.cases.casework import (
     OUTCOME_LABELS,
     OUTCOME_PHRASES,
 )
+from tep_app.services.cases.queue import UNASSIGNED
+from tep_app.validation import optional_id
 
 ANOTHER = "another"
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def _int_or_none(value):
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+def _officer_choice(value):
+    """An officer's id, or UNASSIGNED (-1) for nobody's cases."""
+    return UNASSIGNED if str(value).strip() == str(UNASSIGNED) else optional_id(value)
 
 
 class QueueFilterForm(BaseForm):
@@ -51,10 +49,10 @@ class QueueFilterForm(BaseForm):
         csrf = False
 
     q = StringField("Name or UPN", widget=GovTextInput(), validators=[Optional(), Length(max=100)])
-    officer = SelectField("Officer", widget=GovSelect(), coerce=_int_or_none, validators=[Optional()])
-    school = SelectField("School", widget=GovSelect(), coerce=_int_or_none, validators=[Optional()])
-    district = SelectField("District", widget=GovSelect(), coerce=_int_or_none, validators=[Optional()])
-    year_group = SelectField("Year group", widget=GovSelect(), coerce=_int_or_none, validators=[Optional()])
+    officer = SelectField("Officer", widget=GovSelect(), coerce=_officer_choice, validators=[Optional()])
+    school = SelectField("School", widget=GovSelect(), coerce=optional_id, validators=[Optional()])
+    district = SelectField("District", widget=GovSelect(), coerce=optional_id, validators=[Optional()])
+    year_group = SelectField("Year group", widget=GovSelect(), coerce=optional_id, validators=[Optional()])
     status = SelectField("Status", widget=GovSelect(), choices=choices([("open", "Open"), ("closed", "Closed")]),
                          validators=[Optional()])
     follow_up_due = BooleanField("Only follow-ups due today or overdue", widget=GovCheckboxInput())
@@ -67,16 +65,16 @@ class QueueFilterForm(BaseForm):
                                            *((y, f"Year {y}") for y in options["year_groups"])])
         self.officer.choices = choices([(None, "All officers")])
         if with_officer:
-            self.officer.choices += choices([(-1, "Not assigned")] + [(o.id, o.name) for o in officers])
+            self.officer.choices += choices([(UNASSIGNED, "Not assigned")] + [(o.id, o.name) for o in officers])
 
 
 class PatchForm(BaseForm):
     area = RadioField("Give a school or a whole district", widget=GovRadioInput(),
                       choices=choices([("school", "A school"), ("district", "A district")]),
                       validators=[InputRequired(message="Select a school or a district")])
-    establishment_id = SelectField("School", widget=GovSelect(), coerce=_int_or_none)
-    district_id = SelectField("District", widget=GovSelect(), coerce=_int_or_none)
-    officer_id = SelectField("Officer", widget=GovSelect(), coerce=_int_or_none,
+    establishment_id = SelectField("School", widget=GovSelect(), coerce=optional_id)
+    district_id = SelectField("District", widget=GovSelect(), coerce=optional_id)
+    officer_id = SelectField("Officer", widget=GovSelect(), coerce=optional_id,
                              validators=[InputRequired(message="Select an officer")])
     move_open_cases = BooleanField("Also move this area's open cases to the officer", widget=GovCheckboxInput(),
                                    default=True)
@@ -96,7 +94,7 @@ class PatchForm(BaseForm):
 
 
 class ReassignForm(BaseForm):
-    officer_id = SelectField("Give the selected cases to", widget=GovSelect(), coerce=_int_or_none)
+    officer_id = SelectField("Give the selected cases to", widget=GovSelect(), coerce=optional_id)
     submit = SubmitField("Reassign selected cases", widget=GovSubmitInput())
 
     def validate_officer_id(self, field):

@@ -25,6 +25,7 @@ from tep_app.services.cases import (
     set_patch,
 )
 from tep_app.services.cases.queue import filter_options
+from tep_app.validation import optional_id
 
 
 def _patch_form(formdata=None) -> PatchForm:
@@ -82,7 +83,7 @@ def manage():
     form.officer_id.choices = choices([(None, "Choose an officer")] + [(o.id, o.name) for o in officers])
     error_list = None
     if request.method == "POST" and form.validate():
-        case_ids = [int(v) for v in request.form.getlist("case_ids") if v.isdigit()]
+        case_ids = [n for n in map(optional_id, request.form.getlist("case_ids")) if n is not None]
         if case_ids:
             moved = reassign_cases(case_ids, form.officer_id.data, current_user.id)
             flash(f"{moved} {'case' if moved == 1 else 'cases'} reassigned", "success")

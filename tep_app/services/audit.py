@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from tep_app.extensions import db
 from tep_app.models import AuditEvent
+from tep_app.validation import clean_text
 
 
 def _actor() -> tuple[str, str | None, str | None]:
@@ -15,13 +16,25 @@ def _actor() -> tuple[str, str | None, str | None]:
     return "system", None, None
 
 
+def _clean(value):
+    """What an audit row holds, without control characters: rows are never changed, so one that
+    could not be shown or exported would stay broken for good."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {_clean(key): _clean(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(item) for item in value]
+    return value
+
+
 def record_audit(action: str, object_type: str | None = None, object_id=None, *, before: dict | None = None,
                  after: dict | None = None, actor: tuple[str, str | None, str | None] | None = None) -> AuditEvent:
     actor_type, actor_id, actor_label = actor or _actor()
     event = AuditEvent(
-        actor_type=actor_type, actor_id=actor_id, actor_label=actor_label, action=action,
-        object_type=object_type, object_id=None if object_id is None else str(object_id),
-        before=before, after=after,
+        actor_type=actor_type, actor_id=actor_id, actor_label=_clean(actor_label), action=action,
+        object_type=object_type, object_id=None if object_id is None else _clean(str(object_id)),
+        before=_clean(before), after=_clean(after),
         ip=request.remote_addr if has_request_context() else None,
     )
     db.session.add(event)

@@ -47,7 +47,7 @@ def _filtered(filters: AuditFilters):
         query = query.where(AuditEvent.object_id == filters.object_id)
     if filters.date_from:
         query = query.where(AuditEvent.at >= _start_of(filters.date_from))
-    if filters.date_to:
+    if filters.date_to and filters.date_to < date.max:  # up to the last day there is: no end at all
         query = query.where(AuditEvent.at < _start_of(filters.date_to + timedelta(days=1)))
     return query
 

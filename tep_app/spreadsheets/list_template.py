@@ -14,7 +14,6 @@ No cell is ever a live formula: there are no formula cells at all, text is writt
 strings, and text starting with =, +, - or @ also gets the quote prefix style so a spreadsheet
 keeps it as text when it is edited. Control characters a spreadsheet cannot hold are dropped.
 """
-import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,6 +21,8 @@ from datetime import date, datetime
 from functools import lru_cache
 from io import BytesIO
 from xml.sax.saxutils import escape, quoteattr
+
+from tep_app.spreadsheets.tables import spreadsheet_text
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -48,7 +49,6 @@ NO_OFFER_HEADERS = {"Destination": STATUS_HEADER, "Provider": "Provider of the o
                     "Start date": "Date of the offer"}
 DATE_COLUMNS = {"Date of birth", "Start date"}
 _LETTERS = [chr(ord("A") + n) for n in range(len(COLUMNS))]
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 # Cell styles (indexes into cellXfs in _STYLES).
@@ -95,7 +95,7 @@ def safe_text(value):
     """Text that a spreadsheet will never read as a formula: (value, needs quote prefix)."""
     if not isinstance(value, str):
         return value, False
-    value = _ILLEGAL.sub("", value)
+    value = spreadsheet_text(value)
     return value, value.startswith(FORMULA_STARTS)
 
 

@@ -1,5 +1,9 @@
 """Write any table (headers and rows) to an .xlsx workbook with openpyxl's write-only mode.
 
+Every text is first made one a spreadsheet can hold (`spreadsheet_text`, which every writer
+uses): the control characters a workbook cannot store are dropped and it is cut at Excel's
+32,767 characters, so no stored text can ever break an export.
+
 No exported cell is ever a live formula: text that a spreadsheet would read as a formula
 (starting with =, +, - or @) is written as text, with a leading apostrophe's worth of quoting
 (the cell's `quotePrefix` style), so "=1+1" shows as typed.
@@ -10,11 +14,19 @@ from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@")
 _MAX_SHEET_TITLE = 31
+MAX_CELL_CHARS = 32_767
+
+
+def spreadsheet_text(value: str) -> str:
+    """Text a spreadsheet can hold: without the control characters no workbook may contain
+    (openpyxl's ILLEGAL_CHARACTERS_RE: tab and newlines stay), and no longer than Excel's cell."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL_CHARS]
 
 
 def _cell(sheet, value):
@@ -22,6 +34,8 @@ def _cell(sheet, value):
         value = value.replace(tzinfo=None)  # Excel has no time zones: write the stored UTC time
     if isinstance(value, (dict, list)):
         value = str(value)
+    if isinstance(value, str):
+        value = spreadsheet_text(value)
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         cell.data_type = "s"
@@ -36,7 +50,7 @@ def _cell(sheet, value):
 def write_table(headers: Sequence[str], rows: Iterable[Sequence], title: str = "Sheet1") -> bytes:
     """Return the bytes of an .xlsx file: one sheet, a bold header row, then the rows."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=(title or "Sheet1")[:_MAX_SHEET_TITLE])
+    sheet = workbook.create_sheet(title=spreadsheet_text(title or "Sheet1")[:_MAX_SHEET_TITLE])
     bold = Font(bold=True)
     header_cells = []
     for header in headers:
