@@ -2,6 +2,8 @@
 from flask import render_template, request
 from flask_wtf.csrf import CSRFError
 
+from tep_app.extensions import db
+
 MESSAGES = {
     400: ("Sorry, there is a problem with the request", "Go back and try again."),
     401: ("You need to sign in to see this page", "Open the link from your email again to confirm who you are."),
@@ -16,6 +18,10 @@ MESSAGES = {
 
 
 def render_error(code: int, heading: str | None = None, body: str | None = None):
+    if code >= 500:
+        # The failure may have left the session unusable (a write refused at flush expires all it
+        # loaded, the signed-in user too): start afresh, so the page can be drawn.
+        db.session.rollback()
     default_heading, default_body = MESSAGES.get(code, MESSAGES[500])
     return render_template(
         "errors/error.html", heading=heading or default_heading, body=body or default_body
