@@ -1,12 +1,17 @@
-"""The one base form (strips whitespace from every text field; CSRF on by default) and shared fields."""
+"""The one base form (strips whitespace from every text field, keeps every whole number within the
+database's integer; CSRF on by default) and shared fields."""
 from collections.abc import Iterable
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import Field
+from wtforms import Field, IntegerField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import NumberRange
 
-from tep_app.validation import real_date
+from tep_app.validation import INT_MAX, real_date
+
+# Every whole-number field holds what the database's integer can.
+_WITHIN_DATABASE = NumberRange(min=-INT_MAX - 1, max=INT_MAX, message="Enter a smaller number")
 
 
 def _strip(value):
@@ -24,6 +29,9 @@ class BaseForm(FlaskForm):
             filters = unbound_field.kwargs.get("filters", [])
             if _strip not in filters:
                 unbound_field.kwargs["filters"] = [_strip, *filters]
+            validators = unbound_field.kwargs.get("validators") or []
+            if issubclass(unbound_field.field_class, IntegerField) and _WITHIN_DATABASE not in validators:
+                unbound_field.kwargs["validators"] = [*validators, _WITHIN_DATABASE]
             return unbound_field.bind(form=form, **options)
 
 

@@ -139,3 +139,10 @@ def test_an_uploaded_files_name_loses_its_control_characters(make, db, client, p
     page = pages.post("/school/upload", {"file": (BytesIO(b"not a spreadsheet"), "li\x00st\x1b.xlsx")}, 200,
                       content_type="multipart/form-data").page
     assert "list.xlsx" in page.get_text(" ")
+
+
+@pytest.mark.parametrize("result_id", [BIG, HUGE, "-1"])
+def test_a_match_id_past_the_databases_integer_in_the_review_form_changes_nothing(client, login, result_id):
+    login("manager")
+    response = client.post("/admin/matches/decide", data={"result_id": result_id, "decision": "accepted"})
+    assert response.status_code == 302
