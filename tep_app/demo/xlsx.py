@@ -1,8 +1,9 @@
 """A small, fast `.xlsx` writer for the demo's large import files: one sheet, text, numbers, dates.
 
 The demo writes 35,000-row workbooks; streaming the sheet XML directly is many times faster than
-building cells one by one. Text goes in as inline strings, dates as Excel serial numbers styled as
-dates, so a reader sees real dates.
+building cells one by one. Text goes in as inline strings, without the characters a workbook cannot
+hold (`spreadsheets.tables.spreadsheet_text`, as every writer), dates as Excel serial numbers styled
+as dates, so a reader sees real dates.
 """
 import zipfile
 from datetime import date
@@ -10,6 +11,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from tep_app.spreadsheets.limits import column_letters
+from tep_app.spreadsheets.tables import spreadsheet_text
 
 _EPOCH = date(1899, 12, 30)
 _CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -55,7 +57,7 @@ def _cell(ref: str, value) -> str:
         return f'<c r="{ref}" s="1"><v>{(value - _EPOCH).days}</v></c>'
     if isinstance(value, (int, float)):
         return f'<c r="{ref}"><v>{value}</v></c>'
-    return f'<c r="{ref}" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
+    return f'<c r="{ref}" t="inlineStr"><is><t>{escape(spreadsheet_text(str(value)))}</t></is></c>'
 
 
 def write_xlsx(path: Path, headers: list[str], rows, sheet_name: str = "Data") -> Path:

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from tep_app.demo.xlsx import write_xlsx
 from tep_app.spreadsheets.tables import spreadsheet_text, write_table
 from tep_app.validation import INT_MAX, clean_text, optional_id, real_date, whole_number
 
@@ -55,3 +56,8 @@ def test_any_text_written_to_a_table_opens(texts):
     # XML reads a carriage return as a newline; a workbook holds every other character written.
     expected = [spreadsheet_text(text).replace("\r\n", "\n").replace("\r", "\n") for text in texts]
     assert [value.replace("\r\n", "\n").replace("\r", "\n") for value in read] == expected
+
+
+def test_the_demo_writer_drops_what_a_workbook_cannot_hold(tmp_path):
+    path = write_xlsx(tmp_path / "demo.xlsx", ["Notes"], [[f"a{chr(0)}b{chr(11)}c\td"]])
+    assert load_workbook(path).active["A2"].value == "abc\td"
