@@ -9,7 +9,7 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 PORT ?= 5000
 MAIL_PORT ?= 1025
 
-.PHONY: install lock lint migrate demo run ports test test-unit test-sqlite test-postgres test-e2e bench mutate clean
+.PHONY: install lock lint migrate demo run ports test test-unit test-sqlite test-postgres test-e2e soak bench mutate clean
 
 install: $(VENV)/.installed tep_app/static/build/app.css
 
@@ -68,6 +68,11 @@ test-postgres: install
 
 test-e2e: install
 	$(BIN)/pytest tests/e2e
+
+# The whole service played at random for TEP_SOAK_MINUTES (new examples each run, on SQLite).
+TEP_SOAK_MINUTES ?= 30
+soak: install
+	TEP_SOAK_MINUTES=$(TEP_SOAK_MINUTES) $(BIN)/pytest -p no:cacheprovider -q -s tests/integration/test_whole_service_state.py
 
 bench: install $(VENV)/.bench-installed
 	$(BIN)/python -m bench --postgres

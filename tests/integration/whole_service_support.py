@@ -148,6 +148,19 @@ def read_request_page(client, request_id: int) -> dict:
             "not_known": int(not_known.group(1)) if not_known else None}
 
 
+def read_schools_index(client, year: int) -> dict[str, int]:
+    """The Schools page: each school's Not Known figure, by LAESTAB."""
+    page = client.get(f"/schools/?year={year}").get_data(as_text=True)
+    return {laestab: int(text_of(figure).replace(",", "")) for laestab, figure in re.findall(
+        r'<tr[^>]*data-laestab="(\d+)"[^>]*>.*?data-figure="not-known">(.*?)</td>', page, re.S)}
+
+
+def read_school_page_figure(client, laestab: str, year: int) -> int:
+    """The Not Known figure on one school's page."""
+    page = client.get(f"/schools/{laestab}?year={year}").get_data(as_text=True)
+    return int(re.search(r'id="school-figures".*?data-figure="not-known">(\d+)<', page, re.S).group(1))
+
+
 def read_school_page_status(client, laestab: str, year: int) -> tuple[str, int | None]:
     """The status of the school's leavers list on its Schools page, and the chasers it shows."""
     page = soup(client.get(f"/schools/{laestab}?year={year}"))
