@@ -4,7 +4,7 @@ from wtforms import Field, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from tep_app.forms import BaseForm
-from tep_app.validation import real_date
+from tep_app.validation import real_date, whole_number
 
 
 class EmailTextForm(BaseForm):
@@ -58,5 +58,4 @@ class CalendarSettingForm(BaseForm):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
     def number(self) -> int | None:
-        text = (self.value.data or "").strip()
-        return int(text) if text.isdigit() else None
+        return whole_number(self.value.data or "")

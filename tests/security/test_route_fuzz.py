@@ -8,8 +8,8 @@ value in each URL argument (for the roles the route lets in: routing is the same
 parameter the view read and in every form field on POST, all at once and then one at a time (a
 form's other fields as its page fills them in, so the value reaches the service). The values: NUL,
 other control characters, a 100 kB string, numbers past the database's integer, a negative, 1e999,
-impossible and far-off dates (as text and as a date input's three parts), invalid UTF-8 and a right-
-to-left override.
+digits that are not 0-9 (a superscript two, Arabic-Indic digits), impossible and far-off dates (as
+text and as a date input's three parts), invalid UTF-8 and a right-to-left override.
 """
 import logging
 from urllib.parse import quote, quote_from_bytes, urlsplit
@@ -26,7 +26,7 @@ world = permissions.world  # the route map's sample world, as a fixture here too
 
 TEXTS = (
     "a\x00b", "a\x01\x08\x0b\x0c\x1b\x7f\x85\x9fb", "x" * 100_000, "2147483647", "2147483648",
-    "99999999999999999999", "-1", "1e999", "0000-00-00", "9999-12-31", "2027-02-29", "\u202egnp.exe",
+    "99999999999999999999", "-1", "1e999", "\u00b2", "\u0661\u0662", "0000-00-00", "9999-12-31", "2027-02-29", "\u202egnp.exe",
     b"ab\xff\xfe\xc3(",
 )
 DATE_PARTS = (("0", "0", "0000"), ("31", "12", "9999"), ("29", "2", "2027"), ("1", "1", "99999999999999999999"),
