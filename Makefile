@@ -72,7 +72,7 @@ test-e2e: install
 # The whole service played at random for TEP_SOAK_MINUTES (new examples each run, on SQLite).
 TEP_SOAK_MINUTES ?= 30
 soak: install
-	TEP_SOAK_MINUTES=$(TEP_SOAK_MINUTES) $(BIN)/pytest -p no:cacheprovider -q -s tests/integration/test_whole_service_state.py
+	TEP_SOAK_MINUTES=$(TEP_SOAK_MINUTES) $(BIN)/pytest -p no:cacheprovider -q tests/integration/test_whole_service_state.py
 
 bench: install $(VENV)/.bench-installed
 	$(BIN)/python -m bench --postgres
