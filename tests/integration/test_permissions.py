@@ -71,6 +71,7 @@ EXPECTED = {
     "cases.attempt": OFFICER_MANAGER,
     "cases.activity": OFFICER_MANAGER,
     "cases.moved": OFFICER_MANAGER,
+    "cases.guarantee": OFFICER_MANAGER,
     "cases.patches": MANAGER_ONLY,
     "cases.remove": MANAGER_ONLY,
     "cases.manage": MANAGER_ONLY,
