@@ -86,6 +86,7 @@ def words(node) -> str:
 class DashboardView:
     not_known: int
     neet: int
+    no_offer: int
     tables: dict  # caption -> {label: (leavers, not known, neet)}
     rows: dict  # request id -> {"status": label, "reminders": n, "chasers": n, "answered": n}
     exports: dict = field(default_factory=dict)
@@ -122,7 +123,7 @@ def read_dashboard(client, collection_id: int) -> DashboardView:
         reminders, chasers = (int(part) for part in cells[3].split(","))
         requests[int(request_id)] = {"status": cells[0], "reminders": reminders, "chasers": chasers,
                                      "answered": int(cells[4].split(" of ")[0])}
-    return DashboardView(int(figure["not-known"]), int(figure["neet"]), tables, requests)
+    return DashboardView(int(figure["not-known"]), int(figure["neet"]), int(figure["no-offer"]), tables, requests)
 
 
 def read_export(client, table: str, collection_id: int) -> list[dict]:
@@ -141,31 +142,37 @@ def read_request_page(client, request_id: int) -> dict:
     status = text_of(re.search(r'<strong[^>]*id="request-status"[^>]*>(.*?)</strong>', page, re.S).group(1))
     found = re.search(r"(\d+) reminders?, (\d+) chasers?", text_of(page))
     not_known = re.search(r'data-figure="not-known">(\d+)<', page)
+    no_offer = re.search(r'data-figure="no-offer">(\d+)<', page)
     progress = re.search(r"(\d+) of (\d+) young (?:person|people) answered(?:, (\d+) drafts?)?", text_of(page))
     return {"progress": (int(progress.group(1)), int(progress.group(2)), int(progress.group(3) or 0)),
             "status": status, "reminders": int(found.group(1)) if found else None,
             "chasers": int(found.group(2)) if found else None,
-            "not_known": int(not_known.group(1)) if not_known else None}
+            "not_known": int(not_known.group(1)) if not_known else None,
+            "no_offer": int(no_offer.group(1)) if no_offer else None}
 
 
-def read_schools_index(client, year: int) -> dict[str, int]:
-    """The Schools page: each school's Not Known figure, by LAESTAB."""
+def read_schools_index(client, year: int) -> dict[str, tuple[int, int]]:
+    """The Schools page: each school's Not Known and no-offer figures, by LAESTAB."""
     page = client.get(f"/schools/?year={year}").get_data(as_text=True)
-    return {laestab: int(text_of(figure).replace(",", "")) for laestab, figure in re.findall(
-        r'<tr[^>]*data-laestab="(\d+)"[^>]*>.*?data-figure="not-known">(.*?)</td>', page, re.S)}
+    found = {}
+    for laestab, row in re.findall(r'<tr[^>]*data-laestab="(\d+)"[^>]*>(.*?)</tr>', page, re.S):
+        figure = dict(re.findall(r'data-figure="([a-z-]+)">(.*?)</td>', row, re.S))
+        found[laestab] = tuple(int(text_of(figure[name]).replace(",", "")) for name in ("not-known", "no-offer"))
+    return found
 
 
-def read_school_page_figure(client, laestab: str, year: int) -> int:
-    """The Not Known figure on one school's page."""
+def read_school_page_figure(client, laestab: str, year: int) -> tuple[int, int]:
+    """The Not Known and no-offer figures on one school's page."""
     page = client.get(f"/schools/{laestab}?year={year}").get_data(as_text=True)
-    return int(re.search(r'id="school-figures".*?data-figure="not-known">(\d+)<', page, re.S).group(1))
+    return tuple(int(re.search(rf'id="school-figures".*?data-figure="{name}">(\d+)<', page, re.S).group(1))
+                 for name in ("not-known", "no-offer"))
 
 
-def read_school_page_status(client, laestab: str, year: int) -> tuple[str, int | None]:
-    """The status of the school's leavers list on its Schools page, and the chasers it shows."""
+def read_school_page_status(client, laestab: str, year: int, kind: str = "leavers") -> tuple[str, int | None]:
+    """The status of one of the school's lists on its Schools page, and the chasers it shows."""
     page = soup(client.get(f"/schools/{laestab}?year={year}"))
     for row in page.select("tbody tr"):
-        if row.select_one('td[data-count="leavers"]') is None:
+        if row.select_one(f'td[data-count="{kind}"]') is None:
             continue
         cell = row.find_all("td")[4]
         chasers = cell.select_one("[data-chasers]")
@@ -173,7 +180,7 @@ def read_school_page_status(client, laestab: str, year: int) -> tuple[str, int |
         if chasers is not None:
             chasers.decompose()
         return words(cell), count
-    raise AssertionError(f"no leavers row on the page of school {laestab}")
+    raise AssertionError(f"no {kind} row on the page of school {laestab}")
 
 
 def read_queue(client) -> dict[str, int]:
@@ -214,6 +221,9 @@ def read_answer_form(client, entry_id: int) -> dict:
     values["intelligence"] = area.get_text().strip() if area is not None else ""
     chosen = page.select_one('select[name="outcome"] option[selected]')
     values["outcome"] = chosen.get("value", "") if chosen is not None else ""
+    parts = [node.get("value") or "" for node in page.find_all("input", attrs={"name": "start_date"})]
+    values["start_date"] = "/".join(str(int(part)) if part.isdigit() else part for part in parts) \
+        if any(parts) else ""
     version = page.find("input", attrs={"name": "version"})
     values["version"] = version.get("value", "0") if version is not None else "0"
     return values
