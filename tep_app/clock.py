@@ -32,9 +32,20 @@ def _offset() -> timedelta:
     return current_app.config.get("CLOCK_OFFSET") or timedelta(0)
 
 
+def server_now() -> datetime:
+    """The server's own moment, which `TEP_TODAY` does not move: only for the times of files on this
+    machine (uploads kept a day, caught emails named in order). Everything else asks `now()`."""
+    return datetime.now(UTC)
+
+
 def now() -> datetime:
     """The current moment, as an aware UTC datetime (what the database stores)."""
-    return datetime.now(UTC) + _offset()
+    return server_now() + _offset()
+
+
+def timestamp() -> int:
+    """The current moment in whole seconds since 1970 (what a signed cookie keeps)."""
+    return int(now().timestamp())
 
 
 def local_now() -> datetime:
@@ -75,7 +86,7 @@ def offset_for(wanted: str | None) -> timedelta | None:
     if not wanted:
         return None
     target = date.fromisoformat(wanted)
-    real = datetime.now(UTC)
+    real = server_now()
     return timedelta(days=(target - real.astimezone(_zone(DEFAULT_TIMEZONE)).date()).days)
 
 
@@ -86,7 +97,7 @@ def travel(day: date, at: time = time(9, 0)):
     app = current_app._get_current_object()
     before = app.config.get("CLOCK_OFFSET")
     target = datetime.combine(day, at, tzinfo=zone())
-    app.config["CLOCK_OFFSET"] = target - datetime.now(UTC)
+    app.config["CLOCK_OFFSET"] = target - server_now()
     try:
         yield
     finally:

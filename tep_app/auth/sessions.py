@@ -11,8 +11,7 @@ before the row is looked at.
 """
 import hashlib
 import secrets
-import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
@@ -35,14 +34,6 @@ ASSET_ENDPOINTS = {"static", "main.assets"}
 PASSWORD_CHANGE_EXEMPT = {"auth.change_password", "auth.logout", "main.health"} | ASSET_ENDPOINTS
 
 
-def _now() -> datetime:
-    return clock.now()
-
-
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-
-
 def _hash(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
@@ -51,7 +42,7 @@ def record_session(kind: str, *, staff_user_id: int | None = None, school_reques
                    contact_email: str | None = None) -> str:
     """Record a new session; return its raw id, for the cookie (only the hash is stored)."""
     raw = secrets.token_urlsafe(32)
-    now = _now()
+    now = clock.now()
     lifetime = MAX_SECONDS if kind == "staff" else SCHOOL_MAX_SECONDS
     db.session.add(UserSession(id_hash=_hash(raw), kind=kind, staff_user_id=staff_user_id,
                                school_request_id=school_request_id, contact_email=contact_email,
@@ -68,7 +59,7 @@ def _find(raw: str | None) -> UserSession | None:
 
 def _end(record: UserSession | None, reason: str) -> None:
     if record is not None and record.ended_at is None:
-        record.ended_at = _now()
+        record.ended_at = clock.now()
         record.ended_reason = reason
 
 
@@ -76,17 +67,17 @@ def _problem(record: UserSession | None, idle_seconds: int) -> str | None:
     """Why a session may not go on ("ended", "idle", "too long"), or None."""
     if record is None or record.ended_at is not None:
         return "ended"
-    now = _now()
-    if now >= _utc(record.expires_at):
+    now = clock.now()
+    if now >= clock.as_utc(record.expires_at):
         return "too long"
-    if (now - _utc(record.last_seen_at)).total_seconds() > idle_seconds:
+    if (now - clock.as_utc(record.last_seen_at)).total_seconds() > idle_seconds:
         return "idle"
     return None
 
 
 def _seen(record: UserSession) -> None:
-    now = _now()
-    if (now - _utc(record.last_seen_at)).total_seconds() >= SEEN_RESOLUTION:
+    now = clock.now()
+    if (now - clock.as_utc(record.last_seen_at)).total_seconds() >= SEEN_RESOLUTION:
         record.last_seen_at = now
 
 
@@ -97,7 +88,7 @@ def start_staff_session(user) -> None:
     session.clear()
     session.permanent = True
     login_user(user)
-    now = int(time.time())
+    now = clock.timestamp()
     session["signed_in_at"] = now
     session["seen_at"] = now
     session[STAFF_KEY] = record_session("staff", staff_user_id=user.id)
@@ -117,7 +108,7 @@ def refresh_login(user) -> None:
     user = user._get_current_object() if hasattr(user, "_get_current_object") else user
     signed_in_at = session.get("signed_in_at")
     login_user(user)
-    session["signed_in_at"] = signed_in_at or int(time.time())
+    session["signed_in_at"] = signed_in_at or clock.timestamp()
     session[STAFF_KEY] = record_session("staff", staff_user_id=user.id)
 
 
@@ -126,7 +117,7 @@ def check_staff_session():
     user who must change their password to do so. Returns a response to send instead, or None."""
     if request.endpoint in ASSET_ENDPOINTS or not current_user.is_authenticated:
         return None
-    now = int(time.time())
+    now = clock.timestamp()
     signed_in_at = session.get("signed_in_at") or now
     seen_at = session.get("seen_at") or now
     idle_limit = current_app.config.get("STAFF_IDLE_SECONDS", IDLE_SECONDS)
@@ -176,6 +167,14 @@ def end_school_session_record(reason: str = "signed out") -> None:
         record_audit("sign-out", "school_request", record.school_request_id,
                      actor=("school", str(record.school_request_id), record.contact_email))
         _end(record, reason)
+
+
+def school_session_is_live(school_request_id: int) -> bool:
+    """Whether this browser's recorded school session, for this request, may go on (open, not
+    idle for 30 minutes, not older than 2 hours)."""
+    record = _find(session.get(SCHOOL_KEY))
+    return (record is not None and record.school_request_id == school_request_id
+            and _problem(record, SCHOOL_IDLE_SECONDS) is None)
 
 
 def check_school_session():

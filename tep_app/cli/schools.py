@@ -12,7 +12,7 @@ from tep_app.extensions import db
 KINDS = ("leavers", "no-offer")
 
 
-def _today(value: str | None) -> date | None:
+def _day(value: str | None) -> date | None:
     if value is None:
         return None
     try:
@@ -37,7 +37,7 @@ def send_command(kind, year, force, today):
     if kind not in KINDS:
         fail(f"Unknown collection {kind!r}: use leavers or no-offer")
     try:
-        result = send_collection(kind, year, today=_today(today), force=force)
+        result = send_collection(kind, year, today=_day(today), force=force)
     except SendError as error:
         fail(error.message)
     except LookupError as error:  # e.g. no calendar for the year
@@ -55,7 +55,7 @@ def remind_command(today):
     """Queue reminders 7 and 2 school days before the deadline."""
     from tep_app.services.school_requests.followup import send_reminders
 
-    queued = send_reminders(_today(today))
+    queued = send_reminders(_day(today))
     db.session.commit()
     click.echo(f"Queued {queued} reminders.")
 
@@ -66,7 +66,7 @@ def chase_command(today):
     """Queue chasers every 5 school days after the deadline."""
     from tep_app.services.school_requests.followup import send_chasers
 
-    queued = send_chasers(_today(today))
+    queued = send_chasers(_day(today))
     db.session.commit()
     click.echo(f"Queued {queued} chasers.")
 

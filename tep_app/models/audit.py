@@ -4,14 +4,15 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, Index, String, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from tep_app.models.base import Base, utcnow
+from tep_app import clock
+from tep_app.models.base import Base
 
 
 class AuditEvent(Base):
     __tablename__ = "audit_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now, index=True)
     actor_type: Mapped[str] = mapped_column(String(20))  # staff, school, system
     actor_id: Mapped[str | None] = mapped_column(String(40))
     actor_label: Mapped[str | None] = mapped_column(String(254))

@@ -15,19 +15,15 @@ NAMING_CONVENTION = {
 }
 
 
-def utcnow() -> datetime:
-    return clock.now()
-
-
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
     @declared_attr
     def created_at(cls) -> Mapped[datetime]:
-        return mapped_column(DateTime(timezone=True), default=utcnow, server_default=func.now())
+        return mapped_column(DateTime(timezone=True), default=clock.now, server_default=func.now())
 
     @declared_attr
     def updated_at(cls) -> Mapped[datetime]:
         return mapped_column(
-            DateTime(timezone=True), default=utcnow, onupdate=utcnow, server_default=func.now()
+            DateTime(timezone=True), default=clock.now, onupdate=clock.now, server_default=func.now()
         )

@@ -10,8 +10,8 @@ from itertools import islice
 
 from sqlalchemy import Date, DateTime, Table
 
+from tep_app import clock
 from tep_app.extensions import db
-from tep_app.models.base import utcnow
 
 _SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
 CHUNK = 10_000
@@ -23,7 +23,7 @@ def _sqlite_datetime(value: datetime) -> str:
 
 def stamp() -> datetime | str:
     """Now, in the form the session's database takes a timestamp in bulk."""
-    now = utcnow()
+    now = clock.now()
     return _sqlite_datetime(now) if db.session.connection().dialect.name == "sqlite" else now
 
 

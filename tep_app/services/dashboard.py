@@ -110,7 +110,7 @@ def _status_rank(status_expr):
     return case(*[(status_expr == status, rank) for rank, status in enumerate(STATUS_ORDER)], else_=len(STATUS_ORDER))
 
 
-def _today():
+def _today_param():
     return bindparam("today", type_=Date)
 
 
@@ -121,7 +121,7 @@ def _collection():
 @cache
 def _summary_query():
     """Built once, like the other statements here: building them costs more than running them."""
-    status = status_expression(_today())
+    status = status_expression(_today_param())
     return select(status, func.count()).where(SchoolRequest.collection_id == _collection()).group_by(status)
 
 
@@ -134,7 +134,7 @@ def summarise_request_statuses(collection_id: int, today: date | None = None) ->
 
 @cache
 def _figures_query():
-    today = _today()
+    today = _today_param()
     sent = SchoolRequest.status != "not_sent"
     opened = or_(SchoolRequest.first_opened_at.is_not(None),
                  SchoolRequest.status.in_(("opened", "in_progress", "submitted")))
@@ -158,7 +158,7 @@ def count_lists(collection_id: int, today: date | None = None) -> dict[str, int]
 def _school_rows_query(paged: bool):
     """The chase-up table's rows for a collection (bound parameters: collection_id, today; with
     limit and offset when paged)."""
-    collection_id, today = _collection(), _today()
+    collection_id, today = _collection(), _today_param()
     status = status_expression(today).label("display_status")
     listed = (
         select(ListEntry.establishment_id, func.count().label("listed"))
@@ -216,7 +216,7 @@ def _start_of_week(today: date) -> datetime:
 
 @cache
 def _caseloads_query():
-    today = _today()
+    today = _today_param()
     is_open = Case.status == "open"
     resolved = and_(Case.status == "closed", Case.closed_at >= bindparam("week_start", type_=DateTime(timezone=True)))
     return (

@@ -34,7 +34,6 @@ from tep_app.models import (
     SchoolResponse,
     YoungPerson,
 )
-from tep_app.models.base import utcnow
 from tep_app.models.collections import COLLECTION_KINDS
 from tep_app.services import calendar, request_states
 from tep_app.services.destinations import (  # noqa: F401 -- re-exported
@@ -187,7 +186,7 @@ def _update_entries(collection: Collection, wanted_query, summary: "BuildSummary
     answered = set(db.session.scalars(
         select(SchoolResponse.list_entry_id).join(ListEntry, ListEntry.id == SchoolResponse.list_entry_id)
         .where(ListEntry.collection_id == collection.id)))
-    now = utcnow()
+    now = clock.now()
     changed, remove = [], []
     for person_id, (record_id, school_id, reason) in wanted.items():
         current = existing.get(person_id)
@@ -233,7 +232,7 @@ def build_lists_with_summary(kind: str, academic_year: int) -> tuple[Collection,
         _update_entries(collection, wanted_query, summary, existing)
     else:
         _insert_missing(collection, wanted_query)
-    collection.built_at = utcnow()
+    collection.built_at = clock.now()
     db.session.flush()
     summary.people, summary.schools = db.session.execute(
         select(func.count(ListEntry.id), func.count(func.distinct(ListEntry.establishment_id)))

@@ -7,9 +7,11 @@ import logging
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+
+from tep_app import clock
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +34,7 @@ class FileCatchingHandler:
         self.directory.mkdir(parents=True, exist_ok=True)
 
     async def handle_DATA(self, server, session, envelope):
-        name = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex}.eml"
+        name = f"{clock.server_now():%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex}.eml"
         temporary = self.directory / f".{name}.part"
         temporary.write_bytes(envelope.content)
         temporary.rename(self.directory / name)

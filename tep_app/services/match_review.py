@@ -27,7 +27,6 @@ from tep_app.models import (
     SchoolRecord,
     StaffUser,
 )
-from tep_app.models.base import utcnow
 from tep_app.models.matching import MATCH_KINDS
 from tep_app.models.people import GuaranteeRecord
 from tep_app.services.audit import record_audit
@@ -91,7 +90,7 @@ def decide_pair(match_result_id: int, decision: str, user_id: int | None) -> Dec
         db.session.add(remembered)
     remembered.decision = decision
     remembered.decided_by_id = user_id
-    remembered.decided_at = utcnow()
+    remembered.decided_at = clock.now()
     before = {"outcome": result.outcome, "decided_outcome": result.decided_outcome}
     result.decided_outcome = "certain" if decision == "accepted" else "none"
     db.session.flush()

@@ -1,6 +1,5 @@
 """Helpers for the school portal tests: a seeded request with its list, and signing a school in."""
 import re
-import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from io import BytesIO
@@ -72,7 +71,6 @@ def sign_school_in(client, seeded: Seeded, contact_email: str | None = None) -> 
         session["school_request_id"] = seeded.request.id
         session["school_contact_email"] = contact_email or seeded.establishment.contacts[0].email
         session["school_link"] = link_fingerprint(seeded.request)
-        session["school_seen_at"] = int(time.time())
         session[SCHOOL_KEY] = record_session("school", school_request_id=seeded.request.id,
                                              contact_email=session["school_contact_email"])
     # Committed (to the test's savepoint) so a refused request's rollback keeps the session.

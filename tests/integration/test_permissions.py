@@ -196,7 +196,7 @@ def world(db, make):
     }
     school_session = {
         "school_request_id": request.id, "school_contact_email": school.contacts[0].email,
-        "school_link": link_fingerprint(request), "school_seen_at": int(time.time()),
+        "school_link": link_fingerprint(request),
     }
     return World(ids, school_session, staff)
 
@@ -221,7 +221,6 @@ def _sign_in_as(client, role: str, world: World) -> None:
         session.clear()
         if role == SCHOOL:
             session.update(world.school_session)
-            session["school_seen_at"] = int(time.time())
             session[SCHOOL_KEY] = record_session("school", school_request_id=session["school_request_id"],
                                                  contact_email=session["school_contact_email"])
         elif role in STAFF:

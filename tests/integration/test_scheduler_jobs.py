@@ -54,6 +54,13 @@ def test_the_scheduler_runs_each_job_at_its_time_in_london(app):
     assert "hour='1', minute='0'" in str(jobs["open_lapsed_cases"].trigger)
 
 
+def test_the_scheduler_keeps_the_time_zone_config_sets(app, monkeypatch):
+    monkeypatch.setitem(app.config, "TIMEZONE", "Europe/Dublin")
+    scheduler = build_scheduler(app)
+    assert str(scheduler.timezone) == "Europe/Dublin"
+    assert {str(job.trigger.timezone) for job in scheduler.get_jobs()} == {"Europe/Dublin"}
+
+
 def test_the_daily_send_job_sends_on_the_send_date_and_not_before(db, app):
     seed_county(db.session, schools=2, contacts=1)
     assert tasks.run_send_due_collections(app, today=date(2022, 10, 6)) == {}

@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from tep_app import clock
 from tep_app.auth import sessions
 from tep_app.models import OutboxMessage, SchoolRequest
 from tep_app.services.school_requests.links import issue_token
@@ -91,7 +92,7 @@ def test_a_school_page_made_while_the_outbox_commits_is_shown_not_a_500(county, 
         if not interleaved:
             interleaved.append(True)
             _outbox_sends_in_another_thread(app)
-        record.last_seen_at = sessions._now()
+        record.last_seen_at = clock.now()
         return seen(record)
 
     monkeypatch.setattr(sessions, "_seen", seen_then_the_outbox_sends)

@@ -29,7 +29,6 @@ from tep_app.models import (
     SchoolRecord,
     YoungPerson,
 )
-from tep_app.models.base import utcnow
 from tep_app.services import bulk
 from tep_app.services.imports.columns import normalise_header
 from tep_app.services.imports.validate import Lookups, Problem
@@ -72,7 +71,7 @@ def _bulk_update(model, rows: list[dict]) -> None:
     """ORM bulk UPDATE by primary key: one executemany per chunk; every row has the same keys."""
     if not rows:
         return
-    now = utcnow()
+    now = clock.now()
     for row in rows:
         row["updated_at"] = now
     for chunk in _chunks(rows):

@@ -9,12 +9,12 @@ import json
 import os
 import re
 import secrets
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 
+from tep_app import clock
 from tep_app.services.imports import CheckResult, Problem
 
 KEEP_SECONDS = 24 * 60 * 60
@@ -51,7 +51,7 @@ def _paths(upload_id: str) -> tuple[Path, Path]:
 
 
 def _remove_old(folder: Path) -> None:
-    cutoff = time.time() - KEEP_SECONDS
+    cutoff = clock.server_now().timestamp() - KEEP_SECONDS  # file times are the server's own
     for path in folder.iterdir():
         try:
             if path.stat().st_mtime < cutoff:

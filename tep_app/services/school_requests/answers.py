@@ -5,7 +5,6 @@ from a URL without checking it belongs to that request.
 """
 import logging
 from dataclasses import dataclass, field
-from datetime import date
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -13,7 +12,6 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from tep_app import clock
-from tep_app.clock import now as now_utc
 from tep_app.extensions import db
 from tep_app.models import RequestEvent, SchoolRequest, SchoolResponse
 from tep_app.models.collections import ListEntry
@@ -152,7 +150,7 @@ def _move_status(school_request: SchoolRequest, new_status: str, from_statuses: 
 def touch(school_request: SchoolRequest) -> None:
     db.session.execute(
         update(SchoolRequest).where(SchoolRequest.id == school_request.id)
-        .values(last_activity_at=now_utc()).execution_options(synchronize_session=False)
+        .values(last_activity_at=clock.now()).execution_options(synchronize_session=False)
     )
 
 
@@ -161,7 +159,7 @@ def _claim_open(school_request: SchoolRequest) -> None:
     between this check and the save; raise RequestClosed once it is submitted."""
     result = db.session.execute(
         update(SchoolRequest).where(SchoolRequest.id == school_request.id, SchoolRequest.status != "submitted")
-        .values(last_activity_at=now_utc()).execution_options(synchronize_session=False)
+        .values(last_activity_at=clock.now()).execution_options(synchronize_session=False)
     )
     if not result.rowcount:
         raise RequestClosed()
@@ -169,7 +167,7 @@ def _claim_open(school_request: SchoolRequest) -> None:
 
 def mark_opened(school_request: SchoolRequest) -> None:
     """A valid link was opened: the first time moves the request to "opened"."""
-    moved = _move_status(school_request, "opened", OPENABLE, first_opened_at=now_utc())
+    moved = _move_status(school_request, "opened", OPENABLE, first_opened_at=clock.now())
     _event(school_request.id, "link opened", "First opened" if moved else None, "school")
     record_audit("open link", "school_request", school_request.id, actor=("school", str(school_request.id), None))
     db.session.flush()
@@ -302,7 +300,7 @@ def _answer_dict(response: SchoolResponse) -> dict:
 
 def submit_request(school_request: SchoolRequest, contact_email: str) -> dict | None:
     """Submit once: apply the answers, open cases, queue the receipt. None if already submitted."""
-    stamp = now_utc()
+    stamp = clock.now()
     previous = db.session.scalar(select(func.count(RequestEvent.id)).where(
         RequestEvent.school_request_id == school_request.id, RequestEvent.kind == "submitted"))
     moved = db.session.execute(
@@ -349,7 +347,3 @@ def submission_reference(school_request: SchoolRequest) -> str:
     """A reference a school can quote: the school's LAESTAB, the collection and the request id."""
     kind = "LD" if school_request.collection.kind == "leavers" else "NO"
     return f"{kind}-{school_request.establishment.laestab}-{school_request.id}"
-
-
-def today() -> date:
-    return clock.today()

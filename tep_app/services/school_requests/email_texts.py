@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from tep_app import clock
 from tep_app.extensions import db
 from tep_app.models import EmailTemplate
-from tep_app.models.base import utcnow
 from tep_app.services.audit import record_audit
 from tep_app.services.dialect import insert_for
 
@@ -170,7 +170,7 @@ def ensure_templates() -> None:
     if not missing:
         return
     insert = insert_for()
-    now = utcnow()
+    now = clock.now()
     for text in missing:
         db.session.execute(
             insert(EmailTemplate)

@@ -16,8 +16,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 
 from tep_app import clock
-from tep_app.clock import as_utc
-from tep_app.clock import now as now_utc
 from tep_app.extensions import db
 from tep_app.models import AccessCode, EstablishmentContact, ReplacedLink, RequestEvent, SchoolRequest
 from tep_app.services.audit import record_audit
@@ -86,7 +84,7 @@ def issue_token(school_request: SchoolRequest, grace_days: int = DEFAULT_GRACE_D
     raw = link_token(school_request.id, nonce)
     if school_request.token_hash:  # the old link will say it was replaced
         db.session.add(ReplacedLink(school_request_id=school_request.id, token_hash=school_request.token_hash,
-                                    replaced_at=now_utc()))
+                                    replaced_at=clock.now()))
     school_request.token_hash = hash_token(raw)
     school_request.link_nonce = nonce
     # Never before the school's reply-by date plus the grace days, and never already past.
@@ -100,7 +98,7 @@ def issue_token(school_request: SchoolRequest, grace_days: int = DEFAULT_GRACE_D
 
 
 def revoke_token(school_request: SchoolRequest, user_id: int | None) -> None:
-    school_request.token_revoked_at = now_utc()
+    school_request.token_revoked_at = clock.now()
     _event(school_request, "link revoked", None, f"staff:{user_id}" if user_id else None)
     record_audit("revoke link", "school_request", school_request.id)
     db.session.flush()
@@ -129,7 +127,7 @@ def resolve_token(raw: str | None) -> tuple[SchoolRequest | None, str]:
         return None, "replaced" if replaced is not None else "unknown"
     if found.token_revoked_at is not None:
         reason = "revoked"
-    elif found.token_expires_at is None or as_utc(found.token_expires_at) <= now_utc():
+    elif found.token_expires_at is None or clock.as_utc(found.token_expires_at) <= clock.now():
         reason = "expired"
     else:
         return found, "ok"
@@ -144,8 +142,8 @@ def link_is_live(school_request: SchoolRequest | None, fingerprint: str | None) 
         return False
     if school_request.token_revoked_at is not None:
         return False
-    expires = as_utc(school_request.token_expires_at)
-    return expires is not None and expires > now_utc()
+    expires = clock.as_utc(school_request.token_expires_at)
+    return expires is not None and expires > clock.now()
 
 
 def active_contacts(school_request: SchoolRequest) -> list[EstablishmentContact]:
@@ -176,7 +174,7 @@ def send_access_code(school_request: SchoolRequest, contact_email: str) -> Acces
     _check_code_allowance(school_request, contact.email)
     access_code = AccessCode(
         school_request_id=school_request.id, contact_email=contact.email, nonce=secrets.token_urlsafe(24),
-        expires_at=now_utc() + timedelta(minutes=CODE_MINUTES),
+        expires_at=clock.now() + timedelta(minutes=CODE_MINUTES),
     )
     access_code.code_hash = _code_hash(school_request.id, access_code_value(access_code))
     db.session.add(access_code)
@@ -203,9 +201,9 @@ def _check_code_allowance(school_request: SchoolRequest, contact_email: str) -> 
     """Refuse a 4th code within an hour, or an 11th within a day, naming when the school may ask
     again. The request's row is locked first, so parallel requests are counted one after another."""
     db.session.execute(select(SchoolRequest.id).where(SchoolRequest.id == school_request.id).with_for_update())
-    now = now_utc()
+    now = clock.now()
     since = now - timedelta(days=1)
-    made = sorted(as_utc(at) for at in db.session.scalars(
+    made = sorted(clock.as_utc(at) for at in db.session.scalars(
         select(AccessCode.created_at).where(AccessCode.school_request_id == school_request.id,
                                             AccessCode.created_at > since)))
     last_hour = [at for at in made if at > now - timedelta(hours=1)]
@@ -242,7 +240,7 @@ def verify_access_code(school_request: SchoolRequest, code: str | None,
         return CodeCheck(False, MSG_CODE_USED)
     if access_code.attempts >= CODE_TRIES:
         return CodeCheck(False, MSG_CODE_LOCKED)
-    if as_utc(access_code.expires_at) <= now_utc():
+    if clock.as_utc(access_code.expires_at) <= clock.now():
         return CodeCheck(False, MSG_CODE_EXPIRED)
     typed = "".join((code or "").split())
     if len(typed) != 6 or not typed.isdigit():
@@ -259,7 +257,7 @@ def verify_access_code(school_request: SchoolRequest, code: str | None,
             _event(school_request, "code locked", "Too many wrong codes", access_code.contact_email)
             return CodeCheck(False, MSG_CODE_LOCKED)
         return CodeCheck(False, MSG_CODE_WRONG.format(left=left, tries="try" if left == 1 else "tries"), left)
-    access_code.used_at = now_utc()
+    access_code.used_at = clock.now()
     _event(school_request, "code confirmed", None, access_code.contact_email)
     record_audit("confirm code", "school_request", school_request.id,
                  actor=("school", str(school_request.id), access_code.contact_email))

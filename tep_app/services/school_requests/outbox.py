@@ -36,7 +36,6 @@ from sqlalchemy import func, or_, select, update
 from tep_app import clock
 from tep_app.extensions import db
 from tep_app.models import AccessCode, OutboxMessage
-from tep_app.models.base import utcnow
 from tep_app.services.dialect import insert_for
 from tep_app.services.school_requests.email_texts import CODE, LINK, fill_secrets
 from tep_app.services.school_requests.tokens import UNLOCK_KIND, access_code_value, link_url, unlock_url
@@ -63,10 +62,6 @@ class OutboxError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
-
-
-def _now(now: datetime | None = None) -> datetime:
-    return now or clock.now()
 
 
 def backoff(attempts: int) -> timedelta:
@@ -97,7 +92,7 @@ def queue_email(*, ledger_key: str, kind: str, to: str, subject: str, body: str,
     if CODE in subject + body and not access_code_id:
         raise OutboxError(f"Cannot queue {kind} email: it has a ((code)) but no code to put there")
     insert = insert_for()
-    now = utcnow()
+    now = clock.now()
     statement = (
         insert(OutboxMessage)
         .values(ledger_key=ledger_key, kind=kind, to_address=to, subject=subject[:200], body=body,
@@ -130,7 +125,7 @@ def list_stuck(now: datetime | None = None, after_minutes: float = RECLAIM_AFTER
                limit: int | None = None) -> tuple[int, list[OutboxMessage]]:
     """Messages left "sending" for longer than the hold time (their sender most likely stopped in
     the middle of a batch): (how many, the oldest claimed first, at most `limit`)."""
-    now = _now(now)
+    now = now or clock.now()
     count = db.session.scalar(select(func.count(OutboxMessage.id)).where(_stuck(now, after_minutes))) or 0
     rows = list(db.session.scalars(select(OutboxMessage).where(_stuck(now, after_minutes))
                                    .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)))
@@ -140,7 +135,7 @@ def list_stuck(now: datetime | None = None, after_minutes: float = RECLAIM_AFTER
 def reclaim_stale(now: datetime | None = None, after_minutes: float = RECLAIM_AFTER_MINUTES) -> int:
     """Put back in the queue messages claimed by a sender that stopped (left "sending"). Each is sent
     again with its own Message-ID: the server may already have had it."""
-    now = _now(now)
+    now = now or clock.now()
     keys = list(db.session.scalars(select(OutboxMessage.ledger_key).where(_stuck(now, after_minutes))
                                    .order_by(OutboxMessage.id)))
     if not keys:
@@ -160,7 +155,7 @@ def reclaim_stale(now: datetime | None = None, after_minutes: float = RECLAIM_AF
 def claim_due(limit: int, now: datetime | None = None, priority: int | None = None) -> list[int]:
     """Claim up to `limit` due messages for this sender, most urgent first, and commit the claim.
     With `priority`, only messages of that priority or a more urgent one."""
-    now = _now(now)
+    now = now or clock.now()
     due = _due(now) if priority is None else _due(now) & (OutboxMessage.priority <= priority)
     ids = list(db.session.scalars(
         select(OutboxMessage.id).where(due).order_by(OutboxMessage.priority, OutboxMessage.id).limit(limit)
@@ -250,7 +245,7 @@ def _send_one(smtp: smtplib.SMTP, row: OutboxMessage, mail_from: str, now: datet
             return _fail(row, error)
         return _retry(row, error, now)
     row.status = "sent"
-    row.sent_at = _now()
+    row.sent_at = clock.now()
     row.last_error = None
     logger.info("email %s sent", row.ledger_key, extra={"ledger_key": row.ledger_key})
     return "sent"
@@ -273,7 +268,7 @@ def _batch(ids: list[int], limit: int, now: datetime):
     pending = list(rows)
     while pending:
         if pending[0].priority > URGENT:
-            urgent = claim_due(limit, max(now, _now()), priority=URGENT)  # queued since `now` too
+            urgent = claim_due(limit, max(now, clock.now()), priority=URGENT)  # queued since `now` too
             if urgent:
                 extra, codes = _claimed_rows(urgent)
                 access_codes.update(codes)
@@ -287,7 +282,7 @@ def deliver_outbox(limit: int = 100, now: datetime | None = None,
     """Send due emails, most urgent first, committing each one's outcome before the next is sent.
     No transaction is open while the SMTP server is being talked to. Returns counts: sent, failed,
     retried."""
-    now = _now(now)
+    now = now or clock.now()
     config = current_app.config
     mail_from = config["MAIL_FROM"]
     counts = {"sent": 0, "failed": 0, "retried": 0}
@@ -329,7 +324,7 @@ def deliver_one(message_pk: int, timeout: float = PROMPT_TIMEOUT_SECONDS) -> str
     server), "queued" (the server could not be reached: left for the scheduler, no attempt
     counted) or None (not queued: already claimed, sent, or never committed). Safe while the
     scheduler runs: the claim is one conditional update."""
-    now = _now()
+    now = clock.now()
     claimed = db.session.execute(
         update(OutboxMessage).where(OutboxMessage.id == message_pk, OutboxMessage.status == "queued")
         .values(status="sending", next_attempt_at=now, updated_at=now)
@@ -419,7 +414,7 @@ def retry_message(message_pk: int) -> OutboxMessage:
         raise OutboxError(f"Only a failed email can be retried; this one is {row.status}")
     row.status = "queued"
     row.attempts = 0
-    row.next_attempt_at = utcnow()
+    row.next_attempt_at = clock.now()
     db.session.flush()
     logger.info("email %s queued again", row.ledger_key, extra={"ledger_key": row.ledger_key})
     return row

@@ -20,7 +20,6 @@ from tep_app.models import (
     OutboxMessage,
     SchoolRequest,
 )
-from tep_app.models.base import utcnow
 from tep_app.services.dialect import insert_for
 from tep_app.services.school_requests.common import (
     SendError,
@@ -48,7 +47,7 @@ def create_requests(collection: Collection) -> int:
     if not missing:
         return 0
     insert = insert_for()
-    now = utcnow()
+    now = clock.now()
     rows = [{"collection_id": collection.id, "establishment_id": establishment_id, "status": "not_sent",
              "due_on": collection.due_on, "reminders_sent": 0, "chasers_sent": 0, "version": 1,
              "created_at": now, "updated_at": now} for establishment_id in missing]
@@ -182,7 +181,7 @@ def _send_invite(school_request: SchoolRequest, collection: Collection, render, 
                                   link_nonce=school_request.link_nonce)
             queued += message is not None
     school_request.status = "sent"
-    school_request.sent_at = utcnow()
+    school_request.sent_at = clock.now()
     add_event(school_request.id, "invite sent", f"To {len(contacts)} contact{'s' if len(contacts) != 1 else ''}")
     db.session.flush()
     return queued

@@ -27,8 +27,6 @@ from tep_app.services.audit import record_audit
 from tep_app.services.school_requests.email_texts import LINK, render_email, shown
 from tep_app.services.school_requests.links import (
     active_contacts,
-    as_utc,
-    now_utc,
     reissue_token,
     revoke_token,
 )
@@ -99,7 +97,7 @@ class HistoryPage:
 
 
 def _london(value: datetime | None) -> datetime | None:
-    value = as_utc(value)
+    value = clock.as_utc(value)
     return value.astimezone(clock.zone()) if value else None
 
 
@@ -116,7 +114,7 @@ def get_request(request_id: int) -> SchoolRequest | None:
 
 def describe_link(school_request: SchoolRequest, now: datetime | None = None) -> LinkState:
     """Whether the school's secure link works, in words a manager can act on."""
-    now = now or now_utc()
+    now = now or clock.now()
     if school_request.token_hash is None:
         return LinkState("not_issued", "Not issued yet")
     if school_request.token_revoked_at is not None:
@@ -175,7 +173,7 @@ def list_history(request_id: int, page: int = 1, per_page: int = HISTORY_PAGE_SI
     rows += [(m.created_at, 1, m.id, HistoryItem(
         _london(m.created_at), f"Email: {EMAIL_KINDS.get(m.kind, m.kind.replace('_', ' '))}",
         shown(m.subject), f"To {m.to_address}", m, _london(m.sent_at))) for m in emails]
-    rows.sort(key=lambda row: (as_utc(row[0]) or now_utc(), row[1], row[2]), reverse=True)
+    rows.sort(key=lambda row: (clock.as_utc(row[0]) or clock.now(), row[1], row[2]), reverse=True)
     pages = max(math.ceil(len(rows) / per_page), 1)
     page = min(max(page, 1), pages)
     start = (page - 1) * per_page

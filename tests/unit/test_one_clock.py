@@ -1,0 +1,83 @@
+"""Only tep_app/clock.py answers "now" and "today": a search of the source finds no other function
+of that name, no alias of the clock's, and no call that reads the server's clock directly. A module
+with one such line added is caught, so the search cannot pass by finding nothing."""
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "tep_app"
+CLOCK = PACKAGE / "clock.py"
+
+# now, _now, utcnow, now_utc, local_now, today, _today, local_today, today_london ...
+CLOCK_NAME = re.compile(r"^_*(local_|utc_?)?(now|today)(_utc|_local|_london)?$")
+# Reading the server's clock: datetime.now(), datetime.utcnow(), datetime.today(), date.today(),
+# time.time(), time.time_ns(), and the same through `from time import time`.
+DIRECT_CALLS = {("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"), ("date", "today"),
+                ("time", "time"), ("time", "time_ns")}
+
+
+def _dotted(node: ast.AST) -> tuple[str, ...]:
+    """`a.b.c` as ("a", "b", "c"); anything else as ()."""
+    if isinstance(node, ast.Name):
+        return (node.id,)
+    if isinstance(node, ast.Attribute):
+        inner = _dotted(node.value)
+        return (*inner, node.attr) if inner else ()
+    return ()
+
+
+def second_clocks(source: str) -> list[str]:
+    """Each line of `source` that defines, aliases or bypasses the clock."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        line = getattr(node, "lineno", 0)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and CLOCK_NAME.match(node.name):
+            found.append(f"{line}: defines {node.name}()")
+        elif isinstance(node, ast.Call) and _dotted(node.func)[-2:] in DIRECT_CALLS:
+            found.append(f"{line}: calls {'.'.join(_dotted(node.func))}()")
+        elif isinstance(node, ast.ImportFrom) and node.module == "time" and \
+                any(alias.name in ("time", "time_ns") for alias in node.names):
+            found.append(f"{line}: imports the server's clock from time")
+        elif isinstance(node, ast.ImportFrom):  # the clock's functions, or a copy's, under a local name
+            for alias in node.names:
+                if CLOCK_NAME.match(alias.name) or CLOCK_NAME.match(alias.asname or ""):
+                    found.append(f"{line}: imports {alias.name} as {alias.asname or alias.name}")
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None and \
+                _dotted(node.value)[-2:] in {("clock", "now"), ("clock", "today")}:
+            found.append(f"{line}: aliases {'.'.join(_dotted(node.value))}")
+    return found
+
+
+def test_only_the_clock_answers_now_and_today():
+    found = {str(path.relative_to(ROOT)): lines for path in sorted(PACKAGE.rglob("*.py")) if path != CLOCK
+             if (lines := second_clocks(path.read_text()))}
+
+    assert found == {}
+
+
+def test_the_clock_itself_defines_now_and_today():
+    assert {"now", "today"} <= {line.split("defines ")[1].rstrip("()") for line in second_clocks(CLOCK.read_text())
+                                if "defines" in line}
+
+
+@pytest.mark.parametrize("line, finding", [
+    ("def utcnow():\n    return clock.now()", "defines utcnow()"),
+    ("def _today():\n    return clock.today()", "defines _today()"),
+    ("from tep_app.clock import now as now_utc", "imports now as now_utc"),
+    ("from tep_app.services.school_requests.links import now_utc", "imports now_utc as now_utc"),
+    ("now_utc = clock.now", "aliases clock.now"),
+    ("stamp = datetime.now(UTC)", "calls datetime.now()"),
+    ("stamp = datetime.datetime.utcnow()", "calls datetime.datetime.utcnow()"),
+    ("day = date.today()", "calls date.today()"),
+    ("seen = int(time.time())", "calls time.time()"),
+    ("from time import time", "imports the server's clock from time"),
+])
+def test_a_second_clock_added_to_a_module_is_found(line, finding):
+    module = PACKAGE / "services" / "school_requests" / "links.py"
+
+    found = second_clocks(module.read_text() + f"\n{line}\n")
+
+    assert len(found) == 1 and found[0].endswith(finding), found
