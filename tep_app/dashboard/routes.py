@@ -14,6 +14,7 @@ from tep_app.services import audit_search, dashboard
 from tep_app.services.audit import record_audit
 from tep_app.services.calendar import current_academic_year
 from tep_app.services.figures import dashboard_figures, no_offer_figures
+from tep_app.services.request_states import NOT_SENT, OVERDUE, SENT
 from tep_app.services.school_requests import followup
 from tep_app.services.words import object_type_words
 from tep_app.spreadsheets.tables import XLSX_MIMETYPE, write_table
@@ -48,12 +49,12 @@ def index():
         form.collection.data = collection.id
         summary = dashboard.count_lists(collection.id)
         rows, pages = dashboard.list_school_requests(collection.id, page=_page_arg(),
-                                                     total=summary["sent"] + summary["not_sent"])
+                                                     total=summary[SENT] + summary[NOT_SENT])
     year = collection.academic_year if collection else current_academic_year()
     figures, weekly = dashboard_figures(year)
     return render_template(
         "dashboard/index.html", form=None, collection_form=form, collection=collection, year=year,
-        summary=summary, rows=rows,
+        summary=summary, any_overdue=bool(summary and summary[OVERDUE]), rows=rows,
         pager=pagination(_page_arg(), pages, "dashboard.index", collection=collection.id if collection else None),
         headline=figures["all"][0], by_district=figures["district"], by_school=figures["school"],
         by_year_group=figures["year_group"], weekly=weekly, chart=dashboard.chart_bars(weekly),

@@ -152,6 +152,7 @@ def play_collection(academic_year: int, kind: str, send_on: date, due: date, see
     from tep_app import clock
     from tep_app.models import SchoolRequest
     from tep_app.services.cases import open_nightly_cases
+    from tep_app.services.request_states import sent_clause
     from tep_app.services.school_requests.followup import send_chasers, send_reminders
     from tep_app.services.school_requests.sending import find_collection, send_collection
 
@@ -162,7 +163,7 @@ def play_collection(academic_year: int, kind: str, send_on: date, due: date, see
         db.session.commit()
     collection = find_collection(kind, academic_year)
     requests = list(db.session.scalars(select(SchoolRequest).where(
-        SchoolRequest.collection_id == collection.id, SchoolRequest.status != "not_sent").order_by(SchoolRequest.id)))
+        SchoolRequest.collection_id == collection.id, sent_clause()).order_by(SchoolRequest.id)))
     plan = _plan_schools(requests, send_on, due, today, seed)
     day = send_on
     while day <= today:

@@ -6,8 +6,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tep_app.models.base import Base
 
-REQUEST_STATUSES = ("not_sent", "sent", "opened", "in_progress", "submitted")
-
 
 class SchoolRequest(Base):
     __tablename__ = "school_request"

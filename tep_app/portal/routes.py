@@ -170,8 +170,8 @@ def young_people():
                   for n in range(1, pages + 1)]
     record_audit("view", "school_request", school_request.id)
     return render_template("portal/list.html", school_request=school_request, progress=progress, rows=rows,
-                           page=page, pages=pages, page_items=page_items, closed=service.is_closed(school_request),
-                           overdue=_overdue(school_request))
+                           page=page, pages=pages, page_items=page_items,
+                           closed=request_states.is_closed(school_request.status), overdue=_overdue(school_request))
 
 
 @bp.route("/young-people/<int:list_entry_id>", methods=["GET", "POST"])
@@ -189,7 +189,7 @@ def answer(list_entry_id: int):
         form.outcome.data = outcome_value(response) or ""
         form.version.data = str(response.version if response else 0)
         record_audit("view", "young_person", entry.young_person_id)
-    closed = service.is_closed(school_request)
+    closed = request_states.is_closed(school_request.status)
     stale = None
     if request.method == "POST" and closed:
         return _closed_redirect()
@@ -235,7 +235,7 @@ def download():
 @roles(SCHOOL)
 def upload():
     school_request = g.school_request
-    if service.is_closed(school_request):
+    if request_states.is_closed(school_request.status):
         return _closed_redirect()
     form = UploadForm()
     problems = []
@@ -286,7 +286,7 @@ def _problem_text(problem: dict) -> str:
 @roles(SCHOOL)
 def check():
     school_request = g.school_request
-    if service.is_closed(school_request):
+    if request_states.is_closed(school_request.status):
         return redirect(url_for("portal.submitted"))
     progress = service.list_progress(school_request)
     record_audit("view", "school_request", school_request.id, after={"page": "check"})
@@ -315,7 +315,7 @@ def submit():
 @roles(SCHOOL)
 def submitted():
     school_request = g.school_request
-    if not service.is_closed(school_request):
+    if not request_states.is_closed(school_request.status):
         return redirect(url_for("portal.check"))
     return render_template("portal/submitted.html", school_request=school_request,
                            reference=service.submission_reference(school_request))

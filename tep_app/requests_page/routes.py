@@ -45,6 +45,7 @@ def show(request_id: int):
     return render_template(
         "requests_page/show.html", school_request=school_request, link=link,
         status=request_states.status_of(school_request, clock.today()), labels=request_states.STATUS_LABELS,
+        tags=request_states.STATUS_TAGS, closed=request_states.is_closed(school_request.status),
         chasers=request_states.chasers_count(school_request),
         actions=request_admin.list_actions(school_request, link) if current_user.role in MANAGERS else None,
         progress=list_progress(school_request), contacts=request_admin.list_contact_rows(school_request),

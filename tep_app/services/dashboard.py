@@ -22,13 +22,21 @@ from tep_app.models import (
 )
 from tep_app.services.figures import no_offer_figures, not_known_by_week, not_known_counts
 from tep_app.services.request_states import (
+    NOT_SENT,
     OPEN_STATUSES,
+    OPENED,
     OVERDUE,
+    SENT,
     STATUS_LABELS,
     STATUS_ORDER,
+    SUBMITTED,
     chasers_expression,
+    closed_clause,
     overdue_clause,
+    reached_clause,
+    sent_clause,
     status_expression,
+    status_tag,
 )
 from tep_app.services.school_requests.outcomes import is_answered_clause
 
@@ -36,8 +44,8 @@ PAGE_SIZE = 50
 CHASEABLE = (OVERDUE, *OPEN_STATUSES)
 # The tiles above the table: cumulative, so a list that was sent, opened and answered counts under
 # each of the three. (key, label)
-LIST_FIGURES = (("sent", "Lists sent"), ("opened", "Opened by the school"), ("submitted", "Submitted"),
-                ("overdue", "Overdue"), ("not_sent", "Not sent yet"))
+LIST_FIGURES = ((SENT, "Lists sent"), (OPENED, "Opened by the school"), (SUBMITTED, "Submitted"),
+                (OVERDUE, "Overdue"), (NOT_SENT, "Not sent yet"))
 EXPORT_TABLES = ("schools", "districts", "school-figures", "year-groups", "officers", "weekly", "no-offer")
 
 
@@ -59,6 +67,10 @@ class SchoolRow:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def status_tag(self) -> str:
+        return status_tag(self.status)
 
     @property
     def chaseable(self) -> bool:
@@ -88,7 +100,7 @@ def collection_in_progress(collections: list[Collection], today: date | None = N
     if not collections:
         return None
     sent = set(db.session.scalars(select(SchoolRequest.collection_id).where(
-        SchoolRequest.collection_id.in_([c.id for c in collections]), SchoolRequest.status != "not_sent").distinct()))
+        SchoolRequest.collection_id.in_([c.id for c in collections]), sent_clause()).distinct()))
     due = sorted((c for c in collections if c.send_on <= today), key=lambda c: c.send_on, reverse=True)
     return next((c for c in due if c.id in sent), None) or (due[0] if due else collections[0])
 
@@ -135,14 +147,13 @@ def summarise_request_statuses(collection_id: int, today: date | None = None) ->
 @cache
 def _figures_query():
     today = _today_param()
-    sent = SchoolRequest.status != "not_sent"
-    opened = or_(SchoolRequest.first_opened_at.is_not(None),
-                 SchoolRequest.status.in_(("opened", "in_progress", "submitted")))
+    sent = sent_clause()
+    opened = or_(SchoolRequest.first_opened_at.is_not(None), reached_clause(OPENED))
 
     def count(condition):
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    return select(count(sent), count(opened), count(SchoolRequest.status == "submitted"),
+    return select(count(sent), count(opened), count(closed_clause()),
                   count(overdue_clause(today)), count(~sent)).where(SchoolRequest.collection_id == _collection())
 
 

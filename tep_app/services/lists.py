@@ -227,7 +227,7 @@ def build_lists_with_summary(kind: str, academic_year: int) -> tuple[Collection,
     }
     summary = BuildSummary(already_sent=db.session.scalar(
         select(func.count(SchoolRequest.id)).where(SchoolRequest.collection_id == collection.id,
-                                                  SchoolRequest.status != "not_sent")) > 0)
+                                                  request_states.sent_clause())) > 0)
     if existing:
         _update_entries(collection, wanted_query, summary, existing)
     else:

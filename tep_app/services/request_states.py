@@ -4,22 +4,70 @@ the one status every page shows, and how many chasers it has had.
 Stored: not sent -> sent -> opened -> in progress -> submitted (a school may submit from any sent
 state). Shown: the stored state, except that a list sent and not submitted is "overdue" from the
 day after its reply-by date (a list due today is not yet overdue). The dashboard, the Schools
-pages, the request page, the chasers and the nightly cases all ask this module.
+pages, the request page, the chasers and the nightly cases all ask this module, and every event
+in a request's history is written here (add_event).
 """
 from datetime import date
 
 from sqlalchemy import and_, case
 
-from tep_app.models import SchoolRequest
+from tep_app.extensions import db
+from tep_app.models import RequestEvent, SchoolRequest
 
-STORED_STATUSES = ("not_sent", "sent", "opened", "in_progress", "submitted")
-OPEN_STATUSES = ("sent", "opened", "in_progress")  # sent and not yet submitted
+STORED_STATUSES = NOT_SENT, SENT, OPENED, IN_PROGRESS, SUBMITTED = (
+    "not_sent", "sent", "opened", "in_progress", "submitted")
+OPEN_STATUSES = (SENT, OPENED, IN_PROGRESS)  # sent and not yet submitted
 OVERDUE = "overdue"
-STATUS_ORDER = (OVERDUE, "not_sent", "sent", "opened", "in_progress", "submitted")  # the dashboard's order
+STATUS_ORDER = (OVERDUE, *STORED_STATUSES)  # the dashboard's order
 STATUS_LABELS = {
-    OVERDUE: "Overdue", "not_sent": "Not sent", "sent": "Sent", "opened": "Opened",
-    "in_progress": "In progress", "submitted": "Submitted",
+    OVERDUE: "Overdue", NOT_SENT: "Not sent", SENT: "Sent", OPENED: "Opened",
+    IN_PROGRESS: "In progress", SUBMITTED: "Submitted",
 }
+STATUS_TAGS = {
+    OVERDUE: "govuk-tag--red", NOT_SENT: "govuk-tag--grey", SENT: "govuk-tag--blue",
+    OPENED: "govuk-tag--light-blue", IN_PROGRESS: "govuk-tag--yellow", SUBMITTED: "govuk-tag--green",
+}
+# The moves a request makes: each stored state, from the states it may be reached from. The first
+# open of a link and the first answer move it forward once; a school may submit from any state.
+MOVES = {
+    SENT: (NOT_SENT,),
+    OPENED: (NOT_SENT, SENT),
+    IN_PROGRESS: (NOT_SENT, SENT, OPENED),
+    SUBMITTED: (NOT_SENT, SENT, OPENED, IN_PROGRESS),
+}
+
+
+def can_move(status: str, to: str) -> bool:
+    return status in MOVES[to]
+
+
+def move_clause(to: str):
+    """SQL: the request may move to `to`, as can_move."""
+    return SchoolRequest.status.in_(MOVES[to])
+
+
+def was_sent(status: str) -> bool:
+    return status != NOT_SENT
+
+
+def sent_clause():
+    """SQL: the list has been sent (whatever happened next), as was_sent."""
+    return SchoolRequest.status != NOT_SENT
+
+
+def reached_clause(status: str):
+    """SQL: the request has reached `status` or a later stored state."""
+    return SchoolRequest.status.in_(STORED_STATUSES[STORED_STATUSES.index(status):])
+
+
+def is_closed(status: str) -> bool:
+    """Submitted: the answers can no longer change and the school needs no link or chaser."""
+    return status == SUBMITTED
+
+
+def closed_clause():
+    """SQL: as is_closed."""
+    return SchoolRequest.status == SUBMITTED
 
 
 def is_open(status: str) -> bool:
@@ -45,6 +93,11 @@ def status_label(status: str) -> str:
     return STATUS_LABELS[status]
 
 
+def status_tag(status: str) -> str:
+    """The colour of the tag a page shows the status in."""
+    return STATUS_TAGS[status]
+
+
 def overdue_clause(today):
     """SQL: the request is overdue on `today` (a date or a bound parameter), as is_overdue."""
     return and_(SchoolRequest.status.in_(OPEN_STATUSES), SchoolRequest.due_on < today)
@@ -63,3 +116,8 @@ def chasers_count(school_request: SchoolRequest) -> int:
 def chasers_expression():
     """SQL: as chasers_count."""
     return SchoolRequest.chasers_sent + SchoolRequest.manual_chasers_sent
+
+
+def add_event(request_id: int, kind: str, detail: str | None = None, actor: str | None = "system") -> None:
+    """One line of the request's history ("system" is the service itself; None, someone unknown)."""
+    db.session.add(RequestEvent(school_request_id=request_id, kind=kind, detail=detail, actor=actor))

@@ -16,7 +16,10 @@ from tep_app.services.request_states import (
 
 DUE = date(2027, 1, 14)
 SOURCE = Path(__file__).resolve().parents[2] / "tep_app"
+TEMPLATES = SOURCE.parent / "templates"
 HOME = SOURCE / "services" / "request_states.py"
+MODEL = SOURCE / "models" / "requests.py"  # the column and its default
+SHOWN = "not_sent|sent|opened|in_progress|submitted|overdue"
 
 
 @pytest.mark.parametrize("status", OPEN_STATUSES)
@@ -42,3 +45,22 @@ def test_no_other_module_decides_what_open_or_overdue_means():
     found = [f"{path.relative_to(SOURCE)}:{number}" for path in SOURCE.rglob("*.py") if path != HOME
              for number, line in enumerate(path.read_text().splitlines(), start=1) if second.search(line)]
     assert found == []
+
+
+def _lines_matching(pattern: re.Pattern, *, besides: tuple[Path, ...]) -> list[str]:
+    files = [*SOURCE.rglob("*.py"), *TEMPLATES.rglob("*.html")]
+    return [f"{path.relative_to(SOURCE.parent)}:{number}" for path in files if path not in besides
+            for number, line in enumerate(path.read_text().splitlines(), start=1) if pattern.search(line)]
+
+
+def test_no_other_module_or_page_spells_out_a_request_status():
+    # A set of statuses ("sent", "opened"), a status only a request has ("submitted"), or a
+    # comparison with one (status == 'submitted'): each is asked of request_states instead.
+    second = re.compile(rf"[\"']({SHOWN})[\"']\s*,\s*[\"']({SHOWN})[\"']|[\"'](not_sent|in_progress|submitted)[\"']"
+                        rf"|status\s*(==|!=)\s*[\"']({SHOWN})[\"']")
+    assert _lines_matching(second, besides=(HOME, MODEL)) == []
+
+
+def test_only_request_states_writes_a_request_history():
+    second = re.compile(r"(?<!class )RequestEvent\(|insert\(RequestEvent\)|def (add_event|_event)\b")
+    assert _lines_matching(second, besides=(HOME,)) == []

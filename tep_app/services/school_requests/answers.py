@@ -18,6 +18,14 @@ from tep_app.models.collections import ListEntry
 from tep_app.models.people import YoungPerson
 from tep_app.services.audit import record_audit
 from tep_app.services.destinations import outcome_value
+from tep_app.services.request_states import (
+    IN_PROGRESS,
+    OPENED,
+    SUBMITTED,
+    add_event,
+    closed_clause,
+    move_clause,
+)
 from tep_app.services.school_requests.outcomes import (
     ANSWER_FIELDS,
     OUTCOME_FIELDS,
@@ -27,9 +35,6 @@ from tep_app.services.school_requests.outcomes import (
 )
 
 logger = logging.getLogger(__name__)
-
-OPENABLE = ("not_sent", "sent")
-STARTABLE = ("not_sent", "sent", "opened")
 
 
 class StaleAnswer(Exception):
@@ -130,15 +135,11 @@ def get_response(school_request: SchoolRequest, list_entry_id: int) -> SchoolRes
     ))
 
 
-def _event(school_request_id: int, kind: str, detail: str | None, actor: str | None) -> None:
-    db.session.add(RequestEvent(school_request_id=school_request_id, kind=kind, detail=detail, actor=actor))
-
-
-def _move_status(school_request: SchoolRequest, new_status: str, from_statuses: tuple, **values) -> bool:
+def _move_status(school_request: SchoolRequest, new_status: str, **values) -> bool:
     """Move the status forward once, whoever gets there first; True if this call moved it."""
     result = db.session.execute(
         update(SchoolRequest)
-        .where(SchoolRequest.id == school_request.id, SchoolRequest.status.in_(from_statuses))
+        .where(SchoolRequest.id == school_request.id, move_clause(new_status))
         .values(status=new_status, **values)
         .execution_options(synchronize_session=False)
     )
@@ -158,7 +159,7 @@ def _claim_open(school_request: SchoolRequest) -> None:
     """Note the activity and hold the request's row until commit, so that a submit cannot slip
     between this check and the save; raise RequestClosed once it is submitted."""
     result = db.session.execute(
-        update(SchoolRequest).where(SchoolRequest.id == school_request.id, SchoolRequest.status != "submitted")
+        update(SchoolRequest).where(SchoolRequest.id == school_request.id, ~closed_clause())
         .values(last_activity_at=clock.now()).execution_options(synchronize_session=False)
     )
     if not result.rowcount:
@@ -167,8 +168,8 @@ def _claim_open(school_request: SchoolRequest) -> None:
 
 def mark_opened(school_request: SchoolRequest) -> None:
     """A valid link was opened: the first time moves the request to "opened"."""
-    moved = _move_status(school_request, "opened", OPENABLE, first_opened_at=clock.now())
-    _event(school_request.id, "link opened", "First opened" if moved else None, "school")
+    moved = _move_status(school_request, OPENED, first_opened_at=clock.now())
+    add_event(school_request.id, "link opened", "First opened" if moved else None, "school")
     record_audit("open link", "school_request", school_request.id, actor=("school", str(school_request.id), None))
     db.session.flush()
 
@@ -178,10 +179,6 @@ def record_sign_in(school_request: SchoolRequest, contact_email: str) -> None:
     record_audit("school sign in", "school_request", school_request.id,
                  actor=("school", str(school_request.id), contact_email))
     db.session.flush()
-
-
-def is_closed(school_request: SchoolRequest) -> bool:
-    return school_request.status == "submitted"
 
 
 def save_answer(school_request: SchoolRequest, entry: ListEntry, values: dict, *, expected_version: int,
@@ -279,14 +276,14 @@ def save_upload(school_request: SchoolRequest, answers: list[tuple[ListEntry, di
     db.session.flush()
     if result.changed:
         _after_save(school_request, contact_email, result.changed)
-    _event(school_request.id, "file uploaded", f"{result.changed} answers changed, {result.unchanged} rows "
-                                                "unchanged", contact_email)
+    add_event(school_request.id, "file uploaded", f"{result.changed} answers changed, {result.unchanged} rows "
+                                                   "unchanged", contact_email)
     return result
 
 
 def _after_save(school_request: SchoolRequest, contact_email: str, count: int) -> None:
-    if _move_status(school_request, "in_progress", STARTABLE):
-        _event(school_request.id, "answers started", None, contact_email)
+    if _move_status(school_request, IN_PROGRESS):
+        add_event(school_request.id, "answers started", None, contact_email)
     db.session.flush()
 
 
@@ -302,11 +299,11 @@ def submit_request(school_request: SchoolRequest, contact_email: str) -> dict | 
     """Submit once: apply the answers, open cases, queue the receipt. None if already submitted."""
     stamp = clock.now()
     previous = db.session.scalar(select(func.count(RequestEvent.id)).where(
-        RequestEvent.school_request_id == school_request.id, RequestEvent.kind == "submitted"))
+        RequestEvent.school_request_id == school_request.id, RequestEvent.kind == SUBMITTED))
     moved = db.session.execute(
         update(SchoolRequest)
-        .where(SchoolRequest.id == school_request.id, SchoolRequest.status != "submitted")
-        .values(status="submitted", submitted_at=stamp, submitted_by=contact_email,
+        .where(SchoolRequest.id == school_request.id, move_clause(SUBMITTED))
+        .values(status=SUBMITTED, submitted_at=stamp, submitted_by=contact_email,
                 last_activity_at=stamp, version=SchoolRequest.version + 1)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -321,7 +318,7 @@ def submit_request(school_request: SchoolRequest, contact_email: str) -> dict | 
     from tep_app.services.cases import open_cases_for_request
 
     counts["cases"] = open_cases_for_request(school_request)
-    _event(school_request.id, "submitted", f"{progress.answered} of {progress.total} answered", contact_email)
+    add_event(school_request.id, SUBMITTED, f"{progress.answered} of {progress.total} answered", contact_email)
     record_audit("school submitted", "school_request", school_request.id, after=counts)
     _queue_receipt(school_request, contact_email, stamp, counts, previous + 1)
     db.session.flush()
@@ -340,7 +337,7 @@ def _queue_receipt(school_request: SchoolRequest, contact_email: str, stamp, cou
     )
     queue_email(ledger_key=f"request:{school_request.id}:receipt:{number}", kind="receipt", to=contact_email,
                 subject=subject, body=body, school_request_id=school_request.id)
-    _event(school_request.id, "receipt queued", None, contact_email)
+    add_event(school_request.id, "receipt queued", None, contact_email)
 
 
 def submission_reference(school_request: SchoolRequest) -> str:

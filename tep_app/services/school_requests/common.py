@@ -1,4 +1,4 @@
-"""What sending and following up share: the request row lock, events, contacts and dates."""
+"""What sending and following up share: the request row lock, contacts and dates."""
 from datetime import date
 
 from sqlalchemy import select
@@ -8,7 +8,6 @@ from tep_app.extensions import db
 from tep_app.models import (
     Collection,
     EstablishmentContact,
-    RequestEvent,
     SchoolRequest,
 )
 from tep_app.models.collections import COLLECTION_KINDS
@@ -37,10 +36,6 @@ def check_kind(kind: str) -> None:
 
 def long_date(d: date) -> str:
     return d.strftime("%-d %B %Y")
-
-
-def add_event(request_id: int, kind: str, detail: str | None = None, actor: str | None = "system") -> None:
-    db.session.add(RequestEvent(school_request_id=request_id, kind=kind, detail=detail, actor=actor))
 
 
 def lock_request(request_id: int) -> SchoolRequest | None:

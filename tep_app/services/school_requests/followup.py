@@ -20,10 +20,9 @@ from tep_app.models import (
     SchoolRequest,
 )
 from tep_app.services.calendar import SchoolDays
-from tep_app.services.request_states import OPEN_STATUSES, overdue_clause
+from tep_app.services.request_states import OPEN_STATUSES, add_event, overdue_clause
 from tep_app.services.school_requests.common import (
     active_contacts,
-    add_event,
     lock_request,
     long_date,
 )

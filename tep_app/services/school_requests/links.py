@@ -17,8 +17,9 @@ from sqlalchemy import select
 
 from tep_app import clock
 from tep_app.extensions import db
-from tep_app.models import AccessCode, EstablishmentContact, ReplacedLink, RequestEvent, SchoolRequest
+from tep_app.models import AccessCode, EstablishmentContact, ReplacedLink, SchoolRequest
 from tep_app.services.audit import record_audit
+from tep_app.services.request_states import add_event
 from tep_app.services.school_requests.common import active_contacts as school_contacts
 from tep_app.services.school_requests.tokens import (  # noqa: F401 -- also the links' API
     access_code_value,
@@ -72,10 +73,6 @@ def token_expiry(due_on: date, grace_days: int = DEFAULT_GRACE_DAYS) -> datetime
     return end.astimezone(UTC)
 
 
-def _event(school_request: SchoolRequest, kind: str, detail: str | None = None, actor: str | None = None) -> None:
-    db.session.add(RequestEvent(school_request_id=school_request.id, kind=kind, detail=detail, actor=actor))
-
-
 def issue_token(school_request: SchoolRequest, grace_days: int = DEFAULT_GRACE_DAYS, *,
                 actor: str | None = "system", today: date | None = None) -> str:
     """Give the request a new secure link; return the raw token (it is never stored: an email
@@ -91,7 +88,7 @@ def issue_token(school_request: SchoolRequest, grace_days: int = DEFAULT_GRACE_D
     school_request.token_expires_at = token_expiry(max(school_request.due_on, today or clock.today()), grace_days)
     school_request.token_revoked_at = None
     last_day = (school_request.token_expires_at - timedelta(seconds=1)).astimezone(clock.zone())
-    _event(school_request, "link issued", f"Valid until the end of {last_day:%-d %B %Y}", actor)
+    add_event(school_request.id, "link issued", f"Valid until the end of {last_day:%-d %B %Y}", actor)
     db.session.flush()
     logger.info("link issued for request %s", school_request.id, extra={"school_request_id": school_request.id})
     return raw
@@ -99,7 +96,7 @@ def issue_token(school_request: SchoolRequest, grace_days: int = DEFAULT_GRACE_D
 
 def revoke_token(school_request: SchoolRequest, user_id: int | None) -> None:
     school_request.token_revoked_at = clock.now()
-    _event(school_request, "link revoked", None, f"staff:{user_id}" if user_id else None)
+    add_event(school_request.id, "link revoked", None, f"staff:{user_id}" if user_id else None)
     record_audit("revoke link", "school_request", school_request.id)
     db.session.flush()
     logger.info("link revoked for request %s", school_request.id, extra={"school_request_id": school_request.id})
@@ -109,8 +106,8 @@ def reissue_token(school_request: SchoolRequest, user_id: int | None,
                   grace_days: int = DEFAULT_GRACE_DAYS) -> str:
     """A new link for the request; the old one stops working at once."""
     raw = issue_token(school_request, grace_days, actor=f"staff:{user_id}" if user_id else None)
-    _event(school_request, "link reissued", "The previous link no longer works",
-           f"staff:{user_id}" if user_id else None)
+    add_event(school_request.id, "link reissued", "The previous link no longer works",
+              f"staff:{user_id}" if user_id else None)
     record_audit("reissue link", "school_request", school_request.id)
     db.session.flush()
     return raw
@@ -189,7 +186,7 @@ def send_access_code(school_request: SchoolRequest, contact_email: str) -> Acces
                 to=contact.email, subject=subject, body=body, school_request_id=school_request.id,
                 access_code_id=access_code.id)
     deliver_soon(message)
-    _event(school_request, "code sent", f"To {mask_email(contact.email)}", contact.email)
+    add_event(school_request.id, "code sent", f"To {mask_email(contact.email)}", contact.email)
     record_audit("send code", "school_request", school_request.id,
                  actor=("school", str(school_request.id), contact.email))
     logger.info("access code queued for request %s", school_request.id,
@@ -254,11 +251,11 @@ def verify_access_code(school_request: SchoolRequest, code: str | None,
         record_audit("wrong code", "school_request", school_request.id,
                      actor=("school", str(school_request.id), access_code.contact_email))
         if left <= 0:
-            _event(school_request, "code locked", "Too many wrong codes", access_code.contact_email)
+            add_event(school_request.id, "code locked", "Too many wrong codes", access_code.contact_email)
             return CodeCheck(False, MSG_CODE_LOCKED)
         return CodeCheck(False, MSG_CODE_WRONG.format(left=left, tries="try" if left == 1 else "tries"), left)
     access_code.used_at = clock.now()
-    _event(school_request, "code confirmed", None, access_code.contact_email)
+    add_event(school_request.id, "code confirmed", None, access_code.contact_email)
     record_audit("confirm code", "school_request", school_request.id,
                  actor=("school", str(school_request.id), access_code.contact_email))
     db.session.flush()

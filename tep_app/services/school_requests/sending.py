@@ -21,9 +21,9 @@ from tep_app.models import (
     SchoolRequest,
 )
 from tep_app.services.dialect import insert_for
+from tep_app.services.request_states import NOT_SENT, SENT, add_event, can_move
 from tep_app.services.school_requests.common import (
     SendError,
-    add_event,
     calendar_prefix,
     calendar_service,
     check_kind,
@@ -48,7 +48,7 @@ def create_requests(collection: Collection) -> int:
         return 0
     insert = insert_for()
     now = clock.now()
-    rows = [{"collection_id": collection.id, "establishment_id": establishment_id, "status": "not_sent",
+    rows = [{"collection_id": collection.id, "establishment_id": establishment_id, "status": NOT_SENT,
              "due_on": collection.due_on, "reminders_sent": 0, "chasers_sent": 0, "version": 1,
              "created_at": now, "updated_at": now} for establishment_id in missing]
     created = len(db.session.execute(
@@ -121,7 +121,7 @@ def send_collection(kind, academic_year: int | None = None, today: date | None =
     invited = _invited_requests(collection.id)
     for request_id in request_ids:
         school_request = lock_request(request_id)
-        if school_request is None or school_request.status != "not_sent":
+        if school_request is None or not can_move(school_request.status, SENT):
             result["already"] += 1
             continue
         queued = _send_invite(school_request, collection, render, contacts.get(school_request.establishment_id, []),
@@ -180,7 +180,7 @@ def _send_invite(school_request: SchoolRequest, collection: Collection, render, 
                                   subject=subject, body=body, school_request_id=school_request.id,
                                   link_nonce=school_request.link_nonce)
             queued += message is not None
-    school_request.status = "sent"
+    school_request.status = SENT
     school_request.sent_at = clock.now()
     add_event(school_request.id, "invite sent", f"To {len(contacts)} contact{'s' if len(contacts) != 1 else ''}")
     db.session.flush()

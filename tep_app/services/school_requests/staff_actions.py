@@ -220,10 +220,10 @@ def revoke_link(request_id: int, user_id: int | None) -> SchoolRequest:
 
 def _check_can_send_new_link(school_request: SchoolRequest) -> EstablishmentContact:
     school = school_request.establishment.name
-    if school_request.status == "not_sent":
+    if not request_states.was_sent(school_request.status):
         raise RequestActionError(f"{school}'s list has not been sent yet, so it has no link to replace. "
                                  "The link is emailed when the collection is sent. Nothing has changed.")
-    if school_request.status == "submitted":
+    if request_states.is_closed(school_request.status):
         submitted = _london(school_request.submitted_at)
         on = f" on {_long(submitted.date())}" if submitted else ""
         raise RequestActionError(f"{school} submitted its answers{on}, so it does not need a new link. "
@@ -248,8 +248,8 @@ def send_new_link(request_id: int, user_id: int | None) -> OutboxMessage:
                           school_request_id=request_id, link_nonce=school_request.link_nonce)
     if message is None:
         raise RequestActionError("Another new link was being sent at the same time. Reload the page and try again.")
-    db.session.add(RequestEvent(school_request_id=request_id, kind="new link emailed", detail=f"To {contact.email}",
-                                actor=f"staff:{user_id}" if user_id else None))
+    request_states.add_event(request_id, "new link emailed", f"To {contact.email}",
+                             f"staff:{user_id}" if user_id else None)
     record_audit("email new link", "school_request", request_id, after={"to": contact.email, "n": n})
     db.session.flush()
     deliver_soon(message)
