@@ -1,13 +1,6 @@
-"""Making identifiers: valid UPNs and ULNs for the synthetic county and the tests.
-
-The checks live in tep_app.validation; the two names below are kept for the modules that still
-import them from here.
-"""
-from tep_app.validation import Invalid as IdentifierError
-from tep_app.validation import check_phone as normalise_phone
+"""Making identifiers: valid UPNs and ULNs for the synthetic county and the tests. The checks
+live in tep_app.validation."""
 from tep_app.validation import upn_check_letter
-
-__all__ = ["IdentifierError", "make_uln", "make_upn", "normalise_phone"]
 
 
 def make_upn(la: int, estab: int, year: int, serial: int) -> str:

@@ -1,10 +1,11 @@
 """Template globals and filters: navigation by role, dates in the GOV.UK style."""
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import current_app, g, request, session, url_for
 from flask_login import current_user
 
 from tep_app import clock
+from tep_app.dates import day_and_short_month, long_date, short_date, weekday
 
 # (label, endpoint, roles): an item shows when its endpoint exists and the user has the role.
 NAVIGATION = (
@@ -48,17 +49,6 @@ def sign_out_action() -> str | None:
     return None
 
 
-def govuk_date(value) -> str:
-    """A date, or a moment in UK time (every stored moment is UTC): "5 June 2027 at 14:21"."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, datetime):
-        return clock.local(value).strftime("%-d %B %Y at %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%-d %B %Y")
-    return str(value)
-
-
 def london(value):
     """A stored UTC datetime (naive from SQLite) in UK time."""
     if not isinstance(value, datetime):
@@ -66,17 +56,11 @@ def london(value):
     return clock.local(value)
 
 
-def short_date(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = clock.local(value)
-    return value.strftime("%-d %b %Y")
-
-
 def register_template_helpers(app) -> None:
-    app.jinja_env.filters["govuk_date"] = govuk_date
+    app.jinja_env.filters["govuk_date"] = long_date
     app.jinja_env.filters["short_date"] = short_date
+    app.jinja_env.filters["weekday"] = weekday
+    app.jinja_env.filters["day_and_short_month"] = day_and_short_month
     app.jinja_env.filters["london"] = london
     from tep_app.services.words import activity_words, guarantee_words, rule_words
 

@@ -6,15 +6,13 @@ from flask_login import current_user
 from tep_app.admin.blueprint import bp
 from tep_app.admin.messaging_forms import CalendarDateForm, CalendarSettingForm, EmailTextForm, SchoolHolidayForm
 from tep_app.auth.roles import ADMIN, MANAGER, roles
+from tep_app.dates import long_date
+from tep_app.pagination import pagination, requested_page
 from tep_app.services import mailcatcher
 from tep_app.services.school_requests import email_texts, outbox
 
 STATUS_TAGS = {"queued": "govuk-tag--blue", "sending": "govuk-tag--yellow", "sent": "govuk-tag--green",
                "failed": "govuk-tag--red"}
-
-
-def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 @bp.get("/email-texts")
@@ -55,9 +53,10 @@ def outbox_page():
     status = request.args.get("status") or None
     if status not in (None, *outbox.STATUSES):
         status = None
-    messages, pages = outbox.list_messages(status, _page())
+    messages, pages = outbox.list_messages(status, requested_page())
     stuck_count, stuck = outbox.list_stuck(limit=20)
-    return render_template("admin/messaging/outbox.html", messages=messages, pages=pages, page=_page(),
+    return render_template("admin/messaging/outbox.html", messages=messages, pages=pages,
+                           pager=pagination(min(requested_page(), pages), pages, "admin.outbox", status=status),
                            status=status, counts=outbox.count_by_status(), statuses=outbox.STATUSES,
                            tags=STATUS_TAGS, stuck=stuck, stuck_count=stuck_count,
                            hold_minutes=outbox.RECLAIM_AFTER_MINUTES, shown=email_texts.shown)
@@ -82,8 +81,9 @@ def caught_mail():
     """Emails caught by the local mail catcher, newest first: all, or one kind (?kind=invitations)."""
     kind = request.args.get("kind") if request.args.get("kind") in {k for k, _w, _ in mailcatcher.KIND_FILTERS} \
         else None
-    messages, pages = mailcatcher.list_caught(current_app.config["MAIL_CATCHER_DIR"], _page(), kind=kind)
-    return render_template("admin/messaging/caught_mail.html", messages=messages, pages=pages, page=_page(),
+    messages, pages = mailcatcher.list_caught(current_app.config["MAIL_CATCHER_DIR"], requested_page(), kind=kind)
+    return render_template("admin/messaging/caught_mail.html", messages=messages, pages=pages,
+                           pager=pagination(min(requested_page(), pages), pages, "admin.caught_mail", kind=kind),
                            kind=kind, kinds=mailcatcher.KIND_FILTERS)
 
 
@@ -131,7 +131,7 @@ def edit_school_holiday(year: int, key: str):
         except service.CalendarError as error:
             form.last_day.errors = [*form.last_day.errors, error.message]
         else:
-            flash(f"{label} is now {form.first_day.data:%-d %B %Y} to {form.last_day.data:%-d %B %Y}", "success")
+            flash(f"{label} is now {long_date(form.first_day.data)} to {long_date(form.last_day.data)}", "success")
             return redirect(url_for("admin.calendar", year=year))
     return render_template("admin/messaging/edit_school_holiday.html", form=form, label=label, year=year)
 
@@ -184,6 +184,6 @@ def edit_calendar_date(year: int, key: str):
         except (ValueError, LookupError) as error:
             form.on.errors = [*form.on.errors, str(getattr(error, "message", None) or error)]
         else:
-            flash(f"{row.label} is now {form.on.data:%-d %B %Y}", "success")
+            flash(f"{row.label} is now {long_date(form.on.data)}", "success")
             return redirect(url_for("admin.calendar", year=year))
     return render_template("admin/messaging/edit_calendar_date.html", form=form, row=row, year=year)

@@ -1,5 +1,4 @@
 """Forms for cases: queue filters, patches, reassignment, contact attempts and activities."""
-import re
 from datetime import date
 
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -23,7 +22,6 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from tep_app import clock
 from tep_app.forms import BaseForm, GovDateField, choices
-from tep_app.identifiers import IdentifierError, normalise_phone
 from tep_app.services.cases.casework import (
     CHANNEL_LABELS,
     CHANNEL_OUTCOMES,
@@ -33,10 +31,9 @@ from tep_app.services.cases.casework import (
     OUTCOME_PHRASES,
 )
 from tep_app.services.cases.queue import UNASSIGNED
-from tep_app.validation import optional_id
+from tep_app.validation import Invalid, check_email, check_phone, optional_id
 
 ANOTHER = "another"
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _officer_choice(value):
@@ -147,14 +144,13 @@ class AttemptForm(BaseForm):
             if channel in ("phone", "text", "email"):
                 raise ValidationError("Enter the number or address you used")
             return
-        if channel == "email":
-            if not EMAIL_PATTERN.match(value):
-                raise ValidationError("Enter an email address in the correct format, like name@example.com")
-        elif channel in ("phone", "text"):
-            try:
-                field.data = normalise_phone(value)
-            except IdentifierError:
-                raise ValidationError("Enter a UK phone number, like 01632 960 001 or 07700 900 982") from None
+        try:
+            if channel == "email":
+                check_email(value)
+            elif channel in ("phone", "text"):
+                field.data = check_phone(value)
+        except Invalid as error:
+            raise ValidationError(error.message) from None
 
     def validate_outcome(self, field):
         allowed = CHANNEL_OUTCOMES.get(self.channel.data)

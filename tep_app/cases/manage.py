@@ -11,7 +11,7 @@ from tep_app.cases.forms import PatchForm, QueueFilterForm, ReassignForm
 from tep_app.extensions import db
 from tep_app.forms import choices
 from tep_app.models import District, Establishment
-from tep_app.pagination import pagination
+from tep_app.pagination import pagination, requested_page
 from tep_app.services.audit import record_audit
 from tep_app.services.cases import (
     PatchError,
@@ -93,7 +93,7 @@ def manage():
         officer_id=filters_form.officer.data, establishment_id=filters_form.school.data,
         district_id=filters_form.district.data, year_group=filters_form.year_group.data,
         follow_up_due=bool(filters_form.follow_up_due.data), search=filters_form.q.data or "",
-        page=request.args.get("page", 1, type=int),
+        page=requested_page(),
     )
     result = list_queue(filters, clock.today())
     args = {key: value for key, value in request.args.items() if key != "page"}

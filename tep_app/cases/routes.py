@@ -13,7 +13,7 @@ from tep_app.cases import manage  # noqa: F401  (patches and reassignment, on th
 from tep_app.cases.blueprint import bp
 from tep_app.cases.forms import ActivityForm, AttemptForm, GuaranteeForm, MovedForm, QueueFilterForm
 from tep_app.extensions import db
-from tep_app.pagination import pagination
+from tep_app.pagination import pagination, requested_page
 from tep_app.services.audit import record_audit
 from tep_app.services.cases import (
     STALE_MESSAGE,
@@ -59,7 +59,7 @@ def queue():
         officer_id=(form.officer.data if is_manager else current_user.id),
         establishment_id=form.school.data, district_id=form.district.data, year_group=form.year_group.data,
         status=form.status.data or "open", follow_up_due=bool(form.follow_up_due.data),
-        search=form.q.data or "", page=request.args.get("page", 1, type=int),
+        search=form.q.data or "", page=requested_page(),
     )
     result = list_queue(filters, clock.today())
     args = {key: value for key, value in request.args.items() if key != "page"}

@@ -9,6 +9,7 @@ import click
 
 from tep_app.cli import tep
 from tep_app.cli.common import fail
+from tep_app.dates import weekday_date
 from tep_app.extensions import db
 from tep_app.models.collections import COLLECTION_KINDS
 from tep_app.services import calendar
@@ -99,5 +100,5 @@ def show_command(year):
     width = max(len(row.key) for row in rows)
     for row in rows:
         moved = calendar.working_day_on_or_before(row.on)
-        note = f"  (sent {moved:%a %-d %b %Y})" if row.key.endswith("_send") and moved != row.on else ""
-        click.echo(f"{row.on:%a %d %b %Y}  {row.key:<{width}}  {row.label}{note}")
+        note = f"  (sent {weekday_date(moved)})" if row.key.endswith("_send") and moved != row.on else ""
+        click.echo(f"{weekday_date(row.on, aligned=True)}  {row.key:<{width}}  {row.label}{note}")

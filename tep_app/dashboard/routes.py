@@ -9,7 +9,7 @@ from tep_app.dashboard.forms import AuditSearchForm, CollectionForm
 from tep_app.extensions import db
 from tep_app.forms import choices
 from tep_app.models import SchoolRequest
-from tep_app.pagination import pagination
+from tep_app.pagination import pagination, requested_page
 from tep_app.services import audit_search, dashboard
 from tep_app.services.audit import record_audit
 from tep_app.services.calendar import current_academic_year
@@ -21,10 +21,6 @@ from tep_app.spreadsheets.tables import XLSX_MIMETYPE, write_table
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 logger = logging.getLogger(__name__)
-
-
-def _page_arg() -> int:
-    return request.args.get("page", 1, type=int) or 1
 
 
 def _xlsx(headers, rows, name: str, object_type: str, object_id: str, detail: dict):
@@ -48,14 +44,14 @@ def index():
     if collection is not None:
         form.collection.data = collection.id
         summary = dashboard.count_lists(collection.id)
-        rows, pages = dashboard.list_school_requests(collection.id, page=_page_arg(),
+        rows, pages = dashboard.list_school_requests(collection.id, page=requested_page(),
                                                      total=summary[SENT] + summary[NOT_SENT])
     year = collection.academic_year if collection else current_academic_year()
     figures, weekly = dashboard_figures(year)
     return render_template(
         "dashboard/index.html", form=None, collection_form=form, collection=collection, year=year,
         summary=summary, any_overdue=bool(summary and summary[OVERDUE]), rows=rows,
-        pager=pagination(_page_arg(), pages, "dashboard.index", collection=collection.id if collection else None),
+        pager=pagination(requested_page(), pages, "dashboard.index", collection=collection.id if collection else None),
         headline=figures["all"][0], by_district=figures["district"], by_school=figures["school"],
         by_year_group=figures["year_group"], weekly=weekly, chart=dashboard.chart_bars(weekly),
         officers=dashboard.list_officer_caseloads(), no_offer=no_offer_figures(year)[0],
@@ -126,7 +122,7 @@ def _audit_form() -> tuple[AuditSearchForm, audit_search.AuditFilters | None]:
 @roles(MANAGER, ADMIN)
 def audit():
     form, filters = _audit_form()
-    result = audit_search.search_audit(filters, page=_page_arg()) if filters else None
+    result = audit_search.search_audit(filters, page=requested_page()) if filters else None
     query = {key: value for key, value in request.args.items() if key != "page" and value}
     record_audit("search", "audit_log", None, after={"query": query})
     return render_template(

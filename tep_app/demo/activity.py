@@ -9,6 +9,7 @@ from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
+from tep_app.dates import long_date
 from tep_app.extensions import db
 from tep_app.models import District, Establishment, ListEntry, StaffUser
 
@@ -181,7 +182,7 @@ def play_collection(academic_year: int, kind: str, send_on: date, due: date, see
                 done["cases"] += opened["overdue"] + opened["lapsed"]
                 db.session.commit()
         day += timedelta(days=1)
-    out(f"  {collection.title}: sent {send_on:%-d %B %Y}, reply by {due:%-d %B %Y}")
+    out(f"  {collection.title}: sent {long_date(send_on)}, reply by {long_date(due)}")
     return done
 
 

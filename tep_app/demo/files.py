@@ -7,6 +7,7 @@ import csv
 from datetime import date
 from pathlib import Path
 
+from tep_app.dates import numeric_date
 from tep_app.demo.generator import County
 from tep_app.demo.xlsx import write_xlsx
 
@@ -38,7 +39,7 @@ def _csv_value(value) -> str:
     if isinstance(value, bool):
         return "Y" if value else "N"
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return numeric_date(value)
     return str(value)
 
 

@@ -2,12 +2,12 @@
 an import's warnings."""
 from io import BytesIO
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
 from tep_app.auth.roles import ADMIN, roles
 from tep_app.imports.forms import KIND_NAMES, ConfirmForm, UploadForm
-from tep_app.pagination import pagination
+from tep_app.pagination import pagination, requested_page
 from tep_app.services.audit import record_audit
 from tep_app.services.calendar import year_label
 from tep_app.services.imports import ImportFailed, check_file, import_file, list_warnings, report, uploads
@@ -23,7 +23,7 @@ MAX_UPLOAD_BYTES = 40 * 1024 * 1024
 @bp.get("/")
 @roles(ADMIN)
 def index():
-    page = request.args.get("page", 1, type=int)
+    page = requested_page()
     batches, pages = uploads.list_import_batches(page)
     return render_template("imports/index.html", batches=batches, kinds=SHORT_KIND_NAMES, year_label=year_label,
                            pages=pagination(page, pages, "imports.index"))

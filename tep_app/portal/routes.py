@@ -13,6 +13,7 @@ from tep_app.auth.roles import PUBLIC, SCHOOL, roles
 from tep_app.auth.sessions import end_school_session_record, school_session_is_live, start_school_session
 from tep_app.extensions import csrf, limiter
 from tep_app.forms import choices
+from tep_app.pagination import Page, requested_page
 from tep_app.portal.forms import AnswerForm, ChooseContactForm, CodeForm, SubmitForm, UploadForm
 from tep_app.security import check_csrf
 from tep_app.services import request_states
@@ -36,7 +37,6 @@ bp = Blueprint("portal", __name__, url_prefix="/school")
 logger = logging.getLogger(__name__)
 
 PENDING_SECONDS = 30 * 60  # from opening the link to confirming the code
-PAGE_SIZE = 50
 SCHOOL_KEYS = ("school_request_id", "school_contact_email", "school_link",
                "school_pending_request_id", "school_pending_link", "school_pending_at", "school_access_code_id")
 LINK_MESSAGES = {
@@ -162,15 +162,12 @@ def enter_code():
 def young_people():
     school_request = g.school_request
     progress = service.list_progress(school_request)
-    page = max(request.args.get("page", 1, type=int), 1)
-    pages = max((len(progress.rows) + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    page = min(page, pages)
-    rows = progress.rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-    page_items = [{"number": n, "href": url_for("portal.list", page=n), "current": n == page}
-                  for n in range(1, pages + 1)]
+    shown = Page.of(requested_page(), len(progress.rows))
     record_audit("view", "school_request", school_request.id)
-    return render_template("portal/list.html", school_request=school_request, progress=progress, rows=rows,
-                           page=page, pages=pages, page_items=page_items,
+    return render_template("portal/list.html", school_request=school_request, progress=progress,
+                           rows=shown.rows(progress.rows),
+                           page=shown.number, pages=shown.pages,
+                           pager=shown.links("portal.list"),
                            closed=request_states.is_closed(school_request.status), overdue=_overdue(school_request))
 
 

@@ -2,14 +2,14 @@
 revoking or replacing the link and chasing the school for managers and admins."""
 import logging
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from tep_app import clock
 from tep_app.auth.roles import ADMIN, MANAGER, OFFICER, roles
 from tep_app.extensions import db
 from tep_app.main.errors import render_error
-from tep_app.pagination import pagination
+from tep_app.pagination import pagination, requested_page
 from tep_app.services import request_states
 from tep_app.services.figures import no_offer_figures, school_figures
 from tep_app.services.school_requests import followup
@@ -41,7 +41,7 @@ def show(request_id: int):
     if missing:
         return missing
     link = request_admin.describe_link(school_request)
-    history = request_admin.list_history(request_id, page=request.args.get("page", 1, type=int) or 1)
+    history = request_admin.list_history(request_id, page=requested_page())
     return render_template(
         "requests_page/show.html", school_request=school_request, link=link,
         status=request_states.status_of(school_request, clock.today()), labels=request_states.STATUS_LABELS,

@@ -3,7 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tep_app.auth.roles import ADMIN, MANAGER, roles
-from tep_app.pagination import pagination
+from tep_app.pagination import pagination, requested_page
 from tep_app.review.forms import DecideForm
 from tep_app.services.audit import record_audit
 from tep_app.services.match_review import decide_pair, get_match_summary, list_review_pairs
@@ -28,7 +28,7 @@ def index():
     year = year if year in years else (years[0] if years else None)
     kind = request.args.get("kind", "leaver_enrolment")
     kind = kind if kind in KINDS else "leaver_enrolment"
-    queue = list_review_pairs(kind, year, request.args.get("page", 1, type=int)) if year else None
+    queue = list_review_pairs(kind, year, requested_page()) if year else None
     if queue and queue.pairs:
         record_audit("view", "match_review", f"{kind}/{year}/{queue.page}",
                      after={"school_record_ids": [pair.record.id for pair in queue.pairs]})

@@ -7,7 +7,7 @@ from flask_login import current_user
 from tep_app.auth.roles import ADMIN, MANAGER, OFFICER, roles
 from tep_app.main.errors import render_error
 from tep_app.models.collections import COLLECTION_KINDS
-from tep_app.pagination import pagination
+from tep_app.pagination import pagination, requested_page
 from tep_app.schools.forms import SchoolSearchForm
 from tep_app.services import list_sheets, lists, request_states
 from tep_app.services.audit import record_audit
@@ -17,13 +17,6 @@ from tep_app.spreadsheets.list_template import XLSX_MIMETYPE
 
 bp = Blueprint("schools", __name__, url_prefix="/schools")
 logger = logging.getLogger(__name__)
-PER_PAGE = 50
-
-
-def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
-
-
 def _year() -> int:
     year = request.args.get("year", type=int)
     if year is None:
@@ -50,7 +43,7 @@ def index():
     form.set_years(sorted({*lists.list_years(), year}, reverse=True))
     form.year.data = year
     search = form.q.data if form.validate() else None
-    result = lists.list_schools_with_counts(year, search, _page(), PER_PAGE)
+    result = lists.list_schools_with_counts(year, search, requested_page())
     return render_template(
         "schools/index.html", form=form, year=year, search=search, result=result,
         figures=school_figures(year), no_offer=no_offer_figures(year)[1],
@@ -70,7 +63,7 @@ def show(laestab: str):
     chosen = summaries[kind]
     entries = None
     if chosen.collection is not None:
-        entries = lists.list_entries(chosen.collection.id, school.id, _page(), PER_PAGE)
+        entries = lists.list_entries(chosen.collection.id, school.id, requested_page())
         record_audit("view", "school_list", f"{chosen.collection.id}:{school.id}",
                      after={"laestab": school.laestab, "kind": kind, "academic_year": year, "page": entries.page,
                             "entries": [entry.id for entry in entries.items]})

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from tep_app.extensions import db
 from tep_app.models import AuditEvent
+from tep_app.pagination import ROWS_PER_PAGE, Page
 
-PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
 EXPORT_HEADERS = ("When (UTC)", "Actor type", "Actor", "Action", "Object type", "Object id", "Before",
                   "After", "IP address")
@@ -52,15 +52,14 @@ def _filtered(filters: AuditFilters):
     return query
 
 
-def search_audit(filters: AuditFilters, page: int = 1, per_page: int = PAGE_SIZE) -> AuditPage:
+def search_audit(filters: AuditFilters, page: int = 1, per_page: int = ROWS_PER_PAGE) -> AuditPage:
     query = _filtered(filters)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
+    shown = Page.of(page, total, per_page)
     events = db.session.scalars(
-        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(per_page).offset((page - 1) * per_page)
+        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(shown.size).offset(shown.offset)
     ).all()
-    return AuditPage(list(events), total, page, pages)
+    return AuditPage(list(events), total, shown.number, shown.pages)
 
 
 def list_audit_actions() -> list[str]:

@@ -15,6 +15,7 @@ from flask import has_request_context
 from sqlalchemy import select
 
 from tep_app import clock
+from tep_app.dates import long_date, weekday
 from tep_app.extensions import db
 from tep_app.models.collections import CalendarDate, CalendarSetting, SchoolHoliday
 from tep_app.services.audit import record_audit
@@ -138,7 +139,7 @@ def set_holiday(academic_year: int, key: str, first_day: date, last_day: date) -
         if not first <= day <= last:
             raise CalendarError(
                 f"The holiday must be in the {year_label(academic_year)} academic year, between "
-                f"{first:%-d %B %Y} and {last:%-d %B %Y}")
+                f"{long_date(first)} and {long_date(last)}")
     if last_day < first_day:
         raise CalendarError("The last day of the holiday must be the same as or after the first day")
     ensure_calendar(academic_year)
@@ -228,7 +229,7 @@ def set_date(academic_year: int, key: str, new_date: date, user_id: int | None =
     if not first <= new_date <= last:
         raise CalendarError(
             f"The date must be in the {year_label(academic_year)} academic year, between "
-            f"{first:%-d %B %Y} and {last:%-d %B %Y}"
+            f"{long_date(first)} and {long_date(last)}"
         )
     ensure_calendar(academic_year)
     row = db.session.scalar(select(CalendarDate).where(
@@ -401,7 +402,7 @@ def date_warning(d: date, days: SchoolDays | None = None) -> str | None:
     """Why a send or reply-by date is a poor one, in words, or None: a weekend, a bank holiday or a
     school holiday."""
     if d.weekday() >= 5:
-        return f"{d:%A} is not a working day"
+        return f"{weekday(d)} is not a working day"
     bank = holidays.country_holidays("GB", subdiv="ENG", years=d.year).get(d)
     if bank:
         return f"{bank} is a bank holiday"

@@ -20,6 +20,7 @@ from tep_app.models import (
     SchoolResponse,
     StaffUser,
 )
+from tep_app.pagination import ROWS_PER_PAGE, Page
 from tep_app.services.figures import no_offer_figures, not_known_by_week, not_known_counts
 from tep_app.services.request_states import (
     NOT_SENT,
@@ -40,7 +41,6 @@ from tep_app.services.request_states import (
 )
 from tep_app.services.school_requests.outcomes import is_answered_clause
 
-PAGE_SIZE = 50
 CHASEABLE = (OVERDUE, *OPEN_STATUSES)
 # The tiles above the table: cumulative, so a list that was sent, opened and answered counts under
 # each of the three. (key, label)
@@ -206,18 +206,17 @@ def _request_count_query():
 
 
 def list_school_requests(collection_id: int, today: date | None = None, page: int | None = 1,
-                         per_page: int = PAGE_SIZE, total: int | None = None) -> tuple[list[SchoolRow], int]:
+                         per_page: int = ROWS_PER_PAGE, total: int | None = None) -> tuple[list[SchoolRow], int]:
     """The chase-up table, overdue first then by status; (rows of the page, number of pages).
     page=None gives every row (for the export). `total`, when known, saves counting again."""
     params = {"collection_id": collection_id, "today": today or clock.today()}
     if total is None:
         total = db.session.scalar(_request_count_query(), params)
-    pages = max(1, -(-total // per_page))
+    shown = Page.of(page, total, per_page)
     if page is not None:
-        page = min(max(1, page), pages)
-        params.update(limit=per_page, offset=(page - 1) * per_page)
+        params.update(limit=shown.size, offset=shown.offset)
     rows = [SchoolRow(*row) for row in db.session.execute(_school_rows_query(page is not None), params).all()]
-    return rows, pages
+    return rows, shown.pages
 
 
 def _start_of_week(today: date) -> datetime:
@@ -286,7 +285,7 @@ def export_table(table: str, collection: Collection | None, academic_year: int,
 
 
 __all__ = [
-    "CHASEABLE", "EXPORT_TABLES", "LIST_FIGURES", "OfficerRow", "chart_bars", "PAGE_SIZE", "STATUS_LABELS",
+    "CHASEABLE", "EXPORT_TABLES", "LIST_FIGURES", "OfficerRow", "chart_bars", "STATUS_LABELS",
     "STATUS_ORDER", "SchoolRow", "count_lists", "export_table", "get_collection", "list_collections",
     "list_officer_caseloads", "list_school_requests", "summarise_request_statuses",
 ]

@@ -12,7 +12,6 @@ A rebuild changes only what changed, so list entry ids (the spreadsheet's Refere
 Once a collection has been sent, entries a school has answered are never deleted.
 """
 import logging
-import math
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -35,6 +34,7 @@ from tep_app.models import (
     YoungPerson,
 )
 from tep_app.models.collections import COLLECTION_KINDS
+from tep_app.pagination import ROWS_PER_PAGE, Page
 from tep_app.services import calendar, request_states
 from tep_app.services.destinations import (  # noqa: F401 -- re-exported
     destination_choices,
@@ -87,7 +87,7 @@ class BuildSummary:
 
 
 @dataclass
-class Page:
+class ListPage:
     items: list
     page: int
     per_page: int
@@ -95,7 +95,7 @@ class Page:
 
     @property
     def pages(self) -> int:
-        return max(math.ceil(self.total / self.per_page), 1)
+        return Page(self.page, self.per_page, self.total).pages
 
 
 @dataclass
@@ -295,17 +295,18 @@ def get_school_lists(establishment_id: int, academic_year: int) -> dict[str, Sch
     return summaries
 
 
-def list_entries(collection_id: int, establishment_id: int, page: int = 1, per_page: int = 50) -> Page:
+def list_entries(collection_id: int, establishment_id: int, page: int = 1,
+                 per_page: int = ROWS_PER_PAGE) -> ListPage:
     """One page of a school's list, in surname order, with young person and school record loaded."""
     where = (ListEntry.collection_id == collection_id, ListEntry.establishment_id == establishment_id)
     total = db.session.scalar(select(func.count(ListEntry.id)).where(*where))
-    page = max(1, min(page, max(math.ceil(total / per_page), 1)))
+    shown = Page.of(page, total, per_page)
     items = list(db.session.scalars(
         select(ListEntry).join(YoungPerson, YoungPerson.id == ListEntry.young_person_id).where(*where)
         .options(selectinload(ListEntry.young_person), selectinload(ListEntry.school_record))
         .order_by(YoungPerson.surname, YoungPerson.forename, ListEntry.id)
-        .limit(per_page).offset((page - 1) * per_page)))
-    return Page(items, page, per_page, total)
+        .limit(shown.size).offset(shown.offset)))
+    return ListPage(items, shown.number, per_page, total)
 
 
 @dataclass
@@ -321,7 +322,7 @@ def _like(text: str) -> str:
 
 
 def list_schools_with_counts(academic_year: int, search: str | None = None, page: int = 1,
-                             per_page: int = 50) -> Page:
+                             per_page: int = ROWS_PER_PAGE) -> ListPage:
     """Schools (by name) with the size of each of their lists for the year: one grouped query."""
     counts = (
         select(ListEntry.establishment_id.label("establishment_id"),
@@ -338,15 +339,16 @@ def list_schools_with_counts(academic_year: int, search: str | None = None, page
                          Establishment.laestab.startswith(search, autoescape=True)))
     base = select(Establishment.id).outerjoin(counts, counts.c.establishment_id == Establishment.id).where(*where)
     total = db.session.scalar(select(func.count()).select_from(base.subquery()))
-    page = max(1, min(page, max(math.ceil(total / per_page), 1)))
+    shown = Page.of(page, total, per_page)
     rows = db.session.execute(
         select(Establishment, District.name, func.coalesce(counts.c.leavers, 0), func.coalesce(counts.c.no_offer, 0))
         .outerjoin(District, District.id == Establishment.district_id)
         .outerjoin(counts, counts.c.establishment_id == Establishment.id)
         .where(*where).order_by(Establishment.name, Establishment.laestab)
-        .limit(per_page).offset((page - 1) * per_page)
+        .limit(shown.size).offset(shown.offset)
     ).all()
-    return Page([SchoolCounts(e, d, int(listed), int(n)) for e, d, listed, n in rows], page, per_page, total)
+    schools = [SchoolCounts(e, d, int(listed), int(n)) for e, d, listed, n in rows]
+    return ListPage(schools, shown.number, per_page, total)
 
 
 def list_years() -> list[int]:

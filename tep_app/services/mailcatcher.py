@@ -12,6 +12,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from tep_app import clock
+from tep_app.pagination import ROWS_PER_PAGE, Page
 
 logger = logging.getLogger(__name__)
 
@@ -86,20 +87,18 @@ def caught_files(directory: str | Path) -> list[Path]:
     return sorted((p for p in folder.iterdir() if NAME.match(p.name)), key=lambda p: p.name, reverse=True)
 
 
-def list_caught(directory: str | Path, page: int = 1, per_page: int = 50,
+def list_caught(directory: str | Path, page: int = 1, per_page: int = ROWS_PER_PAGE,
                 kind: str | None = None) -> tuple[list[CaughtMessage], int]:
     """A page of caught messages, newest first, only those of one of KIND_FILTERS with `kind`;
     (messages, number of pages)."""
     files = caught_files(directory)
     wanted = next((kinds for key, _words, kinds in KIND_FILTERS if key == kind), None)
     if wanted is None:
-        pages = max(1, -(-len(files) // per_page))
-        page = min(max(page, 1), pages)
-        return [_parse(path, False) for path in files[(page - 1) * per_page: page * per_page]], pages
+        shown = Page.of(page, len(files), per_page)
+        return [_parse(path, False) for path in shown.rows(files)], shown.pages
     messages = [message for message in (_parse(path, False) for path in files) if message.kind in wanted]
-    pages = max(1, -(-len(messages) // per_page))
-    page = min(max(page, 1), pages)
-    return messages[(page - 1) * per_page: page * per_page], pages
+    shown = Page.of(page, len(messages), per_page)
+    return shown.rows(messages), shown.pages
 
 
 def read_caught(directory: str | Path, name: str) -> CaughtMessage | None:

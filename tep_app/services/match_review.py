@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from tep_app import clock
+from tep_app.dates import numeric_date
 from tep_app.extensions import db
 from tep_app.matching import describe
 from tep_app.models import (
@@ -29,6 +30,7 @@ from tep_app.models import (
 )
 from tep_app.models.matching import MATCH_KINDS
 from tep_app.models.people import GuaranteeRecord
+from tep_app.pagination import MATCHES_PER_PAGE, Page
 from tep_app.services.audit import record_audit
 from tep_app.services.cases.closing import close_case
 from tep_app.services.destinations import lapse_date
@@ -190,7 +192,7 @@ def _text(value) -> str:
     if value is None:
         return ""
     if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
+        return numeric_date(value)
     return str(value)
 
 
@@ -216,7 +218,7 @@ def _fields(record: SchoolRecord, candidate) -> list[FieldRow]:
     return rows
 
 
-def list_review_pairs(kind: str, academic_year: int, page: int = 1, per_page: int = 25) -> ReviewPage:
+def list_review_pairs(kind: str, academic_year: int, page: int = 1, per_page: int = MATCHES_PER_PAGE) -> ReviewPage:
     """The "possible" pairs awaiting a decision, best score first, with both sides loaded."""
     if kind not in KINDS:
         raise MatchingError(f"Unknown kind of matching: {kind}")
@@ -226,14 +228,14 @@ def list_review_pairs(kind: str, academic_year: int, page: int = 1, per_page: in
     total = db.session.scalar(
         select(func.count()).select_from(MatchResult)
         .join(SchoolRecord, MatchResult.school_record_id == SchoolRecord.id).where(*where)) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
+    shown = Page.of(page, total, per_page)
+    page, pages = shown.number, shown.pages
     results = db.session.scalars(
         select(MatchResult).join(SchoolRecord, MatchResult.school_record_id == SchoolRecord.id).where(*where)
         .options(joinedload(MatchResult.school_record).joinedload(SchoolRecord.young_person),
                  joinedload(MatchResult.school_record).joinedload(SchoolRecord.establishment))
         .order_by(MatchResult.score.desc(), MatchResult.id)
-        .limit(per_page).offset((page - 1) * per_page)
+        .limit(shown.size).offset(shown.offset)
     ).all()
     ids = [result.candidate_id for result in results]
     candidates = {row.id: row for row in db.session.scalars(

@@ -25,6 +25,7 @@ from tep_app.models import StaffUser, UserSession
 from tep_app.models.staff import STAFF_ROLES
 from tep_app.services import sign_in
 from tep_app.services.audit import record_audit
+from tep_app.validation import Invalid, check_email
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
@@ -84,11 +85,12 @@ def get_user_by_email(email: str) -> StaffUser | None:
 
 
 def create_user(email: str, name: str, role: str, password: str) -> StaffUser:
-    email = email.strip().lower()
     if role not in STAFF_ROLES:
         raise StaffError("role", "Select a role: officer, manager or admin")
-    if "@" not in email:
-        raise StaffError("email", "Enter an email address in the correct format, like name@example.com")
+    try:
+        email = check_email(email)
+    except Invalid as error:
+        raise StaffError("email", error.message) from None
     if get_user_by_email(email):
         raise StaffError("email", "A staff account with this email address already exists")
     problem = password_problem(password, email)

@@ -22,6 +22,7 @@ from functools import lru_cache
 from io import BytesIO
 from xml.sax.saxutils import escape, quoteattr
 
+from tep_app.dates import long_date
 from tep_app.spreadsheets.tables import spreadsheet_text
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -236,7 +237,7 @@ def _list_sheet(rows: Iterable[ListRow], kind: str = "leavers") -> tuple[str, in
 
 
 def _about_lines(data: ListSheet, count: int) -> list[tuple[str, int]]:
-    due = f"{data.due_on:%-d %B %Y}"
+    due = long_date(data.due_on)
     what = ("the destination each young person has gone on to" if data.kind == "leavers"
             else "what you know about each pupil's plans for September")
     return [

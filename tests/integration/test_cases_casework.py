@@ -91,7 +91,7 @@ def test_attempt_validation_names_each_field(pages, login, make, db):
     assert errors_of(page) == ["Select how you tried to contact them", "Select what happened"]
 
     page = pages.post(url, attempt_data(case, used="another", other_value="12345")).page
-    assert errors_of(page) == ["Enter a UK phone number, like 01632 960 001 or 07700 900 982"]
+    assert errors_of(page) == ["Enter a phone number in the correct format, like 07700 900123 or 01622 694000"]
     assert page.select_one("#attempt-other_value")["value"] == "12345"
 
     page = pages.post(url, attempt_data(case, follow_up=date.today() - timedelta(days=1))).page

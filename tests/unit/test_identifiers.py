@@ -1,8 +1,8 @@
 """Made identifiers pass the checks production runs on every file and form."""
 import pytest
 
-from tep_app.identifiers import IdentifierError, make_uln, make_upn, normalise_phone
-from tep_app.validation import Invalid, check_uln, check_upn
+from tep_app.identifiers import make_uln, make_upn
+from tep_app.validation import Invalid, check_phone, check_uln, check_upn
 
 
 def test_made_upns_and_ulns_pass_the_checks_the_imports_run():
@@ -18,8 +18,7 @@ def test_a_made_upn_is_its_la_establishment_year_and_serial_behind_a_check_lette
     assert upn[1:] == "886410122007" and check_upn(upn) == upn
 
 
-def test_the_phone_check_kept_under_its_old_name_is_the_same_check():
-    assert normalise_phone("+44 7700 900123") == "07700900123"
-    assert IdentifierError is Invalid
-    with pytest.raises(IdentifierError):
-        normalise_phone("0770")
+def test_the_phone_check_gives_the_national_number_or_refuses():
+    assert check_phone("+44 7700 900123") == "07700900123"
+    with pytest.raises(Invalid):
+        check_phone("0770")

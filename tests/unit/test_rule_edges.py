@@ -7,14 +7,13 @@ import pytest
 from openpyxl import load_workbook
 
 from tep_app.services.school_requests.outcomes import (
-    AnswerError,
     answer_state,
-    clean_text,
     has_details,
     has_outcome,
     lapse_date,
 )
 from tep_app.spreadsheets.tables import write_table
+from tep_app.validation import Invalid, check_length
 
 
 def _sheet(data: bytes):
@@ -74,13 +73,13 @@ def test_lapse_dates_at_the_month_and_year_ends(ascertained, group, lapses):
 
 
 def test_an_answer_too_long_is_refused_at_its_limit():
-    assert clean_text("x" * 10, 10) == "x" * 10
-    with pytest.raises(AnswerError, match="Must be 10 characters or fewer"):
-        clean_text("x" * 11, 10)
-    assert clean_text("  spaced  ", 6) == "spaced"
-    assert clean_text("   ", 5) is None
-    assert clean_text(None, 5) is None
-    assert clean_text(12345, 5) == "12345"
+    assert check_length("x" * 10, "Provider", 10) == "x" * 10
+    with pytest.raises(Invalid, match="^Provider must be 10 characters or fewer: it has 11$"):
+        check_length("x" * 11, "Provider", 10)
+    assert check_length("  spaced  ", "Provider", 6) == "spaced"
+    assert check_length("   ", "Provider", 5) == ""
+    assert check_length(None, "Provider", 5) == ""
+    assert check_length(12345, "Provider", 5) == "12345"
 
 
 @pytest.mark.parametrize("response, state", [

@@ -16,8 +16,8 @@ from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from tep_app import clock
+from tep_app.dates import day_and_short_month
 from tep_app.extensions import db
-from tep_app.identifiers import IdentifierError, normalise_phone
 from tep_app.models import (
     Activity,
     ActivityCode,
@@ -31,6 +31,7 @@ from tep_app.models import (
 from tep_app.reference_data import GROUP_LABELS
 from tep_app.services.audit import record_audit
 from tep_app.services.destinations import lapse_date
+from tep_app.validation import Invalid, check_phone
 
 logger = logging.getLogger(__name__)
 
@@ -194,8 +195,8 @@ def _phone_key(value: str | None) -> str | None:
     if not value:
         return None
     try:
-        return normalise_phone(value)
-    except IdentifierError:
+        return check_phone(value)
+    except Invalid:
         return value.strip().lower()
 
 
@@ -229,7 +230,8 @@ def record_attempt(case: Case, data: AttemptInput, version: int | None, staff_id
     detail = _known_detail(person, data.channel, data.used_value)
     if detail is None and data.used_value and data.channel in ("phone", "text", "email"):
         detail = ContactDetail(young_person_id=person.id, kind="email" if data.channel == "email" else "phone",
-                               value=data.used_value, source=f"officer, {today.day} {today:%b}", recorded_on=today)
+                               value=data.used_value, source=f"officer, {day_and_short_month(today)}",
+                               recorded_on=today)
         db.session.add(detail)
         person.contact_details.append(detail)
         db.session.flush()

@@ -6,7 +6,6 @@ in their history); then cases flagged for a letter or visit; then the longest No
 A page of the queue is read as plain columns (no ORM objects), with the number of matching cases
 counted in the same query.
 """
-import math
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -31,8 +30,8 @@ from sqlalchemy import (
 
 from tep_app.extensions import db
 from tep_app.models import Activity, ActivityCode, Case, District, Establishment, StaffUser, YoungPerson
+from tep_app.pagination import CASES_PER_PAGE, Page
 
-PER_PAGE = 25
 UNASSIGNED = -1
 
 
@@ -75,11 +74,11 @@ class QueuePage:
     rows: list[QueueRow]
     total: int
     page: int
-    per_page: int = PER_PAGE
+    per_page: int = CASES_PER_PAGE
     pages: int = field(init=False)
 
     def __post_init__(self):
-        self.pages = max(1, math.ceil(self.total / self.per_page))
+        self.pages = Page(self.page, self.per_page, self.total).pages
 
 
 def _neet_history():
@@ -167,18 +166,18 @@ def list_queue(filters: QueueFilters, today: date) -> QueuePage:
     the last one: then the last page is shown)."""
     shape, params = _shape(filters, today)
     page_query, count_query = _statements(shape)
-    page = max(1, filters.page)
-    rows = db.session.execute(page_query, {**params, "limit": PER_PAGE, "offset": (page - 1) * PER_PAGE}).all()
+    page = Page(max(1, filters.page), CASES_PER_PAGE, 0)
+    rows = db.session.execute(page_query, {**params, "limit": page.size, "offset": page.offset}).all()
     if rows:
         total = rows[0][-1]
     else:
         total = db.session.scalar(count_query, params) or 0
-        last = max(1, math.ceil(total / PER_PAGE))
-        if page > last:
-            page = last
-            rows = db.session.execute(page_query, {**params, "limit": PER_PAGE,
-                                                   "offset": (page - 1) * PER_PAGE}).all() if total else []
-    return QueuePage(rows=[_queue_row(row) for row in rows], total=total, page=page)
+        last = Page.of(page.number, total, CASES_PER_PAGE)
+        if last.number != page.number:
+            rows = db.session.execute(page_query, {**params, "limit": last.size,
+                                                   "offset": last.offset}).all() if total else []
+        page = last
+    return QueuePage(rows=[_queue_row(row) for row in rows], total=total, page=page.number)
 
 
 def _queue_row(row) -> QueueRow:

@@ -6,6 +6,7 @@ from functools import cache
 from sqlalchemy import Integer, String, and_, bindparam, case, or_, select
 
 from tep_app import clock
+from tep_app.dates import long_date
 from tep_app.extensions import db
 from tep_app.models import (
     Activity,
@@ -161,7 +162,7 @@ def build_timeline(person: YoungPerson, answers: list | None = None) -> list[Tim
                                   recorded_by or SOURCE_WORDS.get(source, source)))
     for status, provider_name, offer_date, source, created_at, recorded_by in db.session.execute(
             statements["guarantees"], params):
-        offered = f"offer made on {offer_date:%-d %B %Y}" if offer_date else None
+        offered = f"offer made on {long_date(offer_date)}" if offer_date else None
         items.append(TimelineItem(_aware(created_at), f"September Guarantee status recorded: {guarantee_words(status)}",
                                   "; ".join(part for part in (provider_name, offered) if part) or None,
                                   recorded_by or SOURCE_WORDS.get(source, source)))
@@ -188,7 +189,7 @@ def _moved_detail(after: dict | None) -> str | None:
         on = date.fromisoformat(after.get("moved_on") or "")
     except (TypeError, ValueError):
         return words
-    return f"{words}, on {on:%-d %B %Y}" if words else None
+    return f"{words}, on {long_date(on)}" if words else None
 
 
 def _contact_name(school: Establishment | None, email: str | None) -> str | None:

@@ -4,6 +4,7 @@ module's own; what is here is only what the imports add (the year groups they ta
 dates of birth for a year group, how a date is shown in a message)."""
 from datetime import date
 
+from tep_app.dates import numeric_date
 from tep_app.validation import Invalid, as_text, check_length
 
 
@@ -22,7 +23,7 @@ def parse_year_group(value, allowed: tuple[int, ...]) -> int:
 
 
 def show_date(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
+    return numeric_date(value)
 
 
 def year_label(academic_year: int) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import current_app
 
 from tep_app import clock
+from tep_app.pagination import IMPORTS_PER_PAGE, Page
 from tep_app.services.imports import CheckResult, Problem
 
 KEEP_SECONDS = 24 * 60 * 60
@@ -119,9 +120,6 @@ def record_problems(upload_id: str, problems: list[Problem]) -> None:
     note_path.write_text(json.dumps(note), encoding="utf-8")
 
 
-PER_PAGE = 25
-
-
 def list_import_batches(page: int = 1) -> tuple[list[tuple], int]:
     """Recent batches, newest first, with who imported each: ([(batch, staff name)], pages)."""
     from sqlalchemy import func, select
@@ -130,10 +128,9 @@ def list_import_batches(page: int = 1) -> tuple[list[tuple], int]:
     from tep_app.models import ImportBatch, StaffUser
 
     total = db.session.scalar(select(func.count(ImportBatch.id))) or 0
-    pages = max(1, -(-total // PER_PAGE))
-    page = min(max(page, 1), pages)
+    shown = Page.of(page, total, IMPORTS_PER_PAGE)
     rows = db.session.execute(
         select(ImportBatch, StaffUser.name).outerjoin(StaffUser, StaffUser.id == ImportBatch.created_by_id)
         .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc())
-        .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
-    return [tuple(row) for row in rows], pages
+        .limit(shown.size).offset(shown.offset)).all()
+    return [tuple(row) for row in rows], shown.pages

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from tep_app import clock
+from tep_app.dates import long_date
 from tep_app.extensions import db
 from tep_app.models import RequestEvent, SchoolRequest, SchoolResponse
 from tep_app.models.collections import ListEntry
@@ -333,7 +334,7 @@ def _queue_receipt(school_request: SchoolRequest, contact_email: str, stamp, cou
     subject, body = render_email(
         "receipt", school_name=school_request.establishment.name,
         collection_title=school_request.collection.title,
-        submitted_at=stamp.astimezone(clock.zone()).strftime("%-d %B %Y at %H:%M"), counts=counts,
+        submitted_at=long_date(stamp), counts=counts,
     )
     queue_email(ledger_key=f"request:{school_request.id}:receipt:{number}", kind="receipt", to=contact_email,
                 subject=subject, body=body, school_request_id=school_request.id)

@@ -1,6 +1,4 @@
-"""What sending and following up share: the request row lock, contacts and dates."""
-from datetime import date
-
+"""What sending and following up share: the request row lock and contacts."""
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -32,10 +30,6 @@ def calendar_prefix(kind: str) -> str:
 def check_kind(kind: str) -> None:
     if kind not in COLLECTION_KINDS:
         raise SendError(f"Unknown collection {kind!r}: use leavers or no-offer")
-
-
-def long_date(d: date) -> str:
-    return d.strftime("%-d %B %Y")
 
 
 def lock_request(request_id: int) -> SchoolRequest | None:

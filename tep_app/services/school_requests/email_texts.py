@@ -17,6 +17,7 @@ from tep_app.extensions import db
 from tep_app.models import EmailTemplate
 from tep_app.services.audit import record_audit
 from tep_app.services.dialect import insert_for
+from tep_app.validation import Invalid, check_length
 
 logger = logging.getLogger(__name__)
 
@@ -269,8 +270,10 @@ def check_text(key: str, subject: str, body: str) -> None:
             raise TemplateError(field, f"The {label} has an unknown {noun} {names}: use only {allowed_names}")
         if text.count("((") != text.count("))"):
             raise TemplateError(field, f"The {label} has an unfinished placeholder: write it as ((name))")
-    if len(subject) > 200:
-        raise TemplateError("subject", "The subject must be 200 characters or fewer")
+    try:
+        check_length(subject, "The subject", 200)
+    except Invalid as error:
+        raise TemplateError("subject", error.message) from None
     if "\n" in subject or "\r" in subject:
         raise TemplateError("subject", "The subject must be on one line")
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tep_app import clock
+from tep_app.dates import long_date
 from tep_app.extensions import db
 from tep_app.models import (
     EstablishmentContact,
@@ -24,7 +25,6 @@ from tep_app.services.request_states import OPEN_STATUSES, add_event, overdue_cl
 from tep_app.services.school_requests.common import (
     active_contacts,
     lock_request,
-    long_date,
 )
 from tep_app.services.school_requests.email_texts import LINK, render_email
 from tep_app.services.school_requests.outbox import queue_email

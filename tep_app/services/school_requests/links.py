@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 
 from tep_app import clock
+from tep_app.dates import day_and_month, long_date, time_of_day
 from tep_app.extensions import db
 from tep_app.models import AccessCode, EstablishmentContact, ReplacedLink, SchoolRequest
 from tep_app.services.audit import record_audit
@@ -88,7 +89,7 @@ def issue_token(school_request: SchoolRequest, grace_days: int = DEFAULT_GRACE_D
     school_request.token_expires_at = token_expiry(max(school_request.due_on, today or clock.today()), grace_days)
     school_request.token_revoked_at = None
     last_day = (school_request.token_expires_at - timedelta(seconds=1)).astimezone(clock.zone())
-    add_event(school_request.id, "link issued", f"Valid until the end of {last_day:%-d %B %Y}", actor)
+    add_event(school_request.id, "link issued", f"Valid until the end of {long_date(last_day.date())}", actor)
     db.session.flush()
     logger.info("link issued for request %s", school_request.id, extra={"school_request_id": school_request.id})
     return raw
@@ -220,8 +221,8 @@ def _check_code_allowance(school_request: SchoolRequest, contact_email: str) -> 
 def _london_time(moment: datetime, now: datetime) -> str:
     """GOV.UK style: "2:35pm", or "2:35pm on 5 June" when it is not today."""
     local = moment.astimezone(clock.zone())
-    text = f"{local:%-I:%M}{'am' if local.hour < 12 else 'pm'}"
-    return text if local.date() == now.astimezone(clock.zone()).date() else f"{text} on {local:%-d %B}"
+    text = time_of_day(moment)
+    return text if local.date() == now.astimezone(clock.zone()).date() else f"{text} on {day_and_month(local)}"
 
 
 def verify_access_code(school_request: SchoolRequest, code: str | None,

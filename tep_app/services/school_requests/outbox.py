@@ -36,9 +36,11 @@ from sqlalchemy import func, or_, select, update
 from tep_app import clock
 from tep_app.extensions import db
 from tep_app.models import AccessCode, OutboxMessage
+from tep_app.pagination import ROWS_PER_PAGE, Page
 from tep_app.services.dialect import insert_for
 from tep_app.services.school_requests.email_texts import CODE, LINK, fill_secrets
 from tep_app.services.school_requests.tokens import UNLOCK_KIND, access_code_value, link_url, unlock_url
+from tep_app.validation import Invalid, check_email
 
 logger = logging.getLogger(__name__)
 
@@ -85,8 +87,10 @@ def queue_email(*, ledger_key: str, kind: str, to: str, subject: str, body: str,
 
     A text with ((link)) names the request's link by `link_nonce`; one with ((code)) names its
     code by `access_code_id`. The sender fills them in (`render_message`)."""
-    if not to or "@" not in to:
-        raise OutboxError(f"Cannot queue {kind} email: {to!r} is not an email address")
+    try:
+        check_email(to)
+    except Invalid:
+        raise OutboxError(f"Cannot queue {kind} email: {to!r} is not an email address") from None
     if LINK in subject + body and not (link_nonce and (school_request_id or kind == UNLOCK_KIND)):
         raise OutboxError(f"Cannot queue {kind} email: it has a ((link)) but no link to put there")
     if CODE in subject + body and not access_code_id:
@@ -390,7 +394,8 @@ def count_by_status() -> dict[str, int]:
     return counts
 
 
-def list_messages(status: str | None = None, page: int = 1, per_page: int = 50) -> tuple[list[OutboxMessage], int]:
+def list_messages(status: str | None = None, page: int = 1,
+                  per_page: int = ROWS_PER_PAGE) -> tuple[list[OutboxMessage], int]:
     """A page of the outbox, newest first; (messages, number of pages)."""
     query = select(OutboxMessage)
     count = select(func.count(OutboxMessage.id))
@@ -398,11 +403,10 @@ def list_messages(status: str | None = None, page: int = 1, per_page: int = 50) 
         query = query.where(OutboxMessage.status == status)
         count = count.where(OutboxMessage.status == status)
     total = db.session.scalar(count) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(page, 1), pages)
+    shown = Page.of(page, total, per_page)
     rows = list(db.session.scalars(
-        query.order_by(OutboxMessage.id.desc()).offset((page - 1) * per_page).limit(per_page)))
-    return rows, pages
+        query.order_by(OutboxMessage.id.desc()).offset(shown.offset).limit(shown.size)))
+    return rows, shown.pages
 
 
 def retry_message(message_pk: int) -> OutboxMessage:

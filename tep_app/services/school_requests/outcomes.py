@@ -11,6 +11,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from tep_app import clock
+from tep_app.dates import day_and_short_month, long_date
 from tep_app.extensions import db
 from tep_app.models import (
     Activity,
@@ -36,19 +37,6 @@ DETAIL_FIELDS = ("phone", "parent_phone", "email", "intelligence", "provider_nam
 # The states of one row of a school's list, the same on every page that counts them.
 STATE_LABELS = {"not_started": "Not started", "draft": "Draft", "contact_only": "Contact details given",
                 "answered": "Answered"}
-
-
-class AnswerError(ValueError):
-    pass
-
-
-# Checks of the school's answers beyond tep_app.validation.
-
-def clean_text(value, limit: int) -> str | None:
-    text = "" if value is None else str(value).strip()
-    if len(text) > limit:
-        raise AnswerError(f"Must be {limit} characters or fewer")
-    return text or None
 
 
 def has_outcome(values) -> bool:
@@ -108,7 +96,7 @@ def code_words() -> dict[str, str]:
 # Applying the answers at submit.
 
 def source_label(on: date) -> str:
-    return f"school, {on.day} {on:%b}"
+    return f"school, {day_and_short_month(on)}"
 
 
 def _answer_date(response: SchoolResponse, fallback: date) -> date:
@@ -232,7 +220,7 @@ def _new_activity(response: SchoolResponse, code: ActivityCode, person_id: int, 
         held_code = codes.get(conflict.code)
         held_words = f"{held_code.description} ({conflict.code})" if held_code else conflict.code
         notes.append(f"Differs from {held_words}, recorded by {conflict.source} on "
-                     f"{conflict.ascertained_on:%-d %B %Y}: an officer should check which is right.")
+                     f"{long_date(conflict.ascertained_on)}: an officer should check which is right.")
     activity = Activity(
         young_person_id=person_id, code=code.code, provider_name=response.provider_name,
         start_date=response.start_date, ascertained_on=submitted_on,

@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import select
 
 from tep_app import clock
+from tep_app.dates import long_date
 from tep_app.extensions import db
 from tep_app.models import (
     Collection,
@@ -29,7 +30,6 @@ from tep_app.services.school_requests.common import (
     check_kind,
     find_collection,
     lock_request,
-    long_date,
 )
 from tep_app.services.school_requests.email_texts import LINK, renderer
 from tep_app.services.school_requests.outbox import queue_email

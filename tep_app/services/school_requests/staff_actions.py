@@ -6,14 +6,14 @@ there is no link to replace (the send issues one), and once the school has submi
 nothing left for it to answer. Revoking is allowed whenever the request has a link not already revoked.
 """
 import logging
-import math
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tep_app import clock
+from tep_app.dates import long_date
 from tep_app.extensions import db
 from tep_app.models import (
     EstablishmentContact,
@@ -22,6 +22,7 @@ from tep_app.models import (
     SchoolRequest,
     StaffUser,
 )
+from tep_app.pagination import ROWS_PER_PAGE, Page
 from tep_app.services import request_states
 from tep_app.services.audit import record_audit
 from tep_app.services.school_requests.email_texts import LINK, render_email, shown
@@ -34,7 +35,6 @@ from tep_app.services.school_requests.outbox import deliver_soon, queue_email
 
 logger = logging.getLogger(__name__)
 
-HISTORY_PAGE_SIZE = 50
 EMAIL_STATUS_TAGS = {"queued": "govuk-tag--blue", "sending": "govuk-tag--yellow", "sent": "govuk-tag--green",
                      "failed": "govuk-tag--red"}
 EMAIL_KINDS = {
@@ -101,10 +101,6 @@ def _london(value: datetime | None) -> datetime | None:
     return value.astimezone(clock.zone()) if value else None
 
 
-def _long(day: date) -> str:
-    return day.strftime("%-d %B %Y")
-
-
 def get_request(request_id: int) -> SchoolRequest | None:
     return db.session.scalar(
         select(SchoolRequest).where(SchoolRequest.id == request_id)
@@ -118,12 +114,12 @@ def describe_link(school_request: SchoolRequest, now: datetime | None = None) ->
     if school_request.token_hash is None:
         return LinkState("not_issued", "Not issued yet")
     if school_request.token_revoked_at is not None:
-        return LinkState("revoked", f"Revoked on {_long(_london(school_request.token_revoked_at).date())}")
+        return LinkState("revoked", f"Revoked on {long_date(_london(school_request.token_revoked_at).date())}")
     expires = _london(school_request.token_expires_at)
     if expires is None or expires <= now:
-        return LinkState("expired", f"Expired on {_long(expires.date())}" if expires else "Expired")
+        return LinkState("expired", f"Expired on {long_date(expires.date())}" if expires else "Expired")
     last_day = (expires - timedelta(seconds=1)).date()
-    return LinkState("active", f"Active until the end of {_long(last_day)}")
+    return LinkState("active", f"Active until the end of {long_date(last_day)}")
 
 
 def list_actions(school_request: SchoolRequest, link: LinkState) -> Actions:
@@ -163,7 +159,7 @@ def _actor_names(actors: set[str]) -> dict[str, str]:
     return labels
 
 
-def list_history(request_id: int, page: int = 1, per_page: int = HISTORY_PAGE_SIZE) -> HistoryPage:
+def list_history(request_id: int, page: int = 1, per_page: int = ROWS_PER_PAGE) -> HistoryPage:
     """Every event and every email of the request, newest first, one page at a time."""
     events = list(db.session.scalars(select(RequestEvent).where(RequestEvent.school_request_id == request_id)))
     emails = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.school_request_id == request_id)))
@@ -174,10 +170,8 @@ def list_history(request_id: int, page: int = 1, per_page: int = HISTORY_PAGE_SI
         _london(m.created_at), f"Email: {EMAIL_KINDS.get(m.kind, m.kind.replace('_', ' '))}",
         shown(m.subject), f"To {m.to_address}", m, _london(m.sent_at))) for m in emails]
     rows.sort(key=lambda row: (clock.as_utc(row[0]) or clock.now(), row[1], row[2]), reverse=True)
-    pages = max(math.ceil(len(rows) / per_page), 1)
-    page = min(max(page, 1), pages)
-    start = (page - 1) * per_page
-    return HistoryPage([row[3] for row in rows[start:start + per_page]], page, pages, len(rows))
+    history = Page.of(page, len(rows), per_page)
+    return HistoryPage([row[3] for row in history.rows(rows)], history.number, history.pages, len(rows))
 
 
 def list_request_ids_by_collection(establishment_id: int, collection_ids: list[int]) -> dict[int, int]:
@@ -212,8 +206,8 @@ def revoke_link(request_id: int, user_id: int | None) -> SchoolRequest:
         raise RequestActionError(f"{school} has no link to revoke: its list has not been sent yet. "
                                  "Nothing has changed.")
     if state.state == "revoked":
-        raise RequestActionError(f"The link for {school} was already revoked "
-                                 f"on {_long(_london(school_request.token_revoked_at).date())}. Nothing has changed.")
+        revoked_on = long_date(_london(school_request.token_revoked_at).date())
+        raise RequestActionError(f"The link for {school} was already revoked on {revoked_on}. Nothing has changed.")
     revoke_token(school_request, user_id)
     return school_request
 
@@ -225,7 +219,7 @@ def _check_can_send_new_link(school_request: SchoolRequest) -> EstablishmentCont
                                  "The link is emailed when the collection is sent. Nothing has changed.")
     if request_states.is_closed(school_request.status):
         submitted = _london(school_request.submitted_at)
-        on = f" on {_long(submitted.date())}" if submitted else ""
+        on = f" on {long_date(submitted.date())}" if submitted else ""
         raise RequestActionError(f"{school} submitted its answers{on}, so it does not need a new link. "
                                  "Nothing has changed.")
     contacts = active_contacts(school_request)
@@ -243,7 +237,7 @@ def send_new_link(request_id: int, user_id: int | None) -> OutboxMessage:
     reissue_token(school_request, user_id)
     subject, body = render_email(
         "new_link", school_name=school_request.establishment.name,
-        collection_title=school_request.collection.title, link=LINK, deadline=_long(school_request.due_on))
+        collection_title=school_request.collection.title, link=LINK, deadline=long_date(school_request.due_on))
     message = queue_email(ledger_key=f"{prefix}{n}", kind="new_link", to=contact.email, subject=subject, body=body,
                           school_request_id=request_id, link_nonce=school_request.link_nonce)
     if message is None:

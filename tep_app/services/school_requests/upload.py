@@ -17,8 +17,8 @@ from tep_app import clock
 from tep_app.models.collections import ListEntry
 from tep_app.models.requests import SchoolRequest
 from tep_app.services.destinations import outcome_fields, words_to_outcome
-from tep_app.services.school_requests.outcomes import AnswerError, clean_text, normalise_words
-from tep_app.validation import Invalid, check_email, check_phone, check_start_date, parse_date
+from tep_app.services.school_requests.outcomes import normalise_words
+from tep_app.validation import Invalid, check_email, check_length, check_phone, check_start_date, parse_date
 
 logger = logging.getLogger(__name__)
 
@@ -193,7 +193,7 @@ def _check_cells(result: UploadResult, row_number: int, cells: dict, destination
             return
         try:
             answer[key] = function(value)
-        except (AnswerError, Invalid) as error:
+        except Invalid as error:
             result.problem(row_number, labels.get(key, LABELS[key]), str(error))
 
     words = cells.get("outcome")
@@ -206,10 +206,10 @@ def _check_cells(result: UploadResult, row_number: int, cells: dict, destination
         else:
             answer.update(outcome_fields(value))
     date_label = labels.get("start_date", LABELS["start_date"])
-    check("provider_name", lambda v: clean_text(v, 200))
+    check("provider_name", lambda v: check_length(v, labels.get("provider_name", LABELS["provider_name"]), 200))
     check("start_date", lambda v: check_start_date(parse_date(v), clock.today(), date_label))
     check("phone", lambda v: check_phone(v, "the young person's phone number"))
     check("parent_phone", lambda v: check_phone(v, "the parent or carer's phone number"))
     check("email", check_email)
-    check("intelligence", lambda v: clean_text(v, 2000))
+    check("intelligence", lambda v: check_length(v, labels.get("intelligence", LABELS["intelligence"]), 2000))
     return answer if len(result.problems) == before else None
