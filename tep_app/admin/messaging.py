@@ -9,7 +9,8 @@ from tep_app.auth.roles import ADMIN, MANAGER, roles
 from tep_app.dates import long_date
 from tep_app.pagination import pagination, requested_page
 from tep_app.services import mailcatcher
-from tep_app.services.school_requests import email_texts, outbox
+from tep_app.services.school_holidays import HOLIDAY_LABELS
+from tep_app.services.school_requests import email_texts, outbox, outbox_review
 
 STATUS_TAGS = {"queued": "govuk-tag--blue", "sending": "govuk-tag--yellow", "sent": "govuk-tag--green",
                "failed": "govuk-tag--red"}
@@ -53,11 +54,11 @@ def outbox_page():
     status = request.args.get("status") or None
     if status not in (None, *outbox.STATUSES):
         status = None
-    messages, pages = outbox.list_messages(status, requested_page())
+    messages, pages = outbox_review.list_messages(status, requested_page())
     stuck_count, stuck = outbox.list_stuck(limit=20)
     return render_template("admin/messaging/outbox.html", messages=messages, pages=pages,
                            pager=pagination(min(requested_page(), pages), pages, "admin.outbox", status=status),
-                           status=status, counts=outbox.count_by_status(), statuses=outbox.STATUSES,
+                           status=status, counts=outbox_review.count_by_status(), statuses=outbox.STATUSES,
                            tags=STATUS_TAGS, stuck=stuck, stuck_count=stuck_count,
                            hold_minutes=outbox.RECLAIM_AFTER_MINUTES, shown=email_texts.shown)
 
@@ -67,7 +68,7 @@ def outbox_page():
 @roles(ADMIN)
 def retry_outbox_message(message_id: int):
     try:
-        message = outbox.retry_message(message_id)
+        message = outbox_review.retry_message(message_id)
     except outbox.OutboxError as error:
         flash(error.message, "info")
     else:
@@ -121,7 +122,7 @@ def calendar():
 @roles(ADMIN)
 def edit_school_holiday(year: int, key: str):
     service = _calendar()
-    if not 2000 <= year <= 2100 or key not in service.HOLIDAY_LABELS:
+    if not 2000 <= year <= 2100 or key not in HOLIDAY_LABELS:
         abort(404)
     _key, label, first_day, last_day = next(row for row in service.get_holidays(year) if row[0] == key)
     form = SchoolHolidayForm(data={"first_day": first_day, "last_day": last_day})

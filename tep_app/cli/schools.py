@@ -79,7 +79,8 @@ def chase_command(today):
 def deliver_command(limit, reclaim_after):
     """Send the queued emails now. Emails left 'sending' by a stopped sender are named, then sent
     again with the same Message-ID."""
-    from tep_app.services.school_requests.outbox import count_by_status, deliver_outbox, list_stuck
+    from tep_app.services.school_requests.outbox import deliver_outbox, list_stuck
+    from tep_app.services.school_requests.outbox_review import count_by_status
 
     stuck, rows = list_stuck(after_minutes=reclaim_after, limit=20)
     if stuck:

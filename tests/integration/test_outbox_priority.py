@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from tep_app.models import OutboxMessage
 from tep_app.services.school_requests import outbox
-from tep_app.services.school_requests.outbox import count_by_status, deliver_outbox, queue_email
+from tep_app.services.school_requests.outbox import deliver_outbox, queue_email
+from tep_app.services.school_requests.outbox_review import count_by_status
 from tests.integration.messaging_support import SmtpServer, body_of
 from tests.integration.portal_support import seed_request
 

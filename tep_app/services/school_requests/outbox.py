@@ -36,7 +36,6 @@ from sqlalchemy import func, or_, select, update
 from tep_app import clock
 from tep_app.extensions import db
 from tep_app.models import AccessCode, OutboxMessage
-from tep_app.pagination import ROWS_PER_PAGE, Page
 from tep_app.services.dialect import insert_for
 from tep_app.services.school_requests.email_texts import CODE, LINK, fill_secrets
 from tep_app.services.school_requests.tokens import UNLOCK_KIND, access_code_value, link_url, unlock_url
@@ -385,40 +384,3 @@ def _close(smtp: smtplib.SMTP | None) -> None:
         except Exception:  # the connection is already gone
             smtp.close()
     return None
-
-
-def count_by_status() -> dict[str, int]:
-    rows = db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
-    counts = dict.fromkeys(STATUSES, 0)
-    counts.update(dict(rows.all()))
-    return counts
-
-
-def list_messages(status: str | None = None, page: int = 1,
-                  per_page: int = ROWS_PER_PAGE) -> tuple[list[OutboxMessage], int]:
-    """A page of the outbox, newest first; (messages, number of pages)."""
-    query = select(OutboxMessage)
-    count = select(func.count(OutboxMessage.id))
-    if status:
-        query = query.where(OutboxMessage.status == status)
-        count = count.where(OutboxMessage.status == status)
-    total = db.session.scalar(count) or 0
-    shown = Page.of(page, total, per_page)
-    rows = list(db.session.scalars(
-        query.order_by(OutboxMessage.id.desc()).offset(shown.offset).limit(shown.size)))
-    return rows, shown.pages
-
-
-def retry_message(message_pk: int) -> OutboxMessage:
-    """Put a failed message back in the queue for another round of attempts."""
-    row = db.session.get(OutboxMessage, message_pk)
-    if row is None:
-        raise OutboxError("There is no such email in the outbox")
-    if row.status != "failed":
-        raise OutboxError(f"Only a failed email can be retried; this one is {row.status}")
-    row.status = "queued"
-    row.attempts = 0
-    row.next_attempt_at = clock.now()
-    db.session.flush()
-    logger.info("email %s queued again", row.ledger_key, extra={"ledger_key": row.ledger_key})
-    return row
