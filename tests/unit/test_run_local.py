@@ -41,7 +41,7 @@ def test_a_web_port_in_use_is_named_too(busy_port, capsys):
 
 
 def test_make_run_checks_the_ports_before_installing_and_passes_the_mail_port():
-    commands = subprocess.run(["make", "-n", "run", "PORT=5123", "MAIL_PORT=1123"], cwd=ROOT, capture_output=True,
+    commands = subprocess.run(["make", "--no-print-directory", "-n", "run", "PORT=5123", "MAIL_PORT=1123"], cwd=ROOT, capture_output=True,
                               text=True, check=True).stdout.splitlines()
     assert "scripts/run_local.py --port 5123 --mail-port 1123 --check-ports" in commands[0]
     assert commands[-1].endswith("scripts/run_local.py --port 5123 --mail-port 1123")
