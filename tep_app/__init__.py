@@ -15,6 +15,7 @@ BLUEPRINTS = (
     "tep_app.dashboard.routes",
     "tep_app.requests_page.routes",
     "tep_app.admin.routes",
+    "tep_app.people.routes",
 )
 
 

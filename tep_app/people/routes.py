@@ -1,0 +1,4 @@
+"""The young person's pages. Views live in one module per job and register on the blueprint."""
+from tep_app.people.blueprint import bp
+
+__all__ = ["bp"]
