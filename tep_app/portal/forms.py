@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from tep_app import clock
 from tep_app.forms import BaseForm, GovDateField, choices
+from tep_app.services.answer_fields import FORM_FIELDS
 from tep_app.services.destinations import outcome_fields
 from tep_app.validation import Invalid, check_email, check_phone, check_start_date
 
@@ -92,17 +93,13 @@ class AnswerForm(BaseForm):
             return -1
 
     def answer_values(self) -> dict:
-        fields = outcome_fields(self.outcome.data or None)
-        return {
-            **fields,
-            "moved_to": (self.moved_to.data or None) if fields["moved"] else None,
-            "provider_name": self.provider_name.data or None,
-            "start_date": self.start_date.data,
-            "phone": self.phone.data or None,
-            "parent_phone": self.parent_phone.data or None,
-            "email": self.email.data or None,
-            "intelligence": self.intelligence.data or None,
-        }
+        """The answer's fields: the outcome's from the one choice, each other from its own field
+        (where they moved to only beside a move)."""
+        values = outcome_fields(self.outcome.data or None)
+        values.update({name: self[name].data or None for name in FORM_FIELDS})
+        if not values["moved"]:
+            values["moved_to"] = None
+        return values
 
     def check_complete(self) -> bool:
         """Saving as the answer (not a draft) needs at least an outcome or something known."""

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from tep_app.extensions import db
 from tep_app.models.reference import ActivityCode
 from tep_app.reference_data import GROUP_LABELS
+from tep_app.services.answer_fields import OUTCOME_FIELDS
 
 EET_GROUPS = ("education", "employment", "training", "re-engagement")
 
@@ -104,7 +105,7 @@ def outcome_value(response) -> str | None:
 
 def outcome_fields(value: str | None) -> dict:
     """A choice value split into the answer's fields: activity_code, guarantee_code and moved."""
-    fields = {"activity_code": None, "guarantee_code": None, "moved": None}
+    fields = dict.fromkeys(OUTCOME_FIELDS)
     if not value:
         return fields
     if value.startswith(MOVED_PREFIX):

@@ -30,12 +30,12 @@ from tep_app.models import (
     YoungPerson,
 )
 from tep_app.services import bulk
+from tep_app.services.answer_fields import CONTACT_KINDS
 from tep_app.services.imports.columns import normalise_header
 from tep_app.services.imports.validate import Lookups, Problem
 
 PERSON_FIELDS = ("upn", "uln", "forename", "middle_names", "surname", "preferred_forename", "former_surname",
                  "date_of_birth", "gender", "postcode", "address", "ehcp")
-CONTACT_KINDS = ("phone", "parent_phone", "email", "parent_email")
 ENROLMENT_FIELDS = ("gender", "postcode", "year_group", "course", "start_date", "phone")
 OFFER_FIELDS = ("postcode", "offer_date", "source")
 SOURCE_KEYS = ("upn", "uln", "forename", "surname", "date_of_birth")

@@ -17,6 +17,7 @@ from tep_app.extensions import db
 from tep_app.models import RequestEvent, SchoolRequest, SchoolResponse
 from tep_app.models.collections import ListEntry
 from tep_app.models.people import YoungPerson
+from tep_app.services.answer_fields import ANSWER_FIELDS, OUTCOME_FIELDS
 from tep_app.services.audit import record_audit
 from tep_app.services.destinations import outcome_value
 from tep_app.services.request_states import (
@@ -28,8 +29,6 @@ from tep_app.services.request_states import (
     move_clause,
 )
 from tep_app.services.school_requests.outcomes import (
-    ANSWER_FIELDS,
-    OUTCOME_FIELDS,
     STATE_LABELS,
     answer_state,
     apply_answers,

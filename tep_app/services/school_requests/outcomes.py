@@ -22,6 +22,7 @@ from tep_app.models import (
 )
 from tep_app.models.collections import ListEntry
 from tep_app.models.people import GuaranteeRecord
+from tep_app.services.answer_fields import CONTACT_FIELDS, DETAIL_FIELDS, OUTCOME_FIELDS
 from tep_app.services.audit import record_audit
 from tep_app.services.destinations import lapse_date
 
@@ -29,11 +30,6 @@ logger = logging.getLogger(__name__)
 
 NOT_KNOWN_TO_US = "810"
 CONFLICT_WINDOW = timedelta(days=92)
-CONTACT_FIELDS = (("phone", "phone"), ("parent_phone", "parent_phone"), ("email", "email"))
-ANSWER_FIELDS = ("activity_code", "guarantee_code", "moved", "moved_to", "provider_name", "start_date", "phone",
-                 "parent_phone", "email", "intelligence")
-OUTCOME_FIELDS = ("activity_code", "guarantee_code", "moved")
-DETAIL_FIELDS = ("phone", "parent_phone", "email", "intelligence", "provider_name", "start_date")
 # The states of one row of a school's list, the same on every page that counts them.
 STATE_LABELS = {"not_started": "Not started", "draft": "Draft", "contact_only": "Contact details given",
                 "answered": "Answered"}
@@ -164,8 +160,8 @@ def apply_answers(school_request: SchoolRequest, submitted_on: date) -> dict:
                 counts["left_for_officer"] += 1
         else:
             counts["left_for_officer"] += 1
-        for field, kind in CONTACT_FIELDS:
-            value = getattr(response, field)
+        for kind in CONTACT_FIELDS:
+            value = getattr(response, kind)
             held = held_contacts.setdefault(person.id, [])
             if value and not any(d.kind == kind and d.value.lower() == value.lower() for d in held):
                 detail = ContactDetail(young_person_id=person.id, kind=kind, value=value, source=source,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from tep_app import clock
 from tep_app.models.collections import ListEntry
 from tep_app.models.requests import SchoolRequest
+from tep_app.services.answer_fields import SHEET_KEYS
 from tep_app.services.destinations import outcome_fields, words_to_outcome
 from tep_app.services.school_requests.outcomes import normalise_words
 from tep_app.validation import Invalid, check_email, check_length, check_phone, check_start_date, parse_date
@@ -57,7 +58,6 @@ COLUMNS = {
 }
 # The list's own locked columns that an upload does not need: read by no one, and not worth a word.
 LOCKED_UNREAD = {"uln", "dateofbirth", "yeargroup", "gender", "postcode"}
-ANSWER_KEYS = ("outcome", "provider_name", "start_date", "phone", "parent_phone", "email", "intelligence")
 LABELS = dict(COLUMNS.values())
 LABELS["outcome"] = "Destination"
 
@@ -119,7 +119,7 @@ def check_upload(school_request: SchoolRequest, entries: list[ListEntry], stream
     if not present & {"reference", "upn"}:
         result.problem(1, None, "The file has no Reference or UPN column. Download your list again and "
                                 "fill that file in.")
-    if not present & set(ANSWER_KEYS):
+    if not present & set(SHEET_KEYS):
         result.problem(1, None, "The file has no answer columns (Destination, Provider, phones, What you know). "
                                 "Download your list again and fill that file in.")
     if result.problems:
@@ -133,11 +133,11 @@ def check_upload(school_request: SchoolRequest, entries: list[ListEntry], stream
     for row_number, values in table.rows:
         cells = {key: (values[pos] if pos < len(values) else None) for pos, key in columns.items()}
         formula = next((labels[key] for pos, key in columns.items()
-                        if key in ANSWER_KEYS and (row_number, pos) in formulas), None)
+                        if key in SHEET_KEYS and (row_number, pos) in formulas), None)
         if formula:
             result.problem(row_number, formula, "The cell holds a formula. Type the answer itself instead.")
             continue
-        if all(_blank(cells.get(key)) for key in ANSWER_KEYS):
+        if all(_blank(cells.get(key)) for key in SHEET_KEYS):
             result.skipped += 1
             continue
         entry = _find_entry(result, row_number, cells, by_id, by_upn)
