@@ -17,6 +17,7 @@ from sqlalchemy import select
 from tep_app import clock
 from tep_app.dates import long_date, weekday
 from tep_app.extensions import db
+from tep_app.models import Collection
 from tep_app.models.collections import CalendarDate, CalendarSetting, SchoolHoliday
 from tep_app.services.audit import record_audit
 from tep_app.services.dialect import insert_for
@@ -205,8 +206,6 @@ def set_date(academic_year: int, key: str, new_date: date, user_id: int | None =
 def _follow_in_collection(academic_year: int, key: str, new_date: date) -> None:
     """A built collection takes its calendar's new send or due date (its schools' own reply-by
     dates, set when each list is sent, stay)."""
-    from tep_app.models import Collection
-
     for kind in ("leavers", "no-offer"):
         prefix = kind.replace("-", "_")
         if key not in (f"{prefix}_send", f"{prefix}_due"):

@@ -18,6 +18,7 @@ from tep_app.models.cases import CLOSED_REASONS
 from tep_app.models.people import GuaranteeRecord
 from tep_app.services.audit import record_audit
 from tep_app.services.calendar import current_academic_year
+from tep_app.services.cases.casework import STALE_MESSAGE, StaleCaseError
 from tep_app.services.figures import SETTLED_GUARANTEE_GROUPS
 from tep_app.services.words import REASON_WORDS
 
@@ -81,8 +82,6 @@ def record_moved_away(person: YoungPerson, moved: str, moved_to: str | None, on:
 
 def record_officer_move(case: Case, moved: str, moved_to: str | None, version, staff_id: int | None) -> None:
     """An officer found the young person has moved out of the county: the case closes."""
-    from tep_app.services.cases.casework import STALE_MESSAGE, StaleCaseError
-
     if version is None or str(version) != str(case.version):
         raise StaleCaseError(STALE_MESSAGE)
     record_moved_away(case.young_person, moved, moved_to, clock.today(), by=f"staff:{staff_id}")
@@ -99,8 +98,6 @@ def record_officer_guarantee(case: Case, status: str, provider_name: str | None,
     June list: a settled one (an offer, already in learning, an offer not appropriate) closes the
     case and lowers the no-offer figure; "no offer yet" is kept and the case stays open. True if
     the case closed."""
-    from tep_app.services.cases.casework import STALE_MESSAGE, StaleCaseError
-
     if version is None or str(version) != str(case.version):
         raise StaleCaseError(STALE_MESSAGE)
     row = db.session.get(GuaranteeStatus, status)

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import func, select
 
 from tep_app import clock
+from tep_app.extensions import db
+from tep_app.models import ImportBatch, StaffUser
 from tep_app.pagination import IMPORTS_PER_PAGE, Page
 from tep_app.services.imports import CheckResult, Problem
 
@@ -122,11 +125,6 @@ def record_problems(upload_id: str, problems: list[Problem]) -> None:
 
 def list_import_batches(page: int = 1) -> tuple[list[tuple], int]:
     """Recent batches, newest first, with who imported each: ([(batch, staff name)], pages)."""
-    from sqlalchemy import func, select
-
-    from tep_app.extensions import db
-    from tep_app.models import ImportBatch, StaffUser
-
     total = db.session.scalar(select(func.count(ImportBatch.id))) or 0
     shown = Page.of(page, total, IMPORTS_PER_PAGE)
     rows = db.session.execute(

@@ -17,12 +17,6 @@ class SendError(Exception):
         self.message = message
 
 
-def calendar_service():
-    from tep_app.services import calendar
-
-    return calendar
-
-
 def calendar_prefix(kind: str) -> str:
     return kind.replace("-", "_")
 

@@ -20,6 +20,7 @@ from tep_app.models import (
     OutboxMessage,
     SchoolRequest,
 )
+from tep_app.services.audit import record_audit
 from tep_app.services.calendar import SchoolDays
 from tep_app.services.request_states import OPEN_STATUSES, add_event, overdue_clause
 from tep_app.services.school_requests.common import (
@@ -27,6 +28,7 @@ from tep_app.services.school_requests.common import (
     lock_request,
 )
 from tep_app.services.school_requests.email_texts import LINK, render_email
+from tep_app.services.school_requests.links import issue_token
 from tep_app.services.school_requests.outbox import queue_email
 from tep_app.services.school_requests.rules import (
     CHASER_EVERY,
@@ -101,8 +103,6 @@ def _follow_up_text(school_request: SchoolRequest, kind: str,
               "collection_title": school_request.collection.title, "deadline": long_date(school_request.due_on)}
     today = today or clock.today()
     if kind == "chaser" and needs_new_link(school_request, today):
-        from tep_app.services.school_requests.links import issue_token
-
         issue_token(school_request, today=today)
         subject, body = render_email("chaser_link", link=LINK, **values)
         return subject, body, "chaser_link", school_request.link_nonce
@@ -184,8 +184,6 @@ def chase_request(request_id: int, user_id: int | None) -> OutboxMessage | None:
         actor = f"staff:{user_id}" if user_id else None
         school_request.manual_chasers_sent = (school_request.manual_chasers_sent or 0) + 1
         add_event(request_id, "chaser sent by a manager", f"To {contacts[0].email}", actor)
-        from tep_app.services.audit import record_audit
-
         record_audit("chase school", "school_request", request_id, after={"to": contacts[0].email, "n": n})
         db.session.flush()
     return message

@@ -21,17 +21,19 @@ from tep_app.models import (
     OutboxMessage,
     SchoolRequest,
 )
+from tep_app.services import calendar
 from tep_app.services.dialect import insert_for
+from tep_app.services.lists import ListsError, build_lists
 from tep_app.services.request_states import NOT_SENT, SENT, add_event, can_move
 from tep_app.services.school_requests.common import (
     SendError,
     calendar_prefix,
-    calendar_service,
     check_kind,
     find_collection,
     lock_request,
 )
 from tep_app.services.school_requests.email_texts import LINK, renderer
+from tep_app.services.school_requests.links import issue_token
 from tep_app.services.school_requests.outbox import queue_email
 
 logger = logging.getLogger(__name__)
@@ -66,8 +68,6 @@ def _resolve_collection(kind, academic_year) -> Collection:
     check_kind(kind)
     collection = find_collection(kind, academic_year)
     if collection is None or collection.built_at is None:
-        from tep_app.services.lists import ListsError, build_lists
-
         try:
             collection = build_lists(kind, academic_year)
         except ListsError as error:
@@ -84,8 +84,8 @@ def _check_send_date(kind, academic_year, today: date) -> None:
     else:
         collection = find_collection(kind, academic_year)
         on = (collection.send_on if collection
-              else calendar_service().get_date(academic_year, f"{calendar_prefix(kind)}_send"))
-    on = calendar_service().working_day_on_or_before(on)
+              else calendar.get_date(academic_year, f"{calendar_prefix(kind)}_send"))
+    on = calendar.working_day_on_or_before(on)
     if today < on:
         raise SendError(f"The {kind if isinstance(kind, str) else kind.kind} lists for {academic_year} "
                         f"are not due to be sent until {long_date(on)}: use --force to send them now")
@@ -170,8 +170,6 @@ def _send_invite(school_request: SchoolRequest, collection: Collection, render, 
     queued = 0
     if not already_queued:  # a new link would break the one already emailed
         school_request.due_on = reply_by(collection, today)
-        from tep_app.services.school_requests.links import issue_token
-
         issue_token(school_request, today=today)
         subject, body = render(school_name=school_request.establishment.name, collection_title=collection.title,
                                link=LINK, deadline=long_date(school_request.due_on))
@@ -191,18 +189,16 @@ def reply_by(collection: Collection, sent_on: date) -> date:
     """The school's effective reply-by date for a list sent on `sent_on`: the calendar's deadline for
     a list sent on or before its send date, else the later of that deadline and the send date plus
     the year's reply period in school days."""
-    cal = calendar_service()
     if sent_on <= collection.send_on:
         return collection.due_on
-    return cal.effective_due(collection.due_on, sent_on,
-                             cal.get_setting(collection.academic_year, cal.REPLY_WORKING_DAYS))
+    return calendar.effective_due(collection.due_on, sent_on,
+                                  calendar.get_setting(collection.academic_year, calendar.REPLY_WORKING_DAYS))
 
 
 def send_due_collections(today: date | None = None) -> dict:
     """The scheduler's morning: send each collection of the current academic year whose send date has
     come (a send date on a weekend or bank holiday moves to the working day before), once. After the
     due date a built list still goes out, late, with a reply-by date of its own."""
-    calendar = calendar_service()
     today = today or clock.today()
     year = calendar.current_academic_year(today)
     results = {}
