@@ -13,7 +13,7 @@ BLUEPRINTS = (
     "tep_app.portal.routes",
     "tep_app.cases.routes",
     "tep_app.dashboard.routes",
-    "tep_app.requests_page.routes",
+    "tep_app.request_admin.routes",
     "tep_app.admin.routes",
     "tep_app.people.routes",
 )

@@ -12,7 +12,7 @@ from tep_app.schools.forms import SchoolSearchForm
 from tep_app.services import list_sheets, lists, request_states
 from tep_app.services.audit import record_audit
 from tep_app.services.figures import no_offer_figures, school_figures
-from tep_app.services.school_requests import staff_actions as request_admin
+from tep_app.services.school_requests import request_admin
 from tep_app.spreadsheets.list_template import XLSX_MIMETYPE
 
 bp = Blueprint("schools", __name__, url_prefix="/schools")

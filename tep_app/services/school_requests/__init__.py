@@ -6,7 +6,7 @@
 - `answers`: the school's list, its answers, drafts and submission.
 - `outcomes`: what the answers mean for young people and the caseload.
 - `upload`: the school's filled-in spreadsheet, checked like the form.
-- `staff_actions`: what a manager does to one request (revoke, new link, history).
+- `request_admin`: what a manager does to one request (revoke, new link, history).
 - `email_texts` and `outbox`: the emails, editable texts, queued and delivered once.
 - `rules`: the numbers the follow-up runs on.
 """

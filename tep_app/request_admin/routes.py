@@ -12,11 +12,10 @@ from tep_app.main.errors import render_error
 from tep_app.pagination import pagination, requested_page
 from tep_app.services import request_states
 from tep_app.services.figures import no_offer_figures, school_figures
-from tep_app.services.school_requests import followup
-from tep_app.services.school_requests import staff_actions as request_admin
+from tep_app.services.school_requests import followup, request_admin
 from tep_app.services.school_requests.answers import list_progress
 
-bp = Blueprint("requests_page", __name__, url_prefix="/requests")
+bp = Blueprint("request_admin", __name__, url_prefix="/requests")
 logger = logging.getLogger(__name__)
 MANAGERS = (MANAGER, ADMIN)
 
@@ -31,7 +30,7 @@ def _request_or_404(request_id: int):
 
 
 def _back_to(school_request):
-    return redirect(url_for("requests_page.show", request_id=school_request.id))
+    return redirect(url_for("request_admin.show", request_id=school_request.id))
 
 
 @bp.get("/<int:request_id>")
@@ -43,7 +42,7 @@ def show(request_id: int):
     link = request_admin.describe_link(school_request)
     history = request_admin.list_history(request_id, page=requested_page())
     return render_template(
-        "requests_page/show.html", school_request=school_request, link=link,
+        "request_admin/show.html", school_request=school_request, link=link,
         status=request_states.status_of(school_request, clock.today()), labels=request_states.STATUS_LABELS,
         tags=request_states.STATUS_TAGS, closed=request_states.is_closed(school_request.status),
         chasers=request_states.chasers_count(school_request),
@@ -52,7 +51,7 @@ def show(request_id: int):
         figures=school_figures(school_request.collection.academic_year).get(school_request.establishment_id),
         no_offer=no_offer_figures(school_request.collection.academic_year)[1].get(school_request.establishment_id),
         history=history, email_tags=request_admin.EMAIL_STATUS_TAGS,
-        pager=pagination(history.page, history.pages, "requests_page.show", request_id=request_id),
+        pager=pagination(history.page, history.pages, "request_admin.show", request_id=request_id),
     )
 
 
@@ -65,7 +64,7 @@ def confirm_revoke(request_id: int):
     if not request_admin.describe_link(school_request).revocable:
         flash(f"{school_request.establishment.name} has no working link to revoke. Nothing has changed.", "info")
         return _back_to(school_request)
-    return render_template("requests_page/confirm_revoke.html", school_request=school_request)
+    return render_template("request_admin/confirm_revoke.html", school_request=school_request)
 
 
 @bp.post("/<int:request_id>/revoke")
