@@ -8,7 +8,7 @@ BLUEPRINTS = (
     "tep_app.main.routes",
     "tep_app.auth.routes",
     "tep_app.imports.routes",
-    "tep_app.review.routes",
+    "tep_app.matches.routes",
     "tep_app.schools.routes",
     "tep_app.portal.routes",
     "tep_app.cases.routes",

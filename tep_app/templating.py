@@ -10,10 +10,11 @@ from tep_app.dates import day_and_short_month, long_date, short_date, weekday
 # (label, endpoint, roles): an item shows when its endpoint exists and the user has the role.
 NAVIGATION = (
     ("My cases", "cases.queue", ("officer", "manager")),
+    ("Letters and visits", "people.letters_and_visits", ("officer", "manager")),
     ("Chase-up", "dashboard.index", ("manager", "admin")),
     ("Schools", "schools.index", ("officer", "manager", "admin")),
     ("Imports", "imports.index", ("admin",)),
-    ("Match review", "review.index", ("admin", "manager")),
+    ("Match review", "matches.index", ("admin", "manager")),
     ("Audit", "dashboard.audit", ("manager", "admin")),
     ("Outbox", "admin.outbox", ("manager",)),
     ("Admin", "admin.index", ("admin",)),

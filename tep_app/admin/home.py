@@ -7,10 +7,11 @@ from tep_app.auth.roles import ADMIN, roles
 # (endpoint, label, description), in the order shown; a page is listed once its endpoint exists.
 KNOWN_PAGES = (
     ("imports.index", "Imports", "Load establishments, leavers, roll, enrolments and offers"),
-    ("review.index", "Match review", "Accept or reject uncertain matches"),
+    ("matches.index", "Match review", "Accept or reject uncertain matches"),
     ("admin.calendar", "Calendar", "Send and due dates for each academic year"),
     ("admin.email_templates", "Email texts", "Edit the emails schools receive, with a preview"),
     ("admin.templates", "Email texts", "Edit the emails schools receive, with a preview"),
+    ("admin.letter_templates", "Letter texts", "Edit the letters officers print for young people, with a preview"),
     ("admin.outbox", "Outbox", "Every email queued, sent or failed"),
     ("admin.caught_mail", "Caught mail", "Emails caught by the local mail catcher"),
     ("admin.mail", "Caught mail", "Emails caught by the local mail catcher"),

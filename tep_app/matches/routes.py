@@ -3,13 +3,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from tep_app.auth.roles import ADMIN, MANAGER, roles
+from tep_app.matches.forms import DecideForm
 from tep_app.pagination import pagination, requested_page
-from tep_app.review.forms import DecideForm
 from tep_app.services.audit import record_audit
 from tep_app.services.match_review import decide_pair, get_match_summary, list_review_pairs
 from tep_app.services.matching import KINDS, MatchingError, list_match_years
 
-bp = Blueprint("review", __name__, url_prefix="/admin/matches")
+bp = Blueprint("matches", __name__, url_prefix="/admin/matches")
 
 KIND_LABELS = {"leaver_enrolment": "Leavers against enrolments", "roll_offer": "Pupils on roll against offers"}
 CANDIDATE_LABELS = {"leaver_enrolment": "Enrolment", "roll_offer": "Offer"}
@@ -33,10 +33,10 @@ def index():
         record_audit("view", "match_review", f"{kind}/{year}/{queue.page}",
                      after={"school_record_ids": [pair.record.id for pair in queue.pairs]})
     return render_template(
-        "review/index.html", years=years, year=year, kind=kind, kinds=KIND_LABELS,
+        "matches/index.html", years=years, year=year, kind=kind, kinds=KIND_LABELS,
         candidate_label=CANDIDATE_LABELS[kind], summary=get_match_summary(year) if year else None,
         queue=queue, form=DecideForm(formdata=None),
-        pages=pagination(queue.page, queue.pages, "review.index", year=year, kind=kind) if queue else None,
+        pages=pagination(queue.page, queue.pages, "matches.index", year=year, kind=kind) if queue else None,
     )
 
 
@@ -44,7 +44,7 @@ def index():
 @roles(ADMIN, MANAGER)
 def decide():
     form = DecideForm()
-    back = url_for("review.index", **{k: v for k, v in _queue_args(
+    back = url_for("matches.index", **{k: v for k, v in _queue_args(
         form.year.data, form.kind.data, form.page.data).items() if v is not None})
     if not form.validate_on_submit():
         flash("Select accept or reject for one pair. Nothing was changed.", "error")
