@@ -3,12 +3,16 @@ import logging
 import sqlite3
 import time
 
+from flask import has_request_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import ServiceUnavailable
 
 from tep_app.models.base import Base
 
@@ -45,8 +49,6 @@ def configure_sqlite(engine, app=None) -> None:
     A 32 MiB page cache (the default is 2 MiB) keeps the indexes an import or a matching run
     touches in memory: far fewer pages read again while tens of thousands of rows go in.
     """
-    from sqlalchemy import event
-
     busy_timeout_ms = (app.config.get("SQLITE_BUSY_TIMEOUT_MS") if app is not None else None) or 10000
     if app is not None:
         retry_busy_pages(app)
@@ -63,8 +65,6 @@ def configure_sqlite(engine, app=None) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        from flask import has_request_context, request
-
         writes = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
@@ -87,9 +87,6 @@ def retry_busy_pages(app) -> None:
     """Wrap the app's request dispatch (before-request hooks, the view, after-request hooks and
     the commit): a page that lost its snapshot to another writer is rolled back and made again; a
     database still locked gets the 503 "try again" page."""
-    from flask import request
-    from sqlalchemy.exc import OperationalError
-
     dispatch = app.full_dispatch_request
 
     def full_dispatch_request():
@@ -113,8 +110,6 @@ def retry_busy_pages(app) -> None:
 
 def _busy_page(app):
     """The app's own 503 page (main/errors.py), in the service's layout."""
-    from werkzeug.exceptions import ServiceUnavailable
-
     try:
         response = app.make_response(app.handle_user_exception(ServiceUnavailable()))
     except Exception:  # the page's own layout could not be made: the same words, plainly

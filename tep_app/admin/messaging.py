@@ -8,6 +8,7 @@ from tep_app.admin.messaging_forms import CalendarDateForm, CalendarSettingForm,
 from tep_app.auth.roles import ADMIN, MANAGER, roles
 from tep_app.dates import long_date
 from tep_app.pagination import pagination, requested_page
+from tep_app.services import calendar as school_calendar
 from tep_app.services import mailcatcher
 from tep_app.services.school_holidays import HOLIDAY_LABELS
 from tep_app.services.school_requests import email_texts, outbox, outbox_review
@@ -97,39 +98,32 @@ def caught_message(name: str):
     return render_template("admin/messaging/caught_message.html", message=message)
 
 
-def _calendar():
-    from tep_app.services import calendar
-
-    return calendar
-
-
 @bp.get("/calendar")
 @roles(ADMIN)
 def calendar():
     """Send and due dates for each academic year."""
-    service = _calendar()
-    year = request.args.get("year", type=int) or service.current_academic_year()
+    year = request.args.get("year", type=int) or school_calendar.current_academic_year()
     if not 2000 <= year <= 2100:
         abort(404)
-    service.ensure_calendar(year)
-    dates = service.get_calendar(year)
+    school_calendar.ensure_calendar(year)
+    dates = school_calendar.get_calendar(year)
     return render_template("admin/messaging/calendar.html", year=year, dates=dates,
-                           send_day=service.send_day, settings=service.list_settings(year),
-                           warnings=service.list_date_warnings(dates), holidays=service.get_holidays(year))
+                           send_day=school_calendar.send_day, settings=school_calendar.list_settings(year),
+                           warnings=school_calendar.list_date_warnings(dates),
+                           holidays=school_calendar.get_holidays(year))
 
 
 @bp.route("/calendar/<int:year>/holidays/<key>", methods=["GET", "POST"])
 @roles(ADMIN)
 def edit_school_holiday(year: int, key: str):
-    service = _calendar()
     if not 2000 <= year <= 2100 or key not in HOLIDAY_LABELS:
         abort(404)
-    _key, label, first_day, last_day = next(row for row in service.get_holidays(year) if row[0] == key)
+    _key, label, first_day, last_day = next(row for row in school_calendar.get_holidays(year) if row[0] == key)
     form = SchoolHolidayForm(data={"first_day": first_day, "last_day": last_day})
     if form.validate_on_submit():
         try:
-            service.set_holiday(year, key, form.first_day.data, form.last_day.data)
-        except service.CalendarError as error:
+            school_calendar.set_holiday(year, key, form.first_day.data, form.last_day.data)
+        except school_calendar.CalendarError as error:
             form.last_day.errors = [*form.last_day.errors, error.message]
         else:
             flash(f"{label} is now {long_date(form.first_day.data)} to {long_date(form.last_day.data)}", "success")
@@ -140,8 +134,7 @@ def edit_school_holiday(year: int, key: str):
 @bp.route("/calendar/<int:year>/settings/<key>", methods=["GET", "POST"])
 @roles(ADMIN)
 def edit_calendar_setting(year: int, key: str):
-    service = _calendar()
-    settings = service.list_settings(year) if 2000 <= year <= 2100 else []
+    settings = school_calendar.list_settings(year) if 2000 <= year <= 2100 else []
     setting = next((row for row in settings if row[0] == key), None)
     if setting is None:
         abort(404)
@@ -152,9 +145,9 @@ def edit_calendar_setting(year: int, key: str):
         try:
             number = form.number()
             if number is None:
-                raise service.CalendarError("Enter a whole number of school days, like 15")
-            service.set_setting(year, key, number)
-        except service.CalendarError as error:
+                raise school_calendar.CalendarError("Enter a whole number of school days, like 15")
+            school_calendar.set_setting(year, key, number)
+        except school_calendar.CalendarError as error:
             form.value.errors = [*form.value.errors, error.message]
         else:
             flash(f"{label} is now {number}", "success")
@@ -165,9 +158,8 @@ def edit_calendar_setting(year: int, key: str):
 def _calendar_row(year: int, key: str):
     if not 2000 <= year <= 2100:
         abort(404)
-    service = _calendar()
-    service.ensure_calendar(year)
-    row = next((d for d in service.get_calendar(year) if d.key == key), None)
+    school_calendar.ensure_calendar(year)
+    row = next((d for d in school_calendar.get_calendar(year) if d.key == key), None)
     if row is None:
         abort(404)
     return row
@@ -181,7 +173,7 @@ def edit_calendar_date(year: int, key: str):
     form.on.label.text = row.label
     if form.validate_on_submit():
         try:
-            _calendar().set_date(year, key, form.on.data, current_user.id)
+            school_calendar.set_date(year, key, form.on.data, current_user.id)
         except (ValueError, LookupError) as error:
             form.on.errors = [*form.on.errors, str(getattr(error, "message", None) or error)]
         else:

@@ -6,6 +6,7 @@ import click
 from tep_app.cli import tep
 from tep_app.cli.common import fail
 from tep_app.extensions import db
+from tep_app.services.cases import open_cases_for_lapsed, open_cases_for_overdue, rebalance
 
 logger = logging.getLogger(__name__)
 
@@ -24,8 +25,6 @@ def _today_option():
 @_today_option()
 def open_lapsed_command(on):
     """Open a case for every young person whose activity has lapsed unconfirmed."""
-    from tep_app.services.cases import open_cases_for_lapsed
-
     opened = _run("open-lapsed", lambda: open_cases_for_lapsed(on.date() if on else None))
     click.echo(f"Opened {opened} cases for lapsed activities")
 
@@ -34,8 +33,6 @@ def open_lapsed_command(on):
 @_today_option()
 def open_overdue_command(on):
     """Open cases for the lists of schools past their deadline that have not submitted."""
-    from tep_app.services.cases import open_cases_for_overdue
-
     opened = _run("open-overdue", lambda: open_cases_for_overdue(on.date() if on else None))
     click.echo(f"Opened {opened} cases for overdue school lists")
 
@@ -43,8 +40,6 @@ def open_overdue_command(on):
 @cases_group.command("rebalance")
 def rebalance_command():
     """Spread the open cases no patch covers evenly across the active officers."""
-    from tep_app.services.cases import rebalance
-
     moved = _run("rebalance", rebalance)
     click.echo(f"Moved {moved} cases")
 

@@ -5,6 +5,7 @@ import click
 from flask import current_app
 
 from tep_app.cli import tep
+from tep_app.cli.common import fail
 
 
 @tep.command("demo")
@@ -20,8 +21,7 @@ from tep_app.cli import tep
                    "Refused in production.")
 def demo_command(seed: int, years: int, scale: float, academic_year: int | None, reset: bool) -> None:
     """Load a synthetic county: schools, colleges, leavers, roll, enrolments, offers and staff."""
-    from tep_app.cli.common import fail
-    from tep_app.demo.load import has_data, load_demo, reset_data
+    from tep_app.demo.load import has_data, load_demo, reset_data  # noqa: PLC0415 -- Faker only for this command
 
     if reset and os.environ.get("TEP_ENV", "development") == "production":
         fail("demo --reset empties the data tables, so it is not run in production (TEP_ENV=production)")

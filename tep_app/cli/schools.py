@@ -1,5 +1,6 @@
 """School request commands: send the lists, remind, chase, deliver email, run the scheduler and
 the local mail catcher. Every scheduled job is also a command here."""
+import time
 from datetime import date
 
 import click
@@ -8,6 +9,11 @@ from flask import current_app
 from tep_app.cli import tep
 from tep_app.cli.common import fail, year_option
 from tep_app.extensions import db
+from tep_app.services.mailcatcher import start_catcher
+from tep_app.services.school_requests.followup import send_chasers, send_reminders
+from tep_app.services.school_requests.outbox import deliver_outbox, list_stuck
+from tep_app.services.school_requests.outbox_review import count_by_status
+from tep_app.services.school_requests.sending import SendError, send_collection
 
 KINDS = ("leavers", "no-offer")
 
@@ -32,8 +38,6 @@ today_option = click.option("--today", "today", metavar="YYYY-MM-DD",
 @today_option
 def send_command(kind, year, force, today):
     """Send each school its list for a collection: leavers or no-offer. Exactly once."""
-    from tep_app.services.school_requests.sending import SendError, send_collection
-
     if kind not in KINDS:
         fail(f"Unknown collection {kind!r}: use leavers or no-offer")
     try:
@@ -53,8 +57,6 @@ def send_command(kind, year, force, today):
 @today_option
 def remind_command(today):
     """Queue reminders 7 and 2 school days before the deadline."""
-    from tep_app.services.school_requests.followup import send_reminders
-
     queued = send_reminders(_day(today))
     db.session.commit()
     click.echo(f"Queued {queued} reminders.")
@@ -64,8 +66,6 @@ def remind_command(today):
 @today_option
 def chase_command(today):
     """Queue chasers every 5 school days after the deadline."""
-    from tep_app.services.school_requests.followup import send_chasers
-
     queued = send_chasers(_day(today))
     db.session.commit()
     click.echo(f"Queued {queued} chasers.")
@@ -79,9 +79,6 @@ def chase_command(today):
 def deliver_command(limit, reclaim_after):
     """Send the queued emails now. Emails left 'sending' by a stopped sender are named, then sent
     again with the same Message-ID."""
-    from tep_app.services.school_requests.outbox import deliver_outbox, list_stuck
-    from tep_app.services.school_requests.outbox_review import count_by_status
-
     stuck, rows = list_stuck(after_minutes=reclaim_after, limit=20)
     if stuck:
         click.echo(stuck_report(stuck, rows, reclaim_after))
@@ -117,7 +114,7 @@ def stuck_report(count: int, rows, minutes: float) -> str:
 @tep.command("scheduler")
 def scheduler_command():
     """Run the scheduler in this process (Europe/London) until stopped."""
-    from tep_app.jobs.scheduler import run_scheduler
+    from tep_app.jobs.scheduler import run_scheduler  # noqa: PLC0415 -- APScheduler only for this command
 
     click.echo("Scheduler running: lists at 07:00, reminders and chasers at 08:00, email every 30 seconds.")
     run_scheduler(current_app._get_current_object())
@@ -128,10 +125,6 @@ def scheduler_command():
 @click.option("--port", type=click.IntRange(1, 65535), default=1025, show_default=True)
 def mailcatcher_command(host, port):
     """Catch outgoing mail on a local SMTP server and keep it for the admin pages."""
-    import time
-
-    from tep_app.services.mailcatcher import start_catcher
-
     directory = current_app.config["MAIL_CATCHER_DIR"]
     try:
         controller = start_catcher(directory, host, port)

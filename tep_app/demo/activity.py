@@ -9,9 +9,17 @@ from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
+from tep_app import clock
 from tep_app.dates import long_date
 from tep_app.extensions import db
-from tep_app.models import District, Establishment, ListEntry, StaffUser
+from tep_app.models import District, Establishment, ListEntry, SchoolRequest, StaffUser
+from tep_app.services import calendar
+from tep_app.services.calendar import add_working_days, current_academic_year, working_day_on_or_before
+from tep_app.services.cases import open_nightly_cases, set_patch
+from tep_app.services.request_states import sent_clause
+from tep_app.services.school_requests.answers import mark_opened, save_answer, submit_request
+from tep_app.services.school_requests.followup import send_chasers, send_reminders
+from tep_app.services.school_requests.sending import find_collection, send_collection
 
 logger = logging.getLogger(__name__)
 # What schools say, roughly as often as they say it.
@@ -21,8 +29,6 @@ PROVIDERS = ("Stour Valley College Group", "Medway Downs College", "Weald Coast 
 
 def assign_patches(officers: list[StaffUser]) -> int:
     """One district to each of the first twelve officers; two schools each to the rest."""
-    from tep_app.services.cases import set_patch
-
     districts = list(db.session.scalars(select(District).order_by(District.name)))
     schools = list(db.session.scalars(
         select(Establishment).where(Establishment.type != "college").order_by(Establishment.laestab)))
@@ -47,8 +53,6 @@ NO_OFFER_STATUSES = ("sg:110", "sg:110", "sg:110", "sg:114", "sg:140", "sg:140",
 
 
 def demo_send_day(today: date) -> date:
-    from tep_app.services.calendar import add_working_days
-
     return add_working_days(today, -DAYS_SINCE_SEND)
 
 
@@ -59,8 +63,6 @@ def demo_kind(send_on: date) -> str:
 
 def set_demo_calendar(kind: str, academic_year: int, send_on: date) -> date:
     """The demo county's calendar puts its collection in progress `DAYS_SINCE_SEND` working days ago."""
-    from tep_app.services import calendar
-
     prefix = kind.replace("-", "_")
     due = min(calendar.add_working_days(send_on, REPLY_DAYS), calendar.academic_year_bounds(academic_year)[1])
     calendar.ensure_calendar(academic_year)
@@ -121,9 +123,6 @@ def _plan_schools(requests: list, send_on: date, due: date, today: date, seed: i
 
 
 def _school_acts(request_id: int, habit: str, seed: int, kind: str, academic_year: int) -> str:
-    from tep_app.models import SchoolRequest
-    from tep_app.services.school_requests.answers import mark_opened, save_answer, submit_request
-
     rng = random.Random(seed)
     school_request = db.session.get(SchoolRequest, request_id)
     contacts = school_request.establishment.contacts
@@ -150,13 +149,6 @@ def play_collection(academic_year: int, kind: str, send_on: date, due: date, see
     """Play the collection from its send day to today through the real services, the clock moved
     to each day in turn: the send, schools opening, answering and submitting, and each night's
     reminders, chasers and cases. Its emails wait in the outbox for the mail catcher."""
-    from tep_app import clock
-    from tep_app.models import SchoolRequest
-    from tep_app.services.cases import open_nightly_cases
-    from tep_app.services.request_states import sent_clause
-    from tep_app.services.school_requests.followup import send_chasers, send_reminders
-    from tep_app.services.school_requests.sending import find_collection, send_collection
-
     today = today or clock.today()
     done = {"sent": 0, "submits": 0, "in progress": 0, "opened": 0, "reminders": 0, "chasers": 0, "cases": 0}
     with clock.travel(send_on, time(7, 0)):
@@ -187,9 +179,6 @@ def play_collection(academic_year: int, kind: str, send_on: date, due: date, see
 
 
 def play_recent_past(academic_year: int, seed: int, out=print) -> dict:
-    from tep_app import clock
-    from tep_app.services.calendar import add_working_days, current_academic_year, working_day_on_or_before
-
     today = clock.today()
     send_on = demo_send_day(today)
     if current_academic_year(send_on) != academic_year:  # a county of an earlier year: its autumn

@@ -12,16 +12,25 @@ import tempfile
 import time
 from pathlib import Path
 
+from faker import Faker
 from flask import current_app
 from sqlalchemy import delete, func, select
 
+from tep_app import clock
 from tep_app.demo import activity
+from tep_app.demo.activity import demo_send_day
 from tep_app.demo.files import write_files
 from tep_app.demo.generator import generate_county
 from tep_app.extensions import db
-from tep_app.models import Establishment, StaffUser
+from tep_app.models import Establishment, ListEntry, StaffUser, UserSession
 from tep_app.models.base import Base
+from tep_app.services.audit import record_audit
 from tep_app.services.calendar import current_academic_year
+from tep_app.services.imports import import_file
+from tep_app.services.lists import build_lists
+from tep_app.services.matching import run_matching
+from tep_app.services.sign_in import clear_throttles
+from tep_app.services.staff import create_user, get_user_by_email, hash_password, sign_out_everywhere
 
 logger = logging.getLogger(__name__)
 IMPORT_KINDS = ("leavers", "roll", "enrolments", "offers")
@@ -38,8 +47,6 @@ def has_data() -> bool:
 def reset_data() -> None:
     """Empty the data tables. What stays: the reference codes (activity codes, guarantee statuses),
     the staff accounts, their sessions and the audit trail. Schools' sessions go with their requests."""
-    from tep_app.models import UserSession
-
     db.session.execute(delete(UserSession).where(UserSession.school_request_id.is_not(None)))
     for table in reversed(Base.metadata.sorted_tables):
         if table.name not in KEPT_TABLES:
@@ -48,8 +55,6 @@ def reset_data() -> None:
 
 
 def _staff_names(seed: int) -> list[str]:
-    from faker import Faker
-
     fake = Faker("en_GB")
     fake.seed_instance(seed + 1)
     return [f"{fake.first_name()} {fake.last_name()}" for _ in range(1 + MANAGERS + OFFICERS)]
@@ -59,8 +64,6 @@ def create_staff(seed: int, logins_path: Path | None, out=print) -> list[StaffUs
     """1 admin, 5 managers and 20 officers with random passwords, printed once and kept in a
     git-ignored file readable only by its owner. A demo account that is already there (after a
     reset) keeps its row and history: it gets a new password, and its open sessions end."""
-    from tep_app.services.staff import create_user, get_user_by_email
-
     accounts = [("admin@tep.example", "admin")]
     accounts += [(f"manager{n:02d}@tep.example", "manager") for n in range(1, MANAGERS + 1)]
     accounts += [(f"officer{n:02d}@tep.example", "officer") for n in range(1, OFFICERS + 1)]
@@ -85,10 +88,6 @@ def create_staff(seed: int, logins_path: Path | None, out=print) -> list[StaffUs
 
 
 def _renew_demo_account(user: StaffUser, role: str, password: str) -> None:
-    from tep_app.services.audit import record_audit
-    from tep_app.services.sign_in import clear_throttles
-    from tep_app.services.staff import hash_password, sign_out_everywhere
-
     sign_out_everywhere(user)
     user.password_hash = hash_password(password)
     user.role, user.active = role, True
@@ -111,8 +110,6 @@ def _timed(out, label: str):
 
 def import_county_files(files: dict[str, Path], years: list[int], out=print) -> dict[str, int]:
     """Import the five kinds of file, each in its own transaction; returns rows per file key."""
-    from tep_app.services.imports import import_file
-
     counts = {}
     order = [("establishments", "establishments", years[-1])]
     order += [(f"{kind}_{year}", kind, year) for year in years for kind in IMPORT_KINDS]
@@ -125,10 +122,6 @@ def import_county_files(files: dict[str, Path], years: list[int], out=print) -> 
 
 
 def match_and_build(years: list[int], out=print) -> dict:
-    from tep_app.models import ListEntry
-    from tep_app.services.lists import build_lists
-    from tep_app.services.matching import run_matching
-
     with _timed(out, "matching"):
         outcome = run_matching(academic_year=None)
         db.session.commit()
@@ -146,9 +139,6 @@ def match_and_build(years: list[int], out=print) -> dict:
 def load_demo(seed: int = 2022, academic_year: int | None = None, years: int = 1, scale: float = 1.0,
               out=print, logins_path: Path | None = None) -> dict:
     """Generate the county and load it; returns a summary of what was loaded."""
-    from tep_app import clock
-    from tep_app.demo.activity import demo_send_day
-
     # The county's latest year is the one its collection in progress was sent in.
     academic_year = academic_year or current_academic_year(demo_send_day(clock.today()))
     if logins_path is None:

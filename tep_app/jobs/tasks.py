@@ -4,7 +4,14 @@ import logging
 import time
 from datetime import date
 
+from flask import current_app, has_app_context
+
+from tep_app import create_app
 from tep_app.extensions import db
+from tep_app.services.cases import open_nightly_cases
+from tep_app.services.school_requests.followup import send_chasers, send_reminders
+from tep_app.services.school_requests.outbox import deliver_outbox
+from tep_app.services.school_requests.sending import send_due_collections
 
 logger = logging.getLogger(__name__)
 
@@ -12,12 +19,8 @@ logger = logging.getLogger(__name__)
 def _app(app=None):
     if app is not None:
         return app
-    from flask import current_app, has_app_context
-
     if has_app_context():
         return current_app._get_current_object()
-    from tep_app import create_app
-
     return create_app()
 
 
@@ -40,31 +43,21 @@ def run_job(name: str, work, app=None):
 
 
 def run_send_due_collections(app=None, today: date | None = None) -> dict:
-    from tep_app.services.school_requests.sending import send_due_collections
-
     return run_job("send_due_collections", lambda: send_due_collections(today), app)
 
 
 def run_reminders(app=None, today: date | None = None) -> int:
-    from tep_app.services.school_requests.followup import send_reminders
-
     return run_job("reminders", lambda: send_reminders(today), app)
 
 
 def run_chasers(app=None, today: date | None = None) -> int:
-    from tep_app.services.school_requests.followup import send_chasers
-
     return run_job("chasers", lambda: send_chasers(today), app)
 
 
 def run_deliver_outbox(app=None, limit: int = 100) -> dict:
-    from tep_app.services.school_requests.outbox import deliver_outbox
-
     return run_job("deliver_outbox", lambda: deliver_outbox(limit=limit), app)
 
 
 def run_open_lapsed_cases(app=None, today: date | None = None):
     """The nightly job: lists past their reply-by date and lapsed activities become cases."""
-    from tep_app.services.cases import open_nightly_cases
-
     return run_job("open_cases", lambda: open_nightly_cases(today), app)

@@ -14,6 +14,7 @@ from tep_app.auth.sessions import end_school_session_record, school_session_is_l
 from tep_app.extensions import csrf, limiter
 from tep_app.forms import choices
 from tep_app.pagination import Page, requested_page
+from tep_app.portal.download import list_workbook
 from tep_app.portal.forms import AnswerForm, ChooseContactForm, CodeForm, SubmitForm, UploadForm
 from tep_app.security import check_csrf
 from tep_app.services import request_states
@@ -219,8 +220,6 @@ def _closed_redirect():
 @bp.get("/young-people.xlsx")
 @roles(SCHOOL)
 def download():
-    from tep_app.portal.download import list_workbook
-
     school_request = g.school_request
     data, filename = list_workbook(school_request)
     record_audit("export", "school_request", school_request.id)

@@ -44,7 +44,7 @@ class FileCatchingHandler:
 
 
 def start_catcher(directory: str | Path, host: str = "127.0.0.1", port: int = 1025):
-    from aiosmtpd.controller import Controller
+    from aiosmtpd.controller import Controller  # noqa: PLC0415 -- aiosmtpd only for `flask tep mailcatcher`
 
     controller = Controller(FileCatchingHandler(directory), hostname=host, port=port)
     controller.start()

@@ -9,6 +9,7 @@ standard output: the parent trusts it as it trusts its own code, since it starte
 """
 import logging
 import pickle
+import resource
 import subprocess
 import sys
 import time
@@ -78,8 +79,6 @@ def _answer(payload) -> None:
 
 
 def main() -> None:  # runs in the child
-    import resource
-
     data, filename, max_rows, max_columns, memory_mb, seconds = pickle.loads(sys.stdin.buffer.read())
     memory = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
