@@ -16,6 +16,7 @@ from tep_app.models.requests import (
     SchoolRequest,
     SchoolResponse,
 )
+from tep_app.models.retention import RetentionRule
 from tep_app.models.sessions import UserSession
 from tep_app.models.sources import Enrolment, ImportBatch, ImportWarning, Offer
 from tep_app.models.staff import SignInThrottle, SignInUnlock, StaffUser
@@ -27,5 +28,5 @@ __all__ = [
     "District", "Enrolment", "Establishment", "EstablishmentContact", "GuaranteeStatus",
     "ImportBatch", "ImportWarning", "ListEntry", "MatchDecision", "MatchResult", "Offer", "SchoolRecord",
     "SignInThrottle", "SignInUnlock", "StaffUser",
-    "UserSession", "YoungPerson",
+    "RetentionRule", "UserSession", "YoungPerson",
 ]

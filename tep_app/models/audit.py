@@ -1,7 +1,7 @@
 """The append-only audit trail: who did what to which record, and who looked at whom."""
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Index, String, event
+from sqlalchemy import JSON, DateTime, Index, String, delete, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from tep_app import clock
@@ -27,7 +27,8 @@ class AuditEvent(Base):
 
 
 class AuditImmutableError(RuntimeError):
-    """The audit trail is append-only: its rows are never changed or deleted."""
+    """The audit trail is append-only: its rows are never changed, and deleted only by
+    delete_expired, below."""
 
 
 def _refuse_audit_changes(session, _flush_context, _instances) -> None:
@@ -47,3 +48,12 @@ def _refuse_bulk_audit_changes(state) -> None:
 
 event.listen(Session, "before_flush", _refuse_audit_changes)
 event.listen(Session, "do_orm_execute", _refuse_bulk_audit_changes)
+
+
+def delete_expired(session: Session, before: datetime) -> int:
+    """The one deliberate deletion of audit rows: those written before `before`, deleted by the
+    retention run under the retention schedule's audit rule (services/people/retention.py). It goes
+    straight to the session's connection, past the guards above, which refuse every other change or
+    deletion. How many rows were deleted."""
+    table = AuditEvent.__table__
+    return session.connection().execute(delete(table).where(table.c.at < before)).rowcount

@@ -1,7 +1,7 @@
 """Young people, their school records (leaver or on roll), contact details and activities."""
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tep_app.models.base import Base
@@ -28,6 +28,9 @@ class YoungPerson(Base):
     moved: Mapped[str | None] = mapped_column(String(10))
     moved_to: Mapped[str | None] = mapped_column(String(100))
     moved_on: Mapped[date | None] = mapped_column(Date)
+    # When the retention run anonymised them (services/people/retention.py): names, identifiers,
+    # contacts and notes gone, the statistics kept.
+    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     school_records: Mapped[list["SchoolRecord"]] = relationship(back_populates="young_person")
     contact_details: Mapped[list["ContactDetail"]] = relationship(

@@ -94,6 +94,8 @@ class Holding:
     reach: str
     rows_of: Callable[[object], ColumnElement]
     columns: tuple[Held, ...]
+    # The rule under which whole rows are deleted by their own date (not by the young person's age).
+    rows_deleted_by: str | None = None
 
     @property
     def table(self) -> str:
@@ -184,7 +186,7 @@ REGISTRY: tuple[Holding, ...] = (
                 Held("notes", FREE_TEXT, CLEAR, "an officer's notes of the attempt", CONTACT_RULE),
                 Held("channel", STATISTIC, KEEP, "phone, text, email, letter or visit"),
                 Held("outcome", STATISTIC, KEEP, "what came of it"),
-            )),
+            ), rows_deleted_by=CONTACT_RULE),
     Holding(ListEntry, "young_person_id", lambda ids: ListEntry.young_person_id.in_(ids), (
         Held("reason", STATISTIC, KEEP, "the service's words for why they are on the list"),
     )),
@@ -252,7 +254,7 @@ REGISTRY: tuple[Holding, ...] = (
                 Held("before", FREE_TEXT, DELETE, "the values before a change (may be names, notes)", AUDIT_RULE),
                 Held("after", FREE_TEXT, DELETE, "the values after a change (may be names, notes)", AUDIT_RULE),
                 Held("object_id", IDENTIFIER, DELETE, "whose record it was", AUDIT_RULE),
-            )),
+            ), rows_deleted_by=AUDIT_RULE),
 )
 
 # The other audit objects about one young person: object_type -> (its model, the model's column
@@ -286,8 +288,10 @@ NOT_ABOUT_YOUNG_PEOPLE: dict[str, dict[str, str]] = {
     "request_event": {"*": "a school request's history: its detail and actor name school contacts and counts, "
                            "never a pupil"},
     "email_template": {"*": "email texts an admin edits"},
+    "letter_template": {"*": "letter texts an admin edits (names are filled in only when printed)"},
     "outbox_message": {"*": "emails to school contacts and staff: their texts name the school, counts and "
                             "dates, never a pupil"},
+    "retention_rule": {"*": "the retention schedule"},
     "import_batch": {"*": "an import: its file's name, counts and the headers it did not read"},
     "school_response": {"updated_by": "the school contact who last saved the answer",
                         "source": "form or upload"},
