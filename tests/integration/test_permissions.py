@@ -85,8 +85,8 @@ EXPECTED = {
     "imports.batch_report": ADMIN_ONLY,
     "imports.batch_warnings": ADMIN_ONLY,
     # Reviewing uncertain matches.
-    "review.index": MANAGER_ADMIN,
-    "review.decide": MANAGER_ADMIN,
+    "matches.index": MANAGER_ADMIN,
+    "matches.decide": MANAGER_ADMIN,
     # The manager's dashboard and the audit trail.
     "dashboard.index": MANAGER_ADMIN,
     "dashboard.export": MANAGER_ADMIN,
@@ -95,11 +95,11 @@ EXPECTED = {
     "dashboard.audit": MANAGER_ADMIN,
     "dashboard.audit_export": MANAGER_ADMIN,
     # One school request: all staff may read it; managers and admins revoke, replace and chase.
-    "requests_page.show": ALL_STAFF,
-    "requests_page.confirm_revoke": MANAGER_ADMIN,
-    "requests_page.revoke": MANAGER_ADMIN,
-    "requests_page.reissue": MANAGER_ADMIN,
-    "requests_page.chase": MANAGER_ADMIN,
+    "request_admin.show": ALL_STAFF,
+    "request_admin.confirm_revoke": MANAGER_ADMIN,
+    "request_admin.revoke": MANAGER_ADMIN,
+    "request_admin.reissue": MANAGER_ADMIN,
+    "request_admin.chase": MANAGER_ADMIN,
     # Admin.
     "admin.index": ADMIN_ONLY,
     "admin.accounts": ADMIN_ONLY,

@@ -19,7 +19,7 @@ from tep_app.services.school_requests.followup import chase_request
 from tep_app.services.school_requests.links import hash_token, resolve_token, send_access_code, verify_access_code
 from tep_app.services.school_requests.outbox import deliver_outbox, queue_email
 from tep_app.services.school_requests.sending import send_collection
-from tep_app.services.school_requests.staff_actions import send_new_link
+from tep_app.services.school_requests.request_admin import send_new_link
 from tests.integration.messaging_support import SmtpServer, body_of, seed_county
 from tests.integration.portal_support import seed_request
 
