@@ -52,19 +52,22 @@ lint: install
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/ruff check .
 
-# The PostgreSQL run also counts rate limits in the local Redis (TEP_TEST_REDIS_URL).
+# Every test but the browser ones on SQLite, then again on PostgreSQL, where tests/conftest.py keeps
+# only those that reach the database. The PostgreSQL run also counts rate limits in the local Redis
+# (TEP_TEST_REDIS_URL).
 test: lint
-	$(BIN)/pytest -p no:cacheprovider tests/unit tests/integration tests/security
+	$(BIN)/pytest -p no:cacheprovider tests --ignore=tests/e2e
 	TEP_TEST_DATABASE_URL=$(PG_TEST_URL) TEP_RATELIMIT_STORAGE_URL=$(REDIS_TEST_URL) TEP_TEST_REDIS_URL=$(REDIS_TEST_URL) \
 		TEP_RATELIMIT_KEY_PREFIX=tep-test-$$$$ \
-		$(BIN)/pytest -p no:cacheprovider tests/integration tests/security
+		$(BIN)/pytest -p no:cacheprovider tests --ignore=tests/e2e
 	$(BIN)/pytest -p no:cacheprovider tests/e2e
 
+# The tests that need no database (the ones the PostgreSQL run leaves out).
 test-unit: install
-	$(BIN)/pytest tests/unit
+	$(BIN)/pytest -m "not database" tests --ignore=tests/e2e
 
 test-postgres: install
-	TEP_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest tests/integration
+	TEP_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest tests --ignore=tests/e2e
 
 test-e2e: install
 	$(BIN)/pytest tests/e2e
@@ -72,7 +75,7 @@ test-e2e: install
 # The whole service played at random for TEP_SOAK_MINUTES (new examples each run, on SQLite).
 TEP_SOAK_MINUTES ?= 30
 soak: install
-	TEP_SOAK_MINUTES=$(TEP_SOAK_MINUTES) $(BIN)/pytest -p no:cacheprovider -q tests/integration/test_whole_service_state.py
+	TEP_SOAK_MINUTES=$(TEP_SOAK_MINUTES) $(BIN)/pytest -p no:cacheprovider -q tests/whole_service/test_whole_service_state.py
 
 bench: install $(VENV)/.bench-installed
 	$(BIN)/python -m bench --postgres

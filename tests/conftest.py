@@ -7,6 +7,7 @@ PostgreSQL, each test process gets its own database, created here and dropped at
 import os
 import tempfile
 import uuid
+from types import SimpleNamespace
 
 import pytest
 from flask.testing import FlaskClient
@@ -14,7 +15,8 @@ from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.pages import PageChecker
+from tests.support.live_server import gunicorn, live_database
+from tests.support.pages import PageChecker
 
 
 def _database_url(tmp_dir: str) -> tuple[str, callable]:
@@ -86,7 +88,7 @@ def chromium():
     Playwright's sync API allows one instance at a time in a thread."""
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS
+    from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
@@ -124,14 +126,14 @@ def client(app, db):
 
 @pytest.fixture
 def pages(client):
-    """Fetch pages and check the page rules on every one (see tests/pages.py)."""
+    """Fetch pages and check the page rules on every one (see tests/support/pages.py)."""
     return PageChecker(client)
 
 
 @pytest.fixture
 def make(db):
     """Factories for models: make.establishment(...), make.young_person(...), ..."""
-    from tests import factories
+    from tests.support import factories
 
     return factories.Factory(db)
 
@@ -154,3 +156,43 @@ def login(client, make):
         return user
 
     return _login
+
+
+@pytest.fixture
+def live(app):
+    """For attacks that need committed data seen by other threads or processes: a database of the
+    test's own (a new PostgreSQL database next to the test one, or a SQLite file), migrated, and
+    dropped at the end."""
+    with live_database(app) as database:
+        yield database
+
+
+@pytest.fixture
+def server(live):
+    """gunicorn, one worker with four threads, on the live database (development settings)."""
+    with gunicorn(live, "--workers", "1", "--threads", "4", "--worker-class", "gthread", "--timeout", "120") as run:
+        yield SimpleNamespace(base=run.base, master=run.master, live=live, log=run.log)
+
+
+# The fixtures that reach the database: every one of them (db, client, pages, make, login, live,
+# server) asks for `app`.
+DATABASE_FIXTURES = {"app"}
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "database: the test reaches the database (set from its fixtures)")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark the tests that reach the database (so `-m "not database"` runs the rest), and on PostgreSQL
+    (TEP_TEST_DATABASE_URL set) run only those: the rest ran already on SQLite and would run the same."""
+    for item in items:
+        if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.database)
+    if not os.environ.get("TEP_TEST_DATABASE_URL"):
+        return
+    kept = [item for item in items if item.get_closest_marker("database")]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if not item.get_closest_marker("database")])
+        items[:] = kept

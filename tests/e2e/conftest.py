@@ -17,7 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from werkzeug.serving import make_server
 
-from tests.e2e.browser import sign_in_with
+from tests.support.browser import sign_in_with
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tep_app.identifiers import make_upn
-from tests.e2e.browser import expect_title
+from tests.support.browser import expect_title
 
 YEAR = 2027
 

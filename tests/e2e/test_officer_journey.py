@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tep_app.extensions import db
-from tests.e2e.browser import expect_title, sign_in_with
+from tests.support.browser import expect_title, sign_in_with
 
 
 def _academic_year(today: date) -> int:

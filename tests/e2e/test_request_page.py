@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tep_app.extensions import db
-from tests.e2e.browser import expect_title
+from tests.support.browser import expect_title
 
 YEAR = 2037
 

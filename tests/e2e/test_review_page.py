@@ -4,7 +4,7 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from tests.e2e.browser import expect_title
+from tests.support.browser import expect_title
 
 YEAR = 2031  # a year of its own, so other tests' data does not reach this queue
 
@@ -12,7 +12,7 @@ YEAR = 2031  # a year of its own, so other tests' data does not reach this queue
 def _seed_possible_pair(app) -> str:
     from tep_app.extensions import db
     from tep_app.models import Enrolment, Establishment, SchoolRecord, YoungPerson
-    from tep_app.services.matching import run_matching
+    from tep_app.services.match_runs import run_matching
 
     tag = secrets.token_hex(3)
     with app.app_context():

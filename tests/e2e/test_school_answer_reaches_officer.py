@@ -4,8 +4,8 @@ officer's queue, the second's case shows the school's words. axe-core on every p
 """
 from sqlalchemy import select
 
-from tests.e2e.browser import expect_title
 from tests.e2e.test_school_journey import _confirm, _invite_links, _seed, mail  # noqa: F401 -- a fixture
+from tests.support.browser import expect_title
 
 
 def _open_cases_for(live_server, request_id: int, officer_id: int) -> None:

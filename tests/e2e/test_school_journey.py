@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.e2e.browser import expect_title
+from tests.support.browser import expect_title
 
 LINK = re.compile(r"(http://127\.0\.0\.1:\d+/school/start/[A-Za-z0-9_\-]+)")
 CODE = re.compile(r"\b(\d{6})\b")

@@ -1,5 +1,5 @@
 """The sign-in page in a real browser: it works, and it passes axe-core."""
-from tests.e2e.browser import expect_title
+from tests.support.browser import expect_title
 
 
 def test_sign_in_page_is_accessible_and_signs_a_manager_in(page, axe, sign_in):

@@ -21,10 +21,10 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from tests.e2e.browser import expect_title, sign_in_with
 from tests.e2e.conftest import AXE_JS, run_axe
-from tests.integration.messaging_support import SmtpServer, body_of, free_port
-from tests.security.conftest import ROOT, gunicorn
+from tests.support.browser import expect_title, sign_in_with
+from tests.support.live_server import ROOT, gunicorn
+from tests.support.messaging_support import SmtpServer, body_of, free_port
 
 NGINX = "/usr/sbin/nginx"
 SITE_CONFIG = ROOT / "docs" / "deploy" / "nginx.conf"
@@ -193,8 +193,8 @@ def test_a_school_opens_its_link_confirms_the_code_and_answers_over_https_throug
     from tep_app.extensions import db
     from tep_app.models import SchoolRequest, SchoolResponse
     from tep_app.services.school_requests.outbox import deliver_outbox
-    from tests.factories import Factory
-    from tests.integration.portal_support import seed_request
+    from tests.support.factories import Factory
+    from tests.support.portal_support import seed_request
 
     app = deployed.live.app
     with app.app_context():

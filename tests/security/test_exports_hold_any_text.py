@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tep_app.models import AuditEvent, SchoolResponse
 from tep_app.services.dashboard import EXPORT_TABLES
 from tep_app.spreadsheets.tables import write_table
-from tests.integration.portal_support import seed_request, sign_school_in
+from tests.support.portal_support import seed_request, sign_school_in
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CONTROLS = "".join(chr(n) for n in range(32) if chr(n) not in "\t\n\r") + "\x7f\x85"

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from tep_app import create_app
 from tep_app.models import AuditEvent
-from tests.integration.imports_support import establishments_csv
-from tests.integration.portal_support import seed_request, sign_school_in
+from tests.support.imports_support import establishments_csv
+from tests.support.portal_support import seed_request, sign_school_in
 
 
 def _last_audit(db, action, object_type):

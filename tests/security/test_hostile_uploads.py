@@ -8,8 +8,8 @@ import psutil
 import pytest
 
 from tep_app.spreadsheets.reader import SpreadsheetError, read_table
-from tests.security.browser import Browser
-from tests.security.hostile_files import rows_bomb_xlsx, sparse_xlsx, zip_bomb_xlsx
+from tests.security.http_client import Browser
+from tests.support.hostile_files import rows_bomb_xlsx, sparse_xlsx, zip_bomb_xlsx
 
 ADMIN_PASSWORD = "granite osprey lantern meadow"
 TOO_MANY_ROWS = "rows: the most one import takes is"
@@ -52,8 +52,8 @@ def _seed(live):
     from tep_app.extensions import db
     from tep_app.services.school_requests.links import link_fingerprint
     from tep_app.services.staff import create_user
-    from tests.factories import Factory
-    from tests.integration.portal_support import seed_request
+    from tests.support.factories import Factory
+    from tests.support.portal_support import seed_request
 
     with live.app.app_context():
         admin = create_user("admin.security@tep.example", "Admin Security", "admin", ADMIN_PASSWORD)

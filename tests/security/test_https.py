@@ -38,8 +38,8 @@ def production_like(live):
     cookies, one trusted proxy."""
     from tep_app.extensions import db
     from tep_app.services.staff import create_user
-    from tests.factories import Factory
-    from tests.integration.portal_support import seed_request
+    from tests.support.factories import Factory
+    from tests.support.portal_support import seed_request
 
     app = create_app("test", SQLALCHEMY_DATABASE_URI=live.url, SECRET_KEY="https-test-secret", WTF_CSRF_ENABLED=True,
                      WTF_CSRF_SSL_STRICT=True, SESSION_COOKIE_SECURE=True, PROXY_COUNT=1, BASE_URL=SITE,

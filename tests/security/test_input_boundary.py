@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from tep_app.models import AuditEvent, ContactAttempt, SchoolResponse
-from tests.integration.portal_support import entry_row, seed_request, sign_school_in, xlsx
-from tests.integration.test_cases_casework import attempt_data, errors_of, seeded_case
+from tests.cases.test_cases_casework import attempt_data, errors_of, seeded_case
+from tests.support.portal_support import entry_row, seed_request, sign_school_in, xlsx
 
 BIG = "2147483648"
 HUGE = "99999999999999999999"

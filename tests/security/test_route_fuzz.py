@@ -1,7 +1,7 @@
 """Hostile input at every route, as every role: never a server error, never a traceback in the log, and
 every page the service's own.
 
-The test walks the route map (as tests/integration/test_permissions.py does, with its sample world)
+The test walks the route map (as tests/security/test_permissions.py does, with its sample world)
 and, for each route and role, first asks the route plainly while recording which query parameters
 and form fields the view reads (a role the route refuses reads none). Then it sends each hostile
 value in each URL argument (for the roles the route lets in: routing is the same for all), in every
@@ -19,8 +19,8 @@ from bs4 import BeautifulSoup
 from werkzeug.datastructures import ImmutableMultiDict
 
 from tep_app.auth.roles import PUBLIC
-from tests.integration import test_permissions as permissions
-from tests.integration.test_permissions import ROLES, _sign_in_as, _url
+from tests.security import test_permissions as permissions
+from tests.security.test_permissions import ROLES, _sign_in_as, _url
 
 world = permissions.world  # the route map's sample world, as a fixture here too
 

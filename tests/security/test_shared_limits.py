@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from tep_app import create_app
-from tests.security.conftest import gunicorn
+from tests.support.live_server import gunicorn
 
 REDIS_URL = os.environ.get("TEP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 LINK_LIMIT = 10  # the school link page allows ten tries a minute from one address
@@ -90,8 +90,8 @@ def test_production_counts_in_the_redis_it_is_given(monkeypatch, tmp_path):
 def _seed_link(live) -> tuple[str, int]:
     """A school's request with a working link in the live database: (raw token, first contact's id)."""
     from tep_app.extensions import db
-    from tests.factories import Factory
-    from tests.integration.portal_support import seed_request
+    from tests.support.factories import Factory
+    from tests.support.portal_support import seed_request
 
     with live.app.app_context():
         seeded = seed_request(Factory(db), db, entries=1)

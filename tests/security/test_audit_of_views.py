@@ -1,0 +1,243 @@
+"""Every page and download that shows young people's personal data writes an audit row.
+
+Every route of the app is classified here: it shows young people's data (and how to visit it with
+data present), or it does not. A new route fails the first test until it is put in one list; each
+route in the first list is visited as its user would, and fails when the visit writes no audit row."""
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from io import BytesIO
+
+import pytest
+from sqlalchemy import func, select
+
+from tep_app.models import AuditEvent, ImportBatch
+from tep_app.services.imports import import_file
+from tests.support.cases_support import open_case
+from tests.support.imports_support import LEAVER_HEADERS, csv_bytes, establishments_csv, leaver_rows
+from tests.support.portal_support import HEADERS, entry_row, make_collection, seed_request, sign_school_in, xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Rows a page writes when someone reads young people's data.
+READ_ACTIONS = ("view", "export", "search")
+
+
+@dataclass
+class Visit:
+    method: str
+    url: str
+    data: dict | None = None
+    shows: str | None = None  # text the page must show: the young person is really there
+
+
+def _case(ctx, **kwargs):
+    return open_case(ctx.make, ctx.db, person=ctx.person, officer=ctx.user, **kwargs)
+
+
+def _cases_queue(ctx):
+    _case(ctx)
+    return Visit("get", "/cases", shows=ctx.person.surname)
+
+
+def _cases_show(ctx):
+    return Visit("get", f"/cases/{_case(ctx).id}", shows=ctx.person.surname)
+
+
+def _case_post(path: str, kind: str = "leavers"):
+    def visit(ctx):
+        case = _case(ctx, collection_id=make_collection(ctx.db, kind=kind).id)
+        # A form with nothing in it: the case page again, with its errors.
+        return Visit("post", f"/cases/{case.id}/{path}", data={}, shows=ctx.person.surname)
+    return visit
+
+
+def _cases_manage(ctx):
+    open_case(ctx.make, ctx.db, person=ctx.person, officer=ctx.make.staff())
+    return Visit("get", f"/cases/manage?f-q={ctx.person.surname}", shows=ctx.person.surname)
+
+
+def _review(ctx):
+    from datetime import date
+
+    from tep_app.services.matching import run_matching
+
+    school = ctx.make.establishment(name="Chalk Hill School")
+    college = ctx.make.establishment(type="college", contacts=0, name="Stour Valley College")
+    person = ctx.make.young_person(forename="Priya", surname="Raman", date_of_birth=date(2007, 3, 14),
+                                   postcode="TN23 4DD")
+    ctx.make.school_record(person, school, "leaver", 2022)
+    ctx.make.enrolment(college, person, 2022, upn=None, uln=None, surname="Ramen", date_of_birth=date(2007, 3, 19),
+                       postcode="DA1 1ZZ", row_key="priya-row")
+    run_matching(2022)
+    return Visit("get", "/admin/matches/?year=2022", shows="Raman")
+
+
+def _upload(ctx, rows) -> str:
+    import_file("establishments", establishments_csv(), "establishments.csv")
+    response = ctx.pages.post("/admin/imports/new", data={"kind": "leavers", "academic_year": "2022",
+                                                          "file": (BytesIO(csv_bytes(LEAVER_HEADERS, rows)),
+                                                                   "leavers.csv")}, status=302)
+    return response.headers["Location"]
+
+
+def _import_preview(ctx):
+    return Visit("get", _upload(ctx, leaver_rows(3)), shows="Surname2")
+
+
+def _import_problems(ctx):
+    rows = leaver_rows(2)
+    rows[0][2] = "=1+1"
+    return Visit("get", _upload(ctx, rows) + "/problems.xlsx")
+
+
+def _import_warnings(ctx):
+    return Visit("get", _upload(ctx, leaver_rows(2)) + "/warnings.xlsx")
+
+
+def _batch(ctx) -> int:
+    preview = _upload(ctx, leaver_rows(2))
+    ctx.pages.post(f"{preview}/confirm", data={}, status=302)
+    return ctx.db.session.scalar(select(func.max(ImportBatch.id)).where(ImportBatch.kind == "leavers"))
+
+
+def _import_report(ctx):
+    return Visit("get", f"/admin/imports/batches/{_batch(ctx)}")
+
+
+def _batch_warnings(ctx):
+    return Visit("get", f"/admin/imports/batches/{_batch(ctx)}/warnings.xlsx")
+
+
+def _school_list(ctx):
+    seeded = seed_request(ctx.make, ctx.db)
+    name = seeded.entries[0].young_person.surname
+    return Visit("get", f"/schools/{seeded.establishment.laestab}?year=2022", shows=name)
+
+
+def _school_download(ctx):
+    seeded = seed_request(ctx.make, ctx.db)
+    seeded.collection.built_at = datetime.now(UTC)
+    return Visit("get", f"/schools/{seeded.establishment.laestab}/download/leavers?year=2022")
+
+
+def _portal(path: str, method: str = "get", shows: bool = True, data=None):
+    def visit(ctx):
+        seeded = seed_request(ctx.make, ctx.db)
+        ctx.school = seeded
+        name = seeded.entries[0].young_person.surname
+        url = path.format(entry=seeded.entries[0].id)
+        return Visit(method, url, data=data(seeded) if data else None, shows=name if shows else None)
+    return visit
+
+
+def _duplicate_rows(seeded):
+    """An upload naming the same young person twice: the problem names them."""
+    entry = seeded.entries[0]
+    rows = [entry_row(entry, destination="Further education"), entry_row(entry, destination="Further education")]
+    return {"file": (xlsx(rows, HEADERS), "list.xlsx")}
+
+
+def _audit_page(ctx):
+    _case(ctx)
+    ctx.pages.get("/cases")  # a view of the queue: the audit has young people to show
+    return Visit("get", "/dashboard/audit?action=view")
+
+
+def _audit_export(ctx):
+    _case(ctx)
+    return Visit("get", "/dashboard/audit/export")
+
+
+# Every route that shows young people's personal data: who uses it (a staff role, or "school"),
+# and how to visit it with data present.
+SHOWS_YOUNG_PEOPLE = {
+    "cases.queue": ("officer", _cases_queue),
+    "cases.show": ("officer", _cases_show),
+    "cases.attempt": ("officer", _case_post("attempts")),
+    "cases.activity": ("officer", _case_post("activity")),
+    "cases.moved": ("officer", _case_post("moved")),
+    "cases.guarantee": ("officer", _case_post("guarantee", "no-offer")),
+    "cases.manage": ("manager", _cases_manage),
+    "matches.index": ("admin", _review),
+    "imports.preview": ("admin", _import_preview),
+    "imports.problems_report": ("admin", _import_problems),
+    "imports.upload_warnings": ("admin", _import_warnings),
+    "imports.batch_report": ("admin", _import_report),
+    "imports.batch_warnings": ("admin", _batch_warnings),
+    "schools.show": ("officer", _school_list),
+    "schools.download": ("officer", _school_download),
+    "portal.list": ("school", _portal("/school/young-people")),
+    "portal.answer": ("school", _portal("/school/young-people/{entry}")),
+    "portal.download": ("school", _portal("/school/young-people.xlsx", shows=False)),
+    "portal.check": ("school", _portal("/school/check")),
+    "portal.upload": ("school", _portal("/school/upload", "post", data=_duplicate_rows)),
+    "dashboard.audit": ("manager", _audit_page),
+    "dashboard.audit_export": ("manager", _audit_export),
+}
+
+# Every other route, and why it shows no young person's data.
+NO_YOUNG_PEOPLE = {
+    "static": "files", "main.assets": "files", "main.health": "a status", "main.index": "a redirect",
+    "auth.login": "sign-in", "auth.logout": "sign-out", "auth.unlock": "sign-in limits",
+    "auth.change_password": "own password",
+    "admin.index": "menu", "admin.accounts": "staff", "admin.account": "staff", "admin.account_new": "staff",
+    "admin.account_clear_throttles": "staff", "admin.account_disable": "staff", "admin.account_enable": "staff",
+    "admin.account_reset": "staff", "admin.account_sign_out": "staff",
+    "admin.calendar": "dates", "admin.edit_calendar_date": "dates", "admin.edit_calendar_setting": "dates",
+    "admin.edit_school_holiday": "dates",
+    "admin.email_templates": "email texts, which carry no young person's data",
+    "admin.edit_email_template": "email texts", "admin.caught_mail": "emails to schools and staff: no young people",
+    "admin.caught_message": "one such email", "admin.outbox": "emails to schools and staff",
+    "admin.retry_outbox_message": "a change",
+    "imports.index": "file names and counts", "imports.upload": "a form; a redirect to the preview",
+    "imports.confirm": "a change, then a redirect",
+    "matches.decide": "a change, then a redirect to the queue (audited as a change)",
+    "cases.patches": "officers and areas", "cases.remove": "a change",
+    "dashboard.index": "figures by school", "dashboard.export": "figures by school", "dashboard.chase": "a change",
+    "dashboard.chase_overdue": "schools",
+    "request_admin.show": "a school's request: contacts and emails", "request_admin.chase": "a change",
+    "request_admin.reissue": "a change", "request_admin.confirm_revoke": "a school's request",
+    "request_admin.revoke": "a change",
+    "portal.start": "the link's first page", "portal.choose_contact": "school contacts",
+    "portal.enter_code": "a code", "portal.sign_out": "sign-out", "portal.submit": "a change, then a redirect",
+    "portal.submitted": "a reference and counts",
+    "schools.index": "schools and figures",
+}
+
+
+def test_every_route_is_classified_as_showing_young_people_or_not(app):
+    endpoints = set(app.view_functions)
+    both = set(SHOWS_YOUNG_PEOPLE) & set(NO_YOUNG_PEOPLE)
+    unclassified = endpoints - set(SHOWS_YOUNG_PEOPLE) - set(NO_YOUNG_PEOPLE)
+    gone = (set(SHOWS_YOUNG_PEOPLE) | set(NO_YOUNG_PEOPLE)) - endpoints
+    assert (unclassified, both, gone) == (set(), set(), set())
+
+
+class _Context:
+    def __init__(self, make, db, pages, user):
+        self.make, self.db, self.pages, self.user = make, db, pages, user
+        self.person = make.young_person(forename="Tamsin", surname="Okonedo-Vale")
+        self.school = None
+
+
+def _reads(db) -> int:
+    return db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action.in_(READ_ACTIONS)))
+
+
+@pytest.mark.parametrize("endpoint", sorted(SHOWS_YOUNG_PEOPLE))
+def test_a_page_showing_young_people_writes_an_audit_row(endpoint, make, db, login, pages, client, app,
+                                                          tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "IMPORT_UPLOAD_DIR", str(tmp_path / "uploads"))
+    role, setup = SHOWS_YOUNG_PEOPLE[endpoint]
+    ctx = _Context(make, db, pages, None if role == "school" else login(role))
+    visit = setup(ctx)
+    if role == "school":
+        sign_school_in(client, ctx.school)
+    db.session.commit()
+    before = _reads(db)
+    response = getattr(client, visit.method)(visit.url, data=visit.data)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    if visit.shows:
+        assert visit.shows in response.get_data(as_text=True)
+    elif response.mimetype != "text/html":
+        assert response.mimetype == XLSX
+    assert _reads(db) > before, f"{endpoint} showed young people's data and wrote no audit row"
