@@ -5,8 +5,8 @@ from datetime import date
 from sqlalchemy import select
 
 from tep_app.extensions import db
-from tep_app.models.reference import ActivityCode
-from tep_app.reference_data import GROUP_LABELS
+from tep_app.models.reference import ActivityCode, GuaranteeStatus
+from tep_app.reference_data import GROUP_LABELS, GUARANTEE_GROUP_LABELS
 from tep_app.services.answer_fields import OUTCOME_FIELDS
 
 EET_GROUPS = ("education", "employment", "training", "re-engagement")
@@ -60,9 +60,6 @@ STATUS_PREFIX, MOVED_PREFIX = "sg:", "moved:"
 
 def guarantee_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """[(group label, [("sg:<code>", plain words)])] of the statuses a school may choose."""
-    from tep_app.models.reference import GuaranteeStatus
-    from tep_app.reference_data import GUARANTEE_GROUP_LABELS
-
     groups: dict[str, list[tuple[str, str]]] = {}
     for row in db.session.scalars(select(GuaranteeStatus).where(GuaranteeStatus.offered_to_schools.is_(True))
                                   .order_by(GuaranteeStatus.sort_order, GuaranteeStatus.code)):

@@ -19,6 +19,7 @@ from tep_app.models.collections import ListEntry
 from tep_app.models.people import YoungPerson
 from tep_app.services.answer_fields import ANSWER_FIELDS, OUTCOME_FIELDS
 from tep_app.services.audit import record_audit
+from tep_app.services.cases import open_cases_for_request
 from tep_app.services.destinations import outcome_value
 from tep_app.services.request_states import (
     IN_PROGRESS,
@@ -28,6 +29,8 @@ from tep_app.services.request_states import (
     closed_clause,
     move_clause,
 )
+from tep_app.services.school_requests.email_texts import render_email
+from tep_app.services.school_requests.outbox import queue_email
 from tep_app.services.school_requests.outcomes import (
     STATE_LABELS,
     answer_state,
@@ -315,8 +318,6 @@ def submit_request(school_request: SchoolRequest, contact_email: str) -> dict | 
     progress = list_progress(school_request)
     counts.update(total=progress.total, answered=progress.answered, drafts=progress.drafts,
                   not_started=progress.not_started)
-    from tep_app.services.cases import open_cases_for_request
-
     counts["cases"] = open_cases_for_request(school_request)
     add_event(school_request.id, SUBMITTED, f"{progress.answered} of {progress.total} answered", contact_email)
     record_audit("school submitted", "school_request", school_request.id, after=counts)
@@ -327,9 +328,6 @@ def submit_request(school_request: SchoolRequest, contact_email: str) -> dict | 
 
 
 def _queue_receipt(school_request: SchoolRequest, contact_email: str, stamp, counts: dict, number: int) -> None:
-    from tep_app.services.school_requests.email_texts import render_email
-    from tep_app.services.school_requests.outbox import queue_email
-
     subject, body = render_email(
         "receipt", school_name=school_request.establishment.name,
         collection_title=school_request.collection.title,

@@ -17,6 +17,7 @@ from tep_app.models import (
     Activity,
     ActivityCode,
     ContactDetail,
+    GuaranteeStatus,
     SchoolRequest,
     SchoolResponse,
 )
@@ -24,6 +25,7 @@ from tep_app.models.collections import ListEntry
 from tep_app.models.people import GuaranteeRecord
 from tep_app.services.answer_fields import CONTACT_FIELDS, DETAIL_FIELDS, OUTCOME_FIELDS
 from tep_app.services.audit import record_audit
+from tep_app.services.cases.closing import close_open_case, record_moved_away
 from tep_app.services.destinations import lapse_date
 
 logger = logging.getLogger(__name__)
@@ -63,32 +65,6 @@ def is_answered_clause():
                       for name in OUTCOME_FIELDS)))
 
 
-# Destinations in plain words.
-
-def destination_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """[(group label, [(code, plain words)])] of the activities a school may choose."""
-    from tep_app.services.destinations import destination_choices as choices
-
-    return choices()
-
-
-def words_to_code() -> dict[str, str]:
-    """Plain words (any case and spacing) and the codes themselves, to the code."""
-    from tep_app.services.destinations import plain_words_to_code
-
-    return plain_words_to_code()
-
-
-def normalise_words(text) -> str:
-    from tep_app.services.destinations import normalise_words as normalise
-
-    return normalise(text)
-
-
-def code_words() -> dict[str, str]:
-    return {code: words for _g, options in destination_choices() for code, words in options}
-
-
 # Applying the answers at submit.
 
 def source_label(on: date) -> str:
@@ -110,8 +86,6 @@ def apply_answers(school_request: SchoolRequest, submitted_on: date) -> dict:
     case for an officer to judge. "Not known to us" leaves the case to an officer, with the
     school's words on it. A move out of Kent takes the young person out of the cohort and the queue.
     Contact details are added beside what is held, newest first."""
-    from tep_app.services.cases.closing import close_open_case, record_moved_away
-
     responses = list(db.session.scalars(
         select(SchoolResponse)
         .where(SchoolResponse.school_request_id == school_request.id, SchoolResponse.answered.is_(True))
@@ -196,8 +170,6 @@ def _record_guarantee(response: SchoolResponse, person_id: int, school_request: 
 def _settled_statuses() -> set[str]:
     """September Guarantee statuses that settle a pupil's question: an offer, already in learning,
     or an offer not appropriate. "No offer yet" leaves the pupil to an officer."""
-    from tep_app.models import GuaranteeStatus
-
     return set(db.session.scalars(select(GuaranteeStatus.code).where(
         GuaranteeStatus.group.in_(("offer", "in-learning", "not-appropriate")))))
 

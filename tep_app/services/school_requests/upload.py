@@ -17,8 +17,8 @@ from tep_app import clock
 from tep_app.models.collections import ListEntry
 from tep_app.models.requests import SchoolRequest
 from tep_app.services.answer_fields import SHEET_KEYS
-from tep_app.services.destinations import outcome_fields, words_to_outcome
-from tep_app.services.school_requests.outcomes import normalise_words
+from tep_app.services.destinations import normalise_words, outcome_fields, words_to_outcome
+from tep_app.spreadsheets.reader import SpreadsheetError, read_table
 from tep_app.validation import Invalid, check_email, check_length, check_phone, check_start_date, parse_date
 
 logger = logging.getLogger(__name__)
@@ -97,8 +97,6 @@ def _reference(value) -> int | None:
 
 def check_upload(school_request: SchoolRequest, entries: list[ListEntry], stream, filename: str) -> UploadResult:
     """Read and check a file against the school's list; nothing is saved here."""
-    from tep_app.spreadsheets.reader import SpreadsheetError, read_table
-
     result = UploadResult()
     try:
         table = read_table(stream, filename, max_rows=MAX_ROWS)
