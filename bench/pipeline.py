@@ -135,7 +135,7 @@ def _run_pipeline(report, county: County, files: dict, url: str, database: str) 
         from tep_app.services.imports import import_file
         from tep_app.services.list_sheets import export_lists
         from tep_app.services.lists import build_lists
-        from tep_app.services.matching import run_matching
+        from tep_app.services.match_runs import run_matching
 
         total = 0.0
         rows = {}

@@ -116,7 +116,7 @@ def database_bench(county, url: str) -> None:
 
     from tep_app import create_app
     from tep_app.extensions import db
-    from tep_app.services.matching import run_matching
+    from tep_app.services.match_runs import run_matching
 
     app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
@@ -124,7 +124,7 @@ def database_bench(county, url: str) -> None:
         started = time.perf_counter()
         load_county(county)
         print(f"database loaded in {time.perf_counter() - started:.1f} s")
-        logging.getLogger("tep_app.services.matching").setLevel(logging.INFO)
+        logging.getLogger("tep_app.services.match_runs").setLevel(logging.INFO)
         for attempt in (1, 2):
             started = time.perf_counter()
             counts = run_matching(YEAR)

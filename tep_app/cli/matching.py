@@ -6,7 +6,7 @@ import click
 from tep_app.cli import tep
 from tep_app.cli.common import fail
 from tep_app.extensions import db
-from tep_app.services.matching import KINDS, MatchingError, list_match_years, run_matching
+from tep_app.services.match_runs import KINDS, MatchingError, list_match_years, run_matching
 
 
 def _parse_year(value: str | None) -> int | None:

@@ -28,7 +28,7 @@ from tep_app.services.audit import record_audit
 from tep_app.services.calendar import current_academic_year
 from tep_app.services.imports import import_file
 from tep_app.services.lists import build_lists
-from tep_app.services.matching import run_matching
+from tep_app.services.match_runs import run_matching
 from tep_app.services.sign_in import clear_throttles
 from tep_app.services.staff import create_user, get_user_by_email, hash_password, sign_out_everywhere
 

@@ -7,7 +7,7 @@ from tep_app.matches.forms import DecideForm
 from tep_app.pagination import pagination, requested_page
 from tep_app.services.audit import record_audit
 from tep_app.services.match_review import decide_pair, get_match_summary, list_review_pairs
-from tep_app.services.matching import KINDS, MatchingError, list_match_years
+from tep_app.services.match_runs import KINDS, MatchingError, list_match_years
 
 bp = Blueprint("matches", __name__, url_prefix="/admin/matches")
 

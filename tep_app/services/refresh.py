@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tep_app.services.imports import IMPORT_KINDS, ImportFailed, import_file, plural
 from tep_app.services.lists import ListsError, build_lists_with_summary
-from tep_app.services.matching import MatchingError, run_matching
+from tep_app.services.match_runs import MatchingError, run_matching
 
 FILE_TYPES = (".csv", ".xlsx")
 LIST_KINDS = ("leavers", "no-offer")

@@ -50,7 +50,7 @@ def _broken(output: str) -> set[str]:
     ("tep_app.services.audit", "from tep_app.dashboard import routes", {SERVICES, CYCLES, ROUTES}),
     ("tep_app.services.school_requests.common", "from tep_app.portal import forms", {SERVICES, CYCLES}),
     ("tep_app.models.people", "from tep_app.services import audit", {MODELS, CYCLES}),
-    ("tep_app.matching.decide", "from tep_app.services.matching import run_matching", {MODELS, CYCLES}),
+    ("tep_app.matching.decide", "from tep_app.services.match_runs import run_matching", {MODELS, CYCLES}),
     ("tep_app.schools.routes", "from tep_app.cases import routes", {ROUTES}),
     ("tep_app.services.cases.queue", "from tep_app.services.school_requests import outcomes",
      {SERVICE_CYCLES, CYCLES}),

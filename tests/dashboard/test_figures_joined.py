@@ -14,7 +14,7 @@ from tep_app.models import Activity, Case, ListEntry, MatchResult
 from tep_app.services.cases import open_cases_for_request
 from tep_app.services.figures import not_known_by_week, not_known_counts
 from tep_app.services.lists import build_lists
-from tep_app.services.matching import run_matching
+from tep_app.services.match_runs import run_matching
 from tests.support.cases_support import cases_of
 from tests.support.pages import PageChecker
 from tests.support.portal_support import make_collection, seed_request, sign_school_in

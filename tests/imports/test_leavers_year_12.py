@@ -2,7 +2,7 @@
 the school's list and shown with their year group."""
 from tep_app.services.imports import import_file
 from tep_app.services.lists import build_lists
-from tep_app.services.matching import run_matching
+from tep_app.services.match_runs import run_matching
 from tests.support.imports_support import LEAVER_HEADERS, SCHOOL, csv_bytes, establishments_csv, leaver_rows
 
 

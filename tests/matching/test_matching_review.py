@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from tep_app.models import AuditEvent, MatchDecision, MatchResult
-from tep_app.services.matching import run_matching
+from tep_app.services.match_runs import run_matching
 
 YEAR = 2022
 

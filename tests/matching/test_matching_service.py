@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from tep_app.models import AuditEvent, MatchDecision, MatchResult
 from tep_app.services.match_review import decide_pair, get_match_summary, list_review_pairs
-from tep_app.services.matching import MatchingError, run_matching
+from tep_app.services.match_runs import MatchingError, run_matching
 
 YEAR = 2022
 
@@ -155,12 +155,12 @@ def test_an_unknown_kind_is_refused(db):
 
 
 def test_matching_in_two_processes_gives_the_same_results(db, county, monkeypatch):
-    from tep_app.services import matching
+    from tep_app.services import match_runs
 
     serial = run_matching(YEAR)
     stored = sorted(db.session.execute(select(MatchResult.school_record_id, MatchResult.candidate_id,
                                               MatchResult.outcome, MatchResult.rule)).all())
-    monkeypatch.setattr(matching, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setattr(match_runs, "PARALLEL_THRESHOLD", 0)
     assert run_matching(YEAR) == serial
     assert sorted(db.session.execute(select(MatchResult.school_record_id, MatchResult.candidate_id,
                                             MatchResult.outcome, MatchResult.rule)).all()) == stored

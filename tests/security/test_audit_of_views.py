@@ -58,7 +58,7 @@ def _cases_manage(ctx):
 def _review(ctx):
     from datetime import date
 
-    from tep_app.services.matching import run_matching
+    from tep_app.services.match_runs import run_matching
 
     school = ctx.make.establishment(name="Chalk Hill School")
     college = ctx.make.establishment(type="college", contacts=0, name="Stour Valley College")

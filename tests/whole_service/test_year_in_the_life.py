@@ -230,7 +230,7 @@ def check_dates(message, due: date, link_sent: date | None = None) -> None:
                          ids=["on-time", "from-29-november", "from-20-december", "from-10-july"])
 def test_a_year_in_the_life(app, db, county, start):
     from tep_app.services.lists import build_lists
-    from tep_app.services.matching import run_matching
+    from tep_app.services.match_runs import run_matching
 
     # What is held already for Cora: a college enrolment return a fortnight before the lists go out.
     db.session.add(Activity(young_person_id=county.people["conflict"].id, code="230",
