@@ -91,7 +91,8 @@ def whole_number(value, minimum: int = 0, maximum: int = INT_MAX) -> int | None:
 
 
 def optional_id(value) -> int | None:
-    """An id from a form or query string (1 to INT_MAX), or None: the coerce of id drop-downs."""
+    """An id from a form, a query string or a stored value (1 to INT_MAX), or None: the coerce of id
+    drop-downs, and the reading of an id kept as text (an audit row's actor, a filter's value)."""
     return whole_number(value, minimum=1)
 
 

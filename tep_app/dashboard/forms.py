@@ -1,22 +1,12 @@
 """Dashboard forms: picking a collection, searching the audit trail (both GET, no CSRF)."""
-from datetime import date, datetime
+from datetime import date
 
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import Length, Optional, ValidationError
 
 from tep_app.forms import BaseForm
-
-DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d %m %Y")
-
-
-def parse_day(text: str) -> date:
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(text.strip(), fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+from tep_app.validation import Invalid, parse_date
 
 
 class CollectionForm(BaseForm):
@@ -28,7 +18,8 @@ class CollectionForm(BaseForm):
 
 
 class DayField(StringField):
-    """A date typed as 27/3/2026 (or 2026-03-27); .day holds the parsed date."""
+    """A date typed as 27/3/2026 (or 2026-03-27), read as every typed date is (validation.parse_date);
+    .day holds the date."""
 
     day: date | None = None
 
@@ -36,8 +27,8 @@ class DayField(StringField):
         self.day = None
         if self.data:
             try:
-                self.day = parse_day(self.data)
-            except ValueError:
+                self.day = parse_date(self.data)
+            except Invalid:
                 raise ValidationError(f"{self.label.text} must be a real date, like 27/3/2026") from None
 
 

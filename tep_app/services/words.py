@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from tep_app.extensions import db
 from tep_app.models.reference import ActivityCode, GuaranteeStatus
+from tep_app.validation import optional_id
 
 MATCH_OUTCOMES = {"certain": "a certain match", "possible": "a possible match, for review",
                   "none": "no match", "accepted": "accepted on review", "rejected": "rejected on review"}
@@ -109,7 +110,7 @@ def changes_words(before: dict | None, after: dict | None) -> str | None:
 def staff_name(staff_id) -> str:
     from tep_app.models import StaffUser
 
-    user = db.session.get(StaffUser, int(staff_id)) if str(staff_id).isdigit() else None
+    user = db.session.get(StaffUser, number) if (number := optional_id(staff_id)) else None
     return user.name if user else "someone no longer on the staff list"
 
 
@@ -132,5 +133,5 @@ def _named(key: str, value) -> str:
     from tep_app.models import District, Establishment
 
     model = Establishment if key == "establishment_id" else District
-    row = db.session.get(model, int(value)) if str(value).isdigit() else None
+    row = db.session.get(model, number) if (number := optional_id(value)) else None
     return row.name if row is not None else "none"

@@ -40,6 +40,7 @@ from tep_app.services.words import (
     rule_words,
     staff_name,
 )
+from tep_app.validation import optional_id
 
 REASON_LABELS = REASON_WORDS
 # Who recorded something, when no member of staff is named on it.
@@ -207,8 +208,8 @@ def _actor_name(event) -> str | None:
     """Who made an audited change, by name: a member of staff, a school's contact, or the service."""
     if event.actor_type == "staff":
         return staff_name(event.actor_id)
-    if event.actor_type == "school" and str(event.actor_id or "").isdigit():
-        school_request = db.session.get(SchoolRequest, int(event.actor_id))
+    if event.actor_type == "school" and (request_id := optional_id(event.actor_id)):
+        school_request = db.session.get(SchoolRequest, request_id)
         return _contact_name(school_request.establishment if school_request else None, event.actor_label)
     return SOURCE_WORDS["system"] if event.actor_type == "system" else None
 
