@@ -22,6 +22,8 @@ from tep_app.models import AccessCode, EstablishmentContact, ReplacedLink, Schoo
 from tep_app.services.audit import record_audit
 from tep_app.services.request_states import add_event
 from tep_app.services.school_requests.common import active_contacts as school_contacts
+from tep_app.services.school_requests.email_texts import CODE, render_email
+from tep_app.services.school_requests.outbox import deliver_soon, queue_email
 from tep_app.services.school_requests.tokens import (  # noqa: F401 -- also the links' API
     access_code_value,
     hash_token,
@@ -177,9 +179,6 @@ def send_access_code(school_request: SchoolRequest, contact_email: str) -> Acces
     access_code.code_hash = _code_hash(school_request.id, access_code_value(access_code))
     db.session.add(access_code)
     db.session.flush()
-
-    from tep_app.services.school_requests.email_texts import CODE, render_email
-    from tep_app.services.school_requests.outbox import deliver_soon, queue_email
 
     subject, body = render_email("access_code", school_name=school_request.establishment.name,
                                  code=CODE, minutes=CODE_MINUTES)
