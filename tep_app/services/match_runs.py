@@ -39,7 +39,7 @@ from tep_app.models import (
     SchoolRecord,
     YoungPerson,
 )
-from tep_app.services import bulk
+from tep_app.services import bulk_insert
 from tep_app.services.cases.closing import close_case
 from tep_app.services.destinations import lapse_date
 
@@ -162,11 +162,11 @@ def _clear(kind: str, year: int) -> None:
 def _store(kind: str, outcomes: list[MatchOutcome]) -> None:
     if not outcomes:
         return
-    now = bulk.stamp()
+    now = bulk_insert.stamp()
     columns = ("kind", "school_record_id", "candidate_id", "outcome", "rule", "score", "decided_outcome",
                "created_at", "updated_at")
     # In school record order: each index then takes its new entries in order, which is far cheaper.
-    bulk.insert_rows(MatchResult.__table__, columns, [
+    bulk_insert.insert_rows(MatchResult.__table__, columns, [
         (kind, o.record_id, o.candidate_id, o.outcome, o.rule[:60], o.score,
          "certain" if o.decision == "accepted" else None, now, now)
         for o in sorted(outcomes, key=attrgetter("record_id"))

@@ -1,6 +1,6 @@
 """Write checked rows: existing keys loaded in one query each, then bulk inserts and bulk updates.
 
-Inserts go straight to the driver (services/bulk.py: COPY on PostgreSQL, one executemany per
+Inserts go straight to the driver (services/bulk_insert.py: COPY on PostgreSQL, one executemany per
 chunk on SQLite): the ORM's bulk insert leaves out None values row by row, which splits a chunk
 into many statements.
 
@@ -29,7 +29,7 @@ from tep_app.models import (
     SchoolRecord,
     YoungPerson,
 )
-from tep_app.services import bulk
+from tep_app.services import bulk_insert
 from tep_app.services.answer_fields import CONTACT_KINDS
 from tep_app.services.imports.columns import normalise_header
 from tep_app.services.imports.validate import Lookups, Problem
@@ -190,7 +190,7 @@ def load_people(kind: str, records: Iterable[dict], academic_year: int, batch_id
     person_updates: dict[int, dict] = {}
     targets: list[tuple[object, dict]] = []  # (person id, or ("new", index)), record
     ehcp = PERSON_FIELDS.index("ehcp")
-    now = bulk.stamp()
+    now = bulk_insert.stamp()
 
     def new_people():
         nonlocal new_count
@@ -223,7 +223,7 @@ def load_people(kind: str, records: Iterable[dict], academic_year: int, batch_id
             by_identity[identity] = person_id
             targets.append((person_id, record))
 
-    bulk.insert_rows(YoungPerson.__table__, ("id", *PERSON_FIELDS, "created_at", "updated_at"), new_people())
+    bulk_insert.insert_rows(YoungPerson.__table__, ("id", *PERSON_FIELDS, "created_at", "updated_at"), new_people())
     _bulk_update_grouped(YoungPerson, list(person_updates.values()))
 
     inserts, updates, contacts = {}, {}, []
@@ -258,11 +258,11 @@ def load_people(kind: str, records: Iterable[dict], academic_year: int, batch_id
                     state = "updated"
         if outcome.get(person_id) != "created":
             outcome[person_id] = state
-    bulk.insert_rows(SchoolRecord.__table__, ("young_person_id", "establishment_id", "year_group", "leaving_date",
-                                              "academic_year", "kind", "import_batch_id", "created_at",
-                                              "updated_at"), list(inserts.values()))
+    bulk_insert.insert_rows(SchoolRecord.__table__, ("young_person_id", "establishment_id", "year_group",
+                                                     "leaving_date", "academic_year", "kind", "import_batch_id",
+                                                     "created_at", "updated_at"), list(inserts.values()))
     _bulk_update(SchoolRecord, list(updates.values()))
-    bulk.insert_rows(ContactDetail.__table__, ("young_person_id", "kind", "value", "source", "recorded_on",
+    bulk_insert.insert_rows(ContactDetail.__table__, ("young_person_id", "kind", "value", "source", "recorded_on",
                                                "is_current", "marked_wrong", "created_at", "updated_at"), contacts)
     for state in outcome.values():
         setattr(counts, state, getattr(counts, state) + 1)
@@ -323,7 +323,7 @@ def load_sources(kind: str, records: Iterable[dict], academic_year: int, batch_i
     columns = (*fixed, *mutable)
     written: dict[str, tuple] = {}  # row key -> the values written for a new row
     latest: dict[str, dict] = {}  # row key -> the last record, for keys already stored or seen again
-    now = bulk.stamp()
+    now = bulk_insert.stamp()
 
     def new_rows():
         for record in records:
@@ -334,8 +334,8 @@ def load_sources(kind: str, records: Iterable[dict], academic_year: int, batch_i
             values = written[key] = tuple(map(record.get, columns))
             yield (*values, academic_year, key, batch_id, now, now)
 
-    bulk.insert_rows(table, (*columns, "academic_year", "row_key", "import_batch_id", "created_at", "updated_at"),
-                     new_rows())
+    bulk_insert.insert_rows(table, (*columns, "academic_year", "row_key", "import_batch_id", "created_at",
+                                    "updated_at"), new_rows())
     counts.created = len(written)
     updates, rewritten = [], []
     for key, record in latest.items():
@@ -360,7 +360,7 @@ def load_sources(kind: str, records: Iterable[dict], academic_year: int, batch_i
 
 def load_warnings(batch_id: int, warnings: list[Problem]) -> None:
     """Keep an import's warnings with its batch, for the import report."""
-    now = bulk.stamp()
-    bulk.insert_rows(ImportWarning.__table__, ("import_batch_id", "row_number", "column_name", "value", "message",
-                                               "created_at", "updated_at"),
-                     [(batch_id, w.row, w.column, w.value, w.message, now, now) for w in warnings])
+    now = bulk_insert.stamp()
+    bulk_insert.insert_rows(ImportWarning.__table__, ("import_batch_id", "row_number", "column_name", "value",
+                                                      "message", "created_at", "updated_at"),
+                            [(batch_id, w.row, w.column, w.value, w.message, now, now) for w in warnings])
