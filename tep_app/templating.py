@@ -63,7 +63,7 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["weekday"] = weekday
     app.jinja_env.filters["day_and_short_month"] = day_and_short_month
     app.jinja_env.filters["london"] = london
-    from tep_app.services.words import activity_words, guarantee_words, rule_words
+    from tep_app.services.labels import activity_words, guarantee_words, rule_words
 
     app.jinja_env.filters["activity_words"] = activity_words
     app.jinja_env.filters["guarantee_words"] = guarantee_words

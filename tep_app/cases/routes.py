@@ -45,7 +45,7 @@ from tep_app.services.cases.closing import (
 from tep_app.services.cases.queue import filter_options
 from tep_app.services.cases.timeline import answer_words, build_timeline
 from tep_app.services.destinations import STATUS_PREFIX, guarantee_choices
-from tep_app.services.words import activity_words, guarantee_words
+from tep_app.services.labels import activity_words, guarantee_words
 
 
 @bp.route("")

@@ -14,9 +14,9 @@ from tep_app.services import audit_search, dashboard
 from tep_app.services.audit import record_audit
 from tep_app.services.calendar import current_academic_year
 from tep_app.services.figures import dashboard_figures, no_offer_figures
+from tep_app.services.labels import object_type_words
 from tep_app.services.request_states import NOT_SENT, OVERDUE, SENT
 from tep_app.services.school_requests import followup
-from tep_app.services.words import object_type_words
 from tep_app.spreadsheets.tables import XLSX_MIMETYPE, write_table
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")

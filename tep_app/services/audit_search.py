@@ -86,7 +86,7 @@ def audit_export_rows(filters: AuditFilters) -> list[tuple]:
 
 def describe_changes(event: AuditEvent) -> list[tuple[str, str, str]]:
     """(field, before, after) in words, for every field either side mentions."""
-    from tep_app.services.words import key_words, value_words
+    from tep_app.services.labels import key_words, value_words
 
     before, after = event.before or {}, event.after or {}
     if not isinstance(before, dict):
@@ -105,7 +105,7 @@ def _words(field, value, value_words) -> str:
 def object_words(event: AuditEvent) -> str:
     """The record an event is about, in words: "Young person 12", "Calendar: leaver destination
     lists due back from schools (2026-27)"."""
-    from tep_app.services.words import object_type_words
+    from tep_app.services.labels import object_type_words
 
     if event.object_type == "calendar_date" and event.object_id and ":" in event.object_id:
         from tep_app.services.calendar import DEFAULT_DATES, year_label

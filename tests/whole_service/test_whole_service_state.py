@@ -33,9 +33,9 @@ from tep_app.models import Case, Collection, Establishment, GuaranteeStatus, Lis
 from tep_app.services import figures
 from tep_app.services.destinations import outcome_words
 from tep_app.services.figures import SETTLED_GUARANTEE_GROUPS
+from tep_app.services.labels import guarantee_words
 from tep_app.services.lists import build_lists
 from tep_app.services.match_runs import run_matching
-from tep_app.services.words import guarantee_words
 from tests.support.factories import Factory
 from tests.support.messaging_support import SmtpServer, free_port
 from tests.support.staff_support import staff_client

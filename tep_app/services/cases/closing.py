@@ -20,7 +20,7 @@ from tep_app.services.audit import record_audit
 from tep_app.services.calendar import current_academic_year
 from tep_app.services.cases.casework import STALE_MESSAGE, StaleCaseError
 from tep_app.services.figures import SETTLED_GUARANTEE_GROUPS
-from tep_app.services.words import REASON_WORDS
+from tep_app.services.labels import REASON_WORDS
 
 logger = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ from tep_app.services.cases.casework import (
     list_school_answers,
 )
 from tep_app.services.cases.closing import CLOSED_LABELS, moved_words
-from tep_app.services.words import (
+from tep_app.services.labels import (
     MATCH_KINDS,
     MATCH_OUTCOMES,
     REASON_WORDS,

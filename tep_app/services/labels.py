@@ -1,4 +1,4 @@
-"""Codes, rules and stored values in the words a user reads.
+"""Labels: the words a user reads for a code, a rule or a stored value.
 
 No page shows a bare NCCIS activity code, September Guarantee status, Python value or rule name:
 an activity reads "Further education (230)", a status "Offer made (110)", a match rule "matched on
