@@ -53,26 +53,34 @@ def account(user_id: int):
                            open_sessions=staff.count_open_sessions(user), throttled=staff.throttled_addresses(user))
 
 
+def _counted(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _done(user, message: str):
+    """Back to the account's page, saying what was done."""
+    flash(message, "success")
+    return redirect(url_for("admin.account", user_id=user.id))
+
+
 @bp.post("/accounts/<int:user_id>/clear-sign-in-limits")
 @roles(ADMIN)
 def account_clear_throttles(user_id: int):
     user = _get_or_404(user_id)
-    cleared = staff.clear_throttles(user)
-    flash(f"Sign-in limits cleared for {user.email} ({cleared} {'address' if cleared == 1 else 'addresses'})",
-          "success")
-    return redirect(url_for("admin.account", user_id=user.id))
+    cleared = _counted(staff.clear_throttles(user), "address", "addresses")
+    return _done(user, f"Sign-in limits cleared for {user.email} ({cleared})")
 
 
 @bp.post("/accounts/<int:user_id>/sign-out")
 @roles(ADMIN)
 def account_sign_out(user_id: int):
     user = _get_or_404(user_id)
-    ended = staff.sign_out_everywhere(user)
-    flash(f"{user.email} is signed out everywhere ({ended} {'session' if ended == 1 else 'sessions'} ended)",
-          "success")
-    if user.id == current_user.id:
+    ended = _counted(staff.sign_out_everywhere(user), "session", "sessions")
+    message = f"{user.email} is signed out everywhere ({ended} ended)"
+    if user.id == current_user.id:  # their own: to the sign-in page
+        flash(message, "success")
         return redirect(url_for("auth.login"))
-    return redirect(url_for("admin.account", user_id=user.id))
+    return _done(user, message)
 
 
 @bp.post("/accounts/<int:user_id>/disable")
@@ -93,8 +101,7 @@ def account_disable(user_id: int):
 def account_enable(user_id: int):
     user = _get_or_404(user_id)
     staff.enable_user(user)
-    flash(f"{user.email} can sign in again", "success")
-    return redirect(url_for("admin.account", user_id=user.id))
+    return _done(user, f"{user.email} can sign in again")
 
 
 @bp.post("/accounts/<int:user_id>/reset-password")

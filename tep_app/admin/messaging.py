@@ -120,15 +120,13 @@ def edit_school_holiday(year: int, key: str):
         abort(404)
     _key, label, first_day, last_day = next(row for row in school_calendar.get_holidays(year) if row[0] == key)
     form = SchoolHolidayForm(data={"first_day": first_day, "last_day": last_day})
-    if form.validate_on_submit():
-        try:
-            school_calendar.set_holiday(year, key, form.first_day.data, form.last_day.data)
-        except school_calendar.CalendarError as error:
-            form.last_day.errors = [*form.last_day.errors, error.message]
-        else:
-            flash(f"{label} is now {long_date(form.first_day.data)} to {long_date(form.last_day.data)}", "success")
-            return redirect(url_for("admin.calendar", year=year))
-    return render_template("admin/messaging/edit_school_holiday.html", form=form, label=label, year=year)
+
+    def save():
+        school_calendar.set_holiday(year, key, form.first_day.data, form.last_day.data)
+        return f"{label} is now {long_date(form.first_day.data)} to {long_date(form.last_day.data)}"
+
+    return _saved(year, form, form.last_day, save) or render_template(
+        "admin/messaging/edit_school_holiday.html", form=form, label=label, year=year)
 
 
 @bp.route("/calendar/<int:year>/settings/<key>", methods=["GET", "POST"])
@@ -141,18 +139,30 @@ def edit_calendar_setting(year: int, key: str):
     _key, label, value = setting
     form = CalendarSettingForm(data={"value": str(value)})
     form.value.label.text = label
-    if form.validate_on_submit():
-        try:
-            number = form.number()
-            if number is None:
-                raise school_calendar.CalendarError("Enter a whole number of school days, like 15")
-            school_calendar.set_setting(year, key, number)
-        except school_calendar.CalendarError as error:
-            form.value.errors = [*form.value.errors, error.message]
-        else:
-            flash(f"{label} is now {number}", "success")
-            return redirect(url_for("admin.calendar", year=year))
-    return render_template("admin/messaging/edit_calendar_setting.html", form=form, label=label, year=year)
+
+    def save():
+        number = form.number()
+        if number is None:
+            raise school_calendar.CalendarError("Enter a whole number of school days, like 15")
+        school_calendar.set_setting(year, key, number)
+        return f"{label} is now {number}"
+
+    return _saved(year, form, form.value, save) or render_template(
+        "admin/messaging/edit_calendar_setting.html", form=form, label=label, year=year)
+
+
+def _saved(year: int, form, field, save):
+    """A valid submitted calendar form saved (`save` does it and returns the words that say so), then
+    back to the year's calendar; None to show the form, again with the calendar's refusal on `field`."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        message = save()
+    except school_calendar.CalendarError as error:
+        field.errors = [*field.errors, error.message]
+        return None
+    flash(message, "success")
+    return redirect(url_for("admin.calendar", year=year))
 
 
 def _calendar_row(year: int, key: str):
@@ -171,12 +181,10 @@ def edit_calendar_date(year: int, key: str):
     row = _calendar_row(year, key)
     form = CalendarDateForm(data={"on": row.on})
     form.on.label.text = row.label
-    if form.validate_on_submit():
-        try:
-            school_calendar.set_date(year, key, form.on.data, current_user.id)
-        except (ValueError, LookupError) as error:
-            form.on.errors = [*form.on.errors, str(getattr(error, "message", None) or error)]
-        else:
-            flash(f"{row.label} is now {long_date(form.on.data)}", "success")
-            return redirect(url_for("admin.calendar", year=year))
-    return render_template("admin/messaging/edit_calendar_date.html", form=form, row=row, year=year)
+
+    def save():
+        school_calendar.set_date(year, key, form.on.data, current_user.id)
+        return f"{row.label} is now {long_date(form.on.data)}"
+
+    return _saved(year, form, form.on, save) or render_template(
+        "admin/messaging/edit_calendar_date.html", form=form, row=row, year=year)

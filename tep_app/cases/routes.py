@@ -127,9 +127,7 @@ def _render(case, attempt_form, activity_form, error_list=None, stale=False, mov
 @bp.route("/<int:case_id>")
 @roles(OFFICER, MANAGER)
 def show(case_id: int):
-    case = _load(case_id)
-    attempt_form, activity_form = _forms(case)
-    return _render(case, attempt_form, activity_form)
+    return _case_page(_load(case_id))
 
 
 def _stale(case_id: int, which: str):
@@ -188,27 +186,43 @@ def activity(case_id: int):
     return redirect(url_for("cases.show", case_id=case.id))
 
 
+# Moving away and a September Guarantee status: forms that may close the case.
+
+def _refused(case, form, field) -> bool:
+    """Whether the form cannot be saved: the case is closed (said against `field`) or the form has errors."""
+    if case.status != "open":
+        field.errors = ["This case is closed"]
+        return True
+    return not form.validate()
+
+
+def _case_page(case, **kwargs):
+    attempt_form, activity_form = _forms(case)
+    return _render(case, attempt_form, activity_form, **kwargs)
+
+
+def _stale_closing(case_id: int, which: str, form):
+    """Someone saved first: show the latest case with what this officer chose in the `which` form
+    ("moved" or "guarantee") kept, and ask to save again."""
+    db.session.rollback()
+    case = _load(case_id)
+    form.version.data = case.version
+    return _case_page(case, stale=True, error_list=[{"text": STALE_MESSAGE, "href": f"#{which}-form"}],
+                      **{f"{which}_form": form})
+
 
 @bp.route("/<int:case_id>/moved", methods=["POST"])
 @roles(OFFICER, MANAGER)
 def moved(case_id: int):
     case = _load(case_id)
     moved_form = MovedForm(prefix="moved")
-    if case.status != "open":
-        moved_form.moved.errors = ["This case is closed"]
-    if case.status != "open" or not moved_form.validate():
-        attempt_form, activity_form = _forms(case)
-        return _render(case, attempt_form, activity_form, moved_form=moved_form)
+    if _refused(case, moved_form, moved_form.moved):
+        return _case_page(case, moved_form=moved_form)
     try:
         record_officer_move(case, moved_form.moved.data, moved_form.moved_to.data or None, moved_form.version.data,
                             current_user.id)
     except StaleCaseError:
-        db.session.rollback()
-        case = _load(case_id)
-        moved_form.version.data = case.version
-        attempt_form, activity_form = _forms(case)
-        return _render(case, attempt_form, activity_form, stale=True, moved_form=moved_form,
-                       error_list=[{"text": STALE_MESSAGE, "href": "#moved-form"}])
+        return _stale_closing(case_id, "moved", moved_form)
     flash(f"{case.young_person.display_name} has moved out of Kent: the case is closed", "success")
     return redirect(url_for("cases.show", case_id=case.id))
 
@@ -221,21 +235,13 @@ def guarantee(case_id: int):
     if not _is_no_offer(case):
         abort(404)
     form = GuaranteeForm(prefix="guarantee", groups=_guarantee_groups())
-    if case.status != "open":
-        form.status.errors = ["This case is closed"]
-    if case.status != "open" or not form.validate():
-        attempt_form, activity_form = _forms(case)
-        return _render(case, attempt_form, activity_form, guarantee_form=form)
+    if _refused(case, form, form.status):
+        return _case_page(case, guarantee_form=form)
     try:
         closed = record_officer_guarantee(case, form.status.data, form.provider_name.data or None,
                                           form.offer_date.data, form.version.data, current_user.id)
     except StaleCaseError:
-        db.session.rollback()
-        case = _load(case_id)
-        form.version.data = case.version
-        attempt_form, activity_form = _forms(case)
-        return _render(case, attempt_form, activity_form, stale=True, guarantee_form=form,
-                       error_list=[{"text": STALE_MESSAGE, "href": "#guarantee-form"}])
+        return _stale_closing(case_id, "guarantee", form)
     words = guarantee_words(form.status.data)
     if closed:
         flash(f"September Guarantee status recorded: {words}. The case is closed and has left the queue", "success")
