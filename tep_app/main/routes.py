@@ -1,4 +1,4 @@
-"""Home, health check and the GOV.UK Frontend assets installed from npm."""
+"""Home, the privacy notice, health check and the GOV.UK Frontend assets installed from npm."""
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, render_template, send_from_directory, url_for
@@ -22,6 +22,13 @@ def index():
             return redirect(url_for(endpoint))
         return render_template("main/home.html")
     return redirect(url_for("auth.login"))
+
+
+@bp.get("/privacy")
+@roles(PUBLIC)
+def privacy():
+    """The privacy notice: what the service holds, why, for how long, and how to ask for it."""
+    return render_template("main/privacy.html")
 
 
 @bp.get("/healthz")

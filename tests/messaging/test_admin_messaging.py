@@ -55,12 +55,13 @@ def test_the_edit_page_previews_the_text_with_sample_values(pages, login):
     assert page.select_one("#subject")["value"].startswith("Reminder:")
 
 
-def test_preview_shows_changes_without_saving_them(db, pages, login):
+def test_preview_shows_changes_without_saving_them(app, db, pages, login):
     login("admin")
     page = pages.post("/admin/email-texts/chaser", {
         "subject": "Late: ((collection_title))", "body": "Hello ((school_name)), by ((deadline)).",
         "preview": "Preview"}).page
-    assert page.select_one("#preview-body").get_text(strip=True) == "Hello Oakfield Academy, by 31 October 2022."
+    assert page.select_one("#preview-body").get_text(strip=True) == (
+        f"Hello Oakfield Academy, by 31 October 2022.\n\nHow we use personal data: {app.config['BASE_URL']}/privacy")
     stored = db.session.scalar(select(EmailTemplate).where(EmailTemplate.key == "chaser"))
     assert not stored.subject.startswith("Late:")
 
@@ -84,14 +85,15 @@ def test_an_empty_subject_is_refused(pages, login):
     assert _error_next_to(page, "subject").endswith("Enter the email subject")
 
 
-def test_saving_a_text_changes_the_next_email_and_is_audited(db, pages, login):
+def test_saving_a_text_changes_the_next_email_and_is_audited(app, db, pages, login):
     login("admin")
     response = pages.post("/admin/email-texts/access_code", {
         "subject": "Your code for ((school_name))", "body": "Code: ((code)), valid ((minutes)) minutes.",
         "save": "Save"}, status=302)
     assert response.headers["Location"].endswith("/admin/email-texts")
     assert render_email("access_code", school_name="Oak", code="654321", minutes=15) == (
-        "Your code for Oak", "Code: 654321, valid 15 minutes.")
+        "Your code for Oak", "Code: 654321, valid 15 minutes.\n\nHow we use personal data: "
+        f"{app.config['BASE_URL']}/privacy")
     audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "edit email text"))
     assert audit.object_id == "access_code" and audit.after["subject"] == "Your code for ((school_name))"
     assert audit.actor_type == "staff"

@@ -10,6 +10,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import select
 
 from tep_app import clock
@@ -29,6 +30,12 @@ CODE = "((code))"
 SHOWN = {LINK: "[secure link]", CODE: "[code]"}
 
 _SIGN_OFF = "\n\nThe Education People\nSkills and Employability Service, Kent"
+
+
+def privacy_footer() -> str:
+    """The last lines of every email, after its editable text (so no edit leaves them out): where
+    to read how the service uses personal data."""
+    return f"\n\nHow we use personal data: {current_app.config['BASE_URL']}/privacy"
 
 
 @dataclass(frozen=True)
@@ -244,7 +251,7 @@ def renderer(key: str):
         values = {name: value if value in (LINK, CODE) else str(value).replace("((", "(").replace("))", ")")
                   for name, value in _flatten(context).items()}
         try:
-            return fill(subject, values), fill(body, values)
+            return fill(subject, values), fill(body, values) + privacy_footer()
         except KeyError as error:
             raise TemplateError("context", f"The {key} email needs a value for (({error.args[0]}))") from None
 
@@ -281,7 +288,7 @@ def check_text(key: str, subject: str, body: str) -> None:
 def preview_email(key: str, subject: str, body: str) -> tuple[str, str]:
     """The text as a school would see it, with sample values in the placeholders."""
     check_text(key, subject, body)
-    return fill(subject, SAMPLE_VALUES), fill(body, SAMPLE_VALUES)
+    return fill(subject, SAMPLE_VALUES), fill(body, SAMPLE_VALUES) + privacy_footer()
 
 
 def update_template(key: str, subject: str, body: str, user_id: int | None) -> EmailTemplate:
