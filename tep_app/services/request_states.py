@@ -5,11 +5,13 @@ Stored: not sent -> sent -> opened -> in progress -> submitted (a school may sub
 state). Shown: the stored state, except that a list sent and not submitted is "overdue" from the
 day after its reply-by date (a list due today is not yet overdue). The dashboard, the Schools
 pages, the request page, the chasers and the nightly cases all ask this module, and every event
-in a request's history is written here (add_event).
+in a request's history is written here (add_event). Sending and following up claim a request's
+row here too (lock_request), so two processes never email the same school at once.
 """
 from datetime import date
 
-from sqlalchemy import and_, case
+from sqlalchemy import and_, case, select
+from sqlalchemy.orm import joinedload
 
 from tep_app.extensions import db
 from tep_app.models import RequestEvent, SchoolRequest
@@ -121,3 +123,13 @@ def chasers_expression():
 def add_event(request_id: int, kind: str, detail: str | None = None, actor: str | None = "system") -> None:
     """One line of the request's history ("system" is the service itself; None, someone unknown)."""
     db.session.add(RequestEvent(school_request_id=request_id, kind=kind, detail=detail, actor=actor))
+
+
+def lock_request(request_id: int) -> SchoolRequest | None:
+    """Claim one request row; None if another process holds it (PostgreSQL) or it is gone."""
+    return db.session.scalar(
+        select(SchoolRequest).where(SchoolRequest.id == request_id)
+        .options(joinedload(SchoolRequest.establishment, innerjoin=True))
+        .with_for_update(skip_locked=True, of=SchoolRequest)
+        .execution_options(populate_existing=True)
+    )

@@ -7,8 +7,7 @@ import time_machine
 from sqlalchemy import select
 
 from tep_app.models import RequestEvent, SchoolRequest
-from tep_app.services.school_requests.common import SendError
-from tep_app.services.school_requests.sending import create_requests, send_collection
+from tep_app.services.school_requests.sending import SendError, create_requests, send_collection
 from tests.support.messaging_support import seed_county
 
 

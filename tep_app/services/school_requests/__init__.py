@@ -1,6 +1,7 @@
 """School requests: one collection for one school, from the emailed link to the school's answers.
 
 - `sending`: build the requests and email each school its link, once.
+- `contacts`: a school's active contacts, main contact first.
 - `followup`: reminders before the reply-by date, chasers after it, a manager's chase.
 - `links`: the secure link and the 6-digit codes that confirm it.
 - `answers`: the school's list, its answers, drafts and submission.

@@ -22,11 +22,8 @@ from tep_app.models import (
 )
 from tep_app.services.audit import record_audit
 from tep_app.services.calendar import SchoolDays
-from tep_app.services.request_states import OPEN_STATUSES, add_event, overdue_clause
-from tep_app.services.school_requests.common import (
-    active_contacts,
-    lock_request,
-)
+from tep_app.services.request_states import OPEN_STATUSES, add_event, lock_request, overdue_clause
+from tep_app.services.school_requests.contacts import school_contacts
 from tep_app.services.school_requests.email_texts import LINK, render_email
 from tep_app.services.school_requests.links import issue_token
 from tep_app.services.school_requests.outbox import queue_email
@@ -111,7 +108,7 @@ def _follow_up_text(school_request: SchoolRequest, kind: str,
 
 
 def _follow_up(school_request: SchoolRequest, kind: str, n: int, ledger: str, second: bool, today: date) -> int:
-    contacts = active_contacts(school_request.establishment_id)
+    contacts = school_contacts(school_request.establishment_id)
     if not contacts:
         add_event(school_request.id, f"{kind} not sent", "The school has no active contact")
         return 0
@@ -173,7 +170,7 @@ def chase_request(request_id: int, user_id: int | None) -> OutboxMessage | None:
     if any(m.created_at and clock.local_date(m.created_at) == clock.today()
            for m in manual):
         return None
-    contacts = active_contacts(school_request.establishment_id)
+    contacts = school_contacts(school_request.establishment_id)
     if not contacts:
         return None
     n = len(manual) + 1

@@ -21,7 +21,7 @@ from tep_app.extensions import db
 from tep_app.models import AccessCode, EstablishmentContact, ReplacedLink, SchoolRequest
 from tep_app.services.audit import record_audit
 from tep_app.services.request_states import add_event
-from tep_app.services.school_requests.common import active_contacts as school_contacts
+from tep_app.services.school_requests.contacts import school_contacts
 from tep_app.services.school_requests.email_texts import CODE, render_email
 from tep_app.services.school_requests.outbox import deliver_soon, queue_email
 from tep_app.services.school_requests.tokens import (  # noqa: F401 -- also the links' API

@@ -21,22 +21,27 @@ from tep_app.models import (
     OutboxMessage,
     SchoolRequest,
 )
+from tep_app.models.collections import COLLECTION_KINDS
 from tep_app.services import calendar
 from tep_app.services.dialect import insert_for
-from tep_app.services.lists import ListsError, build_lists
-from tep_app.services.request_states import NOT_SENT, SENT, add_event, can_move
-from tep_app.services.school_requests.common import (
-    SendError,
-    calendar_prefix,
-    check_kind,
-    find_collection,
-    lock_request,
-)
+from tep_app.services.lists import ListsError, build_lists, calendar_prefix, find_collection
+from tep_app.services.request_states import NOT_SENT, SENT, add_event, can_move, lock_request
 from tep_app.services.school_requests.email_texts import LINK, renderer
 from tep_app.services.school_requests.links import issue_token
 from tep_app.services.school_requests.outbox import queue_email
 
 logger = logging.getLogger(__name__)
+
+
+class SendError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def check_kind(kind: str) -> None:
+    if kind not in COLLECTION_KINDS:
+        raise SendError(f"Unknown collection {kind!r}: use leavers or no-offer")
 
 
 def create_requests(collection: Collection) -> int:
