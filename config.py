@@ -35,6 +35,8 @@ class Config:
     SMTP_PASSWORD = os.environ.get("TEP_SMTP_PASSWORD", "")
     SMTP_STARTTLS = _bool("TEP_SMTP_STARTTLS", False)
     MAIL_FROM = os.environ.get("TEP_MAIL_FROM", "TEP Follow-up <stayingintouch@tep.example>")
+    # The phone number printed on letters for young people to reply to (an example number by default).
+    LETTER_REPLY_PHONE = os.environ.get("TEP_LETTER_REPLY_PHONE", "01632 960 000")
     # A web request that queues an access code or a new link sends it itself once it has answered.
     OUTBOX_SEND_AT_ONCE = _bool("TEP_OUTBOX_SEND_AT_ONCE", True)
     # Where the local mail catcher started by `make run` keeps what it caught.

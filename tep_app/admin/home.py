@@ -16,6 +16,7 @@ KNOWN_PAGES = (
     ("admin.caught_mail", "Caught mail", "Emails caught by the local mail catcher"),
     ("admin.mail", "Caught mail", "Emails caught by the local mail catcher"),
     ("admin.accounts", "Staff accounts", "Create, disable and re-enable accounts; reset passwords"),
+    ("admin.retention", "Retention schedule", "How long young people's personal data is kept"),
 )
 
 

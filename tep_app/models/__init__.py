@@ -4,6 +4,7 @@ from tep_app.models.base import Base
 from tep_app.models.cases import Case, ContactAttempt, Patch
 from tep_app.models.collections import CalendarDate, CalendarSetting, Collection, ListEntry, SchoolHoliday
 from tep_app.models.establishments import District, Establishment, EstablishmentContact
+from tep_app.models.letters import LetterTemplate
 from tep_app.models.matching import MatchDecision, MatchResult
 from tep_app.models.people import Activity, ContactDetail, SchoolRecord, YoungPerson
 from tep_app.models.reference import ActivityCode, GuaranteeStatus
@@ -26,7 +27,7 @@ __all__ = [
     "SchoolHoliday", "SchoolRequest", "SchoolResponse",
     "Activity", "ActivityCode", "AuditEvent", "Base", "CalendarDate", "CalendarSetting", "Collection", "ContactDetail",
     "District", "Enrolment", "Establishment", "EstablishmentContact", "GuaranteeStatus",
-    "ImportBatch", "ImportWarning", "ListEntry", "MatchDecision", "MatchResult", "Offer", "SchoolRecord",
-    "SignInThrottle", "SignInUnlock", "StaffUser",
+    "ImportBatch", "ImportWarning", "LetterTemplate", "ListEntry", "MatchDecision", "MatchResult", "Offer",
+    "SchoolRecord", "SignInThrottle", "SignInUnlock", "StaffUser",
     "RetentionRule", "UserSession", "YoungPerson",
 ]

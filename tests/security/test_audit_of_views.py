@@ -147,6 +147,32 @@ def _audit_export(ctx):
     return Visit("get", "/dashboard/audit/export")
 
 
+def _letter_case(ctx):
+    ctx.person.address = "12 Orchard Way, Maidstone"
+    return _case(ctx, needs_letter_or_visit=True)
+
+
+def _letter(method: str):
+    def visit(ctx):
+        _letter_case(ctx)
+        shows = ctx.person.surname if method == "get" else None  # a POST hands over the PDF
+        return Visit(method, f"/people/{ctx.person.id}/letter", data={} if method == "post" else None, shows=shows)
+    return visit
+
+
+def _patch_page(suffix: str = "", method: str = "get"):
+    def visit(ctx):
+        from tep_app.models import Patch
+
+        patch = Patch(officer_id=ctx.user.id, establishment_id=_letter_case(ctx).establishment_id)
+        ctx.db.session.add(patch)
+        ctx.db.session.flush()
+        shows = ctx.person.surname if not suffix else None  # the letters and the visit list are PDFs
+        return Visit(method, f"/people/letters-and-visits/{patch.id}{suffix}",
+                     data={} if method == "post" else None, shows=shows)
+    return visit
+
+
 # Every route that shows young people's personal data: who uses it (a staff role, or "school"),
 # and how to visit it with data present.
 SHOWS_YOUNG_PEOPLE = {
@@ -157,6 +183,11 @@ SHOWS_YOUNG_PEOPLE = {
     "cases.moved": ("officer", _case_post("moved")),
     "cases.guarantee": ("officer", _case_post("guarantee", "no-offer")),
     "cases.manage": ("manager", _cases_manage),
+    "people.letter": ("officer", _letter("get")),
+    "people.print_letter": ("officer", _letter("post")),
+    "people.patch": ("officer", _patch_page()),
+    "people.patch_letters": ("officer", _patch_page("/letters", "post")),
+    "people.visit_list": ("officer", _patch_page("/visits.pdf")),
     "matches.index": ("admin", _review),
     "imports.preview": ("admin", _import_preview),
     "imports.problems_report": ("admin", _import_problems),
@@ -185,6 +216,8 @@ NO_YOUNG_PEOPLE = {
     "admin.calendar": "dates", "admin.edit_calendar_date": "dates", "admin.edit_calendar_setting": "dates",
     "admin.edit_school_holiday": "dates",
     "admin.email_templates": "email texts, which carry no young person's data",
+    "admin.letter_templates": "letter texts", "admin.edit_letter_template": "letter texts with sample values",
+    "people.letters_and_visits": "patches and counts",
     "admin.edit_email_template": "email texts", "admin.caught_mail": "emails to schools and staff: no young people",
     "admin.caught_message": "one such email", "admin.outbox": "emails to schools and staff",
     "admin.retry_outbox_message": "a change",
@@ -239,5 +272,5 @@ def test_a_page_showing_young_people_writes_an_audit_row(endpoint, make, db, log
     if visit.shows:
         assert visit.shows in response.get_data(as_text=True)
     elif response.mimetype != "text/html":
-        assert response.mimetype == XLSX
+        assert response.mimetype in (XLSX, "application/pdf")
     assert _reads(db) > before, f"{endpoint} showed young people's data and wrote no audit row"

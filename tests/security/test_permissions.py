@@ -75,6 +75,13 @@ EXPECTED = {
     "cases.patches": MANAGER_ONLY,
     "cases.remove": MANAGER_ONLY,
     "cases.manage": MANAGER_ONLY,
+    # Printed letters and visit lists, for officers and managers.
+    "people.letter": OFFICER_MANAGER,
+    "people.print_letter": OFFICER_MANAGER,
+    "people.letters_and_visits": OFFICER_MANAGER,
+    "people.patch": OFFICER_MANAGER,
+    "people.patch_letters": OFFICER_MANAGER,
+    "people.visit_list": OFFICER_MANAGER,
     # Loading data files: upload, preview, confirm, and the problems report.
     "imports.index": ADMIN_ONLY,
     "imports.upload": ADMIN_ONLY,
@@ -112,6 +119,8 @@ EXPECTED = {
     "admin.account_clear_throttles": ADMIN_ONLY,
     "admin.email_templates": MANAGER_ADMIN,
     "admin.edit_email_template": ADMIN_ONLY,
+    "admin.letter_templates": MANAGER_ADMIN,
+    "admin.edit_letter_template": ADMIN_ONLY,
     "admin.outbox": MANAGER_ADMIN,
     "admin.retry_outbox_message": ADMIN_ONLY,
     "admin.caught_mail": ADMIN_ONLY,
@@ -128,6 +137,7 @@ SAMPLE_OVERRIDES = {
     "admin.edit_calendar_setting": {"key": "reply_working_days"},
     "admin.edit_school_holiday": {"key": "christmas"},
     "admin.caught_message": {"name": "no-such-message.eml"},
+    "admin.edit_letter_template": {"key": "not_reached"},
 }
 
 

@@ -1,0 +1,51 @@
+"""Admin views for the texts of printed letters, edited as the email texts are: a heading and a
+text with ((placeholders)), a preview with sample values, each change audited."""
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired
+
+from tep_app.admin.blueprint import bp
+from tep_app.auth.roles import ADMIN, MANAGER, roles
+from tep_app.forms import BaseForm
+from tep_app.services.people import letters
+
+
+class LetterTextForm(BaseForm):
+    title = StringField("Heading", widget=GovTextInput(),
+                        validators=[DataRequired(message="Enter the letter's heading")])
+    body = TextAreaField("Text", widget=GovTextArea(), validators=[DataRequired(message="Enter the letter's text")])
+    preview = SubmitField("Preview", widget=GovSubmitInput())
+    save = SubmitField("Save", widget=GovSubmitInput())
+
+
+@bp.get("/letter-texts")
+@roles(ADMIN, MANAGER)
+def letter_templates():
+    """The letters printed for young people the service could not reach by phone."""
+    return render_template("admin/letters/letter_templates.html", texts=letters.list_templates())
+
+
+@bp.route("/letter-texts/<key>", methods=["GET", "POST"])
+@roles(ADMIN)
+def edit_letter_template(key: str):
+    definition = letters.definition(key)
+    if definition is None:
+        abort(404)
+    template = letters.get_template(key)
+    form = LetterTextForm(obj=template)
+    preview = None
+    if form.validate_on_submit():
+        try:
+            if form.save.data:
+                letters.update_template(key, form.title.data, form.body.data, current_user.id)
+                flash(f"The letter \u201c{definition.name.lower()}\u201d is saved", "success")
+                return redirect(url_for("admin.letter_templates"))
+            preview = letters.preview_letter(key, form.title.data, form.body.data)
+        except letters.LetterError as error:
+            getattr(form, error.field, form.body).errors.append(error.message)
+    elif not form.is_submitted():
+        preview = letters.preview_letter(key, template.title, template.body)
+    return render_template("admin/letters/edit_letter_template.html", form=form, definition=definition,
+                           preview=preview, sample=letters.SAMPLE_VALUES)
