@@ -64,7 +64,6 @@ RULE_MODULES = {
     # The morning send (send_due_collections) is what the scheduler job runs.
     "tep_app/services/school_requests/sending.py": [*_REQUESTS, "tests/school_requests/test_scheduler_jobs.py"],
     "tep_app/services/school_requests/followup.py": _REQUESTS,
-    "tep_app/services/school_requests/rules.py": _REQUESTS,
     "tep_app/services/cases/opening.py": _CASES,
     "tep_app/services/cases/casework.py": _CASES,
     "tep_app/services/cases/closing.py": _CASES,

@@ -10,7 +10,14 @@ from tep_app.reference_data import ACTIVITY_CODES
 from tep_app.services.calendar import DEFAULT_SETTINGS, REPLY_WORKING_DAYS, add_school_days, set_setting
 from tep_app.services.cases import AttemptInput, open_cases_for_request, record_attempt
 from tep_app.services.cases.casework import FAILED_ATTEMPTS_PER_NUMBER, ActivityInput, record_activity
-from tep_app.services.school_requests.followup import send_chasers, send_reminders
+from tep_app.services.school_requests.followup import (
+    CHASER_EVERY,
+    MAX_CHASERS,
+    REMINDER_DAYS,
+    SECOND_CONTACT_FROM_CHASER,
+    send_chasers,
+    send_reminders,
+)
 from tep_app.services.school_requests.links import (
     CODE_MINUTES,
     CODE_TRIES,
@@ -22,7 +29,6 @@ from tep_app.services.school_requests.links import (
     send_access_code,
     verify_access_code,
 )
-from tep_app.services.school_requests.rules import CHASER_EVERY, MAX_CHASERS, REMINDER_DAYS, SECOND_CONTACT_FROM_CHASER
 from tep_app.services.school_requests.sending import send_collection
 from tests.support.cases_support import add_phone, cases_of, seed_list
 from tests.support.messaging_support import seed_county

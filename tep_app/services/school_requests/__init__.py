@@ -2,12 +2,12 @@
 
 - `sending`: build the requests and email each school its link, once.
 - `contacts`: a school's active contacts, main contact first.
-- `followup`: reminders before the reply-by date, chasers after it, a manager's chase.
+- `followup`: reminders before the reply-by date, chasers after it, a manager's chase, and the
+  numbers they run on.
 - `links`: the secure link and the 6-digit codes that confirm it.
 - `answers`: the school's list, its answers, drafts and submission.
 - `outcomes`: what the answers mean for young people and the caseload.
 - `upload`: the school's filled-in spreadsheet, checked like the form.
 - `request_admin`: what a manager does to one request (revoke, new link, history).
 - `email_texts` and `outbox`: the emails, editable texts, queued and delivered once.
-- `rules`: the numbers the follow-up runs on.
 """

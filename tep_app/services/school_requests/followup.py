@@ -25,17 +25,16 @@ from tep_app.services.calendar import SchoolDays
 from tep_app.services.request_states import OPEN_STATUSES, add_event, lock_request, overdue_clause
 from tep_app.services.school_requests.contacts import school_contacts
 from tep_app.services.school_requests.email_texts import LINK, render_email
-from tep_app.services.school_requests.links import issue_token
+from tep_app.services.school_requests.links import LINK_KINDS, issue_token
 from tep_app.services.school_requests.outbox import queue_email
-from tep_app.services.school_requests.rules import (
-    CHASER_EVERY,
-    LINK_KINDS,
-    MAX_CHASERS,
-    REMINDER_DAYS,
-    SECOND_CONTACT_FROM_CHASER,
-)
 
 logger = logging.getLogger(__name__)
+
+# The numbers the follow-up runs on.
+REMINDER_DAYS = (7, 2)  # school days before the reply-by date: reminder 1, reminder 2
+CHASER_EVERY = 5  # school days between chasers after the reply-by date
+SECOND_CONTACT_FROM_CHASER = 3  # from the third chaser, the school's second contact is chased too
+MAX_CHASERS = 6  # about six weeks of chasing; after that the young people are in officers' queues
 
 
 def _open_requests():

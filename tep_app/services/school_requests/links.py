@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 CODE_MINUTES = 15
 CODE_TRIES = 5
 DEFAULT_GRACE_DAYS = 14
+LINK_KINDS = ("new_link", "chaser_link")  # emails that carry a working link after the invitation
 
 MSG_CODE_WRONG = "The code is not correct. You have {left} {tries} left."
 MSG_CODE_LOCKED = "You have entered the wrong code too many times. Request a new code."
