@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 import time_machine
 from sqlalchemy import select
 
-from tep_app import register_proxy
+from tep_app.factory import register_proxy
 from tep_app.models import AuditEvent, OutboxMessage, SignInUnlock, StaffUser
 from tep_app.services import sign_in, staff
-from tep_app.services.school_requests.outbox import deliver_outbox
+from tep_app.services.messaging.outbox import deliver_outbox
 from tests.support.factories import TEST_PASSWORD
 from tests.support.messaging_support import SmtpServer, body_of
 
