@@ -173,6 +173,14 @@ def _patch_page(suffix: str = "", method: str = "get"):
     return visit
 
 
+def _data_protection(path: str, method: str = "get"):
+    def visit(ctx):
+        # A POST with no reason: the page again, naming them, with its error.
+        return Visit(method, f"/people/{ctx.person.id}/{path}", data={} if method == "post" else None,
+                     shows=ctx.person.surname)
+    return visit
+
+
 # Every route that shows young people's personal data: who uses it (a staff role, or "school"),
 # and how to visit it with data present.
 SHOWS_YOUNG_PEOPLE = {
@@ -183,6 +191,9 @@ SHOWS_YOUNG_PEOPLE = {
     "cases.moved": ("officer", _case_post("moved")),
     "cases.guarantee": ("officer", _case_post("guarantee", "no-offer")),
     "cases.manage": ("manager", _cases_manage),
+    "people.subject_access_export": ("admin", _data_protection("subject-access")),
+    "people.confirm_erase": ("admin", _data_protection("erase")),
+    "people.erase": ("admin", _data_protection("erase", "post")),
     "people.letter": ("officer", _letter("get")),
     "people.print_letter": ("officer", _letter("post")),
     "people.patch": ("officer", _patch_page()),
@@ -208,6 +219,7 @@ SHOWS_YOUNG_PEOPLE = {
 # Every other route, and why it shows no young person's data.
 NO_YOUNG_PEOPLE = {
     "static": "files", "main.assets": "files", "main.health": "a status", "main.index": "a redirect",
+    "main.privacy": "the privacy notice",
     "auth.login": "sign-in", "auth.logout": "sign-out", "auth.unlock": "sign-in limits",
     "auth.change_password": "own password",
     "admin.index": "menu", "admin.accounts": "staff", "admin.account": "staff", "admin.account_new": "staff",

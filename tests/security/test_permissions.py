@@ -45,6 +45,7 @@ EXPECTED = {
     "main.index": PUBLIC_ONLY,
     "main.health": PUBLIC_ONLY,
     "main.assets": PUBLIC_ONLY,
+    "main.privacy": PUBLIC_ONLY,
     "auth.login": PUBLIC_ONLY,
     "auth.logout": PUBLIC_ONLY,
     "auth.unlock": PUBLIC_ONLY,
@@ -129,6 +130,10 @@ EXPECTED = {
     "admin.edit_calendar_date": ADMIN_ONLY,
     "admin.edit_calendar_setting": ADMIN_ONLY,
     "admin.edit_school_holiday": ADMIN_ONLY,
+    # A young person's data protection: the subject access export and erasure.
+    "people.subject_access_export": ADMIN_ONLY,
+    "people.confirm_erase": ADMIN_ONLY,
+    "people.erase": ADMIN_ONLY,
 }
 
 # Where one argument name means different things on different routes.
