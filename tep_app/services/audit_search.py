@@ -7,6 +7,8 @@ from sqlalchemy import func, select
 from tep_app.extensions import db
 from tep_app.models import AuditEvent
 from tep_app.pagination import ROWS_PER_PAGE, Page
+from tep_app.services.calendar import DEFAULT_DATES, year_label
+from tep_app.services.labels import key_words, object_type_words, value_words
 
 EXPORT_LIMIT = 100_000
 EXPORT_HEADERS = ("When (UTC)", "Actor type", "Actor", "Action", "Object type", "Object id", "Before",
@@ -86,8 +88,6 @@ def audit_export_rows(filters: AuditFilters) -> list[tuple]:
 
 def describe_changes(event: AuditEvent) -> list[tuple[str, str, str]]:
     """(field, before, after) in words, for every field either side mentions."""
-    from tep_app.services.labels import key_words, value_words
-
     before, after = event.before or {}, event.after or {}
     if not isinstance(before, dict):
         before = {"value": before}
@@ -105,11 +105,7 @@ def _words(field, value, value_words) -> str:
 def object_words(event: AuditEvent) -> str:
     """The record an event is about, in words: "Young person 12", "Calendar: leaver destination
     lists due back from schools (2026-27)"."""
-    from tep_app.services.labels import object_type_words
-
     if event.object_type == "calendar_date" and event.object_id and ":" in event.object_id:
-        from tep_app.services.calendar import DEFAULT_DATES, year_label
-
         year, key = event.object_id.split(":", 1)
         label = next((label for k, label, _on in DEFAULT_DATES if k == key), key.replace("_", " "))
         return f"Calendar: {label.lower()} ({year_label(int(year)) if year.isdigit() else year})"

@@ -8,6 +8,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from tep_app.extensions import db
+from tep_app.matching import describe
+from tep_app.models import District, Establishment, StaffUser
 from tep_app.models.reference import ActivityCode, GuaranteeStatus
 from tep_app.validation import optional_id
 
@@ -63,8 +65,6 @@ def guarantee_words(code: str | None) -> str:
 
 def rule_words(rule: str | None) -> str:
     """A match's stored evidence key in words: "Matched on UPN and date of birth; ..."."""
-    from tep_app.matching import describe
-
     return describe(rule or "")
 
 
@@ -108,8 +108,6 @@ def changes_words(before: dict | None, after: dict | None) -> str | None:
 
 
 def staff_name(staff_id) -> str:
-    from tep_app.models import StaffUser
-
     user = db.session.get(StaffUser, number) if (number := optional_id(staff_id)) else None
     return user.name if user else "someone no longer on the staff list"
 
@@ -130,8 +128,6 @@ def object_type_words(object_type: str | None) -> str:
 
 
 def _named(key: str, value) -> str:
-    from tep_app.models import District, Establishment
-
     model = Establishment if key == "establishment_id" else District
     row = db.session.get(model, number) if (number := optional_id(value)) else None
     return row.name if row is not None else "none"
