@@ -55,6 +55,10 @@ def _cases_manage(ctx):
     return Visit("get", f"/cases/manage?f-q={ctx.person.surname}", shows=ctx.person.surname)
 
 
+def _person_page(ctx):
+    return Visit("get", f"/people/{ctx.person.id}", shows=ctx.person.surname)
+
+
 def _review(ctx):
     from datetime import date
 
@@ -191,6 +195,7 @@ SHOWS_YOUNG_PEOPLE = {
     "cases.moved": ("officer", _case_post("moved")),
     "cases.guarantee": ("officer", _case_post("guarantee", "no-offer")),
     "cases.manage": ("manager", _cases_manage),
+    "people.show": ("officer", _person_page),
     "people.subject_access_export": ("admin", _data_protection("subject-access")),
     "people.confirm_erase": ("admin", _data_protection("erase")),
     "people.erase": ("admin", _data_protection("erase", "post")),

@@ -76,6 +76,8 @@ EXPECTED = {
     "cases.patches": MANAGER_ONLY,
     "cases.remove": MANAGER_ONLY,
     "cases.manage": MANAGER_ONLY,
+    # A young person's page, for all staff.
+    "people.show": ALL_STAFF,
     # Printed letters and visit lists, for officers and managers.
     "people.letter": OFFICER_MANAGER,
     "people.print_letter": OFFICER_MANAGER,
