@@ -61,7 +61,9 @@ def test_erasure_removes_the_personal_data_and_keeps_the_figures(db, make, login
     pages.page(f"/people/{person_id}/erase")
     response = pages.post(f"/people/{person_id}/erase", {"reason": "Request ER-7: she asked us to erase it"},
                           status=302)
-    assert response.headers["Location"]
+    assert response.headers["Location"] == f"/people/{person_id}"
+    shown = pages.page(f"/people/{person_id}")
+    assert f"Record {person_id} is erased" in shown.select_one(".govuk-notification-banner").get_text()
     db.session.expire_all()
 
     person = db.session.get(YoungPerson, person_id)

@@ -99,3 +99,12 @@ def test_only_admins_may_export(db, make, login, client):
 def test_no_such_young_person_is_not_found(login, pages):
     login("admin")
     pages.get("/people/999999/subject-access", status=404)
+
+
+def test_the_young_persons_page_offers_an_admin_the_export_and_erasure(db, make, login, pages):
+    person = make.young_person(forename="Nell", surname="Ashdown")
+    login("officer")
+    assert pages.page(f"/people/{person.id}").select_one("#data-protection-actions") is None
+    login("admin")
+    links = pages.page(f"/people/{person.id}").select("#data-protection-actions a")
+    assert [link["href"] for link in links] == [f"/people/{person.id}/subject-access", f"/people/{person.id}/erase"]
