@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "tep_app.cli.demo",
     "tep_app.cli.schools",
     "tep_app.cli.cases",
+    "tep_app.cli.retention",
 )
 
 for _name in COMMAND_MODULES:

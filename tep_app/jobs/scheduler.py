@@ -33,6 +33,8 @@ def build_scheduler(app, deliver_every_seconds: int = 30) -> BlockingScheduler:
                       misfire_grace_time=deliver_every_seconds)
     scheduler.add_job(tasks.run_open_lapsed_cases, CronTrigger(hour=1, minute=0, timezone=zone),
                       id="open_lapsed_cases", name="Open cases for lapsed activities", kwargs={"app": app})
+    scheduler.add_job(tasks.run_retention, CronTrigger(hour=2, minute=0, timezone=zone),
+                      id="retention", name="Apply the retention schedule", kwargs={"app": app})
     return scheduler
 
 

@@ -9,6 +9,7 @@ from flask import current_app, has_app_context
 from tep_app import create_app
 from tep_app.extensions import db
 from tep_app.services.cases import open_nightly_cases
+from tep_app.services.people import retention
 from tep_app.services.school_requests.followup import send_chasers, send_reminders
 from tep_app.services.school_requests.outbox import deliver_outbox
 from tep_app.services.school_requests.sending import send_due_collections
@@ -61,3 +62,8 @@ def run_deliver_outbox(app=None, limit: int = 100) -> dict:
 def run_open_lapsed_cases(app=None, today: date | None = None):
     """The nightly job: lists past their reply-by date and lapsed activities become cases."""
     return run_job("open_cases", lambda: open_nightly_cases(today), app)
+
+
+def run_retention(app=None, dry_run: bool = False) -> dict:
+    """The nightly job: the retention schedule applied (services/people/retention.py); its counts."""
+    return run_job("retention", lambda: retention.run_retention(dry_run=dry_run).counts(), app)

@@ -32,16 +32,17 @@ def person(db, person_id: int) -> YoungPerson:
     return db.session.get(YoungPerson, person_id)
 
 
-def leaver(make, db, school, born: date, code: str | None = "230", **kwargs) -> YoungPerson:
-    """A Year 11 leaver of 2022-23 with a phone number and an activity with a note."""
+def leaver(make, db, school, born: date, code: str | None = "230", seen: date = date(2022, 10, 3),
+           **kwargs) -> YoungPerson:
+    """A Year 11 leaver of 2022-23 with a phone number and an activity (found out on `seen`) with a note."""
     young = make.young_person(date_of_birth=born, uln="1234567890", address="1 Test Lane", middle_names="Jo",
                               **kwargs)
     make.school_record(young, school, "leaver", 2022, year_group=11)
     db.session.add(ContactDetail(young_person_id=young.id, kind="phone", value="07700 900111", source="import",
                                  recorded_on=date(2022, 7, 20)))
     if code:
-        db.session.add(Activity(young_person_id=young.id, code=code, ascertained_on=date(2022, 10, 3),
-                                due_to_lapse_on=date(2023, 10, 3), neet_start_date=date(2022, 9, 1)
+        db.session.add(Activity(young_person_id=young.id, code=code, ascertained_on=seen,
+                                due_to_lapse_on=seen.replace(year=seen.year + 1), neet_start_date=date(2022, 9, 1)
                                 if code == "540" else None, source="officer", notes="Spoke to them at home"))
     db.session.flush()
     return young

@@ -232,6 +232,8 @@ NO_YOUNG_PEOPLE = {
     "admin.account_reset": "staff", "admin.account_sign_out": "staff",
     "admin.calendar": "dates", "admin.edit_calendar_date": "dates", "admin.edit_calendar_setting": "dates",
     "admin.edit_school_holiday": "dates",
+    "admin.retention": "the retention schedule and the counts of its runs",
+    "admin.edit_retention_rule": "a retention rule",
     "admin.email_templates": "email texts, which carry no young person's data",
     "admin.letter_templates": "letter texts", "admin.edit_letter_template": "letter texts with sample values",
     "people.letters_and_visits": "patches and counts",

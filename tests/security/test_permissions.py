@@ -120,6 +120,8 @@ EXPECTED = {
     "admin.account_reset": ADMIN_ONLY,
     "admin.account_sign_out": ADMIN_ONLY,
     "admin.account_clear_throttles": ADMIN_ONLY,
+    "admin.retention": ADMIN_ONLY,
+    "admin.edit_retention_rule": ADMIN_ONLY,
     "admin.email_templates": MANAGER_ADMIN,
     "admin.edit_email_template": ADMIN_ONLY,
     "admin.letter_templates": MANAGER_ADMIN,
@@ -143,6 +145,7 @@ SAMPLE_OVERRIDES = {
     "admin.edit_calendar_date": {"key": "leavers_send"},
     "admin.edit_calendar_setting": {"key": "reply_working_days"},
     "admin.edit_school_holiday": {"key": "christmas"},
+    "admin.edit_retention_rule": {"key": "contact"},
     "admin.caught_message": {"name": "no-such-message.eml"},
     "admin.edit_letter_template": {"key": "not_reached"},
 }

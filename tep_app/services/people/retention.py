@@ -15,7 +15,8 @@ registry (services/people/personal_data.py) says is held, every night and by `fl
   refuses every change; this is the one deliberate deletion (models/audit.py delete_expired).
 - import_values: values an import left out are cleared the rule's years after the import.
 
-A dry run counts the same rows and changes nothing. Every run writes one audit row with its counts.
+A dry run does the same work inside a savepoint and rolls it back: the same counts, nothing changed.
+Every run writes one audit row with its counts.
 """
 import hashlib
 from dataclasses import dataclass, field
@@ -174,11 +175,11 @@ def _count(model, condition) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(condition)) or 0
 
 
-def _anonymise_rows(entry: Holding, condition, apply: bool, now: datetime) -> int:
+def _anonymise_rows(entry: Holding, condition, now: datetime) -> int:
     """Drop what the registry says of the rows `condition` picks; how many rows."""
     dropped = _dropped(entry)
     count = _count(entry.model, condition)
-    if not apply or not count or not dropped:
+    if not count or not dropped:
         return count
     model = entry.model
     if any(held.treatment == DELETE for held in dropped):
@@ -208,19 +209,18 @@ def _anonymise_rows(entry: Holding, condition, apply: bool, now: datetime) -> in
     return count
 
 
-def _anonymise(today: date, apply: bool, now: datetime) -> dict[str, int]:
+def _anonymise(today: date, now: datetime) -> dict[str, int]:
     ids = list(db.session.scalars(due_for_anonymisation(today).order_by(YoungPerson.id)))
     counts = {entry.table: 0 for entry in REGISTRY if _dropped(entry) and entry.model not in IMPORT_ROWS}
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         for entry in REGISTRY:
             if entry.table in counts and entry.model is not YoungPerson:
-                counts[entry.table] += _anonymise_rows(entry, entry.rows_of(chunk), apply, now)
-        counts["young_person"] += _anonymise_rows(REGISTRY_BY_MODEL[YoungPerson], YoungPerson.id.in_(chunk),
-                                                  apply, now)
+                counts[entry.table] += _anonymise_rows(entry, entry.rows_of(chunk), now)
+        counts["young_person"] += _anonymise_rows(REGISTRY_BY_MODEL[YoungPerson], YoungPerson.id.in_(chunk), now)
     for model, kind in IMPORT_ROWS.items():
-        counts[model.__tablename__] = _anonymise_rows(REGISTRY_BY_MODEL[model], _import_rows_due(model, kind, today),
-                                                      apply, now)
+        due = _import_rows_due(model, kind, today)
+        counts[model.__tablename__] = _anonymise_rows(REGISTRY_BY_MODEL[model], due, now)
     return counts
 
 
@@ -247,7 +247,7 @@ REGISTRY_BY_MODEL = {entry.model: entry for entry in REGISTRY}
 
 # The rules that go by their own dates.
 
-def _contact(today: date, apply: bool) -> dict[str, int]:
+def _contact(today: date) -> dict[str, int]:
     """Contact attempts deleted and notes cleared for young people whose last contact is too old."""
     years = retention_rules.get_rule(CONTACT_RULE).years
     cutoff_day = years_before(today, years)
@@ -277,61 +277,80 @@ def _contact(today: date, apply: bool) -> dict[str, int]:
             if entry.rows_deleted_by == CONTACT_RULE:
                 condition = entry.rows_of(chunk)
                 counts[entry.table] += _count(entry.model, condition)
-                if apply:
-                    db.session.execute(delete(entry.model).where(condition)
-                                       .execution_options(synchronize_session=False))
+                db.session.execute(delete(entry.model).where(condition).execution_options(synchronize_session=False))
                 continue
             for held in notes:
                 column = getattr(entry.model, held.column)
                 condition = and_(entry.rows_of(chunk), column.is_not(None))
                 counts[entry.table] += _count(entry.model, condition)
-                if apply:
-                    values = {held.column: None}
-                    if entry.model.__mapper__.version_id_col is not None:
-                        values["version"] = entry.model.version + 1
-                    db.session.execute(update(entry.model).where(condition).values(values)
-                                       .execution_options(synchronize_session=False))
+                values = {held.column: None}
+                if entry.model.__mapper__.version_id_col is not None:
+                    values["version"] = entry.model.version + 1
+                db.session.execute(update(entry.model).where(condition).values(values)
+                                   .execution_options(synchronize_session=False))
     return counts
 
 
-def _audit(today: date, apply: bool) -> dict[str, int]:
+def _audit(today: date) -> dict[str, int]:
     """Audit rows older than the rule's years: deleted, through the one deliberate path."""
     before = _start_of(years_before(today, retention_rules.get_rule(AUDIT_RULE).years))
     count = _count(AuditEvent, AuditEvent.at < before)
-    if apply and count:
+    if count:
         delete_expired(db.session, before)
     return {"audit_event": count}
 
 
-def _import_values(today: date, apply: bool) -> dict[str, int]:
+def _import_values(today: date) -> dict[str, int]:
     before = _start_of(years_before(today, retention_rules.get_rule(IMPORT_VALUES_RULE).years))
     condition = and_(ImportWarning.value.is_not(None),
                      ImportWarning.import_batch_id.in_(select(ImportBatch.id).where(ImportBatch.created_at < before)))
     count = _count(ImportWarning, condition)
-    if apply and count:
+    if count:
         db.session.execute(update(ImportWarning).where(condition).values(value=None)
                            .execution_options(synchronize_session=False))
     return {"import_warning": count}
 
 
 def run_retention(dry_run: bool = False, today: date | None = None) -> RetentionRun:
-    """Apply every rule (or, for a dry run, count what each would change); one audit row says what
-    was done. The caller commits."""
+    """Apply every rule; one audit row says what was done. A dry run does the same work inside a
+    savepoint and rolls it back, so it reports exactly what the run would do and changes nothing
+    (but its audit row). The caller commits."""
     today = today or clock.today()
     now = clock.now()
-    apply = not dry_run
-    # The rules that go by their own dates first: anonymisation then finds the same rows either way.
-    work = {AUDIT_RULE: lambda: _audit(today, apply), IMPORT_VALUES_RULE: lambda: _import_values(today, apply),
-            CONTACT_RULE: lambda: _contact(today, apply), YOUNG_PERSON_RULE: lambda: _anonymise(today, apply, now)}
-    done = {key: run() for key, run in work.items()}
+    # The rules that go by their own dates first, then anonymisation.
+    work = {AUDIT_RULE: lambda: _audit(today), IMPORT_VALUES_RULE: lambda: _import_values(today),
+            CONTACT_RULE: lambda: _contact(today), YOUNG_PERSON_RULE: lambda: _anonymise(today, now)}
+    savepoint = db.session.begin_nested() if dry_run else None
+    try:
+        done = {key: run() for key, run in work.items()}
+    finally:
+        if savepoint is not None:
+            savepoint.rollback()
+    db.session.expire_all()
     rules = [RuleRun(rule.key, rule.label, rule.description, done[rule.key]) for rule in retention_rules.list_rules()]
     result = RetentionRun(today, dry_run, rules)
-    record_audit("retention dry run" if dry_run else "retention run", "retention_rule", None,
+    record_audit(RUN_ACTIONS[1] if dry_run else RUN_ACTIONS[0], "retention_rule", None,
                  after={"dry_run": dry_run, "on": today.isoformat(), "counts": result.counts()})
     db.session.flush()
-    if apply:
-        db.session.expire_all()
     return result
+
+
+RUN_ACTIONS = ("retention run", "retention dry run")
+
+
+@dataclass(frozen=True)
+class LoggedRun:
+    at: datetime
+    dry_run: bool
+    counts: dict[str, dict[str, int]]
+
+
+def latest_runs(limit: int = 5) -> list[LoggedRun]:
+    """The latest runs, newest first, as their audit rows recorded them."""
+    rows = db.session.scalars(select(AuditEvent).where(AuditEvent.action.in_(RUN_ACTIONS))
+                              .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit))
+    return [LoggedRun(row.at, row.action == RUN_ACTIONS[1], dict((row.after or {}).get("counts") or {}))
+            for row in rows]
 
 
 def report_lines(result: RetentionRun) -> list[str]:
@@ -340,5 +359,6 @@ def report_lines(result: RetentionRun) -> list[str]:
     return [f"{what}, {long_date(result.on)}."] + [f"{rule.label}: {rule.summary}." for rule in result.rules]
 
 
-__all__ = ["RetentionRun", "RuleRun", "born_by", "due_for_anonymisation", "last_ended_academic_year_end",
-           "report_lines", "run_retention", "summarise", "year_start", "years_before"]
+__all__ = ["LoggedRun", "RUN_ACTIONS", "RetentionRun", "RuleRun", "born_by", "due_for_anonymisation",
+           "last_ended_academic_year_end", "latest_runs", "report_lines", "run_retention", "summarise", "year_start",
+           "years_before"]
