@@ -191,3 +191,13 @@ def test_a_district_patch_leaves_out_schools_with_their_own_patch(pages, client,
     assert page.h1.get_text(strip=True) == "Letters and visits: Swale (district)"
     assert [tr["data-case"] for tr in page.select("#flagged-cases tbody tr")] == [str(in_district.id)]
     assert client.get("/people/letters-and-visits/2147483647/visits.pdf").status_code == 404
+
+
+def test_the_young_persons_page_leads_officers_to_their_letter(pages, login, make, db):
+    officer = login("officer")
+    case = _flagged_case(make, db, officer, forename="Idris", surname="Fenn")
+
+    link = pages.page(f"/people/{case.young_person_id}").select_one("#letter-link a")
+
+    assert link.get_text(strip=True) == "Print a letter to Idris Fenn"
+    assert pages.page(link["href"]).h1.get_text(strip=True) == "Letter to Idris Fenn"
