@@ -8,19 +8,17 @@ No exported cell is ever a live formula: text that a spreadsheet would read as a
 (starting with =, +, - or @) is written as text, with a leading apostrophe's worth of quoting
 (the cell's `quotePrefix` style), so "=1+1" shows as typed.
 """
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from io import BytesIO
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@")
 _MAX_SHEET_TITLE = 31
 MAX_CELL_CHARS = 32_767
+# The control characters no workbook may hold: openpyxl's ILLEGAL_CHARACTERS_RE (tab and newlines stay).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 def spreadsheet_text(value: str) -> str:
@@ -29,14 +27,14 @@ def spreadsheet_text(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL_CHARS]
 
 
-def _cell(sheet, value):
+def _cell(sheet, value, write_only_cell):
     if isinstance(value, datetime) and value.tzinfo is not None:
         value = value.replace(tzinfo=None)  # Excel has no time zones: write the stored UTC time
     if isinstance(value, (dict, list)):
         value = str(value)
     if isinstance(value, str):
         value = spreadsheet_text(value)
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = write_only_cell(sheet, value=value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         cell.data_type = "s"
         cell.quotePrefix = True
@@ -49,17 +47,21 @@ def _cell(sheet, value):
 
 def write_table(headers: Sequence[str], rows: Iterable[Sequence], title: str = "Sheet1") -> bytes:
     """Return the bytes of an .xlsx file: one sheet, a bold header row, then the rows."""
+    from openpyxl import Workbook  # noqa: PLC0415 -- openpyxl only when a spreadsheet is written
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415 -- openpyxl only when a spreadsheet is written
+    from openpyxl.styles import Font  # noqa: PLC0415 -- openpyxl only when a spreadsheet is written
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=spreadsheet_text(title or "Sheet1")[:_MAX_SHEET_TITLE])
     bold = Font(bold=True)
     header_cells = []
     for header in headers:
-        cell = _cell(sheet, header)
+        cell = _cell(sheet, header, WriteOnlyCell)
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
+        sheet.append([_cell(sheet, value, WriteOnlyCell) for value in row])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
