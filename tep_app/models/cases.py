@@ -8,9 +8,10 @@ from tep_app.models.base import Base
 
 CASE_REASONS = ("school_not_known", "no_school_answer", "lapsed", "conflict")
 # Why a case closed: an activity was found (by an officer, the school, a Year 12 roll or a match accepted
-# on review), a September Guarantee status was given (by the school or an officer), or they moved away.
+# on review), a September Guarantee status was given (by the school or an officer), they moved away,
+# or the retention run anonymised them.
 CLOSED_REASONS = ("activity_found", "school_answer", "moved_away", "school_roll", "match_accepted", "match_found",
-                  "school_guarantee", "officer_guarantee")
+                  "school_guarantee", "officer_guarantee", "anonymised")
 CHANNELS = ("phone", "text", "email", "letter", "visit")
 OUTCOMES = ("no_answer", "voicemail", "wrong_number", "spoke_young_person", "spoke_parent", "refused",
             "letter_sent", "returned_undelivered", "no_one_home", "card_left", "moved_away")

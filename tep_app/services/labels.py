@@ -33,7 +33,8 @@ REASON_WORDS = {"school_not_known": "the school did not know their destination",
                 "match_accepted": "their match was accepted on review",
                 "match_found": "matching found their enrolment",
                 "school_guarantee": "their school told us their September Guarantee status",
-                "officer_guarantee": "an officer recorded their September Guarantee status"}
+                "officer_guarantee": "an officer recorded their September Guarantee status",
+                "anonymised": "the retention schedule anonymised their record"}
 _MOVED_WORDS = {"other_la": "to another part of the UK", "abroad": "to another country"}
 
 

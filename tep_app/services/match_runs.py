@@ -110,7 +110,8 @@ def _load_records(school_kind: str, year: int) -> list[tuple]:
                person.postcode, null(), SchoolRecord.establishment_id, Establishment.district_id)
         .join(person, SchoolRecord.young_person_id == person.id)
         .join(Establishment, SchoolRecord.establishment_id == Establishment.id)
-        .where(SchoolRecord.kind == school_kind, SchoolRecord.academic_year == year)
+        .where(SchoolRecord.kind == school_kind, SchoolRecord.academic_year == year,
+               person.anonymised_at.is_(None))  # anonymised: nothing left to match, the old result stays
     )
 
 
@@ -149,12 +150,15 @@ def _load_decisions(kind: str, school_kind: str, year: int) -> dict[tuple[int, s
 
 
 def _clear(kind: str, year: int) -> None:
-    """Delete the stored results of one kind and year, before the new ones go in."""
+    """Delete the stored results of one kind and year, before the new ones go in. The results of
+    young people the retention run anonymised stay: the figures of their year count them."""
+    anonymised = select(YoungPerson.id).where(YoungPerson.anonymised_at.is_not(None))
     db.session.execute(
         delete(MatchResult).where(
             MatchResult.kind == kind,
             MatchResult.school_record_id.in_(
-                select(SchoolRecord.id).where(SchoolRecord.kind == KINDS[kind][0], SchoolRecord.academic_year == year)),
+                select(SchoolRecord.id).where(SchoolRecord.kind == KINDS[kind][0], SchoolRecord.academic_year == year,
+                                              SchoolRecord.young_person_id.not_in(anonymised))),
         ).execution_options(synchronize_session=False)
     )
 

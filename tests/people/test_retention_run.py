@@ -21,6 +21,8 @@ from tep_app.models import (
     SchoolResponse,
     YoungPerson,
 )
+from tep_app.services.cases import open_cases_for_lapsed
+from tep_app.services.match_runs import run_matching
 from tests.people.everything import young_person_with_everything
 from tests.people.retention_support import all_figures, county, leaver, on, person, run_on
 
@@ -46,6 +48,11 @@ def test_the_figures_are_the_same_before_and_after(make, db):
     result = run_on(db, date(2026, 9, 1))
     assert result.counts()["young_person"]["young_person"] == 5
     assert {day: all_figures(day) for day in before} == before
+    run_matching(2022)  # matching again finds nothing to match for them, and keeps what it found
+    db.session.commit()
+    assert {day: all_figures(day) for day in before} == before
+    with on(date(2026, 9, 2)):
+        assert open_cases_for_lapsed() == 1  # the one kept (with an EHCP); none for the anonymised
     assert [person(db, p.id).anonymised_at is not None for p in people] == [True] * 4 + [False, True]
     moved = person(db, people[5].id)
     assert (moved.moved, moved.moved_on, moved.moved_to) == ("other_la", date(2023, 1, 10), None)
@@ -87,6 +94,9 @@ def test_a_dry_run_changes_nothing_and_reports_what_the_run_does(make, db, app):
     assert _snapshot(db) != before
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "retention run"))
     assert event.after == {"dry_run": False, "on": "2026-09-01", "counts": counts}
+    assert counts["young_person"]["open_case"] == 1
+    closed = db.session.get(Case, everything.case.id)
+    assert (closed.status, closed.closed_reason) == ("closed", "anonymised")
     gone = person(db, everything.person.id)
     assert (gone.forename, gone.surname, gone.upn) == ("Anonymised", str(gone.id), None)
     response = db.session.scalar(select(SchoolResponse).where(SchoolResponse.activity_code == "230"))

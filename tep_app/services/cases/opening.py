@@ -65,7 +65,7 @@ def open_cases_for_lapsed(today: date | None = None) -> int:
         select(Activity.young_person_id, Activity.due_to_lapse_on)
         .join(YoungPerson, YoungPerson.id == Activity.young_person_id)
         .where(Activity.due_to_lapse_on < today, ~has_newer, ~_has_open_case(Activity.young_person_id),
-               YoungPerson.moved.is_(None))
+               YoungPerson.moved.is_(None), YoungPerson.anonymised_at.is_(None))
     ).all()
     person_ids = [row.young_person_id for row in lapsed]
     schools = _latest_school(person_ids)

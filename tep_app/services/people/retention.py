@@ -8,7 +8,8 @@ registry (services/people/personal_data.py) says is held, every night and by `fl
   change. The date of birth becomes 1 September of its academic year (the academic age stays).
   `anonymised_at` marks them, so a second run finds nothing to do. Enrolment and offer rows go
   with the young person they were matched to, and unmatched ones when their own date of birth
-  passes the rule's age.
+  passes the rule's age. An open case of theirs closes ("anonymised"); matching leaves their
+  results as they are (services/match_runs.py), and no new case opens for them.
 - contact: contact attempts are deleted, and notes cleared, once the young person's last contact
   (their newest contact attempt, activity recorded or school answer) is the rule's years old.
 - audit: audit rows older than the rule's years are deleted. The audit trail is append-only and
@@ -43,6 +44,7 @@ from tep_app.models import (
 )
 from tep_app.models.audit import AuditEvent, delete_expired
 from tep_app.services.audit import record_audit
+from tep_app.services.cases.closing import close_case
 from tep_app.services.people import retention_rules
 from tep_app.services.people.personal_data import (
     ANONYMISED_FORENAME,
@@ -64,6 +66,8 @@ CHUNK = 500
 IMPORT_ROWS = {Enrolment: "leaver_enrolment", Offer: "roll_offer"}
 # The rules that anonymisation applies (the others go by their own dates only).
 ANONYMISATION_RULES = (YOUNG_PERSON_RULE, CONTACT_RULE)
+# The count of open cases closed because their young person was anonymised.
+CLOSED_CASES = "open_case"
 
 
 @dataclass
@@ -100,9 +104,11 @@ def summarise(key: str, counts: dict[str, int]) -> str:
     """A rule's counts in words: "3 young people anonymised (rows changed: activity 4, case 1)"."""
     if key == YOUNG_PERSON_RULE:
         rows = ", ".join(f"{_table_words(table)} {count}" for table, count in counts.items()
-                         if table != "young_person" and count)
+                         if table not in ("young_person", CLOSED_CASES) and count)
         people = _plural(counts.get("young_person", 0), "young person", "young people")
-        return f"{people} anonymised" + (f" (rows changed: {rows})" if rows else "")
+        closed = counts.get(CLOSED_CASES, 0)
+        return (f"{people} anonymised" + (f", {_plural(closed, 'open case', 'open cases')} closed" if closed else "")
+                + (f" (rows changed: {rows})" if rows else ""))
     if key == CONTACT_RULE:
         attempts = _plural(counts.get("contact_attempt", 0), "contact attempt", "contact attempts")
         notes = sum(count for table, count in counts.items() if table != "contact_attempt")
@@ -212,8 +218,14 @@ def _anonymise_rows(entry: Holding, condition, now: datetime) -> int:
 def _anonymise(today: date, now: datetime) -> dict[str, int]:
     ids = list(db.session.scalars(due_for_anonymisation(today).order_by(YoungPerson.id)))
     counts = {entry.table: 0 for entry in REGISTRY if _dropped(entry) and entry.model not in IMPORT_ROWS}
+    counts[CLOSED_CASES] = 0
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
+        # Nothing is left to follow up: an open case closes, saying why (audited).
+        for case in db.session.scalars(select(Case).where(Case.young_person_id.in_(chunk), Case.status == "open")):
+            close_case(case, "anonymised", by="retention")
+            counts[CLOSED_CASES] += 1
+        db.session.flush()
         for entry in REGISTRY:
             if entry.table in counts and entry.model is not YoungPerson:
                 counts[entry.table] += _anonymise_rows(entry, entry.rows_of(chunk), now)
