@@ -110,7 +110,7 @@ def measure(postgres: bool, per_school: int) -> dict:
 
     from tep_app import create_app
     from tep_app.extensions import db
-    from tep_app.services.school_requests.outbox import deliver_outbox
+    from tep_app.services.messaging.outbox import deliver_outbox
     from tep_app.services.school_requests.sending import send_collection
 
     with socket.socket() as sock:
@@ -161,8 +161,8 @@ def _code_on_a_send_day(app, handler) -> dict:
 
     from tep_app.extensions import db
     from tep_app.models import OutboxMessage, SchoolRequest
+    from tep_app.services.messaging.outbox import deliver_one, deliver_outbox
     from tep_app.services.school_requests.links import active_contacts, send_access_code
-    from tep_app.services.school_requests.outbox import deliver_one, deliver_outbox
 
     with app.app_context():
         db.session.execute(update(OutboxMessage).where(OutboxMessage.kind == "invite")

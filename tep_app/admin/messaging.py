@@ -9,9 +9,8 @@ from tep_app.auth.roles import ADMIN, MANAGER, roles
 from tep_app.dates import long_date
 from tep_app.pagination import pagination, requested_page
 from tep_app.services import calendar as school_calendar
-from tep_app.services import mailcatcher
+from tep_app.services.messaging import email_texts, mail_catcher, outbox, outbox_review
 from tep_app.services.school_holidays import HOLIDAY_LABELS
-from tep_app.services.school_requests import email_texts, outbox, outbox_review
 
 STATUS_TAGS = {"queued": "govuk-tag--blue", "sending": "govuk-tag--yellow", "sent": "govuk-tag--green",
                "failed": "govuk-tag--red"}
@@ -81,18 +80,18 @@ def retry_outbox_message(message_id: int):
 @roles(ADMIN)
 def caught_mail():
     """Emails caught by the local mail catcher, newest first: all, or one kind (?kind=invitations)."""
-    kind = request.args.get("kind") if request.args.get("kind") in {k for k, _w, _ in mailcatcher.KIND_FILTERS} \
+    kind = request.args.get("kind") if request.args.get("kind") in {k for k, _w, _ in mail_catcher.KIND_FILTERS} \
         else None
-    messages, pages = mailcatcher.list_caught(current_app.config["MAIL_CATCHER_DIR"], requested_page(), kind=kind)
+    messages, pages = mail_catcher.list_caught(current_app.config["MAIL_CATCHER_DIR"], requested_page(), kind=kind)
     return render_template("admin/messaging/caught_mail.html", messages=messages, pages=pages,
                            pager=pagination(min(requested_page(), pages), pages, "admin.caught_mail", kind=kind),
-                           kind=kind, kinds=mailcatcher.KIND_FILTERS)
+                           kind=kind, kinds=mail_catcher.KIND_FILTERS)
 
 
 @bp.get("/mail/<name>")
 @roles(ADMIN)
 def caught_message(name: str):
-    message = mailcatcher.read_caught(current_app.config["MAIL_CATCHER_DIR"], name)
+    message = mail_catcher.read_caught(current_app.config["MAIL_CATCHER_DIR"], name)
     if message is None:
         abort(404)
     return render_template("admin/messaging/caught_message.html", message=message)

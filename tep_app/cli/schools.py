@@ -9,10 +9,10 @@ from flask import current_app
 from tep_app.cli import tep
 from tep_app.cli.common import fail, year_option
 from tep_app.extensions import db
-from tep_app.services.mailcatcher import start_catcher
+from tep_app.services.messaging.mail_catcher import start_catcher
+from tep_app.services.messaging.outbox import deliver_outbox, list_stuck
+from tep_app.services.messaging.outbox_review import count_by_status
 from tep_app.services.school_requests.followup import send_chasers, send_reminders
-from tep_app.services.school_requests.outbox import deliver_outbox, list_stuck
-from tep_app.services.school_requests.outbox_review import count_by_status
 from tep_app.services.school_requests.sending import SendError, send_collection
 
 KINDS = ("leavers", "no-offer")

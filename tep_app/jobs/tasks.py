@@ -9,9 +9,9 @@ from flask import current_app, has_app_context
 from tep_app import create_app
 from tep_app.extensions import db
 from tep_app.services.cases import open_nightly_cases
+from tep_app.services.messaging.outbox import deliver_outbox
 from tep_app.services.people import retention
 from tep_app.services.school_requests.followup import send_chasers, send_reminders
-from tep_app.services.school_requests.outbox import deliver_outbox
 from tep_app.services.school_requests.sending import send_due_collections
 
 logger = logging.getLogger(__name__)

@@ -25,9 +25,9 @@ from tep_app.extensions import db
 from tep_app.models import SignInThrottle, SignInUnlock, StaffUser
 from tep_app.services.audit import record_audit
 from tep_app.services.dialect import insert_for
-from tep_app.services.school_requests.email_texts import LINK, render_email
-from tep_app.services.school_requests.outbox import queue_email
-from tep_app.services.school_requests.tokens import UNLOCK_KIND, hash_token, unlock_token
+from tep_app.services.messaging.email_secrets import UNLOCK_KIND, hash_token, unlock_token
+from tep_app.services.messaging.email_texts import LINK, render_email
+from tep_app.services.messaging.outbox import queue_email
 
 ADDRESS_LIMIT = 5
 QUIET_MINUTES = 15

@@ -30,7 +30,7 @@ def _body(message) -> str:
 def mail(live_server):
     """Deliver the outbox to the test's SMTP server, as the sender process does."""
     from tep_app.extensions import db
-    from tep_app.services.school_requests.outbox import deliver_outbox
+    from tep_app.services.messaging.outbox import deliver_outbox
 
     def deliver():
         with live_server.app.app_context():
@@ -112,8 +112,8 @@ def _invite_links(live_server, mail, smtp_server, collection_id, schools) -> dic
         if send_collection is not None:
             send_collection(db.session.get(Collection, collection_id), force=True)
         else:
+            from tep_app.services.messaging.outbox import queue_email
             from tep_app.services.school_requests.links import issue_token
-            from tep_app.services.school_requests.outbox import queue_email
 
             for school in schools:
                 request = db.session.get(SchoolRequest, school["id"])

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from tep_app.models import AuditEvent, CalendarDate, EmailTemplate, OutboxMessage
-from tep_app.services.mailcatcher import start_catcher
-from tep_app.services.school_requests.email_texts import render_email
-from tep_app.services.school_requests.outbox import queue_email
+from tep_app.services.messaging.email_texts import render_email
+from tep_app.services.messaging.mail_catcher import start_catcher
+from tep_app.services.messaging.outbox import queue_email
 from tests.support.messaging_support import free_port
 
 

@@ -2,8 +2,8 @@
 and the invitations on their own at the top of their own list."""
 import pytest
 
-from tep_app.services.mailcatcher import start_catcher
-from tep_app.services.school_requests.outbox import deliver_outbox, queue_email
+from tep_app.services.messaging.mail_catcher import start_catcher
+from tep_app.services.messaging.outbox import deliver_outbox, queue_email
 from tests.support.messaging_support import free_port
 
 

@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import select, update
 
 from tep_app.models import OutboxMessage, SchoolRequest
+from tep_app.services.messaging.outbox import deliver_outbox, queue_email
 from tep_app.services.school_requests.followup import chase_request
 from tep_app.services.school_requests.links import hash_token, resolve_token, send_access_code, verify_access_code
-from tep_app.services.school_requests.outbox import deliver_outbox, queue_email
 from tep_app.services.school_requests.request_admin import send_new_link
 from tep_app.services.school_requests.sending import send_collection
 from tests.support.messaging_support import SmtpServer, body_of, seed_county

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from tep_app.models import OutboxMessage
-from tep_app.services.school_requests.email_texts import (
+from tep_app.services.messaging.email_texts import (
     DEFAULTS,
     SAMPLE_VALUES,
     TemplateError,
@@ -12,7 +12,7 @@ from tep_app.services.school_requests.email_texts import (
     fill,
     placeholders_in,
 )
-from tep_app.services.school_requests.outbox import backoff, build_message, message_id
+from tep_app.services.messaging.outbox import backoff, build_message, message_id
 
 
 def test_backoff_doubles_from_one_minute_and_stops_at_an_hour():

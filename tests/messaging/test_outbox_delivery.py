@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tep_app.models import OutboxMessage
-from tep_app.services.school_requests.outbox import OutboxError, deliver_outbox, queue_email
-from tep_app.services.school_requests.outbox_review import count_by_status, retry_message
+from tep_app.services.messaging.outbox import OutboxError, deliver_outbox, queue_email
+from tep_app.services.messaging.outbox_review import count_by_status, retry_message
 from tests.support.messaging_support import SmtpServer, body_of, free_port
 
 

@@ -4,9 +4,9 @@ import pytest
 from sqlalchemy import select
 
 from tep_app.models import OutboxMessage
-from tep_app.services.school_requests import outbox
-from tep_app.services.school_requests.outbox import deliver_outbox, queue_email
-from tep_app.services.school_requests.outbox_review import count_by_status
+from tep_app.services.messaging import outbox
+from tep_app.services.messaging.outbox import deliver_outbox, queue_email
+from tep_app.services.messaging.outbox_review import count_by_status
 from tests.support.messaging_support import SmtpServer, body_of
 from tests.support.portal_support import seed_request
 

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from tep_app import clock
 from tep_app.auth import sessions
 from tep_app.models import OutboxMessage, SchoolRequest
+from tep_app.services.messaging.outbox import deliver_outbox, queue_email, render_message
 from tep_app.services.school_requests.links import issue_token
-from tep_app.services.school_requests.outbox import deliver_outbox, queue_email, render_message
 from tests.support.messaging_support import SmtpServer, seed_county
 
 

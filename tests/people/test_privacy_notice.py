@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from tep_app.services.school_requests.email_texts import CODE, DEFAULTS, LINK, SAMPLE_VALUES, render_email
+from tep_app.services.messaging.email_texts import CODE, DEFAULTS, LINK, SAMPLE_VALUES, render_email
 from tests.support.portal_support import seed_request, sign_school_in
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"

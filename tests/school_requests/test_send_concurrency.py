@@ -181,7 +181,7 @@ def test_two_schedulers_sending_at_once_send_each_school_one_invitation(county):
 
 
 def _deliver_all(now=None):
-    from tep_app.services.school_requests.outbox import deliver_outbox
+    from tep_app.services.messaging.outbox import deliver_outbox
 
     total = Counter()
     while True:

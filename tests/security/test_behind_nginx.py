@@ -192,7 +192,7 @@ def test_staff_sign_in_and_post_a_form_over_https_through_nginx(deployed, chromi
 def test_a_school_opens_its_link_confirms_the_code_and_answers_over_https_through_nginx(deployed, chromium):
     from tep_app.extensions import db
     from tep_app.models import SchoolRequest, SchoolResponse
-    from tep_app.services.school_requests.outbox import deliver_outbox
+    from tep_app.services.messaging.outbox import deliver_outbox
     from tests.support.factories import Factory
     from tests.support.portal_support import seed_request
 

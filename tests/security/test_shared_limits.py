@@ -124,7 +124,7 @@ def _a_wrong_code(live) -> str:
     """Six digits that are not the code just emailed."""
     from tep_app.extensions import db
     from tep_app.models import AccessCode
-    from tep_app.services.school_requests.tokens import access_code_value
+    from tep_app.services.messaging.email_secrets import access_code_value
 
     with live.app.app_context():
         code = access_code_value(db.session.scalar(select(AccessCode).order_by(AccessCode.id.desc()).limit(1)))

@@ -89,7 +89,7 @@ def latest_code(db, to: str) -> str:
 def sent_text(message: OutboxMessage) -> str:
     """The body of a queued email as the sender puts it on the wire, link and code made then (the
     outbox row itself holds neither)."""
-    from tep_app.services.school_requests.outbox import render_message
+    from tep_app.services.messaging.outbox import render_message
 
     return render_message(message)[1]
 

@@ -9,5 +9,6 @@
 - `outcomes`: what the answers mean for young people and the caseload.
 - `upload`: the school's filled-in spreadsheet, checked like the form.
 - `request_admin`: what a manager does to one request (revoke, new link, history).
-- `email_texts` and `outbox`: the emails, editable texts, queued and delivered once.
+
+Their emails are queued and delivered by tep_app.services.messaging.
 """

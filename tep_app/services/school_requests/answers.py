@@ -21,6 +21,8 @@ from tep_app.services.answer_fields import ANSWER_FIELDS, OUTCOME_FIELDS
 from tep_app.services.audit import record_audit
 from tep_app.services.cases import open_cases_for_request
 from tep_app.services.destinations import outcome_value
+from tep_app.services.messaging.email_texts import render_email
+from tep_app.services.messaging.outbox import queue_email
 from tep_app.services.request_states import (
     IN_PROGRESS,
     OPENED,
@@ -29,8 +31,6 @@ from tep_app.services.request_states import (
     closed_clause,
     move_clause,
 )
-from tep_app.services.school_requests.email_texts import render_email
-from tep_app.services.school_requests.outbox import queue_email
 from tep_app.services.school_requests.outcomes import (
     STATE_LABELS,
     answer_state,

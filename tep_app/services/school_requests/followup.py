@@ -22,11 +22,11 @@ from tep_app.models import (
 )
 from tep_app.services.audit import record_audit
 from tep_app.services.calendar import SchoolDays
+from tep_app.services.messaging.email_texts import LINK, render_email
+from tep_app.services.messaging.outbox import queue_email
 from tep_app.services.request_states import OPEN_STATUSES, add_event, lock_request, overdue_clause
 from tep_app.services.school_requests.contacts import school_contacts
-from tep_app.services.school_requests.email_texts import LINK, render_email
 from tep_app.services.school_requests.links import LINK_KINDS, issue_token
-from tep_app.services.school_requests.outbox import queue_email
 
 logger = logging.getLogger(__name__)
 

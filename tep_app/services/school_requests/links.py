@@ -20,17 +20,17 @@ from tep_app.dates import day_and_month, long_date, time_of_day
 from tep_app.extensions import db
 from tep_app.models import AccessCode, EstablishmentContact, ReplacedLink, SchoolRequest
 from tep_app.services.audit import record_audit
-from tep_app.services.request_states import add_event
-from tep_app.services.school_requests.contacts import school_contacts
-from tep_app.services.school_requests.email_texts import CODE, render_email
-from tep_app.services.school_requests.outbox import deliver_soon, queue_email
-from tep_app.services.school_requests.tokens import (  # noqa: F401 -- also the links' API
+from tep_app.services.messaging.email_secrets import (  # noqa: F401 -- also the links' API
     access_code_value,
     hash_token,
     keyed,
     link_token,
     link_url,
 )
+from tep_app.services.messaging.email_texts import CODE, render_email
+from tep_app.services.messaging.outbox import deliver_soon, queue_email
+from tep_app.services.request_states import add_event
+from tep_app.services.school_requests.contacts import school_contacts
 
 logger = logging.getLogger(__name__)
 

@@ -25,13 +25,13 @@ from tep_app.models import (
 from tep_app.pagination import ROWS_PER_PAGE, Page
 from tep_app.services import request_states
 from tep_app.services.audit import record_audit
-from tep_app.services.school_requests.email_texts import LINK, render_email, shown
+from tep_app.services.messaging.email_texts import LINK, render_email, shown
+from tep_app.services.messaging.outbox import deliver_soon, queue_email
 from tep_app.services.school_requests.links import (
     active_contacts,
     reissue_token,
     revoke_token,
 )
-from tep_app.services.school_requests.outbox import deliver_soon, queue_email
 
 logger = logging.getLogger(__name__)
 

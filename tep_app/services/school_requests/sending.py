@@ -25,10 +25,10 @@ from tep_app.models.collections import COLLECTION_KINDS
 from tep_app.services import calendar
 from tep_app.services.dialect import insert_for
 from tep_app.services.lists import ListsError, build_lists, calendar_prefix, find_collection
+from tep_app.services.messaging.email_texts import LINK, renderer
+from tep_app.services.messaging.outbox import queue_email
 from tep_app.services.request_states import NOT_SENT, SENT, add_event, can_move, lock_request
-from tep_app.services.school_requests.email_texts import LINK, renderer
 from tep_app.services.school_requests.links import issue_token
-from tep_app.services.school_requests.outbox import queue_email
 
 logger = logging.getLogger(__name__)
 

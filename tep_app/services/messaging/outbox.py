@@ -37,8 +37,8 @@ from tep_app import clock
 from tep_app.extensions import db
 from tep_app.models import AccessCode, OutboxMessage
 from tep_app.services.dialect import insert_for
-from tep_app.services.school_requests.email_texts import CODE, LINK, fill_secrets
-from tep_app.services.school_requests.tokens import UNLOCK_KIND, access_code_value, link_url, unlock_url
+from tep_app.services.messaging.email_secrets import UNLOCK_KIND, access_code_value, link_url, unlock_url
+from tep_app.services.messaging.email_texts import CODE, LINK, fill_secrets
 from tep_app.validation import Invalid, check_email
 
 logger = logging.getLogger(__name__)

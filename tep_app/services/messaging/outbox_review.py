@@ -1,5 +1,5 @@
 """The outbox as the admins see it: how many emails are in each state, a page of them, and a failed
-email put back in the queue. Sending lives in outbox.py."""
+email put back in the queue. Sending lives in messaging/outbox.py."""
 import logging
 
 from sqlalchemy import func, select
@@ -8,7 +8,7 @@ from tep_app import clock
 from tep_app.extensions import db
 from tep_app.models import OutboxMessage
 from tep_app.pagination import ROWS_PER_PAGE, Page
-from tep_app.services.school_requests.outbox import STATUSES, OutboxError
+from tep_app.services.messaging.outbox import STATUSES, OutboxError
 
 logger = logging.getLogger(__name__)
 
