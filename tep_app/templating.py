@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from tep_app import clock
 from tep_app.dates import day_and_short_month, long_date, short_date, weekday
+from tep_app.services.labels import activity_words, guarantee_words, rule_words
 
 # (label, endpoint, roles): an item shows when its endpoint exists and the user has the role.
 NAVIGATION = (
@@ -63,8 +64,6 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["weekday"] = weekday
     app.jinja_env.filters["day_and_short_month"] = day_and_short_month
     app.jinja_env.filters["london"] = london
-    from tep_app.services.labels import activity_words, guarantee_words, rule_words
-
     app.jinja_env.filters["activity_words"] = activity_words
     app.jinja_env.filters["guarantee_words"] = guarantee_words
     app.jinja_env.filters["rule_words"] = rule_words
