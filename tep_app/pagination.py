@@ -13,6 +13,7 @@ from flask import request, url_for
 CASES_PER_PAGE = 25        # an officer's queue and the managers' case list
 IMPORTS_PER_PAGE = 25      # import batches
 MATCHES_PER_PAGE = 25      # pairs waiting for review
+PEOPLE_PER_PAGE = 25       # young people found by a search
 ROWS_PER_PAGE = 50         # every other list: schools, a school's list, requests, history, audit, outbox, mail
 
 

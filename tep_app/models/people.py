@@ -6,6 +6,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tep_app.models.base import Base
 
+# The name columns a search for a young person reads, and their trigram indexes' options: new rows
+# wait in a short list (256 kB) before they join the index, so an import stays fast and a search
+# never reads a long list of them.
+NAME_COLUMNS = ("forename", "preferred_forename", "middle_names", "surname", "former_surname")
+TRIGRAM_INDEX_OPTIONS = {"gin_pending_list_limit": "256"}
+
 
 class YoungPerson(Base):
     __tablename__ = "young_person"
@@ -41,9 +47,15 @@ class YoungPerson(Base):
     )
 
     # The dashboard's figures are stamped with the newest change (a move takes a young person out
-    # of the cohort): services/figures.py.
+    # of the cohort): services/figures.py. Finding anyone (services/people/search.py) reads names
+    # through trigram indexes on PostgreSQL (plain ones on SQLite), dates of birth and postcodes.
     __table_args__ = (Index("ix_young_person_surname_dob", "surname", "date_of_birth"),
-                      Index("ix_young_person_updated_at", "updated_at"))
+                      Index("ix_young_person_updated_at", "updated_at"),
+                      Index("ix_young_person_date_of_birth", "date_of_birth"),
+                      Index("ix_young_person_postcode", "postcode"),
+                      *(Index(f"ix_young_person_{name}_trgm", name, postgresql_using="gin",
+                              postgresql_ops={name: "gin_trgm_ops"}, postgresql_with=TRIGRAM_INDEX_OPTIONS)
+                        for name in NAME_COLUMNS))
 
     @property
     def display_name(self) -> str:
@@ -96,7 +108,8 @@ class ContactDetail(Base):
 
     young_person: Mapped[YoungPerson] = relationship(back_populates="contact_details")
 
-    __table_args__ = (UniqueConstraint("young_person_id", "kind", "value"),)
+    # The value alone: finding anyone by phone number or email address.
+    __table_args__ = (UniqueConstraint("young_person_id", "kind", "value"), Index("ix_contact_detail_value", "value"))
 
 
 class Activity(Base):

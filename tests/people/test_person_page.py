@@ -103,6 +103,12 @@ def test_the_case_page_links_to_the_young_persons_page(pages, login, held):
     assert page.select_one("#person-page-link")["href"] == f"/people/{held['person'].id}"
 
 
+def test_a_result_links_to_the_page(pages, login, held):
+    login("officer")
+    page = pages.page("/people/search?q=Peggy+Ellingham")
+    assert page.select_one("#people-results a")["href"] == f"/people/{held['person'].id}"
+
+
 def test_an_unknown_person_is_not_found(pages, login):
     login("officer")
     pages.get("/people/2147483647", status=404)

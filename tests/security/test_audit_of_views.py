@@ -55,6 +55,10 @@ def _cases_manage(ctx):
     return Visit("get", f"/cases/manage?f-q={ctx.person.surname}", shows=ctx.person.surname)
 
 
+def _people_search(ctx):
+    return Visit("get", f"/people/search?q={ctx.person.surname}", shows=ctx.person.surname)
+
+
 def _person_page(ctx):
     return Visit("get", f"/people/{ctx.person.id}", shows=ctx.person.surname)
 
@@ -195,6 +199,7 @@ SHOWS_YOUNG_PEOPLE = {
     "cases.moved": ("officer", _case_post("moved")),
     "cases.guarantee": ("officer", _case_post("guarantee", "no-offer")),
     "cases.manage": ("manager", _cases_manage),
+    "people.search": ("officer", _people_search),
     "people.show": ("officer", _person_page),
     "people.subject_access_export": ("admin", _data_protection("subject-access")),
     "people.confirm_erase": ("admin", _data_protection("erase")),

@@ -76,7 +76,8 @@ EXPECTED = {
     "cases.patches": MANAGER_ONLY,
     "cases.remove": MANAGER_ONLY,
     "cases.manage": MANAGER_ONLY,
-    # A young person's page, for all staff.
+    # Finding anyone and a young person's page, for all staff.
+    "people.search": ALL_STAFF,
     "people.show": ALL_STAFF,
     # Printed letters and visit lists, for officers and managers.
     "people.letter": OFFICER_MANAGER,
