@@ -5,6 +5,7 @@ from flask import current_app, g, request, session, url_for
 from flask_login import current_user
 
 from tep_app import clock
+from tep_app.auth.roles import has_role, role_words
 from tep_app.dates import day_and_short_month, long_date, short_date, weekday
 from tep_app.services.labels import activity_words, guarantee_words, rule_words
 
@@ -72,6 +73,8 @@ def register_template_helpers(app) -> None:
     def inject():
         return {
             "navigation_items": navigation_items,
+            "has_role": has_role,
+            "role_words": role_words,
             "sign_out_action": sign_out_action,
             "csp_nonce": lambda: getattr(g, "csp_nonce", ""),
             "service_name": "TEP Follow-up",

@@ -3,12 +3,14 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, 
 from wtforms import EmailField, PasswordField, RadioField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from tep_app.auth.roles import ADMIN, MANAGER, OFFICER, role_words
 from tep_app.forms import BaseForm, choices
 from tep_app.validation import Invalid, check_email
 
-ROLE_CHOICES = choices([("officer", "Officer: works a caseload of young people"),
-                        ("manager", "Manager: chase-up dashboard, patches and caseloads, audit"),
-                        ("admin", "Admin: imports, matches, calendar, email texts and staff accounts")])
+ROLE_DUTIES = {OFFICER: "works a caseload of young people",
+               MANAGER: "chase-up dashboard, patches and caseloads, audit",
+               ADMIN: "imports, matches, calendar, email texts and staff accounts"}
+ROLE_CHOICES = choices([(role, f"{role_words(role)}: {duties}") for role, duties in ROLE_DUTIES.items()])
 
 
 class RoleField(RadioField):

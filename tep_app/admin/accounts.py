@@ -3,12 +3,10 @@ clear the sign-in limits."""
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from tep_app.admin.account_forms import ROLE_CHOICES, AccountForm
+from tep_app.admin.account_forms import AccountForm
 from tep_app.admin.blueprint import bp
 from tep_app.auth.roles import ADMIN, roles
 from tep_app.services import staff
-
-ROLE_NAMES = {choice.value: choice.label.split(":")[0] for choice in ROLE_CHOICES}
 
 
 def _get_or_404(user_id: int):
@@ -21,8 +19,7 @@ def _get_or_404(user_id: int):
 @bp.get("/accounts")
 @roles(ADMIN)
 def accounts():
-    return render_template("admin/accounts/index.html", users=staff.list_users(), role_names=ROLE_NAMES,
-                           throttled=staff.throttled_counts())
+    return render_template("admin/accounts/index.html", users=staff.list_users(), throttled=staff.throttled_counts())
 
 
 @bp.route("/accounts/new", methods=["GET", "POST"])
@@ -49,7 +46,7 @@ def account_new():
 @roles(ADMIN)
 def account(user_id: int):
     user = _get_or_404(user_id)
-    return render_template("admin/accounts/show.html", user=user, role_names=ROLE_NAMES,
+    return render_template("admin/accounts/show.html", user=user,
                            open_sessions=staff.count_open_sessions(user), throttled=staff.throttled_addresses(user))
 
 

@@ -18,6 +18,8 @@ MANAGER = "manager"
 ADMIN = "admin"
 STAFF = (OFFICER, MANAGER, ADMIN)
 ALL_ROLES = (PUBLIC, SCHOOL, OFFICER, MANAGER, ADMIN)
+# A member of staff's role as pages name it.
+ROLE_WORDS = {OFFICER: "Officer", MANAGER: "Manager", ADMIN: "Admin"}
 
 
 def roles(*allowed: str):
@@ -35,6 +37,22 @@ def roles(*allowed: str):
         return wrapper
 
     return decorate
+
+
+def has_role(*wanted: str) -> bool:
+    """Whether the signed-in member of staff has one of the roles: how templates ask about roles
+    (`has_role('admin')`, `has_role('officer', 'manager')`), never by comparing text."""
+    unknown = set(wanted) - set(STAFF)
+    if not wanted or unknown:
+        raise ValueError(f"unknown or missing staff roles: {sorted(unknown) or 'none'}")
+    return bool(current_user.is_authenticated) and current_user.role in wanted
+
+
+def role_words(role: str | None = None) -> str:
+    """A staff role in words ("Officer"); by default the signed-in member of staff's."""
+    if role is None:
+        role = current_user.role if current_user.is_authenticated else ""
+    return ROLE_WORDS.get(role, role)
 
 
 def current_role() -> str:
