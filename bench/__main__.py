@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bench.report import Report
 
-SECTIONS = ("accuracy", "pipeline", "splink", "send", "pages")
+SECTIONS = ("accuracy", "pipeline", "splink", "send", "pages", "search")
 OUT = Path(__file__).resolve().parent / "out" / "results.json"
 
 
