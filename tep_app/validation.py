@@ -24,6 +24,8 @@ MESSAGES = {
     "upn_check": "{value} has the wrong check letter: check the UPN",
     "uln": "{value} is not a ULN: it must be 10 digits that pass the ULN check",
     "laestab": "{value} is not a LAESTAB: it must be 7 digits, like 8864000",
+    "la_code": "{value} is not a local authority code: it must be 3 digits, like 888 for Lancashire",
+    "la_home": "{value} is Kent's own local authority code: enter the code of the one they moved to",
     "ukprn": "{value} is not a UKPRN: it must be 8 digits starting with 1",
     "postcode": "{value} is not a UK postcode: enter it like ME14 1XX",
     "phone": "Enter {label} in the correct format, like 07700 900123 or 01622 694000",
@@ -156,6 +158,21 @@ def check_laestab(value) -> str:
     if len(laestab) != 7 or not _DIGITS.fullmatch(laestab):
         raise Invalid("laestab", value=as_text(value))
     return laestab
+
+
+# Kent's DfE local authority code (the first three digits of a Kent school's LAESTAB).
+HOME_LA_CODE = "886"
+
+
+def check_la_code(value, home: str = HOME_LA_CODE) -> str:
+    """A DfE local authority code other than the county's own: 3 digits (NCCIS's transferred-to
+    LA code, YP13)."""
+    code = as_text(value).replace(" ", "")
+    if len(code) != 3 or not _DIGITS.fullmatch(code):
+        raise Invalid("la_code", value=as_text(value))
+    if code == home:
+        raise Invalid("la_home", value=code)
+    return code
 
 
 def check_ukprn(value) -> str:

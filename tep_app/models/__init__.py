@@ -6,6 +6,7 @@ from tep_app.models.collections import CalendarDate, CalendarSetting, Collection
 from tep_app.models.establishments import District, Establishment, EstablishmentContact
 from tep_app.models.letters import LetterTemplate
 from tep_app.models.matching import MatchDecision, MatchResult
+from tep_app.models.notes import PersonNote
 from tep_app.models.people import Activity, ContactDetail, SchoolRecord, YoungPerson
 from tep_app.models.reference import ActivityCode, GuaranteeStatus
 from tep_app.models.requests import (
@@ -28,6 +29,6 @@ __all__ = [
     "Activity", "ActivityCode", "AuditEvent", "Base", "CalendarDate", "CalendarSetting", "Collection", "ContactDetail",
     "District", "Enrolment", "Establishment", "EstablishmentContact", "GuaranteeStatus",
     "ImportBatch", "ImportWarning", "LetterTemplate", "ListEntry", "MatchDecision", "MatchResult", "Offer",
-    "SchoolRecord", "SignInThrottle", "SignInUnlock", "StaffUser",
+    "PersonNote", "SchoolRecord", "SignInThrottle", "SignInUnlock", "StaffUser",
     "RetentionRule", "UserSession", "YoungPerson",
 ]

@@ -6,7 +6,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tep_app.models.base import Base
 
-CASE_REASONS = ("school_not_known", "no_school_answer", "lapsed", "conflict")
+# Why a case opened; "officer_opened": an officer opened it from the young person's page.
+CASE_REASONS = ("school_not_known", "no_school_answer", "lapsed", "conflict", "officer_opened")
 # Why a case closed: an activity was found (by an officer, the school, a Year 12 roll or a match accepted
 # on review), a September Guarantee status was given (by the school or an officer), they moved away,
 # or the retention run anonymised them.

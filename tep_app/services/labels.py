@@ -27,6 +27,7 @@ _KIND_WORDS = {"phone": "young person's phone", "parent_phone": "parent or carer
 REASON_WORDS = {"school_not_known": "the school did not know their destination",
                 "no_school_answer": "the school gave no answer", "lapsed": "their activity lapsed",
                 "conflict": "the school's answer differs from what we hold",
+                "officer_opened": "an officer opened it from their page",
                 "activity_found": "an officer recorded their activity",
                 "school_answer": "their school told us their destination", "moved_away": "they moved out of Kent",
                 "school_roll": "they are on a school's Year 12 roll (in its sixth form)",

@@ -13,6 +13,7 @@ from tep_app.models import (
     MatchDecision,
     MatchResult,
     OutboxMessage,
+    PersonNote,
     SchoolRequest,
     SchoolResponse,
 )
@@ -28,6 +29,7 @@ MARKS = {
     "guarantee_record": "Stour Valley College",
     "case": "the school gave no answer",
     "contact_attempt": "Mum says she is at college in Ashford",
+    "person_note": "Her aunt in Hythe passes messages on",
     "list_entry": "no enrolment found for this leaver",
     "school_response": "Moved to a catering course, her tutor says",
     "match_result": "0.97",
@@ -84,6 +86,8 @@ def young_person_with_everything(make, db, officer=None) -> Everything:
     add(ContactAttempt(case_id=case.id, channel="phone", used_value="07700 900456", outcome="spoke_parent",
                        notes="Mum says she is at college in Ashford", staff_id=officer.id,
                        at=datetime(2022, 11, 2, 14, 5, tzinfo=UTC)))
+    add(PersonNote(young_person_id=person.id, body="Her aunt in Hythe passes messages on", author_id=officer.id,
+                   created_at=datetime(2022, 11, 3, 10, 0, tzinfo=UTC)))
     enrolment = make.enrolment(college, person, 2022, course="Level 2 Professional Cookery", phone="07700 900123")
     offer = make.offer(make.establishment(type="college", contacts=0, name="Medway Apprenticeships"), person, 2022)
     add(MatchResult(kind="leaver_enrolment", school_record_id=leaver.id, candidate_id=enrolment.id,

@@ -83,7 +83,7 @@ def test_a_dry_run_changes_nothing_and_reports_what_the_run_does(make, db, app):
     counts = dry.counts()
     assert counts["young_person"]["young_person"] == 7  # the county's five, everything's one, the old one
     assert counts["young_person"]["contact_detail"] == 7 and counts["young_person"]["enrolment"] == 2
-    assert counts["contact"] == {"contact_attempt": 1, "activity": 1, "school_response": 0}
+    assert counts["contact"] == {"contact_attempt": 1, "activity": 1, "person_note": 0, "school_response": 0}
     assert counts["audit"] == {"audit_event": 1}
     assert counts["import_values"] == {"import_warning": 1}
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "retention dry run"))

@@ -63,6 +63,15 @@ def _person_page(ctx):
     return Visit("get", f"/people/{ctx.person.id}", shows=ctx.person.surname)
 
 
+def _person_post(path: str, closed: bool = False):
+    def visit(ctx):
+        case = _case(ctx, **({"status": "closed"} if closed else {}))
+        # A form with nothing in it: the young person's page again, with its errors.
+        return Visit("post", f"/people/{ctx.person.id}/{path.format(case=case.id)}", data={},
+                     shows=ctx.person.surname)
+    return visit
+
+
 def _review(ctx):
     from datetime import date
 
@@ -209,6 +218,13 @@ SHOWS_YOUNG_PEOPLE = {
     "people.patch": ("officer", _patch_page()),
     "people.patch_letters": ("officer", _patch_page("/letters", "post")),
     "people.visit_list": ("officer", _patch_page("/visits.pdf")),
+    "people.record_activity": ("officer", _person_post("activity")),
+    "people.add_person_note": ("officer", _person_post("notes")),
+    "people.add_contact_detail": ("officer", _person_post("contact-details")),
+    "people.record_person_move": ("officer", _person_post("moved")),
+    "people.open_person_case": ("officer", _person_post("case")),
+    "people.reopen_person_case": ("officer", _person_post("case/{case}/reopen", closed=True)),
+    "people.assign_person_case": ("officer", _person_post("case/{case}/assign")),
     "matches.index": ("admin", _review),
     "imports.preview": ("admin", _import_preview),
     "imports.problems_report": ("admin", _import_problems),

@@ -86,6 +86,14 @@ EXPECTED = {
     "people.patch": OFFICER_MANAGER,
     "people.patch_letters": OFFICER_MANAGER,
     "people.visit_list": OFFICER_MANAGER,
+    # What an officer or manager records on a young person's page.
+    "people.record_activity": OFFICER_MANAGER,
+    "people.add_person_note": OFFICER_MANAGER,
+    "people.add_contact_detail": OFFICER_MANAGER,
+    "people.record_person_move": OFFICER_MANAGER,
+    "people.open_person_case": OFFICER_MANAGER,
+    "people.reopen_person_case": OFFICER_MANAGER,
+    "people.assign_person_case": OFFICER_MANAGER,
     # Loading data files: upload, preview, confirm, and the problems report.
     "imports.index": ADMIN_ONLY,
     "imports.upload": ADMIN_ONLY,

@@ -92,6 +92,7 @@ class ActivityInput:
     due_to_lapse_on: date | None
     neet_start_date: date | None
     notes: str | None = None
+    ascertained_on: date | None = None  # today unless the officer says otherwise
 
 
 @cache
@@ -286,20 +287,8 @@ def record_activity(case: Case, data: ActivityInput, version: int | None, staff_
                     today: date | None = None) -> Activity:
     """Record the activity found. It closes the case unless the code is Not Known (810, 820, 830)."""
     _check_version(case, version)
-    today = today or clock.today()
-    code = db.session.get(ActivityCode, data.code)
-    if code is None:
-        raise ValueError(f"unknown activity code {data.code!r}")
     before = _case_state(case)
-    activity = Activity(
-        young_person_id=case.young_person_id, code=code.code, provider_name=data.provider_name,
-        start_date=data.start_date, ascertained_on=today,
-        due_to_lapse_on=data.due_to_lapse_on or default_lapse_date(code, today),
-        neet_start_date=data.neet_start_date if code.needs_neet_start else None,
-        source="officer", notes=data.notes, recorded_by_id=staff_id,
-    )
-    db.session.add(activity)
-    db.session.flush()
+    activity, code = add_officer_activity(case.young_person_id, data, staff_id, today, case_id=case.id)
     if not code.is_not_known:
         case.status = "closed"
         case.closed_at = clock.now()
@@ -309,13 +298,38 @@ def record_activity(case: Case, data: ActivityInput, version: int | None, staff_
         case.needs_letter_or_visit = False
     case.updated_at = clock.now()
     _flush_case(case)
-    record_audit("create", "activity", activity.id,
-                 after={"young_person_id": case.young_person_id, "code": code.code, "provider_name": data.provider_name,
-                        "start_date": _iso(data.start_date), "due_to_lapse_on": _iso(activity.due_to_lapse_on),
-                        "neet_start_date": _iso(activity.neet_start_date), "case_id": case.id})
     record_audit("update", "case", case.id, before=before, after=_case_state(case))
     logger.info("activity %s recorded on case %s", code.code, case.id, extra={"case_id": case.id, "code": code.code})
     return activity
+
+
+def add_officer_activity(young_person_id: int, data: ActivityInput, staff_id: int | None, today: date | None = None,
+                         case_id: int | None = None) -> tuple[Activity, ActivityCode]:
+    """An officer's activity for a young person (source "officer"), ascertained today unless the
+    officer said when, lapsing by default a year on for education, employment or training and three
+    months on for anything else; audited. The figures read it as they read any activity. A case's
+    activity (record_activity) and the young person's page both record through here."""
+    today = today or clock.today()
+    code = db.session.get(ActivityCode, data.code)
+    if code is None:
+        raise ValueError(f"unknown activity code {data.code!r}")
+    ascertained_on = data.ascertained_on or today
+    activity = Activity(
+        young_person_id=young_person_id, code=code.code, provider_name=data.provider_name,
+        start_date=data.start_date, ascertained_on=ascertained_on,
+        due_to_lapse_on=data.due_to_lapse_on or default_lapse_date(code, ascertained_on),
+        neet_start_date=data.neet_start_date if code.needs_neet_start else None,
+        source="officer", notes=data.notes, recorded_by_id=staff_id,
+    )
+    db.session.add(activity)
+    db.session.flush()
+    after = {"young_person_id": young_person_id, "code": code.code, "provider_name": data.provider_name,
+             "start_date": _iso(data.start_date), "due_to_lapse_on": _iso(activity.due_to_lapse_on),
+             "neet_start_date": _iso(activity.neet_start_date), "case_id": case_id}
+    if data.ascertained_on is not None:
+        after["ascertained_on"] = _iso(ascertained_on)
+    record_audit("create", "activity", activity.id, after=after)
+    return activity, code
 
 
 def _iso(value: date | None) -> str | None:

@@ -27,7 +27,7 @@ from tep_app.models import (
     YoungPerson,
 )
 from tep_app.services.audit import record_audit
-from tep_app.services.cases.assignment import Assigner
+from tep_app.services.cases.assignment import Assigner, assign_by_patch
 from tep_app.services.dialect import insert_for
 from tep_app.services.request_states import overdue_clause
 
@@ -79,6 +79,49 @@ def open_cases_for_lapsed(today: date | None = None) -> int:
 
 
 open_lapsed_cases = open_cases_for_lapsed
+
+
+def open_case_for(person: YoungPerson, today: date | None = None) -> Case | None:
+    """An officer opens a case for one young person from their page ("officer_opened"), under
+    their latest school and assigned by patch or balance as every case is. Not Known since their
+    current activity became Not Known (or lapsed), else today. None if a case is already open."""
+    today = today or clock.today()
+    school = _latest_school([person.id]).get(person.id, (None, None, None))
+    latest = db.session.execute(
+        select(Activity.ascertained_on, Activity.due_to_lapse_on, ActivityCode.is_not_known)
+        .join(ActivityCode, ActivityCode.code == Activity.code)
+        .where(Activity.young_person_id == person.id, Activity.ascertained_on <= today)
+        .order_by(Activity.ascertained_on.desc(), Activity.id.desc()).limit(1)).first()
+    since = today
+    if latest is not None and latest.is_not_known:
+        since = latest.ascertained_on
+    elif latest is not None and latest.due_to_lapse_on is not None and latest.due_to_lapse_on < today:
+        since = latest.due_to_lapse_on
+    opened = _insert_cases([{"young_person_id": person.id, "reason": "officer_opened", "establishment_id": school[0],
+                             "district_id": school[1], "year_group": school[2], "collection_id": None,
+                             "not_known_since": since}])
+    return db.session.scalar(select(Case).where(Case.young_person_id == person.id, Case.status == "open")) \
+        if opened else None
+
+
+def reopen_case(case: Case, reason: str) -> None:
+    """Open a closed case again, saying why (audited with when and why it had closed); it keeps its
+    officer while they are active, else goes by patch or balance. The caller checks that no other
+    case of the young person is open."""
+    before = {"status": case.status, "closed_at": case.closed_at.isoformat() if case.closed_at else None,
+              "closed_reason": case.closed_reason, "closing_activity_id": case.closing_activity_id}
+    case.status = "open"
+    case.closed_at = None
+    case.closed_reason = None
+    case.closing_activity_id = None
+    case.next_follow_up_on = None
+    case.needs_letter_or_visit = False
+    case.updated_at = clock.now()
+    db.session.flush()
+    record_audit("reopen", "case", case.id, before=before, after={"status": "open", "reason": reason})
+    if case.officer is None or not case.officer.active or case.officer.role != "officer":
+        assign_by_patch(case)
+    logger.info("case %s reopened", case.id, extra={"case_id": case.id})
 
 
 # Internals.

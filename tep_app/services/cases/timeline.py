@@ -45,13 +45,14 @@ from tep_app.validation import optional_id
 REASON_LABELS = REASON_WORDS
 # Who recorded something, when no member of staff is named on it.
 SOURCE_WORDS = {"officer": "an officer", "system": "TEP Follow-up"}
-AUDIT_SHOWN = ("reassign", "assign", "update", "delete", "school answer applied", "moved away")
+AUDIT_SHOWN = ("reassign", "assign", "update", "delete", "school answer applied", "moved away", "reopen")
 AUDIT_TYPES = ("young_person", "case", "contact_detail")
 
 
 AUDIT_TITLES = {("school answer applied", "young_person"): "School's answer recorded",
                 ("reassign", "case"): "Case reassigned", ("assign", "case"): "Case assigned",
                 ("update", "case"): "Case updated",
+                ("reopen", "case"): "Case reopened",
                 ("moved away", "young_person"): "Moved out of Kent",
                 ("update", "contact_detail"): "Contact details changed",
                 ("create", "contact_detail"): "Contact details added"}
@@ -172,14 +173,26 @@ def build_timeline(person: YoungPerson, answers: list | None = None) -> list[Tim
     for event in events:
         if event.object_type == "case" and event.action == "update":
             continue  # shown as the attempt or activity that made it
-        detail = _moved_detail(event.after) if event.action == "moved away" else \
-            changes_words(event.before, event.after)
+        if event.action == "reopen":
+            detail = _reopened_detail(event.before, event.after)
+        elif event.action == "moved away":
+            detail = _moved_detail(event.after)
+        else:
+            detail = changes_words(event.before, event.after)
         items.append(TimelineItem(_aware(event.at), AUDIT_TITLES.get((event.action, event.object_type),
                                                                      f"{event.action.capitalize()} "
                                                                      f"({event.object_type.replace('_', ' ')})"),
                                   detail, _actor_name(event)))
     items.sort(key=lambda item: item.at, reverse=True)
     return items
+
+
+def _reopened_detail(before: dict | None, after: dict | None) -> str | None:
+    """"Because she rang back: she left the job. It had closed because an officer recorded their activity"."""
+    why = (after or {}).get("reason")
+    closed = CLOSED_LABELS.get((before or {}).get("closed_reason"))
+    parts = [f"Because {why}" if why else None, f"It had closed because {closed}" if closed else None]
+    return ". ".join(part for part in parts if part) or None
 
 
 def _moved_detail(after: dict | None) -> str | None:

@@ -51,6 +51,7 @@ from tep_app.models import (
     MatchDecision,
     MatchResult,
     Offer,
+    PersonNote,
     SchoolRecord,
     SchoolResponse,
     YoungPerson,
@@ -187,6 +188,9 @@ REGISTRY: tuple[Holding, ...] = (
                 Held("channel", STATISTIC, KEEP, "phone, text, email, letter or visit"),
                 Held("outcome", STATISTIC, KEEP, "what came of it"),
             ), rows_deleted_by=CONTACT_RULE),
+    Holding(PersonNote, "young_person_id", lambda ids: PersonNote.young_person_id.in_(ids), (
+        Held("body", FREE_TEXT, DELETE, "an officer's note on their page (the row is deleted)", CONTACT_RULE),
+    ), rows_deleted_by=CONTACT_RULE),
     Holding(ListEntry, "young_person_id", lambda ids: ListEntry.young_person_id.in_(ids), (
         Held("reason", STATISTIC, KEEP, "the service's words for why they are on the list"),
     )),
@@ -249,7 +253,7 @@ REGISTRY: tuple[Holding, ...] = (
                 Held("message", STATISTIC, KEEP, "the service's words for why it was left out"),
             )),
     Holding(AuditEvent, "object_type and object_id: young_person -> its id; case, activity, contact_detail, "
-                           "guarantee_record -> that row -> young person",
+                           "guarantee_record, person_note -> that row -> young person",
             _audit_rows_of, (
                 Held("before", FREE_TEXT, DELETE, "the values before a change (may be names, notes)", AUDIT_RULE),
                 Held("after", FREE_TEXT, DELETE, "the values after a change (may be names, notes)", AUDIT_RULE),
@@ -264,6 +268,7 @@ AUDIT_OBJECTS_OF = {
     "activity": (Activity, Activity.young_person_id),
     "contact_detail": (ContactDetail, ContactDetail.young_person_id),
     "guarantee_record": (GuaranteeRecord, GuaranteeRecord.young_person_id),
+    "person_note": (PersonNote, PersonNote.young_person_id),
 }
 
 # Tables and columns that hold nothing about a young person, and why. "*" is the whole table.
@@ -296,6 +301,7 @@ NOT_ABOUT_YOUNG_PEOPLE: dict[str, dict[str, str]] = {
     "school_response": {"updated_by": "the school contact who last saved the answer",
                         "source": "form or upload"},
     "contact_attempt": {"staff_id": "the officer"},
+    "person_note": {"author_id": "the officer who wrote it"},
     "import_warning": {"column_name": "the header of the file's column"},
     "activity": {"source": "where the activity came from: the service's words (a school, an import, an officer)"},
     "guarantee_record": {"source": "where the status came from: the service's words"},

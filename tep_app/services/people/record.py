@@ -18,6 +18,7 @@ from tep_app.models import (
     ContactAttempt,
     Establishment,
     MatchResult,
+    PersonNote,
     SchoolRecord,
     StaffUser,
     YoungPerson,
@@ -92,6 +93,13 @@ class CaseRow:
 
 
 @dataclass
+class NoteRow:
+    body: str
+    by: str | None
+    at: object
+
+
+@dataclass
 class PersonRecord:
     person: YoungPerson
     moved: str | None
@@ -103,6 +111,7 @@ class PersonRecord:
     matches: list[MatchRow]
     guarantees: list[tuple[GuaranteeRecord, str, str | None]]
     timeline: list[TimelineItem]
+    notes: list[NoteRow] = field(default_factory=list)
 
     @property
     def conflicts(self) -> list[str]:
@@ -125,6 +134,7 @@ def load_record(person: YoungPerson) -> PersonRecord:
         person=person, moved=moved_words(person.moved, person.moved_to), schools=_schools(person.id),
         activities=_activities(person.id), contacts=_contacts(person), answers=answers, cases=_cases(person.id),
         matches=_matches(person.id), guarantees=_guarantees(person.id), timeline=build_timeline(person, answers),
+        notes=_notes(person.id),
     )
 
 
@@ -195,6 +205,15 @@ def _matches(person_id: int) -> list[MatchRow]:
         matches.append(MatchRow(MATCH_KINDS.get(result.kind, "Matching"), school, year, words,
                                 rule_words(result.rule), result.score or 0.0))
     return matches
+
+
+def _notes(person_id: int) -> list[NoteRow]:
+    """Officers' notes on the page, newest first, with who wrote each."""
+    rows = db.session.execute(
+        select(PersonNote, StaffUser.name).outerjoin(StaffUser, StaffUser.id == PersonNote.author_id)
+        .where(PersonNote.young_person_id == person_id)
+        .order_by(PersonNote.created_at.desc(), PersonNote.id.desc())).all()
+    return [NoteRow(note.body, by, note.created_at) for note, by in rows]
 
 
 def _guarantees(person_id: int) -> list[tuple[GuaranteeRecord, str, str | None]]:

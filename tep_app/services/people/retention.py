@@ -38,6 +38,7 @@ from tep_app.models import (
     ListEntry,
     MatchResult,
     Offer,
+    PersonNote,
     SchoolRecord,
     SchoolResponse,
     YoungPerson,
@@ -260,7 +261,8 @@ REGISTRY_BY_MODEL = {entry.model: entry for entry in REGISTRY}
 # The rules that go by their own dates.
 
 def _contact(today: date) -> dict[str, int]:
-    """Contact attempts deleted and notes cleared for young people whose last contact is too old."""
+    """Contact attempts and notes on their page deleted, and other notes cleared, for young people whose
+    last contact (an attempt, an activity, a note or a school's answer) is too old."""
     years = retention_rules.get_rule(CONTACT_RULE).years
     cutoff_day = years_before(today, years)
     cutoff = _start_of(cutoff_day)
@@ -268,12 +270,14 @@ def _contact(today: date) -> dict[str, int]:
     recent = or_(
         exists().where(ContactAttempt.case_id == Case.id, Case.young_person_id == person, ContactAttempt.at >= cutoff),
         exists().where(Activity.young_person_id == person, Activity.ascertained_on >= cutoff_day),
+        exists().where(PersonNote.young_person_id == person, PersonNote.created_at >= cutoff),
         exists().where(SchoolResponse.list_entry_id == ListEntry.id, ListEntry.young_person_id == person,
                        SchoolResponse.updated_at >= cutoff),
     )
     something = or_(
         exists().where(ContactAttempt.case_id == Case.id, Case.young_person_id == person),
         exists().where(Activity.young_person_id == person, Activity.notes.is_not(None)),
+        exists().where(PersonNote.young_person_id == person),
         exists().where(SchoolResponse.list_entry_id == ListEntry.id, ListEntry.young_person_id == person,
                        SchoolResponse.intelligence.is_not(None)),
     )
