@@ -6,7 +6,8 @@ registry (services/people/personal_data.py) says is held, every night and by `fl
   statistic is cleared, redacted, rekeyed or deleted as the registry says; the activity codes and
   dates, school, year group and cohort membership stay, so the Not Known and NEET figures do not
   change. The date of birth becomes 1 September of its academic year (the academic age stays).
-  `anonymised_at` marks them, so a second run finds nothing to do. Enrolment and offer rows go
+  `anonymised_at` marks them, so a second run finds nothing to do. An erasure anonymises through the
+  same anonymise_people. Enrolment and offer rows go
   with the young person they were matched to, and unmatched ones when their own date of birth
   passes the rule's age. An open case of theirs closes ("anonymised"); matching leaves their
   results as they are (services/match_runs.py), and no new case opens for them.
@@ -36,10 +37,8 @@ from tep_app.models import (
     ImportBatch,
     ImportWarning,
     ListEntry,
-    MatchResult,
     Offer,
     PersonNote,
-    SchoolRecord,
     SchoolResponse,
     YoungPerson,
 )
@@ -216,43 +215,62 @@ def _anonymise_rows(entry: Holding, condition, now: datetime) -> int:
     return count
 
 
-def _anonymise(today: date, now: datetime) -> dict[str, int]:
-    ids = list(db.session.scalars(due_for_anonymisation(today).order_by(YoungPerson.id)))
-    counts = {entry.table: 0 for entry in REGISTRY if _dropped(entry) and entry.model not in IMPORT_ROWS}
-    counts[CLOSED_CASES] = 0
+def _rows_to_anonymise(entry: Holding, ids):
+    """The entry's rows about the young people `ids` holds; of enrolment and offer rows, those not
+    anonymised before and matched to no one who is kept."""
+    condition = entry.rows_of(ids)
+    if entry.model in IMPORT_ROWS:
+        kept = select(YoungPerson.id).where(YoungPerson.anonymised_at.is_(None), YoungPerson.id.not_in(ids))
+        condition = and_(condition, entry.model.forename != ANONYMISED_FORENAME, not_(entry.rows_of(kept)))
+    return condition
+
+
+def anonymise_people(ids, now: datetime) -> dict[str, int]:
+    """Anonymise the young people whose ids `ids` holds, as the registry says: every registered column
+    that anonymisation drops is cleared, redacted, rekeyed or moved to the start of its academic year,
+    or its row deleted, and `anonymised_at` marks them. The enrolment and offer rows matched to them go
+    too. The nightly run and an erasure both anonymise through here; the caller deals with open cases.
+    The count of rows changed in each table."""
+    ids = list(ids)
+    db.session.flush()
+    counts = {entry.table: 0 for entry in REGISTRY if _dropped(entry)}
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
-        # Nothing is left to follow up: an open case closes, saying why (audited).
-        for case in db.session.scalars(select(Case).where(Case.young_person_id.in_(chunk), Case.status == "open")):
-            close_case(case, "anonymised", by="retention")
-            counts[CLOSED_CASES] += 1
-        db.session.flush()
         for entry in REGISTRY:
             if entry.table in counts and entry.model is not YoungPerson:
-                counts[entry.table] += _anonymise_rows(entry, entry.rows_of(chunk), now)
+                counts[entry.table] += _anonymise_rows(entry, _rows_to_anonymise(entry, chunk), now)
         counts["young_person"] += _anonymise_rows(REGISTRY_BY_MODEL[YoungPerson], YoungPerson.id.in_(chunk), now)
-    for model, kind in IMPORT_ROWS.items():
-        due = _import_rows_due(model, kind, today)
-        counts[model.__tablename__] = _anonymise_rows(REGISTRY_BY_MODEL[model], due, now)
+    db.session.expire_all()
     return counts
 
 
-def _import_rows_due(model, kind: str, today: date):
+def _anonymise(today: date, now: datetime) -> dict[str, int]:
+    ids = list(db.session.scalars(due_for_anonymisation(today).order_by(YoungPerson.id)))
+    closed = 0
+    for start in range(0, len(ids), CHUNK):
+        # Nothing is left to follow up: an open case closes, saying why (audited).
+        opened = select(Case).where(Case.young_person_id.in_(ids[start:start + CHUNK]), Case.status == "open")
+        for case in db.session.scalars(opened):
+            close_case(case, "anonymised", by="retention")
+            closed += 1
+    counts = anonymise_people(ids, now)
+    counts[CLOSED_CASES] = closed
+    for model in IMPORT_ROWS:
+        entry = REGISTRY_BY_MODEL[model]
+        counts[entry.table] += _anonymise_rows(entry, _import_rows_due(entry, today), now)
+    return counts
+
+
+def _import_rows_due(entry: Holding, today: date):
     """Enrolment or offer rows not yet anonymised and matched to no young person who is kept: those
-    matched to someone anonymised (now or before), and the unmatched once their own date of birth
-    passes the rule's age."""
+    matched to someone anonymised before, and the unmatched once their own date of birth passes the
+    rule's age."""
     rule = retention_rules.get_rule(YOUNG_PERSON_RULE)
     kept = select(YoungPerson.id).where(YoungPerson.anonymised_at.is_(None), not_(_due_condition(rule, today)))
-
-    def candidates(people):
-        return (select(MatchResult.candidate_id)
-                .join(SchoolRecord, SchoolRecord.id == MatchResult.school_record_id)
-                .where(MatchResult.kind == kind, MatchResult.candidate_id.is_not(None),
-                       SchoolRecord.young_person_id.in_(people)))
-
     gone = select(YoungPerson.id).where(not_(YoungPerson.id.in_(kept)))
-    return and_(model.forename != ANONYMISED_FORENAME, model.id.not_in(candidates(kept)),
-                or_(model.date_of_birth <= born_by(today, rule.age), model.id.in_(candidates(gone))))
+    model = entry.model
+    return and_(model.forename != ANONYMISED_FORENAME, not_(entry.rows_of(kept)),
+                or_(model.date_of_birth <= born_by(today, rule.age), entry.rows_of(gone)))
 
 
 REGISTRY_BY_MODEL = {entry.model: entry for entry in REGISTRY}
@@ -375,6 +393,6 @@ def report_lines(result: RetentionRun) -> list[str]:
     return [f"{what}, {long_date(result.on)}."] + [f"{rule.label}: {rule.summary}." for rule in result.rules]
 
 
-__all__ = ["LoggedRun", "RUN_ACTIONS", "RetentionRun", "RuleRun", "born_by", "due_for_anonymisation",
-           "last_ended_academic_year_end", "latest_runs", "report_lines", "run_retention", "summarise", "year_start",
-           "years_before"]
+__all__ = ["LoggedRun", "RUN_ACTIONS", "RetentionRun", "RuleRun", "anonymise_people", "born_by",
+           "due_for_anonymisation", "last_ended_academic_year_end", "latest_runs", "report_lines", "run_retention",
+           "summarise", "year_start", "years_before"]
