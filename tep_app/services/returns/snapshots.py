@@ -1,0 +1,240 @@
+"""Month-end snapshots: the cohort as it stood at the end of a day, stored once and never changed.
+
+`take_snapshot(as_of)` writes a `Snapshot` and one `SnapshotRow` per young person in the cohort
+on that day (requirement.py: academic age 15 to 17, or 18 to 24 with an EHCP), with:
+
+- cohort status: P (in the cohort), or, in the month they left only, T (moved to another local
+  authority, with its code when held) or E (moved abroad); someone who left in an earlier month
+  is not in the snapshot;
+- the activity that counted: their newest activity ascertained on or before `as_of` (the higher
+  id between two of one day); one past its due-to-lapse date is stored as Not Known (LAPSED_CODE)
+  with the code held kept beside it; with no activity, Not Known (or, in Year 11, on roll or not
+  known); and the measure category this makes (neet, not-known, eet, excluded, compulsory);
+- EHCP, gender, the September Guarantee status for Year 11 and 12 (services/returns/guarantee.py),
+  the school of Year 11 and its district (else the newest school's district).
+
+Taking a snapshot of a day already taken is refused (`SnapshotRefused`), as is a day not yet
+come. The rows go in bulk (services/bulk_insert.py).
+"""
+import calendar
+import logging
+from datetime import date
+
+from sqlalchemy import and_, func, select
+
+from tep_app import clock
+from tep_app.dates import long_date
+from tep_app.extensions import db
+from tep_app.models import Activity, ActivityCode, Establishment, SchoolRecord, YoungPerson
+from tep_app.models.returns import Snapshot, SnapshotRow
+from tep_app.services import bulk_insert
+from tep_app.services.audit import record_audit
+from tep_app.services.returns import requirement as req
+from tep_app.services.returns.guarantee import guarantee_statuses
+
+logger = logging.getLogger(__name__)
+
+ROW_COLUMNS = (
+    "snapshot_id", "young_person_id", "academic_age", "year_group", "cohort_status", "lead_la", "transferred_to_la",
+    "activity_code", "held_activity_code", "currency_lapsed", "activity_start_date", "ascertained_on",
+    "due_to_lapse_on", "neet_start_date", "category", "ehcp", "sg_status", "sg_source", "sg_recorded_on",
+    "district_id", "year_11_school_id", "gender", "created_at", "updated_at",
+)
+
+
+class SnapshotRefused(ValueError):
+    """A snapshot that may not be taken; the message says why, in words for the user."""
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def is_month_end(day: date) -> bool:
+    return day == month_end(day.year, day.month)
+
+
+def snapshot_for(as_of: date) -> Snapshot | None:
+    return db.session.scalar(select(Snapshot).where(Snapshot.as_of == as_of))
+
+
+def _as_date(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _people(as_of: date) -> list:
+    earliest, latest = req.birth_dates_for(as_of)
+    return db.session.execute(
+        select(YoungPerson.id, YoungPerson.date_of_birth, YoungPerson.ehcp, YoungPerson.gender, YoungPerson.moved,
+               YoungPerson.moved_to, YoungPerson.moved_on)
+        .where(YoungPerson.date_of_birth.between(earliest, latest))
+        .order_by(YoungPerson.id)).all()
+
+
+def _activities(as_of: date) -> dict[int, tuple]:
+    """{young person id: their newest activity ascertained on or before as_of} for the age range."""
+    earliest, latest = req.birth_dates_for(as_of)
+    rank = func.row_number().over(partition_by=Activity.young_person_id,
+                                  order_by=(Activity.ascertained_on.desc(), Activity.id.desc()))
+    ranked = (
+        select(Activity.young_person_id, Activity.code, Activity.start_date, Activity.ascertained_on,
+               Activity.due_to_lapse_on, Activity.neet_start_date, rank.label("rank"))
+        .join(YoungPerson, YoungPerson.id == Activity.young_person_id)
+        .where(Activity.ascertained_on <= as_of, YoungPerson.date_of_birth.between(earliest, latest))
+        .subquery("ranked"))
+    rows = db.session.execute(select(ranked).where(ranked.c.rank == 1)).all()
+    return {row.young_person_id: row for row in rows}
+
+
+def _schools(as_of: date) -> tuple[dict[int, tuple[int, int | None]], dict[int, int | None], set[int]]:
+    """({person: (school of Year 11, its district)}, {person: the newest school's district},
+    {people on a school roll in as_of's academic year}), from school records up to that year."""
+    year = req.academic_year_of(as_of)
+    earliest, latest = req.birth_dates_for(as_of)
+    rows = db.session.execute(
+        select(SchoolRecord.young_person_id, SchoolRecord.establishment_id, SchoolRecord.year_group,
+               SchoolRecord.academic_year, SchoolRecord.kind, Establishment.district_id)
+        .join(Establishment, Establishment.id == SchoolRecord.establishment_id)
+        .join(YoungPerson, YoungPerson.id == SchoolRecord.young_person_id)
+        .where(SchoolRecord.academic_year <= year, YoungPerson.date_of_birth.between(earliest, latest))
+        .order_by(SchoolRecord.academic_year, SchoolRecord.id)).all()
+    year_11, newest, on_roll = {}, {}, set()
+    for row in rows:  # oldest first: the newest of each kind stays
+        newest[row.young_person_id] = row.district_id
+        if row.year_group == 11:
+            year_11[row.young_person_id] = (row.establishment_id, row.district_id)
+        if row.kind == "roll" and row.academic_year == year:
+            on_roll.add(row.young_person_id)
+    return year_11, newest, on_roll
+
+
+def _cohort_status(person, as_of: date) -> str | None:
+    """P, a leaving status in the month of the move, or None once they left in an earlier month."""
+    moved_on = _as_date(person.moved_on)
+    if person.moved is None or moved_on is None or moved_on > as_of:
+        return req.IN_COHORT
+    left_this_month = (moved_on.year, moved_on.month) == (as_of.year, as_of.month)
+    if req.LEAVERS_REPORTED_ONCE and not left_this_month:
+        return None
+    return req.MOVE_STATUS.get(person.moved, req.LEFT)
+
+
+def _la_code(text: str | None) -> str | None:
+    value = (text or "").strip()
+    return value if len(value) == 3 and value.isdigit() else None
+
+
+def _category(code: str, lapsed: bool, flags: dict[str, tuple[bool, bool]]) -> str:
+    if code in req.EXCLUDED_FROM_MEASURE:
+        return req.EXCLUDED
+    if code in req.COMPULSORY_CODES:
+        return req.COMPULSORY
+    is_neet, is_not_known = flags.get(code, (False, False))
+    if lapsed or is_not_known:
+        return req.NOT_KNOWN
+    return req.NEET if is_neet else req.EET
+
+
+def build_rows(as_of: date) -> list[dict]:
+    """The snapshot's rows for `as_of`, as dicts of SnapshotRow's columns (no snapshot id yet)."""
+    flags = {code: (bool(neet), bool(nk)) for code, neet, nk in db.session.execute(
+        select(ActivityCode.code, ActivityCode.is_neet, ActivityCode.is_not_known))}
+    activities = _activities(as_of)
+    year_11, newest_district, on_roll = _schools(as_of)
+    people = []
+    for person in _people(as_of):
+        age = req.academic_age(_as_date(person.date_of_birth), as_of)
+        if not req.in_cohort_age(age, bool(person.ehcp)):
+            continue
+        status = _cohort_status(person, as_of)
+        if status is not None:
+            people.append((person, age, status))
+    guarantee_ids = [person.id for person, age, _s in people if req.year_group(age) in req.GUARANTEE_YEAR_GROUPS]
+    guarantees = guarantee_statuses(as_of, person_ids=guarantee_ids) if guarantee_ids else {}
+    rows = []
+    for person, age, status in people:
+        activity = activities.get(person.id)
+        compulsory = age == req.COMPULSORY_AGE
+        due = _as_date(activity.due_to_lapse_on) if activity else None
+        lapsed = due is not None and due < as_of
+        if activity is None:
+            code = (req.ON_ROLL_COMPULSORY_CODE if person.id in on_roll else req.NO_ACTIVITY_COMPULSORY_CODE) \
+                if compulsory else req.NO_ACTIVITY_CODE
+        elif lapsed:
+            code = req.NO_ACTIVITY_COMPULSORY_CODE if compulsory else req.LAPSED_CODE
+        else:
+            code = activity.code
+        school_id, district_id = year_11.get(person.id, (None, newest_district.get(person.id)))
+        guarantee = guarantees.get(person.id)
+        rows.append({
+            "young_person_id": person.id, "academic_age": age, "year_group": req.year_group(age),
+            "cohort_status": status, "lead_la": req.LEAD_LA_CODE,
+            "transferred_to_la": _la_code(person.moved_to) if status == req.TRANSFERRED else None,
+            "activity_code": code, "held_activity_code": activity.code if activity else None,
+            "currency_lapsed": lapsed,
+            "activity_start_date": _as_date(activity.start_date) if activity else None,
+            "ascertained_on": _as_date(activity.ascertained_on) if activity else None,
+            "due_to_lapse_on": due, "neet_start_date": _as_date(activity.neet_start_date) if activity else None,
+            "category": _category(code, lapsed, flags), "ehcp": bool(person.ehcp),
+            "sg_status": guarantee.status if guarantee else None,
+            "sg_source": guarantee.source[:100] if guarantee else None,
+            "sg_recorded_on": guarantee.recorded_on if guarantee else None,
+            "district_id": district_id, "year_11_school_id": school_id, "gender": person.gender,
+        })
+    return rows
+
+
+def counts_of(rows: list[dict]) -> dict:
+    """The snapshot's counts: rows by cohort status and by category, and the measure's numbers."""
+    by_status: dict[str, int] = {}
+    by_category: dict[str, int] = {}
+    measure = {"cohort": 0, "neet": 0, "not_known": 0}
+    for row in rows:
+        by_status[row["cohort_status"]] = by_status.get(row["cohort_status"], 0) + 1
+        by_category[row["category"]] = by_category.get(row["category"], 0) + 1
+        if in_measure(row["cohort_status"], row["academic_age"], row["category"]):
+            measure["cohort"] += 1
+            measure["neet"] += row["category"] == req.NEET
+            measure["not_known"] += row["category"] == req.NOT_KNOWN
+    return {"rows": len(rows), "by_status": by_status, "by_category": by_category, "measure": measure}
+
+
+def in_measure(cohort_status: str, academic_age: int, category: str) -> bool:
+    """Counted in the measure's denominator (notes 6.1): in the cohort, academic age 16-17, not excluded."""
+    return (cohort_status in req.CURRENT_STATUSES and academic_age in req.MEASURE_AGES
+            and category != req.EXCLUDED)
+
+
+def take_snapshot(as_of: date) -> Snapshot:
+    """Store the cohort as it stood at the end of `as_of`. Refused for a day already taken or not yet
+    come. The caller commits."""
+    if as_of > clock.today():
+        raise SnapshotRefused(f"A snapshot cannot be taken for {long_date(as_of)}: that day has not come yet.")
+    taken = snapshot_for(as_of)
+    if taken is not None:
+        raise SnapshotRefused(
+            f"A snapshot for {long_date(as_of)} was already taken on "
+            f"{long_date(clock.local_date(taken.taken_at))}; a snapshot never changes once taken.")
+    rows = build_rows(as_of)
+    snapshot = Snapshot(as_of=as_of, taken_at=clock.now(), counts=counts_of(rows))
+    db.session.add(snapshot)
+    db.session.flush()
+    now = bulk_insert.stamp()
+    bulk_insert.insert_rows(SnapshotRow.__table__, ROW_COLUMNS, (
+        (snapshot.id, *(row[name] for name in ROW_COLUMNS[1:-2]), now, now) for row in rows))
+    record_audit("create", "snapshot", snapshot.id, after={"as_of": as_of.isoformat(), **snapshot.counts["measure"],
+                                                           "rows": len(rows)})
+    logger.info("snapshot taken", extra={"as_of": as_of.isoformat(), "rows": len(rows)})
+    return snapshot
+
+
+def snapshot_rows(snapshot: Snapshot) -> list[SnapshotRow]:
+    return list(db.session.scalars(select(SnapshotRow).where(SnapshotRow.snapshot_id == snapshot.id)
+                                   .order_by(SnapshotRow.young_person_id)))
+
+
+def snapshots_between(first: date, last: date) -> list[Snapshot]:
+    return list(db.session.scalars(select(Snapshot).where(and_(Snapshot.as_of >= first, Snapshot.as_of <= last))
+                                   .order_by(Snapshot.as_of)))
