@@ -35,6 +35,8 @@ def build_scheduler(app, deliver_every_seconds: int = 30) -> BlockingScheduler:
                       id="open_lapsed_cases", name="Open cases for lapsed activities", kwargs={"app": app})
     scheduler.add_job(tasks.run_retention, CronTrigger(hour=2, minute=0, timezone=zone),
                       id="retention", name="Apply the retention schedule", kwargs={"app": app})
+    scheduler.add_job(tasks.run_month_end_snapshot, CronTrigger(hour=23, minute=45, timezone=zone),
+                      id="month_end_snapshot", name="Snapshot the cohort at the month end", kwargs={"app": app})
     return scheduler
 
 

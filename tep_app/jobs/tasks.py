@@ -11,6 +11,7 @@ from tep_app.extensions import db
 from tep_app.services.cases import open_nightly_cases
 from tep_app.services.messaging.outbox import deliver_outbox
 from tep_app.services.people import retention
+from tep_app.services.returns.snapshots import take_month_end_snapshot
 from tep_app.services.school_requests.followup import send_chasers, send_reminders
 from tep_app.services.school_requests.sending import send_due_collections
 
@@ -67,3 +68,12 @@ def run_open_lapsed_cases(app=None, today: date | None = None):
 def run_retention(app=None, dry_run: bool = False) -> dict:
     """The nightly job: the retention schedule applied (services/people/retention.py); its counts."""
     return run_job("retention", lambda: retention.run_retention(dry_run=dry_run).counts(), app)
+
+
+def run_month_end_snapshot(app=None, today: date | None = None) -> str | None:
+    """Each night before midnight: the snapshot of the newest month end, if not yet taken (at a
+    month end, that day's; after a night the scheduler missed, the one it missed). Its date, or None."""
+    def work():
+        snapshot = take_month_end_snapshot(today)
+        return snapshot.as_of.isoformat() if snapshot is not None else None
+    return run_job("month_end_snapshot", work, app)

@@ -9,9 +9,11 @@ its `is_neet` flag, Not Known its `is_not_known` flag; what follows only adds wh
 """
 from datetime import date
 
+from tep_app.validation import HOME_LA_CODE
+
 # Kent's DfE local authority code, the lead LA of every young person the county holds
-# (notes 1.3 YP11, Appendix B). Confirmed: Kent is 886 in the DfE's LA code list.
-LEAD_LA_CODE = "886"
+# (notes 1.3 YP11, Appendix B). Confirmed: Kent is 886 in the DfE's LA code list (validation.py).
+LEAD_LA_CODE = HOME_LA_CODE
 
 # The 3-digit DatabaseID that opens each 13-digit YoungPersonsID (notes 1.2). [U] the value is the
 # one the DfE assigns to the county's database; the format is [S].

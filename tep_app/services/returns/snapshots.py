@@ -31,6 +31,7 @@ from tep_app.services import bulk_insert
 from tep_app.services.audit import record_audit
 from tep_app.services.returns import requirement as req
 from tep_app.services.returns.guarantee import guarantee_statuses
+from tep_app.validation import Invalid, check_la_code
 
 logger = logging.getLogger(__name__)
 
@@ -122,8 +123,11 @@ def _cohort_status(person, as_of: date) -> str | None:
 
 
 def _la_code(text: str | None) -> str | None:
-    value = (text or "").strip()
-    return value if len(value) == 3 and value.isdigit() else None
+    """The transferred-to LA code when what was recorded is one (an officer's move), else None."""
+    try:
+        return check_la_code(text or "")
+    except Invalid:
+        return None
 
 
 def _category(code: str, lapsed: bool, flags: dict[str, tuple[bool, bool]]) -> str:
@@ -238,3 +242,20 @@ def snapshot_rows(snapshot: Snapshot) -> list[SnapshotRow]:
 def snapshots_between(first: date, last: date) -> list[Snapshot]:
     return list(db.session.scalars(select(Snapshot).where(and_(Snapshot.as_of >= first, Snapshot.as_of <= last))
                                    .order_by(Snapshot.as_of)))
+
+
+def last_month_end(today: date) -> date:
+    """The newest month end on or before `today`."""
+    if is_month_end(today):
+        return today
+    previous = today.replace(day=1).toordinal() - 1
+    return date.fromordinal(previous)
+
+
+def take_month_end_snapshot(today: date | None = None) -> Snapshot | None:
+    """The scheduled job's work: the snapshot of the newest month end on or before today (that day
+    itself at a month end, or the one missed while the scheduler was down), unless already taken."""
+    as_of = last_month_end(today or clock.today())
+    if snapshot_for(as_of) is not None:
+        return None
+    return take_snapshot(as_of)
