@@ -16,6 +16,7 @@ from tep_app import clock
 from tep_app.extensions import db
 from tep_app.models import Activity, Case, ContactDetail, PersonNote, StaffUser, YoungPerson
 from tep_app.models.notes import NOTE_MOST
+from tep_app.services.answer_fields import CONTACT_KINDS
 from tep_app.services.audit import record_audit
 from tep_app.services.cases.assignment import PatchError, reassign_cases
 from tep_app.services.cases.casework import (
@@ -29,8 +30,6 @@ from tep_app.services.cases.closing import open_case_of, record_moved_away, reco
 from tep_app.services.cases.opening import open_case_for, reopen_case
 from tep_app.validation import Invalid, check_email, check_length, check_phone
 
-# Kinds of contact detail an officer may add, in the order offered.
-CONTACT_KINDS = ("phone", "parent_phone", "email", "parent_email")
 EMAIL_KINDS = ("email", "parent_email")
 CONTACT_WORDS = {"phone": "the young person's phone number", "parent_phone": "the parent or carer's phone number",
                  "email": "the young person's email address", "parent_email": "the parent or carer's email address"}
