@@ -29,6 +29,7 @@ from tep_app.matches import routes as matches_routes
 from tep_app.people import routes as people_routes
 from tep_app.portal import routes as portal_routes
 from tep_app.request_admin import routes as request_admin_routes
+from tep_app.returns import routes as returns_routes
 from tep_app.schools import routes as schools_routes
 from tep_app.security import add_security_headers, make_nonce
 from tep_app.services.staff import load_user
@@ -47,6 +48,7 @@ BLUEPRINTS = (
     request_admin_routes.bp,
     admin_routes.bp,
     people_routes.bp,
+    returns_routes.bp,
 )
 
 

@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "tep_app.cli.schools",
     "tep_app.cli.cases",
     "tep_app.cli.retention",
+    "tep_app.cli.returns",
     "tep_app.cli.snapshots",
 )
 

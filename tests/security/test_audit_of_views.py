@@ -198,6 +198,14 @@ def _data_protection(path: str, method: str = "get"):
     return visit
 
 
+def _activity_survey(path: str):
+    def visit(ctx):
+        # A Year 11 leaver of 2022 with no activity: the survey names them, in its error report and its file.
+        ctx.make.school_record(ctx.person, ctx.make.establishment(), kind="leaver", academic_year=2022, year_group=11)
+        return Visit("get", f"/returns/activity-survey{path}?year=2022", shows=ctx.person.surname)
+    return visit
+
+
 # Every route that shows young people's personal data: who uses it (a staff role, or "school"),
 # and how to visit it with data present.
 SHOWS_YOUNG_PEOPLE = {
@@ -240,6 +248,8 @@ SHOWS_YOUNG_PEOPLE = {
     "portal.upload": ("school", _portal("/school/upload", "post", data=_duplicate_rows)),
     "dashboard.audit": ("manager", _audit_page),
     "dashboard.audit_export": ("manager", _audit_export),
+    "returns.activity_survey": ("manager", _activity_survey("")),
+    "returns.activity_survey_csv": ("manager", _activity_survey("/survey.csv")),
 }
 
 # Every other route, and why it shows no young person's data.
@@ -274,6 +284,7 @@ NO_YOUNG_PEOPLE = {
     "portal.enter_code": "a code", "portal.sign_out": "sign-out", "portal.submit": "a change, then a redirect",
     "portal.submitted": "a reference and counts",
     "schools.index": "schools and figures",
+    "returns.activity_survey_summary": "destinations by school: counts and percentages, nobody named",
 }
 
 

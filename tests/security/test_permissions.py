@@ -147,6 +147,10 @@ EXPECTED = {
     "people.subject_access_export": ADMIN_ONLY,
     "people.confirm_erase": ADMIN_ONLY,
     "people.erase": ADMIN_ONLY,
+    # The returns to the DfE.
+    "returns.activity_survey": MANAGER_ADMIN,
+    "returns.activity_survey_csv": MANAGER_ADMIN,
+    "returns.activity_survey_summary": MANAGER_ADMIN,
 }
 
 # Where one argument name means different things on different routes.
