@@ -45,6 +45,7 @@ from tep_app.services.cases.closing import (
 from tep_app.services.cases.queue import filter_options
 from tep_app.services.cases.timeline import answer_words, build_timeline
 from tep_app.services.destinations import STATUS_PREFIX, guarantee_choices
+from tep_app.services.guarantee_status import guarantee_status
 from tep_app.services.labels import activity_words, guarantee_words
 
 
@@ -115,12 +116,14 @@ def _render(case, attempt_form, activity_form, error_list=None, stale=False, mov
     error_list = error_list or _errors(attempt_form, activity_form, moved_form, *filter(None, [guarantee_form]))
     record_audit("view", "young_person", case.young_person_id)
     answers = list_school_answers(case.young_person_id)
+    collection = case_collection(case)
+    guarantee_now = guarantee_status(case.young_person, clock.today(), collection.academic_year if collection else None)
     return render_template(
         "cases/show.html", case=case, person=case.young_person, attempt_form=attempt_form,
         activity_form=activity_form, answers=answers, timeline=build_timeline(case.young_person, answers),
         kind_labels=KIND_LABELS, error_list=error_list, stale=stale, year_group=case.year_group,
         moved_form=moved_form, answer_words=answer_words, moved_words=moved_words, closed_labels=CLOSED_LABELS,
-        guarantee_form=guarantee_form,
+        guarantee_form=guarantee_form, guarantee_now=guarantee_now,
     )
 
 

@@ -15,9 +15,9 @@ Definitions (docs/design.md section 1; DfE's NEET + Not Known measure for academ
   match, or a place on a Year 12 roll this year (a school sixth form), counts as known.
 - **NEET as at D**: the current activity's code is a NEET code (`is_neet`) and has not lapsed.
 - **No offer yet as at D** (the summer collection): a young person on the year's no-offer lists
-  who has not moved away and whose newest September Guarantee record (their school's answer on
-  the June list, or an officer's record) is not a settled status (an offer, already in learning,
-  or an offer not appropriate).
+  who has not moved away and whose September Guarantee status (services/guarantee_status.py: the
+  newest record, from their school's answer on the June list, an officer or the offers import) is
+  not a settled status (an offer, already in learning, or an offer not appropriate).
 
 Every figure is one aggregated query; nothing loops over rows in Python. Results are kept per
 process and reused until a cheap fingerprint of the underlying tables changes.
@@ -46,7 +46,7 @@ from tep_app.models import (
     SchoolRecord,
     YoungPerson,
 )
-from tep_app.models.people import GuaranteeRecord
+from tep_app.services.guarantee_status import ranked_guarantees
 
 GROUPINGS = ("district", "school", "year_group")
 _CACHE: OrderedDict = OrderedDict()  # per process: (name, args, fingerprint) -> figures
@@ -350,13 +350,7 @@ def no_offer_figures(academic_year: int, as_at: date | None = None) -> tuple[NoO
     """The summer collection's figure: (the whole county, {establishment id: its list}), in one
     aggregated query. Cheap enough (one collection's entries) to count on every page view."""
     as_at = as_at or clock.today()
-    rank = func.row_number().over(partition_by=GuaranteeRecord.young_person_id,
-                                  order_by=(GuaranteeRecord.recorded_on.desc(), GuaranteeRecord.id.desc()))
-    latest = (
-        select(GuaranteeRecord.young_person_id, GuaranteeRecord.status, rank.label("rank"))
-        .where(GuaranteeRecord.academic_year == academic_year, GuaranteeRecord.recorded_on <= as_at)
-        .subquery("latest_status")
-    )
+    latest = ranked_guarantees(academic_year, as_at)  # the one reading of a status on a date
     settled = and_(GuaranteeStatus.code.is_not(None), GuaranteeStatus.group.in_(SETTLED_GUARANTEE_GROUPS))
     still = case((or_(moved_by(as_at), settled), 0), else_=1)
     rows = db.session.execute(

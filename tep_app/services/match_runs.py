@@ -8,6 +8,8 @@ The current roll is evidence too: a leaver on a school's Year 12 roll this year 
 sixth form. Each run records that activity (210, source "school roll") for such a leaver who would
 otherwise be Not Known, and closes their open case. A leaver with an open case whom a run finds on
 an enrolment list with confidence gets the activity the enrolment implies, and the case closes.
+A pupil matched to an offer with confidence holds its September Guarantee status from the offers
+import (services/offer_guarantees.py).
 """
 import gc
 import logging
@@ -42,6 +44,7 @@ from tep_app.models import (
 from tep_app.services import bulk_insert
 from tep_app.services.cases.closing import close_case
 from tep_app.services.destinations import lapse_date
+from tep_app.services.offer_guarantees import record_offer_guarantees
 
 logger = logging.getLogger(__name__)
 
@@ -248,6 +251,9 @@ def _run_matching(academic_year: int | None, kinds: tuple[str, ...]) -> dict[str
         for year in years:
             record_roll_evidence(year)
             close_cases_matched(year)
+    if "roll_offer" in kinds:
+        for year in years:
+            record_offer_guarantees(year)
     total = time.perf_counter() - started
     logger.info("matched %s kinds for years %s in %.2fs: load %.2fs, store %.2fs", len(kinds), years, total,
                 timings["load"], timings["store"],

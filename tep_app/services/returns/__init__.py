@@ -3,6 +3,7 @@ them, and (built on the snapshots) the monthly NCCIS return and the Annual Activ
 
 requirement.py holds every detail of the NCCIS management information requirement the product
 relies on that is not confirmed from the published document, as named data in one place
-(docs/returns.md). guarantee.py gives a young person's September Guarantee status on a date;
-snapshots.py takes a month's snapshot; measure.py computes the headline measure from snapshots.
+(docs/returns.md). snapshots.py takes a month's snapshot (with each young person's September
+Guarantee status, services/guarantee_status.py); measure.py computes the headline measure from
+snapshots.
 """

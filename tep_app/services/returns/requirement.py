@@ -85,9 +85,8 @@ COMPULSORY = "compulsory"
 # --- September Guarantee (notes 8) ----------------------------------------------------------------
 # The guarantee applies to young people in Year 11 and Year 12 ([S] Leeds, East Sussex).
 GUARANTEE_YEAR_GROUPS = (11, 12)
-# When two records of one day disagree, the order sources win in: an officer, then a school's
-# answer, then the offers import ([I] the newer, first-hand knowledge wins).
-GUARANTEE_SOURCE_ORDER = ("officer", "school", "offers import")
+# Which record is the status on a date (the newest; between two of one day an officer's, a school's,
+# then the offers import's) is the product's own rule: services/guarantee_status.py.
 
 
 def academic_year_of(day: date) -> int:

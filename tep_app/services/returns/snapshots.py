@@ -10,7 +10,7 @@ on that day (requirement.py: academic age 15 to 17, or 18 to 24 with an EHCP), w
   id between two of one day); one past its due-to-lapse date is stored as Not Known (LAPSED_CODE)
   with the code held kept beside it; with no activity, Not Known (or, in Year 11, on roll or not
   known); and the measure category this makes (neet, not-known, eet, excluded, compulsory);
-- EHCP, gender, the September Guarantee status for Year 11 and 12 (services/returns/guarantee.py),
+- EHCP, gender, the September Guarantee status for Year 11 and 12 (services/guarantee_status.py),
   the school of Year 11 and its district (else the newest school's district).
 
 Taking a snapshot of a day already taken is refused (`SnapshotRefused`), as is a day not yet
@@ -29,8 +29,8 @@ from tep_app.models import Activity, ActivityCode, Establishment, SchoolRecord, 
 from tep_app.models.returns import Snapshot, SnapshotRow
 from tep_app.services import bulk_insert
 from tep_app.services.audit import record_audit
+from tep_app.services.guarantee_status import guarantee_statuses
 from tep_app.services.returns import requirement as req
-from tep_app.services.returns.guarantee import guarantee_statuses
 from tep_app.validation import Invalid, check_la_code
 
 logger = logging.getLogger(__name__)
