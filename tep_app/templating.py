@@ -18,6 +18,7 @@ NAVIGATION = (
     ("Imports", "imports.index", ("admin",)),
     ("Match review", "matches.index", ("admin", "manager")),
     ("Audit", "dashboard.audit", ("manager", "admin")),
+    ("Activity Survey", "returns.activity_survey", ("manager", "admin")),
     ("Outbox", "admin.outbox", ("manager",)),
     ("Admin", "admin.index", ("admin",)),
     ("Password", "auth.change_password", ("officer", "manager", "admin")),
