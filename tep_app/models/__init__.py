@@ -6,6 +6,7 @@ from tep_app.models.collections import CalendarDate, CalendarSetting, Collection
 from tep_app.models.establishments import District, Establishment, EstablishmentContact
 from tep_app.models.letters import LetterTemplate
 from tep_app.models.matching import MatchDecision, MatchResult
+from tep_app.models.merges import PersonMerge, PersonMergeRow
 from tep_app.models.notes import PersonNote
 from tep_app.models.people import Activity, ContactDetail, SchoolRecord, YoungPerson
 from tep_app.models.reference import ActivityCode, GuaranteeStatus
@@ -30,6 +31,6 @@ __all__ = [
     "Activity", "ActivityCode", "AuditEvent", "Base", "CalendarDate", "CalendarSetting", "Collection", "ContactDetail",
     "District", "Enrolment", "Establishment", "EstablishmentContact", "GuaranteeStatus",
     "ImportBatch", "ImportWarning", "LetterTemplate", "ListEntry", "MatchDecision", "MatchResult", "Offer",
-    "PersonNote", "SchoolRecord", "SignInThrottle", "SignInUnlock", "StaffUser",
+    "PersonMerge", "PersonMergeRow", "PersonNote", "SchoolRecord", "SignInThrottle", "SignInUnlock", "StaffUser",
     "RetentionRule", "Snapshot", "SnapshotRow", "UserSession", "YoungPerson",
 ]

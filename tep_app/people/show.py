@@ -1,12 +1,13 @@
 """A young person's page: everything held about them, over time, whether or not they have a case,
 and for officers and managers the forms to record what they find (tep_app/people/actions.py)."""
-from flask import abort, render_template
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from tep_app.auth.roles import ADMIN, MANAGER, OFFICER, roles
 from tep_app.people.action_forms import ActionForms, action_forms, error_list
 from tep_app.people.blueprint import bp
 from tep_app.services.audit import record_audit
+from tep_app.services.people.merging import merge_into
 from tep_app.services.people.record import RECORD_KINDS, answer_words, get_person, load_record
 
 
@@ -16,6 +17,10 @@ def show(person_id: int):
     person = get_person(person_id)
     if person is None:
         abort(404)
+    merge = merge_into(person.id)
+    if merge is not None:  # a merged record leads to the record it was merged into
+        flash(f"Record {person.id} is merged into this record.")
+        return redirect(url_for("people.show", person_id=merge.kept_id))
     return render_person(person)
 
 

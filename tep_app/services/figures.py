@@ -43,9 +43,11 @@ from tep_app.models import (
     GuaranteeStatus,
     ListEntry,
     MatchResult,
+    PersonMerge,
     SchoolRecord,
     YoungPerson,
 )
+from tep_app.models.merges import merged_ids
 from tep_app.services.guarantee_status import ranked_guarantees
 
 GROUPINGS = ("district", "school", "year_group")
@@ -75,7 +77,9 @@ def _pct(part: int, whole: int) -> float:
 
 
 def _cohort_filter(academic_year: int):
-    return and_(SchoolRecord.kind == "leaver", SchoolRecord.academic_year == academic_year)
+    """A leaver record of the year, of a record not merged into another (the kept one counts)."""
+    return and_(SchoolRecord.kind == "leaver", SchoolRecord.academic_year == academic_year,
+                SchoolRecord.young_person_id.not_in(merged_ids()))
 
 
 def on_year_12_roll(person_id, academic_year):
@@ -310,7 +314,9 @@ def _fingerprint_query():
                   newest(YoungPerson, YoungPerson.updated_at),
                   newest(SchoolRecord, SchoolRecord.id), newest(SchoolRecord, SchoolRecord.updated_at),
                   newest(ActivityCode, ActivityCode.updated_at), newest(Establishment, Establishment.updated_at),
-                  select(func.count()).select_from(Establishment).scalar_subquery())
+                  select(func.count()).select_from(Establishment).scalar_subquery(),
+                  select(func.count()).select_from(PersonMerge).where(PersonMerge.undone_at.is_(None))
+                  .scalar_subquery())
 
 
 def dashboard_figures(academic_year: int, weeks: int = 16, today: date | None = None):
@@ -359,7 +365,8 @@ def no_offer_figures(academic_year: int, as_at: date | None = None) -> tuple[NoO
         .join(YoungPerson, YoungPerson.id == ListEntry.young_person_id)
         .outerjoin(latest, and_(latest.c.young_person_id == ListEntry.young_person_id, latest.c.rank == 1))
         .outerjoin(GuaranteeStatus, GuaranteeStatus.code == latest.c.status)
-        .where(Collection.kind == "no-offer", Collection.academic_year == academic_year)
+        .where(Collection.kind == "no-offer", Collection.academic_year == academic_year,
+               ListEntry.young_person_id.not_in(merged_ids()))
         .group_by(ListEntry.establishment_id)
     ).all()
     by_school = {school_id: NoOfferFigures(int(listed), int(left)) for school_id, listed, left in rows}

@@ -13,6 +13,7 @@ from tep_app.models import (
     MatchDecision,
     MatchResult,
     OutboxMessage,
+    PersonMerge,
     PersonNote,
     SchoolRequest,
     SchoolResponse,
@@ -30,6 +31,7 @@ MARKS = {
     "case": "the school gave no answer",
     "contact_attempt": "Mum says she is at college in Ashford",
     "person_note": "Her aunt in Hythe passes messages on",
+    "person_merge": "Her school's list held her twice",
     "list_entry": "no enrolment found for this leaver",
     "school_response": "Moved to a catering course, her tutor says",
     "match_result": "0.97",
@@ -96,6 +98,11 @@ def young_person_with_everything(make, db, officer=None) -> Everything:
                     rule="names_dob", score=0.7, decided_outcome="certain"))
     add(MatchDecision(kind="roll_offer", school_record_id=roll.id, candidate_key=offer.row_key, decision="accepted",
                       decided_at=datetime(2023, 4, 2, 10, 0, tzinfo=UTC)))
+    twice = make.young_person(forename="Marisol", surname="Quennell", date_of_birth=date(2012, 3, 14))
+    add(PersonMerge(kept_id=person.id, merged_id=twice.id, reason="Her school's list held her twice",
+                    kept_before={"forename": "Marisol", "surname": "Quennell-Abara", "upn": person.upn},
+                    took=["surname"], merged_at=datetime(2023, 1, 5, 9, 0, tzinfo=UTC),
+                    undone_at=datetime(2023, 1, 6, 9, 0, tzinfo=UTC), undo_reason="Two pupils after all"))
     add(OutboxMessage(ledger_key=f"test:{person.id}:named", kind="note", to_address="officer@tep.example",
                       subject="About Marisol Quennell-Abara", body="A note that names her."))
     add(AuditEvent(actor_type="staff", actor_id=str(officer.id), actor_label=officer.email, action="view",

@@ -147,6 +147,10 @@ EXPECTED = {
     "people.subject_access_export": ADMIN_ONLY,
     "people.confirm_erase": ADMIN_ONLY,
     "people.erase": ADMIN_ONLY,
+    "people.merge_start": ADMIN_ONLY,
+    "people.merge_records": ADMIN_ONLY,
+    "people.confirm_unmerge": ADMIN_ONLY,
+    "people.unmerge": ADMIN_ONLY,
     # The returns to the DfE.
     "returns.activity_survey": MANAGER_ADMIN,
     "returns.activity_survey_csv": MANAGER_ADMIN,

@@ -51,6 +51,7 @@ from tep_app.models import (
     MatchDecision,
     MatchResult,
     Offer,
+    PersonMerge,
     PersonNote,
     SchoolRecord,
     SchoolResponse,
@@ -191,6 +192,13 @@ REGISTRY: tuple[Holding, ...] = (
     Holding(PersonNote, "young_person_id", lambda ids: PersonNote.young_person_id.in_(ids), (
         Held("body", FREE_TEXT, DELETE, "an officer's note on their page (the row is deleted)", CONTACT_RULE),
     ), rows_deleted_by=CONTACT_RULE),
+    Holding(PersonMerge, "kept_id or merged_id: the two records of one young person merged",
+            lambda ids: or_(PersonMerge.kept_id.in_(ids), PersonMerge.merged_id.in_(ids)), (
+                Held("kept_before", IDENTITY, CLEAR, "the kept record's names, date of birth and numbers before "
+                                                     "a merge (an undo restores them)"),
+                Held("reason", FREE_TEXT, CLEAR, "why the two records were merged, as typed"),
+                Held("undo_reason", FREE_TEXT, CLEAR, "why the merge was undone, as typed"),
+            )),
     Holding(ListEntry, "young_person_id", lambda ids: ListEntry.young_person_id.in_(ids), (
         Held("reason", STATISTIC, KEEP, "the service's words for why they are on the list"),
     )),
@@ -302,6 +310,8 @@ NOT_ABOUT_YOUNG_PEOPLE: dict[str, dict[str, str]] = {
                         "source": "form or upload"},
     "contact_attempt": {"staff_id": "the officer"},
     "person_note": {"author_id": "the officer who wrote it"},
+    "person_merge": {"took": "the names of the columns a merge took from the merged record"},
+    "person_merge_row": {"*": "which rows a merge moved: a table's name and a row's number"},
     "import_warning": {"column_name": "the header of the file's column"},
     "activity": {"source": "where the activity came from: the service's words (a school, an import, an officer)"},
     "guarantee_record": {"source": "where the status came from: the service's words"},

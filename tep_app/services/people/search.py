@@ -19,6 +19,7 @@ from tep_app.matching.compare import is_similar, is_typo
 from tep_app.matching.nicknames import are_equivalent, forms_of
 from tep_app.matching.normalise import norm_name
 from tep_app.models import Activity, ContactDetail, Establishment, SchoolRecord, YoungPerson
+from tep_app.models.merges import merged_ids
 from tep_app.models.people import NAME_COLUMNS
 from tep_app.pagination import PEOPLE_PER_PAGE, Page
 from tep_app.services.labels import activity_words
@@ -73,8 +74,9 @@ def search_people(raw: str | None, requested_page: int = 1) -> SearchResult:
 
 
 def _exact(query: SearchQuery):
-    """The ids of everyone with this identifier, date of birth, postcode or contact detail."""
-    ids = select(YoungPerson.id)
+    """The ids of everyone with this identifier, date of birth, postcode or contact detail (a record
+    merged into another is left out)."""
+    ids = select(YoungPerson.id).where(YoungPerson.id.not_in(merged_ids()))
     if query.kind == "upn":
         return ids.where(YoungPerson.upn == query.value)
     if query.kind == "uln":
@@ -136,7 +138,7 @@ def _candidates(query: SearchQuery, loose: bool) -> list:
     # scored); on SQLite, a fragment of every word.
     names = or_(*words) if loose and _postgresql() else and_(*words)
     statement = (select(YoungPerson.id, *(_column(name) for name in NAME_COLUMNS), YoungPerson.date_of_birth)
-                 .where(names, *_born(query)).limit(CANDIDATE_LIMIT))
+                 .where(names, *_born(query), YoungPerson.id.not_in(merged_ids())).limit(CANDIDATE_LIMIT))
     if not (loose and _postgresql()):
         return db.session.execute(statement).all()
     # PostgreSQL's planner prices a trigram similarity test as cheap and would read every young
