@@ -57,6 +57,7 @@ def test_a_schools_answer_then_an_officer_on_the_same_day(db, make, time_machine
     time_machine.move_to(datetime(2023, 6, 20, 12, tzinfo=UTC))
     seeded = seed_list(make, db, [""])
     person = seeded.people[0]
+    person.date_of_birth = date(2006, 3, 1)  # Year 12 in 2022-23
     response = db.session.scalar(select(SchoolResponse))
     response.guarantee_code = "151"
     apply_answers(seeded.request, date(2023, 6, 20))

@@ -65,3 +65,28 @@ def test_a_day_not_yet_come_is_refused(db, time_machine):
     time_machine.move_to("2025-03-01 09:00")
     with pytest.raises(SnapshotRefused, match="has not come yet"):
         take_snapshot(date(2025, 3, 31))
+
+
+def test_found_without_an_activity_counts_as_the_dashboard_counts_it(db, make, time_machine):
+    """No activity of their own, but on a Year 12 roll this year (a school sixth form), or a leaver
+    matched with certainty to a college enrolment that has started: known, not Not Known."""
+    from tep_app.models import MatchResult
+
+    time_machine.move_to("2025-02-03 09:00")
+    school = make.establishment()
+    college = make.establishment(type="college", contacts=0)
+    sixth_former = make.young_person(date_of_birth=date(2008, 3, 1))
+    make.school_record(sixth_former, school, kind="roll", academic_year=2024, year_group=12)
+    student = make.young_person(date_of_birth=date(2008, 4, 1))
+    leaver = make.school_record(student, school, kind="leaver", academic_year=2024, year_group=11)
+    enrolment = make.enrolment(college, student, academic_year=2024, start_date=date(2024, 9, 9))
+    db.session.add(MatchResult(kind="leaver_enrolment", school_record_id=leaver.id, candidate_id=enrolment.id,
+                               outcome="certain", rule="upn", score=1.0))
+    unknown = make.young_person(date_of_birth=date(2008, 5, 1))
+    db.session.flush()
+
+    rows = {row.young_person_id: row for row in snapshot_rows(take_snapshot(date(2025, 1, 31)))}
+    assert (rows[sixth_former.id].activity_code, rows[sixth_former.id].category,
+            rows[sixth_former.id].activity_start_date) == ("210", "eet", date(2024, 9, 1))
+    assert (rows[student.id].activity_code, rows[student.id].activity_start_date) == ("230", date(2024, 9, 9))
+    assert (rows[unknown.id].activity_code, rows[unknown.id].category) == ("810", "not-known")

@@ -65,6 +65,9 @@ PERCENT_PLACES = 1
 # --- Currency (notes 3) ---------------------------------------------------------------------------
 # An activity whose due-to-lapse date is before the snapshot's date is lapsed ([S] Core+ error 232:
 # "expiry date < period end date"), and counts as Not Known ([I] notes 3, 6.3).
+# The currency periods themselves (notes 3, all [U]): a year for education, employment and
+# training, three months for anything else, set as the due-to-lapse date when an activity is
+# recorded (services/destinations.py lapse_date); an officer may give another date.
 # The code a lapsed activity is stored and returned as: 810 "current situation not known". [U]
 LAPSED_CODE = "810"
 # With no activity at all: 810 for academic age 16+, 150 (compulsory age, not known) for Year 11,

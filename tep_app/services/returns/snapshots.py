@@ -8,8 +8,10 @@ on that day (requirement.py: academic age 15 to 17, or 18 to 24 with an EHCP), w
   is not in the snapshot;
 - the activity that counted: their newest activity ascertained on or before `as_of` (the higher
   id between two of one day); one past its due-to-lapse date is stored as Not Known (LAPSED_CODE)
-  with the code held kept beside it; with no activity, Not Known (or, in Year 11, on roll or not
-  known); and the measure category this makes (neet, not-known, eet, excluded, compulsory);
+  with the code held kept beside it; with no activity, what the dashboard's figures count as found
+  (a Year 12 roll this year: 210; a certain match to an enrolment that had started: the code its
+  provider implies), else Not Known (in Year 11: on roll, or not known); and the measure category
+  this makes (neet, not-known, eet, excluded, compulsory);
 - EHCP, gender, the September Guarantee status for Year 11 and 12 (services/guarantee_status.py),
   the school of Year 11 and its district (else the newest school's district).
 
@@ -25,11 +27,20 @@ from sqlalchemy import and_, func, select
 from tep_app import clock
 from tep_app.dates import long_date
 from tep_app.extensions import db
-from tep_app.models import Activity, ActivityCode, Establishment, SchoolRecord, YoungPerson
+from tep_app.models import (
+    Activity,
+    ActivityCode,
+    Enrolment,
+    Establishment,
+    MatchResult,
+    SchoolRecord,
+    YoungPerson,
+)
 from tep_app.models.returns import Snapshot, SnapshotRow
 from tep_app.services import bulk_insert
 from tep_app.services.audit import record_audit
 from tep_app.services.guarantee_status import guarantee_statuses
+from tep_app.services.match_runs import PROVIDER_ACTIVITY, SIXTH_FORM
 from tep_app.services.returns import requirement as req
 from tep_app.validation import Invalid, check_la_code
 
@@ -89,6 +100,30 @@ def _activities(as_of: date) -> dict[int, tuple]:
     return {row.young_person_id: row for row in rows}
 
 
+def _found_elsewhere(as_of: date) -> dict[int, tuple[str, date | None]]:
+    """{person: (the activity code it implies, its start)} for those found without an activity of
+    their own, as the dashboard's figures count them (services/figures.py): a place on a Year 12
+    roll in as_of's academic year (a school sixth form, from 1 September), or a certain (or
+    accepted) match of their leaver record of that year to a post-16 enrolment that had started."""
+    year = req.academic_year_of(as_of)
+    found = {}
+    for person_id, provider_type, start in db.session.execute(
+            select(SchoolRecord.young_person_id, Establishment.type, Enrolment.start_date).select_from(MatchResult)
+            .join(SchoolRecord, SchoolRecord.id == MatchResult.school_record_id)
+            .join(Enrolment, Enrolment.id == MatchResult.candidate_id)
+            .join(Establishment, Establishment.id == Enrolment.provider_id)
+            .where(MatchResult.kind == "leaver_enrolment", SchoolRecord.academic_year == year,
+                   func.coalesce(MatchResult.decided_outcome, MatchResult.outcome) == "certain")):
+        start = _as_date(start)
+        if start is None or start <= as_of:
+            found[person_id] = (PROVIDER_ACTIVITY.get(provider_type, "230"), start)
+    for (person_id,) in db.session.execute(
+            select(SchoolRecord.young_person_id).where(SchoolRecord.kind == "roll", SchoolRecord.year_group == 12,
+                                                       SchoolRecord.academic_year == year)):
+        found[person_id] = (SIXTH_FORM, date(year, req.ACADEMIC_YEAR_START_MONTH, 1))
+    return found
+
+
 def _schools(as_of: date) -> tuple[dict[int, tuple[int, int | None]], dict[int, int | None], set[int]]:
     """({person: (school of Year 11, its district)}, {person: the newest school's district},
     {people on a school roll in as_of's academic year}), from school records up to that year."""
@@ -146,6 +181,7 @@ def build_rows(as_of: date) -> list[dict]:
     flags = {code: (bool(neet), bool(nk)) for code, neet, nk in db.session.execute(
         select(ActivityCode.code, ActivityCode.is_neet, ActivityCode.is_not_known))}
     activities = _activities(as_of)
+    found = _found_elsewhere(as_of)
     year_11, newest_district, on_roll = _schools(as_of)
     people = []
     for person in _people(as_of):
@@ -155,15 +191,17 @@ def build_rows(as_of: date) -> list[dict]:
         status = _cohort_status(person, as_of)
         if status is not None:
             people.append((person, age, status))
-    guarantee_ids = [person.id for person, age, _s in people if req.year_group(age) in req.GUARANTEE_YEAR_GROUPS]
-    guarantees = guarantee_statuses(as_of, person_ids=guarantee_ids) if guarantee_ids else {}
+    guarantees = guarantee_statuses(as_of)  # the year's, read once; kept for Year 11 and 12 below
     rows = []
     for person, age, status in people:
         activity = activities.get(person.id)
         compulsory = age == req.COMPULSORY_AGE
         due = _as_date(activity.due_to_lapse_on) if activity else None
         lapsed = due is not None and due < as_of
-        if activity is None:
+        evidence = found.get(person.id) if activity is None and not compulsory else None
+        if evidence is not None:
+            code = evidence[0]
+        elif activity is None:
             code = (req.ON_ROLL_COMPULSORY_CODE if person.id in on_roll else req.NO_ACTIVITY_COMPULSORY_CODE) \
                 if compulsory else req.NO_ACTIVITY_CODE
         elif lapsed:
@@ -171,14 +209,14 @@ def build_rows(as_of: date) -> list[dict]:
         else:
             code = activity.code
         school_id, district_id = year_11.get(person.id, (None, newest_district.get(person.id)))
-        guarantee = guarantees.get(person.id)
+        guarantee = guarantees.get(person.id) if req.year_group(age) in req.GUARANTEE_YEAR_GROUPS else None
         rows.append({
             "young_person_id": person.id, "academic_age": age, "year_group": req.year_group(age),
             "cohort_status": status, "lead_la": req.LEAD_LA_CODE,
             "transferred_to_la": _la_code(person.moved_to) if status == req.TRANSFERRED else None,
             "activity_code": code, "held_activity_code": activity.code if activity else None,
             "currency_lapsed": lapsed,
-            "activity_start_date": _as_date(activity.start_date) if activity else None,
+            "activity_start_date": _as_date(activity.start_date) if activity else (evidence[1] if evidence else None),
             "ascertained_on": _as_date(activity.ascertained_on) if activity else None,
             "due_to_lapse_on": due, "neet_start_date": _as_date(activity.neet_start_date) if activity else None,
             "category": _category(code, lapsed, flags), "ehcp": bool(person.ehcp),
