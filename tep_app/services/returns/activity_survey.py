@@ -41,6 +41,13 @@ FROM_ACTIVITY, FROM_ROLL, FROM_ENROLMENT, FROM_NOTHING, FROM_MOVE = (
     "activity", "Year 12 roll", "enrolment", "nothing", "moved")
 GROUP_WORDS = dict(req.SURVEY_GROUPS)
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+PERSON_COLUMNS = (YoungPerson.id, YoungPerson.forename, YoungPerson.preferred_forename, YoungPerson.surname,
+                  YoungPerson.date_of_birth, YoungPerson.gender, YoungPerson.upn, YoungPerson.postcode,
+                  YoungPerson.moved_on)
+SCHOOL_COLUMNS = (Establishment.id.label("school_id"), Establishment.name.label("school_name"),
+                  Establishment.laestab)
+ACTIVITY_COLUMNS = (Activity.young_person_id, Activity.code, Activity.start_date, Activity.neet_start_date,
+                    Activity.ascertained_on, Activity.due_to_lapse_on, Activity.source)
 
 
 class SurveyYearError(ValueError):
@@ -166,20 +173,21 @@ def build_survey(academic_year: int, known_by: date | None = None) -> Survey:
     on = reference_date(academic_year)
     known_by = known_by or min(clock.today(), follow_up_end(academic_year))
     survey = Survey(academic_year, on, known_by)
+    # Plain rows of the columns used (not whole objects): a county's leavers load in one query.
     leavers = db.session.execute(
-        select(YoungPerson, Establishment)
+        select(*PERSON_COLUMNS, *SCHOOL_COLUMNS)
         .join(SchoolRecord, SchoolRecord.young_person_id == YoungPerson.id)
         .join(Establishment, Establishment.id == SchoolRecord.establishment_id)
         .where(_cohort(academic_year))
         .order_by(Establishment.name, YoungPerson.surname, YoungPerson.forename, YoungPerson.id)
     ).all()
-    ids = [person.id for person, _school in leavers]
+    ids = [leaver.id for leaver in leavers]
     codes = {code.code: code for code in db.session.scalars(select(ActivityCode))}
     activities = _activities(ids, known_by)
     roll = _year_12_roll(academic_year, ids)
     enrolments = _enrolments(academic_year, ids)
-    for person, school in leavers:
-        row, errors = _survey_row(person, school, on, activities.get(person.id, []), roll, enrolments, codes)
+    for leaver in leavers:
+        row, errors = _survey_row(leaver, on, activities.get(leaver.id, []), roll, enrolments, codes)
         survey.rows.append(row)
         survey.errors.extend(errors)
     return survey
@@ -190,47 +198,48 @@ def _in_chunks(ids: list[int], size: int = 5000):
         yield ids[start:start + size]
 
 
-def _activities(ids: list[int], known_by: date) -> dict[int, list[Activity]]:
+def _activities(ids: list[int], known_by: date) -> dict[int, list]:
     """Each young person's activities ascertained by `known_by`, newest first."""
-    found: dict[int, list[Activity]] = {}
+    found: dict[int, list] = {}
     for chunk in _in_chunks(ids):
-        for activity in db.session.scalars(
-                select(Activity).where(Activity.young_person_id.in_(chunk), Activity.ascertained_on <= known_by)
+        for activity in db.session.execute(
+                select(*ACTIVITY_COLUMNS)
+                .where(Activity.young_person_id.in_(chunk), Activity.ascertained_on <= known_by)
                 .order_by(Activity.ascertained_on.desc(), Activity.id.desc())):
             found.setdefault(activity.young_person_id, []).append(activity)
     return found
 
 
-def _year_12_roll(academic_year: int, ids: list[int]) -> dict[int, Establishment]:
+def _year_12_roll(academic_year: int, ids: list[int]) -> dict[int, int]:
     """Young person id -> the school whose Year 12 roll of the year holds them."""
     found = {}
     for chunk in _in_chunks(ids):
         found.update(db.session.execute(
-            select(SchoolRecord.young_person_id, Establishment)
-            .join(Establishment, Establishment.id == SchoolRecord.establishment_id)
+            select(SchoolRecord.young_person_id, SchoolRecord.establishment_id)
             .where(SchoolRecord.young_person_id.in_(chunk), SchoolRecord.kind == "roll",
                    SchoolRecord.year_group == 12, SchoolRecord.academic_year == academic_year)).all())
     return found
 
 
-def _enrolments(academic_year: int, ids: list[int]) -> dict[int, tuple[Enrolment, Establishment]]:
-    """Young person id -> the post-16 enrolment matched to their leaver record with confidence."""
+def _enrolments(academic_year: int, ids: list[int]) -> dict[int, tuple[date | None, str]]:
+    """Young person id -> (start date, provider type) of the post-16 enrolment matched to their
+    leaver record with confidence (certain, or accepted on review)."""
     outcome = func.coalesce(MatchResult.decided_outcome, MatchResult.outcome)
-    found: dict[int, tuple[Enrolment, Establishment]] = {}
+    found: dict[int, tuple[date | None, str]] = {}
     for chunk in _in_chunks(ids):
-        for person_id, enrolment, provider in db.session.execute(
-                select(SchoolRecord.young_person_id, Enrolment, Establishment)
+        for person_id, start_date, provider_type in db.session.execute(
+                select(SchoolRecord.young_person_id, Enrolment.start_date, Establishment.type)
                 .join(MatchResult, and_(MatchResult.school_record_id == SchoolRecord.id,
                                         MatchResult.kind == "leaver_enrolment", outcome == "certain"))
                 .join(Enrolment, Enrolment.id == MatchResult.candidate_id)
                 .join(Establishment, Establishment.id == Enrolment.provider_id)
                 .where(SchoolRecord.young_person_id.in_(chunk), _cohort(academic_year))
                 .order_by(MatchResult.id)):
-            found.setdefault(person_id, (enrolment, provider))
+            found.setdefault(person_id, (start_date, provider_type))
     return found
 
 
-def _start(activity: Activity, code: ActivityCode | None) -> date | None:
+def _start(activity, code: ActivityCode | None) -> date | None:
     """When the activity started: its start date, or a NEET code's NEET start date; a place on a
     Year 12 roll from the first day of the academic year it was recorded in."""
     if activity.start_date is not None:
@@ -250,17 +259,19 @@ def _group(code: ActivityCode | None) -> str:
     return code.group if code.group in GROUP_WORDS and code.group != "moved" else "other"
 
 
-def _survey_row(person: YoungPerson, school: Establishment, on: date, activities: list[Activity],
-                roll: dict, enrolments: dict, codes: dict) -> tuple[SurveyRow, list[SurveyError]]:
+def _survey_row(person, on: date, activities: list, roll: dict, enrolments: dict,
+                codes: dict) -> tuple[SurveyRow, list[SurveyError]]:
+    """One leaver (a row of PERSON_COLUMNS and SCHOOL_COLUMNS) on the reference date, and their errors."""
     errors: list[SurveyError] = []
+    forename = person.preferred_forename or person.forename
 
     def error(rule: str, message: str) -> None:
-        errors.append(SurveyError(person.id, person.display_name, school.name, rule, message))
+        errors.append(SurveyError(person.id, f"{forename} {person.surname}", person.school_name, rule, message))
 
     def row(code, held, start, ascertained, lapsed, group, basis) -> SurveyRow:
-        return SurveyRow(person.id, person.preferred_forename or person.forename, person.surname,
-                         person.date_of_birth, person.gender, person.upn, person.postcode, school.id, school.name,
-                         school.laestab, code, held, start, ascertained, lapsed, group, basis)
+        return SurveyRow(person.id, forename, person.surname, person.date_of_birth, person.gender, person.upn,
+                         person.postcode, person.school_id, person.school_name, person.laestab, code, held, start,
+                         ascertained, lapsed, group, basis)
 
     if person.moved_on is not None and person.moved_on <= on:
         return row(None, None, None, None, False, "moved", FROM_MOVE), errors
@@ -284,10 +295,11 @@ def _survey_row(person: YoungPerson, school: Establishment, on: date, activities
         start = academic_year_bounds(on.year)[0]
         return row(req.SURVEY_ROLL_CODE, None, start, None, False, _group(codes.get(req.SURVEY_ROLL_CODE)),
                    FROM_ROLL), errors
-    enrolment, provider = enrolments.get(person.id, (None, None))
-    if enrolment is not None and (enrolment.start_date is None or enrolment.start_date <= on):
-        code = PROVIDER_ACTIVITY.get(provider.type, "230")
-        return row(code, None, enrolment.start_date, None, False, _group(codes.get(code)), FROM_ENROLMENT), errors
+    if person.id in enrolments:
+        start, provider_type = enrolments[person.id]
+        if start is None or start <= on:
+            code = PROVIDER_ACTIVITY.get(provider_type, "230")
+            return row(code, None, start, None, False, _group(codes.get(code)), FROM_ENROLMENT), errors
     if activities:
         error("no-activity", f"No activity had started by {long_date(on)}")
     else:
