@@ -1,12 +1,13 @@
 """Admin views for the texts of printed letters, edited as the email texts are: a heading and a
 text with ((placeholders)), a preview with sample values, each change audited."""
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, render_template
 from flask_login import current_user
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired
 
 from tep_app.admin.blueprint import bp
+from tep_app.admin.text_editor import edit_text
 from tep_app.auth.roles import ADMIN, MANAGER, roles
 from tep_app.forms import BaseForm
 from tep_app.services.people import letters
@@ -34,18 +35,9 @@ def edit_letter_template(key: str):
     if definition is None:
         abort(404)
     template = letters.get_template(key)
-    form = LetterTextForm(obj=template)
-    preview = None
-    if form.validate_on_submit():
-        try:
-            if form.save.data:
-                letters.update_template(key, form.title.data, form.body.data, current_user.id)
-                flash(f"The letter \u201c{definition.name.lower()}\u201d is saved", "success")
-                return redirect(url_for("admin.letter_templates"))
-            preview = letters.preview_letter(key, form.title.data, form.body.data)
-        except letters.LetterError as error:
-            getattr(form, error.field, form.body).errors.append(error.message)
-    elif not form.is_submitted():
-        preview = letters.preview_letter(key, template.title, template.body)
-    return render_template("admin/letters/edit_letter_template.html", form=form, definition=definition,
-                           preview=preview, sample=letters.SAMPLE_VALUES)
+    return edit_text(LetterTextForm(obj=template), template, heading="title",
+                     save=lambda title, body: letters.update_template(key, title, body, current_user.id),
+                     preview=lambda title, body: letters.preview_letter(key, title, body),
+                     saved=f"The letter \u201c{definition.name.lower()}\u201d is saved", back="admin.letter_templates",
+                     page="admin/letters/edit_letter_template.html", definition=definition,
+                     sample=letters.SAMPLE_VALUES)

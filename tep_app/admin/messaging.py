@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from tep_app.admin.blueprint import bp
 from tep_app.admin.messaging_forms import CalendarDateForm, CalendarSettingForm, EmailTextForm, SchoolHolidayForm
+from tep_app.admin.text_editor import edit_text
 from tep_app.auth.roles import ADMIN, MANAGER, roles
 from tep_app.dates import long_date
 from tep_app.pagination import pagination, requested_page
@@ -30,21 +31,11 @@ def edit_email_template(key: str):
     if definition is None:
         abort(404)
     template = email_texts.get_template(key)
-    form = EmailTextForm(obj=template)
-    preview = None
-    if form.validate_on_submit():
-        try:
-            if form.save.data:
-                email_texts.update_template(key, form.subject.data, form.body.data, current_user.id)
-                flash(f"The {definition.name.lower()} email is saved", "success")
-                return redirect(url_for("admin.email_templates"))
-            preview = email_texts.preview_email(key, form.subject.data, form.body.data)
-        except email_texts.TemplateError as error:
-            getattr(form, error.field, form.body).errors.append(error.message)
-    elif not form.is_submitted():
-        preview = email_texts.preview_email(key, template.subject, template.body)
-    return render_template("admin/messaging/edit_email_template.html", form=form, definition=definition,
-                           preview=preview)
+    return edit_text(EmailTextForm(obj=template), template, heading="subject",
+                     save=lambda subject, body: email_texts.update_template(key, subject, body, current_user.id),
+                     preview=lambda subject, body: email_texts.preview_email(key, subject, body),
+                     saved=f"The {definition.name.lower()} email is saved", back="admin.email_templates",
+                     page="admin/messaging/edit_email_template.html", definition=definition)
 
 
 @bp.get("/outbox", endpoint="outbox")

@@ -7,7 +7,6 @@ kind of email allows its own placeholders; none of them carries personal data ab
 The defaults below are written to the database the first time they are used.
 """
 import logging
-import re
 from dataclasses import dataclass
 
 from flask import current_app
@@ -18,11 +17,10 @@ from tep_app.extensions import db
 from tep_app.models import EmailTemplate
 from tep_app.services.audit import record_audit
 from tep_app.services.dialect import insert_for
-from tep_app.validation import Invalid, check_length
+from tep_app.services.placeholders import TextError, check_texts, fill
+from tep_app.services.placeholders import placeholders_in as placeholders_in
 
 logger = logging.getLogger(__name__)
-
-PLACEHOLDER = re.compile(r"\(\(\s*([^()]*?)\s*\)\)")
 
 # Kept in the queued text; the sender puts the secure link and the code in their place.
 LINK = "((link))"
@@ -160,15 +158,8 @@ SAMPLE_VALUES = {
 }
 
 
-class TemplateError(Exception):
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-def placeholders_in(text: str) -> list[str]:
-    return list(PLACEHOLDER.findall(text or ""))
+class TemplateError(TextError):
+    """An email text refused (services/placeholders.py)."""
 
 
 def ensure_templates() -> None:
@@ -206,16 +197,6 @@ def list_templates() -> list[tuple[EmailText, EmailTemplate]]:
     ensure_templates()
     rows = {t.key: t for t in db.session.scalars(select(EmailTemplate).where(EmailTemplate.key.in_(DEFAULTS)))}
     return [(text, rows[key]) for key, text in DEFAULTS.items()]
-
-
-def fill(text: str, values: dict) -> str:
-    def replace(match):
-        name = match.group(1)
-        if name not in values:
-            raise KeyError(name)
-        return str(values[name])
-
-    return PLACEHOLDER.sub(replace, text)
 
 
 def fill_secrets(text: str, secrets: dict[str, str]) -> str:
@@ -265,24 +246,8 @@ def render_email(key: str, **context) -> tuple[str, str]:
 
 def check_text(key: str, subject: str, body: str) -> None:
     """Refuse a subject or body with an unknown placeholder, naming it, or an empty one."""
-    allowed = set(_definition(key).placeholders)
-    for field, text, label in (("subject", subject, "subject"), ("body", body, "text")):
-        if not (text or "").strip():
-            raise TemplateError(field, f"Enter the email {label}")
-        unknown = [name for name in dict.fromkeys(placeholders_in(text)) if name not in allowed]
-        if unknown:
-            names = ", ".join(f"(({name}))" for name in unknown)
-            allowed_names = ", ".join(f"(({name}))" for name in sorted(allowed))
-            noun = "placeholder" if len(unknown) == 1 else "placeholders"
-            raise TemplateError(field, f"The {label} has an unknown {noun} {names}: use only {allowed_names}")
-        if text.count("((") != text.count("))"):
-            raise TemplateError(field, f"The {label} has an unfinished placeholder: write it as ((name))")
-    try:
-        check_length(subject, "The subject", 200)
-    except Invalid as error:
-        raise TemplateError("subject", error.message) from None
-    if "\n" in subject or "\r" in subject:
-        raise TemplateError("subject", "The subject must be on one line")
+    check_texts(("subject", subject, "subject"), ("body", body, "text"), _definition(key).placeholders,
+                "Enter the email {label}", TemplateError)
 
 
 def preview_email(key: str, subject: str, body: str) -> tuple[str, str]:

@@ -25,11 +25,11 @@ from tep_app.services.audit import record_audit
 from tep_app.services.cases.casework import AttemptInput, address_held, get_case, record_attempt
 from tep_app.services.dialect import insert_for
 from tep_app.services.people import pdf
-from tep_app.validation import Invalid, check_length, clean_text
+from tep_app.services.placeholders import TextError, check_texts, fill
+from tep_app.validation import clean_text
 
 logger = logging.getLogger(__name__)
 
-PLACEHOLDER = re.compile(r"\(\(\s*([^()]*?)\s*\)\)")
 # A reply number for letters when the service's is not configured (a number kept for examples).
 DEFAULT_REPLY_PHONE = "01632 960 000"
 NO_ADDRESS = "No postal address is held for {name}, so no letter can be printed. Record their address first."
@@ -76,11 +76,8 @@ SAMPLE_VALUES = {
 }
 
 
-class LetterError(Exception):
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
+class LetterError(TextError):
+    """A letter text refused (services/placeholders.py), or no such letter."""
 
 
 @dataclass(frozen=True)
@@ -109,10 +106,6 @@ class Printed:
 
 
 # The texts.
-
-def placeholders_in(text: str) -> list[str]:
-    return list(PLACEHOLDER.findall(text or ""))
-
 
 def ensure_templates() -> None:
     """Write any default text that is not yet in the database (safe from two processes)."""
@@ -147,34 +140,14 @@ def list_templates() -> list[tuple[LetterText, LetterTemplate]]:
 def check_text(key: str, title: str, body: str) -> None:
     """Refuse an empty heading or text, an unknown placeholder (naming it and those allowed) or an
     unfinished one."""
-    allowed = DEFAULTS[key].placeholders
-    for name, text, label in (("title", title, "heading"), ("body", body, "text")):
-        if not (text or "").strip():
-            raise LetterError(name, f"Enter the letter's {label}")
-        unknown = [found for found in dict.fromkeys(placeholders_in(text)) if found not in allowed]
-        if unknown:
-            names = ", ".join(f"(({found}))" for found in unknown)
-            noun = "an unknown placeholder" if len(unknown) == 1 else "unknown placeholders"
-            raise LetterError(name, f"The {label} has {noun} {names}: use only "
-                                    + ", ".join(f"(({allowed_name}))" for allowed_name in allowed))
-        if text.count("((") != text.count("))"):
-            raise LetterError(name, f"The {label} has an unfinished placeholder: write it as ((name))")
-    try:
-        check_length(title, "The heading", 200)
-    except Invalid as error:
-        raise LetterError("title", error.message) from None
-    if "\n" in title or "\r" in title:
-        raise LetterError("title", "The heading must be on one line")
-
-
-def fill(text: str, values: dict) -> str:
-    return PLACEHOLDER.sub(lambda match: str(values.get(match.group(1), match.group(0))), text)
+    check_texts(("title", title, "heading"), ("body", body, "text"), DEFAULTS[key].placeholders,
+                "Enter the letter's {label}", LetterError)
 
 
 def preview_letter(key: str, title: str, body: str) -> tuple[str, str]:
     """The heading and text with sample values, as a young person would read them."""
     check_text(key, title, body)
-    return fill(title, SAMPLE_VALUES), fill(_tidy(body), SAMPLE_VALUES)
+    return fill(title, SAMPLE_VALUES, keep_unknown=True), fill(_tidy(body), SAMPLE_VALUES, keep_unknown=True)
 
 
 def update_template(key: str, title: str, body: str, user_id: int | None) -> LetterTemplate:
@@ -240,9 +213,10 @@ def letter_for(case: Case, officer: StaffUser, template: LetterTemplate, today: 
         return None
     officer = case.officer or officer
     values = _values(case, officer)
-    body = fill(_tidy(template.body), values)
+    body = fill(_tidy(template.body), values, keep_unknown=True)
+    title = fill(template.title, values, keep_unknown=True)
     return Letter(
-        address_lines=lines, dated=long_date(today or clock.today()), title=fill(template.title, values),
+        address_lines=lines, dated=long_date(today or clock.today()), title=title,
         paragraphs=tuple(part.strip() for part in re.split(r"\n\s*\n", body) if part.strip()),
         officer_name=values["officer_name"], reply_phone=values["reply_phone"], reply_email=values["reply_email"],
         reference=f"Our reference: case {case.id}", privacy_url=f"{current_app.config['BASE_URL']}/privacy",
