@@ -17,9 +17,12 @@ logger = logging.getLogger(__name__)
 
 
 def _requested_year() -> int:
-    """?year=, or the newest year whose 1 November has come."""
+    """?year=, or the newest year with leavers whose 1 November has come."""
     year = request.args.get("year", type=int)
-    return activity_survey.latest_survey_year() if year is None else year
+    if year is None:
+        held = activity_survey.survey_years()
+        return held[0] if held else activity_survey.latest_survey_year()
+    return year
 
 
 def _survey_or_404(year: int) -> activity_survey.Survey:

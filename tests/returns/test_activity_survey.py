@@ -235,3 +235,10 @@ def test_a_year_not_yet_come_says_so(county, login, client):
     assert response.status_code == 404
     assert "has not come yet" in response.get_data(as_text=True)
     assert client.get("/returns/activity-survey/survey.csv?year=2040").status_code == 404
+
+
+def test_the_page_opens_on_the_newest_year_held(county, login, client):
+    login("manager")
+    text = client.get("/returns/activity-survey").get_data(as_text=True)
+    assert "Annual Activity Survey 2022-23" in text
+    assert 'href="/returns/activity-survey?year=2021"' in text  # the 2021 leaver, surveyed too
