@@ -24,6 +24,21 @@ def day_and_month(value: date) -> str:
     return value.strftime("%-d %B")
 
 
+def month_and_year(value: date) -> str:
+    """"June 2027": a month as a whole (a monthly return's period)."""
+    return value.strftime("%B %Y")
+
+
+def short_month(value: date) -> str:
+    """"Jun": a month on a chart's axis."""
+    return value.strftime("%b")
+
+
+def short_month_and_year(value: date) -> str:
+    """"Jun 2027": a month in a table's narrow column."""
+    return value.strftime("%b %Y")
+
+
 def short_date(value) -> str:
     """"5 Jun 2027" for a table's narrow column; a moment is its UK date."""
     if value is None:

@@ -14,6 +14,7 @@ NAVIGATION = (
     ("My cases", "cases.queue", ("officer", "manager")),
     ("Letters and visits", "people.letters_and_visits", ("officer", "manager")),
     ("Chase-up", "dashboard.index", ("manager", "admin")),
+    ("NEET and Not Known", "returns.measure", ("manager", "admin")),
     ("Schools", "schools.index", ("officer", "manager", "admin")),
     ("Imports", "imports.index", ("admin",)),
     ("Match review", "matches.index", ("admin", "manager")),

@@ -37,6 +37,7 @@ MESSAGES = {
     "choice": "{value} is not {what}: enter {choices}",
     "length": "{label} must be {most} characters or fewer: it has {length}",
     "within": "{label} must be within the next {years} years",
+    "percentage": "{value} is not a percentage: enter a number from 0 to 100 with at most one decimal place, like 5.5",
 }
 
 
@@ -315,3 +316,17 @@ def check_gender(value) -> str:
 
 def check_yes_no(value) -> bool:
     return check_choice(value, YES_NO, "a yes or no", "Y or N")
+
+
+_PERCENTAGE = re.compile(r"([0-9]{1,3})(?:\.([0-9]))?%?")
+
+
+def check_percentage(value) -> str:
+    """A percentage from 0 to 100 with at most one decimal place ("5", "5.5", "5.5%"), as text with
+    one decimal place ("5.0", "5.5")."""
+    text = as_text(value)
+    match = _PERCENTAGE.fullmatch(text.replace(" ", ""))
+    tenths = int(match.group(1)) * 10 + int(match.group(2) or 0) if match else None
+    if tenths is None or tenths > 1000:
+        raise Invalid("percentage", value=text or "Nothing")
+    return f"{tenths // 10}.{tenths % 10}"

@@ -10,7 +10,7 @@ young person later leaves the month's figures as they were.
 """
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, String
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tep_app.models.base import Base
@@ -59,3 +59,19 @@ class SnapshotRow(Base):
     gender: Mapped[str | None] = mapped_column(String(1))
 
     __table_args__ = (Index("ix_snapshot_row_snapshot_person", "snapshot_id", "young_person_id"),)
+
+
+class ReturnsSetting(Base):
+    """A value of the measure pages a manager sets, per academic year: the target for the NEET + Not
+    Known percentage ("measure_target", a percentage with one decimal, kept as text such as "5.5").
+    Set through services/returns/settings.py, which checks and audits each change."""
+
+    __tablename__ = "returns_setting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    academic_year: Mapped[int]
+    key: Mapped[str] = mapped_column(String(40))
+    value: Mapped[str] = mapped_column(String(40))
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+
+    __table_args__ = (UniqueConstraint("academic_year", "key"),)

@@ -289,6 +289,9 @@ NO_YOUNG_PEOPLE = {
     "portal.submitted": "a reference and counts",
     "schools.index": "schools and figures",
     "returns.activity_survey_summary": "destinations by school: counts and percentages, nobody named",
+    "returns.measure": "the measure's percentages and counts by group, nobody named",
+    "returns.measure_csv": "the same figures as CSV", "returns.set_target": "a target, then a redirect",
+    "returns.scorecard": "schools and their figures", "returns.scorecard_csv": "the same as CSV",
 }
 
 

@@ -155,6 +155,11 @@ EXPECTED = {
     "returns.activity_survey": MANAGER_ADMIN,
     "returns.activity_survey_csv": MANAGER_ADMIN,
     "returns.activity_survey_summary": MANAGER_ADMIN,
+    "returns.measure": MANAGER_ADMIN,
+    "returns.measure_csv": MANAGER_ADMIN,
+    "returns.set_target": MANAGER_ADMIN,
+    "returns.scorecard": MANAGER_ADMIN,
+    "returns.scorecard_csv": MANAGER_ADMIN,
 }
 
 # Where one argument name means different things on different routes.
