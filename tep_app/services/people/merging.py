@@ -21,7 +21,7 @@ from tep_app.models import Activity, Case, Establishment, PersonMerge, PersonMer
 from tep_app.models.merges import merged_ids
 from tep_app.services.audit import record_audit
 from tep_app.services.labels import activity_words
-from tep_app.services.people.personal_data import REGISTRY
+from tep_app.services.people.personal_data import BY_YOUNG_PERSON, REGISTRY
 from tep_app.services.people.subject_access import SubjectAccessError, check_reason
 
 # The identity values an admin chooses between, in the order the page shows them.
@@ -42,7 +42,7 @@ class MergeError(Exception):
 
 def moving_tables() -> dict[str, type]:
     """table -> model of every registered table whose rows name a young person directly."""
-    return {entry.table: entry.model for entry in REGISTRY if entry.reach == "young_person_id"}
+    return {entry.table: entry.model for entry in REGISTRY if entry.reach == BY_YOUNG_PERSON}
 
 
 def merge_into(person_id: int) -> PersonMerge | None:

@@ -133,6 +133,15 @@ def _audit_rows_of(ids) -> ColumnElement:
     return or_(*conditions)
 
 
+# How most rows reach a young person: their own young_person_id (merging moves these rows).
+BY_YOUNG_PERSON = "young_person_id"
+
+
+def _by_young_person(model, columns: tuple[Held, ...], rows_deleted_by: str | None = None) -> Holding:
+    """A table whose rows name their young person directly."""
+    return Holding(model, BY_YOUNG_PERSON, lambda ids: model.young_person_id.in_(ids), columns, rows_deleted_by)
+
+
 REGISTRY: tuple[Holding, ...] = (
     Holding(YoungPerson, "the young person themselves", lambda ids: YoungPerson.id.in_(ids), (
         Held("upn", IDENTIFIER, CLEAR, "unique pupil number"),
@@ -151,18 +160,18 @@ REGISTRY: tuple[Holding, ...] = (
         Held("moved", STATISTIC, KEEP, "moved out of the county (out of the cohort)"),
         Held("moved_on", STATISTIC, KEEP, "when they moved (the figures count from it)"),
     )),
-    Holding(SchoolRecord, "young_person_id", lambda ids: SchoolRecord.young_person_id.in_(ids), (
+    _by_young_person(SchoolRecord, (
         Held("establishment_id", STATISTIC, KEEP, "the school (and so its district)"),
         Held("academic_year", STATISTIC, KEEP, "the academic year of the list or roll"),
         Held("kind", STATISTIC, KEEP, "leaver or on roll: cohort membership"),
         Held("year_group", STATISTIC, KEEP, "year group"),
         Held("leaving_date", STATISTIC, KEEP, "when they left the school"),
     )),
-    Holding(ContactDetail, "young_person_id", lambda ids: ContactDetail.young_person_id.in_(ids), (
+    _by_young_person(ContactDetail, (
         Held("value", CONTACT, DELETE, "a phone number or email address (the row is deleted)"),
         Held("source", FREE_TEXT, DELETE, "where the number came from"),
     )),
-    Holding(Activity, "young_person_id", lambda ids: Activity.young_person_id.in_(ids), (
+    _by_young_person(Activity, (
         Held("code", STATISTIC, KEEP, "NCCIS activity code"),
         Held("start_date", STATISTIC, KEEP, "when the activity started"),
         Held("ascertained_on", STATISTIC, KEEP, "when it was found out"),
@@ -172,12 +181,12 @@ REGISTRY: tuple[Holding, ...] = (
         Held("provider_name", STATISTIC, KEEP, "the provider's name (an organisation)"),
         Held("notes", FREE_TEXT, CLEAR, "an officer's notes", CONTACT_RULE),
     )),
-    Holding(GuaranteeRecord, "young_person_id", lambda ids: GuaranteeRecord.young_person_id.in_(ids), (
+    _by_young_person(GuaranteeRecord, (
         Held("status", STATISTIC, KEEP, "September Guarantee status"),
         Held("provider_name", STATISTIC, KEEP, "the provider's name (an organisation)"),
         Held("offer_date", STATISTIC, KEEP, "the offer's date"),
     )),
-    Holding(Case, "young_person_id", lambda ids: Case.young_person_id.in_(ids), (
+    _by_young_person(Case, (
         Held("reason", STATISTIC, KEEP, "why the case opened"),
         Held("not_known_since", STATISTIC, KEEP, "Not Known since"),
         Held("closed_reason", STATISTIC, KEEP, "why it closed"),
@@ -189,7 +198,7 @@ REGISTRY: tuple[Holding, ...] = (
                 Held("channel", STATISTIC, KEEP, "phone, text, email, letter or visit"),
                 Held("outcome", STATISTIC, KEEP, "what came of it"),
             ), rows_deleted_by=CONTACT_RULE),
-    Holding(PersonNote, "young_person_id", lambda ids: PersonNote.young_person_id.in_(ids), (
+    _by_young_person(PersonNote, (
         Held("body", FREE_TEXT, DELETE, "an officer's note on their page (the row is deleted)", CONTACT_RULE),
     ), rows_deleted_by=CONTACT_RULE),
     Holding(PersonMerge, "kept_id or merged_id: the two records of one young person merged",
@@ -199,7 +208,7 @@ REGISTRY: tuple[Holding, ...] = (
                 Held("reason", FREE_TEXT, CLEAR, "why the two records were merged, as typed"),
                 Held("undo_reason", FREE_TEXT, CLEAR, "why the merge was undone, as typed"),
             )),
-    Holding(ListEntry, "young_person_id", lambda ids: ListEntry.young_person_id.in_(ids), (
+    _by_young_person(ListEntry, (
         Held("reason", STATISTIC, KEEP, "the service's words for why they are on the list"),
     )),
     Holding(SchoolResponse, "list entry -> young person",
@@ -358,8 +367,8 @@ def is_placed(table: str, column: str) -> bool:
     return "*" in reasons or column in reasons
 
 
-__all__ = ["ANONYMISED_FORENAME", "AUDIT_RULE", "CLEAR", "CONTACT", "CONTACT_RULE", "DELETE", "FREE_TEXT",
-           "Held", "Holding", "IDENTIFIER", "IDENTITY", "IMPORT_VALUES_RULE", "KEEP", "KINDS", "MAY_BE_PERSONAL",
-           "NOT_ABOUT_YOUNG_PEOPLE", "REDACT", "REGISTRY", "REKEY", "RULES", "STATISTIC", "TREATMENTS",
-           "YEAR_START", "YOUNG_PERSON_RULE", "held_columns", "holding", "is_placed", "may_be_personal",
-           "unplaced_columns"]
+__all__ = ["ANONYMISED_FORENAME", "AUDIT_RULE", "BY_YOUNG_PERSON", "CLEAR", "CONTACT", "CONTACT_RULE", "DELETE",
+           "FREE_TEXT", "Held", "Holding", "IDENTIFIER", "IDENTITY", "IMPORT_VALUES_RULE", "KEEP", "KINDS",
+           "MAY_BE_PERSONAL", "NOT_ABOUT_YOUNG_PEOPLE", "REDACT", "REGISTRY", "REKEY", "RULES", "STATISTIC",
+           "TREATMENTS", "YEAR_START", "YOUNG_PERSON_RULE", "held_columns", "holding", "is_placed",
+           "may_be_personal", "unplaced_columns"]

@@ -106,29 +106,27 @@ def _named_date(match: re.Match) -> date | None:
     return _date(day, number, year) if number else None
 
 
+def _checked(kind: str, check, value: str) -> SearchQuery | None:
+    """A search of `kind` for the value as `check` reads it, or None when it is not one."""
+    try:
+        return SearchQuery(kind, check(value))
+    except Invalid:
+        return None
+
+
 def _identifier(text: str) -> SearchQuery | None:
     """A UPN, ULN, phone number, email address or postcode, or None."""
     compact = text.replace(" ", "").upper()
     if _UPN.fullmatch(compact):
         return SearchQuery("upn", compact)
-    if compact.isdigit() and len(compact) == 10:
-        try:
-            return SearchQuery("uln", check_uln(compact))
-        except Invalid:
-            pass
-    try:
-        return SearchQuery("email", check_email(text))
-    except Invalid:
-        pass
-    if _PHONE_LIKE.fullmatch(text.strip()):
-        try:
-            return SearchQuery("phone", check_phone(text))
-        except Invalid:
-            pass
-    try:
-        return SearchQuery("postcode", check_postcode(text))
-    except Invalid:
-        pass
+    if compact.isdigit() and len(compact) == 10 and (found := _checked("uln", check_uln, compact)):
+        return found
+    if found := _checked("email", check_email, text):
+        return found
+    if _PHONE_LIKE.fullmatch(text.strip()) and (found := _checked("phone", check_phone, text)):
+        return found
+    if found := _checked("postcode", check_postcode, text):
+        return found
     if _OUTWARD.fullmatch(compact):
         return SearchQuery("district", compact)
     return None
