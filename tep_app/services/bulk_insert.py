@@ -3,6 +3,12 @@
 PostgreSQL (psycopg) takes them through COPY: one stream, no statement per row. SQLite takes one
 prepared statement run for every row (executemany), with dates as the text SQLAlchemy itself
 stores. Either way the rows go straight to the driver: no ORM objects, no primary keys fetched back.
+
+On PostgreSQL a table that has just taken many rows is analysed at once (ANALYZE samples the rows
+this transaction wrote too): without it the planner still sees the table as it was, small or
+empty, and the joins that follow in the same transaction (matching's loads, the roll evidence,
+the lists) are planned as nested loops over tens of thousands of rows, minutes instead of seconds.
+Autovacuum cannot help inside the transaction, since it sees only committed rows.
 """
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -15,6 +21,7 @@ from tep_app.extensions import db
 
 _SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
 CHUNK = 10_000
+ANALYSE_FROM = 1_000  # rows in one call that make PostgreSQL's statistics of the table stale
 
 
 def _sqlite_datetime(value: datetime) -> str:
@@ -78,7 +85,10 @@ def insert_rows(table: Table, columns: Sequence[str], rows: Iterable[tuple]) -> 
     dialect = connection.dialect
     quoted = ", ".join(f'"{name}"' for name in columns)
     if dialect.name == "postgresql" and dialect.driver == "psycopg":
-        return _copy_rows(connection.connection.driver_connection, table.name, quoted, rows)
+        count = _copy_rows(connection.connection.driver_connection, table.name, quoted, rows)
+        if count >= ANALYSE_FROM:
+            connection.exec_driver_sql(f'ANALYZE "{table.name}"')
+        return count
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
     statement = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join([marker] * len(columns))})'
     count = 0
