@@ -17,8 +17,9 @@ than the end of the follow-up, SURVEY_FOLLOW_UP_ENDS):
   activity, as the dashboard counts them as found; anyone else is Not Known, and reported.
 
 So the survey, with what was known on 1 November, gives the dashboard's Year 11 figures as at
-1 November. The result carries the rows of the requirement's CSV, a summary by school and the
-error report, each error naming the young person.
+1 November, but for a leaver whose newest activity then had not yet started (the dashboard counts an
+activity from the day it is ascertained). The result carries the rows of the requirement's CSV, a
+summary by school and the error report, each error naming the young person.
 """
 import csv
 import io
