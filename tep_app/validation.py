@@ -37,6 +37,7 @@ MESSAGES = {
     "choice": "{value} is not {what}: enter {choices}",
     "length": "{label} must be {most} characters or fewer: it has {length}",
     "within": "{label} must be within the next {years} years",
+    "month": "{value} is not a month: use YYYY-MM, like 2025-01",
     "percentage": "{value} is not a percentage: enter a number from 0 to 100 with at most one decimal place, like 5.5",
 }
 
@@ -286,6 +287,18 @@ def check_start_date(value: date, today: date, label: str = "Start date") -> dat
     if value > today + timedelta(days=365 * START_YEARS_AHEAD):
         raise Invalid("within", label=label, years=START_YEARS_AHEAD)
     return value
+
+
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+
+def check_month(value) -> date:
+    """A month written YYYY-MM (a return's period), as its first day; this century only."""
+    text = as_text(value)
+    match = _MONTH.fullmatch(text)
+    if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
+        raise Invalid("month", value=text)
+    return date(int(match.group(1)), int(match.group(2)), 1)
 
 
 def check_length(value, label: str, most: int) -> str:

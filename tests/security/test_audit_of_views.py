@@ -206,6 +206,25 @@ def _activity_survey(path: str):
     return visit
 
 
+def _nccis(path: str, method: str = "get"):
+    def visit(ctx):
+        # NEET with no NEET start date at the end of January 2023: the return names them, in its
+        # error report and its file.
+        from datetime import date
+
+        from tep_app.models import Activity
+        from tep_app.services.returns.snapshots import take_snapshot
+
+        ctx.person.date_of_birth = date(2006, 3, 14)
+        ctx.db.session.add(Activity(young_person_id=ctx.person.id, code="619", ascertained_on=date(2023, 1, 5),
+                                    source="officer"))
+        ctx.db.session.flush()
+        take_snapshot(date(2023, 1, 31))
+        return Visit(method, f"/returns/nccis/2023-01{path}", data={} if method == "post" else None,
+                     shows=ctx.person.surname)
+    return visit
+
+
 # Every route that shows young people's personal data: who uses it (a staff role, or "school"),
 # and how to visit it with data present.
 SHOWS_YOUNG_PEOPLE = {
@@ -254,6 +273,8 @@ SHOWS_YOUNG_PEOPLE = {
     "dashboard.audit_export": ("manager", _audit_export),
     "returns.activity_survey": ("manager", _activity_survey("")),
     "returns.activity_survey_csv": ("manager", _activity_survey("/survey.csv")),
+    "returns.nccis_month": ("manager", _nccis("")),
+    "returns.nccis_download": ("manager", _nccis("/download", "post")),
 }
 
 # Every other route, and why it shows no young person's data.
@@ -292,6 +313,7 @@ NO_YOUNG_PEOPLE = {
     "returns.measure": "the measure's percentages and counts by group, nobody named",
     "returns.measure_csv": "the same figures as CSV", "returns.set_target": "a target, then a redirect",
     "returns.scorecard": "schools and their figures", "returns.scorecard_csv": "the same as CSV",
+    "returns.nccis": "months with a snapshot and their counts",
 }
 
 

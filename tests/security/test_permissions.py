@@ -155,6 +155,9 @@ EXPECTED = {
     "returns.activity_survey": MANAGER_ADMIN,
     "returns.activity_survey_csv": MANAGER_ADMIN,
     "returns.activity_survey_summary": MANAGER_ADMIN,
+    "returns.nccis": MANAGER_ADMIN,
+    "returns.nccis_month": MANAGER_ADMIN,
+    "returns.nccis_download": MANAGER_ADMIN,
     "returns.measure": MANAGER_ADMIN,
     "returns.measure_csv": MANAGER_ADMIN,
     "returns.set_target": MANAGER_ADMIN,
@@ -170,6 +173,8 @@ SAMPLE_OVERRIDES = {
     "admin.edit_retention_rule": {"key": "contact"},
     "admin.caught_message": {"name": "no-such-message.eml"},
     "admin.edit_letter_template": {"key": "not_reached"},
+    "returns.nccis_month": {"month": "2025-01"},
+    "returns.nccis_download": {"month": "2025-01"},
 }
 
 

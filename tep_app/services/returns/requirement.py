@@ -167,3 +167,49 @@ SURVEY_CSV_COLUMNS = (
 )
 # The YoungPersonsID's length: DATABASE_ID then the local id, padded with zeros (notes 1.2, [S]).
 SURVEY_ID_LENGTH = 13
+
+# --- The monthly NCCIS return (notes 1, 5) --------------------------------------------------------
+# The XML's layout is the project's XSD (services/returns/schema/nccis.xsd): root, header, element
+# names and grouping. [S] the names quoted by the requirement's error report (notes 1.2):
+# YoungPersonsID, GivenName, FamilyName, DOB, CohortStatus, TransferredToLEACode, LeadLEA. [U] the
+# rest, the root and the header (not retrieved): change them in the XSD and services/returns/nccis_xml.py.
+# The YoungPersonsID's digits: DATABASE_ID then the local id, padded with zeros ([S] notes 1.2).
+YOUNG_PERSONS_ID_DIGITS = 13
+# A lapsed activity is returned as held, with CurrencyLapsed Y and its due-to-lapse date, and NCCIS
+# counts it as not known ([I] from error 232, notes 5.2); False returns the snapshot's not-known code.
+RETURN_HELD_CODE_WHEN_LAPSED = True
+# A Year 11 pupil with no activity but on a school roll of the academic year is returned as on roll
+# (ON_ROLL_COMPULSORY_CODE) from the first day of the academic year ([I] as SURVEY_ROLL_CODE).
+# Year 11 and 12 young people with no September Guarantee record are returned with this status
+# ([I] design.md: 159 "not yet recorded").
+GUARANTEE_NOT_RECORDED = "159"
+# A name may not hold a digit or one of these ([S] Core+ 26.1 errors 44-46, notes 5.2).
+NAME_ILLEGAL_CHARACTERS = '/\\:?@$&*(){}[]!"+=|'
+# Address lines the return carries at most ([U] YP18 "Address", its lines not retrieved).
+ADDRESS_LINES = 5
+# The error report's rules: code -> (words, priority). [S] numbers 1-15 are the requirement's older
+# Appendix D (notes 5.1), 44-46 and 909 the newer numbering (notes 5.2). [U] Codes beginning with L
+# are the product's own, for rules whose number in the requirement was not retrieved (design.md 4,
+# notes 8); priority 1 is the most serious ([U], notes 5.1). Any error makes the file invalid.
+NCCIS_RULES = {
+    "1": ("YoungPersonsID is not 13 digits: the local id is too long", 1),
+    "2": ("GivenName is empty", 1),
+    "3": ("FamilyName is empty", 1),
+    "4": ("Gender is empty", 1),  # [U] errors 4 and 5 were not legible; probably gender
+    "8": ("DOB is empty", 1),
+    "9": ("DOB puts the young person above the cohort's ages", 2),
+    "10": ("DOB puts the young person below the cohort's ages", 2),
+    "13": ("CohortStatus is T but TransferredToLEACode is empty", 2),
+    "44": ("GivenName contains an illegal character (a digit or one of / \\ : ? @ $ & * ( ) { } [ ] ! \" + = |)", 1),
+    "45": ("FamilyName contains an illegal character (a digit or one of / \\ : ? @ $ & * ( ) { } [ ] ! \" + = |)", 1),
+    "46": ("MiddleName contains an illegal character (a digit or one of / \\ : ? @ $ & * ( ) { } [ ] ! \" + = |)", 1),
+    "909": ("Compulsory-age activity has neither a start date nor a date ascertained in the current academic "
+            "year", 2),
+    "L1": ("NEET activity without a NEET start date", 2),
+    "L2": ("ActivityCode is not in the requirement's list of activity codes", 1),
+    "L3": ("Current activity has no date ascertained", 2),
+    "L4": ("A Year 12 September Guarantee status for a young person in Year 11", 2),
+    "L5": ("Activity for young people with SEND (280, 460) for a young person without an EHC plan", 2),
+    # File validation (notes 5.3): the file does not follow the XSD.
+    "XSD": ("The file does not follow the return's XSD", 1),
+}
