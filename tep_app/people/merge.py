@@ -75,7 +75,8 @@ def merge_start(person_id: int):
     if other_id is not None:
         return _compare(person, other_id, MergeForm())
     text = request.args.get("q", "")
-    found = _other_id(text)
+    # A record number is short: ten digits or more are a ULN or a phone number to search for.
+    found = _other_id(text) if sum(char.isdigit() for char in text) < 10 else None
     if found is not None:
         return redirect(url_for("people.merge_start", person_id=person.id, **{"with": found}))
     result = search_people(text) if text else None
