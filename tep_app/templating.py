@@ -20,6 +20,7 @@ NAVIGATION = (
     ("Match review", "matches.index", ("admin", "manager")),
     ("Audit", "dashboard.audit", ("manager", "admin")),
     ("Activity Survey", "returns.activity_survey", ("manager", "admin")),
+    ("NCCIS return", "returns.nccis", ("manager", "admin")),
     ("Outbox", "admin.outbox", ("manager",)),
     ("Admin", "admin.index", ("admin",)),
     ("Password", "auth.change_password", ("officer", "manager", "admin")),

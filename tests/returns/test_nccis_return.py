@@ -184,6 +184,7 @@ def test_managers_see_the_months_and_a_months_errors_linked_to_each_young_person
     login("manager")
     months = pages.get("/returns/nccis").get_data(as_text=True)
     assert 'href="/returns/nccis/2025-01"' in months and "January 2025" in months
+    assert '<a class="govuk-service-navigation__link" href="/returns/nccis"' in months  # in the menu
 
     text = pages.get("/returns/nccis/2025-01").get_data(as_text=True)
     assert "NCCIS return for January 2025" in text and "7 errors" in text
