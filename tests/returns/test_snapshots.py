@@ -90,3 +90,22 @@ def test_found_without_an_activity_counts_as_the_dashboard_counts_it(db, make, t
             rows[sixth_former.id].activity_start_date) == ("210", "eet", date(2024, 9, 1))
     assert (rows[student.id].activity_code, rows[student.id].activity_start_date) == ("230", date(2024, 9, 9))
     assert (rows[unknown.id].activity_code, rows[unknown.id].category) == ("810", "not-known")
+
+
+def test_a_record_merged_into_another_is_reported_once_as_merged(db, make, time_machine):
+    from datetime import UTC, datetime
+
+    from tep_app.models import PersonMerge
+
+    time_machine.move_to("2025-03-03 09:00")
+    kept = make.young_person(date_of_birth=date(2008, 3, 1))
+    duplicate = make.young_person(date_of_birth=date(2008, 3, 1))
+    db.session.add(PersonMerge(kept_id=kept.id, merged_id=duplicate.id, merged_at=datetime(2025, 2, 12, 10, tzinfo=UTC),
+                               took=[]))
+    db.session.flush()
+    statuses = {day: {row.young_person_id: row.cohort_status for row in snapshot_rows(take_snapshot(day))}
+                for day in (date(2025, 1, 31), date(2025, 2, 28))}
+    assert statuses[date(2025, 1, 31)] == {kept.id: "P", duplicate.id: "P"}
+    assert statuses[date(2025, 2, 28)] == {kept.id: "P", duplicate.id: "M"}
+    time_machine.move_to("2025-04-03 09:00")
+    assert {row.young_person_id for row in snapshot_rows(take_snapshot(date(2025, 3, 31)))} == {kept.id}

@@ -26,7 +26,7 @@ LEFT_BY_AGE = "A"          # [S] supplier; not produced: the product stops at th
 LEFT = "L"                 # [U] meaning not found; not produced
 TRANSFERRED = "T"          # [S] transferred to another LA; TransferredToLEACode required (error 13)
 LEFT_ENGLAND = "E"         # [S] supplier: left England ("moved abroad" in the product)
-MERGED = "M"               # [S] supplier: a duplicate record merged away; not produced yet
+MERGED = "M"               # [S] supplier: a duplicate record merged into another
 DECEASED = "D"             # [S] supplier; the product records no deaths yet, so not produced
 # The statuses a month's cohort counts (notes 2.1, [S] supplier's reading): P and G.
 CURRENT_STATUSES = (IN_COHORT, GUARANTEE_ONLY)

@@ -4,8 +4,8 @@
 on that day (requirement.py: academic age 15 to 17, or 18 to 24 with an EHCP), with:
 
 - cohort status: P (in the cohort), or, in the month they left only, T (moved to another local
-  authority, with its code when held) or E (moved abroad); someone who left in an earlier month
-  is not in the snapshot;
+  authority, with its code when held), E (moved abroad) or M (a duplicate record merged into
+  another); someone who left in an earlier month is not in the snapshot;
 - the activity that counted: their newest activity ascertained on or before `as_of` (the higher
   id between two of one day); one past its due-to-lapse date is stored as Not Known (LAPSED_CODE)
   with the code held kept beside it; with no activity, what the dashboard's figures count as found
@@ -33,6 +33,7 @@ from tep_app.models import (
     Enrolment,
     Establishment,
     MatchResult,
+    PersonMerge,
     SchoolRecord,
     YoungPerson,
 )
@@ -124,30 +125,47 @@ def _found_elsewhere(as_of: date) -> dict[int, tuple[str, date | None]]:
     return found
 
 
+def _newest_school(year: int, year_11_only: bool):
+    """Each young person's newest school record up to `year` (of Year 11 only, or any): a subquery
+    of (young_person_id, establishment_id) with its rank, 1 the newest."""
+    rank = func.row_number().over(partition_by=SchoolRecord.young_person_id,
+                                  order_by=(SchoolRecord.academic_year.desc(), SchoolRecord.id.desc()))
+    query = select(SchoolRecord.young_person_id, SchoolRecord.establishment_id, rank.label("rank")).where(
+        SchoolRecord.academic_year <= year)
+    if year_11_only:
+        query = query.where(SchoolRecord.year_group == 11)
+    return query.subquery("newest_school")
+
+
 def _schools(as_of: date) -> tuple[dict[int, tuple[int, int | None]], dict[int, int | None], set[int]]:
     """({person: (school of Year 11, its district)}, {person: the newest school's district},
     {people on a school roll in as_of's academic year}), from school records up to that year."""
     year = req.academic_year_of(as_of)
-    earliest, latest = req.birth_dates_for(as_of)
-    rows = db.session.execute(
-        select(SchoolRecord.young_person_id, SchoolRecord.establishment_id, SchoolRecord.year_group,
-               SchoolRecord.academic_year, SchoolRecord.kind, Establishment.district_id)
-        .join(Establishment, Establishment.id == SchoolRecord.establishment_id)
-        .join(YoungPerson, YoungPerson.id == SchoolRecord.young_person_id)
-        .where(SchoolRecord.academic_year <= year, YoungPerson.date_of_birth.between(earliest, latest))
-        .order_by(SchoolRecord.academic_year, SchoolRecord.id)).all()
-    year_11, newest, on_roll = {}, {}, set()
-    for row in rows:  # oldest first: the newest of each kind stays
-        newest[row.young_person_id] = row.district_id
-        if row.year_group == 11:
-            year_11[row.young_person_id] = (row.establishment_id, row.district_id)
-        if row.kind == "roll" and row.academic_year == year:
-            on_roll.add(row.young_person_id)
+    districts = dict(db.session.execute(select(Establishment.id, Establishment.district_id)).all())
+    year_11_rows = _newest_school(year, True)
+    year_11 = {person_id: (school_id, districts.get(school_id)) for person_id, school_id in db.session.execute(
+        select(year_11_rows.c.young_person_id, year_11_rows.c.establishment_id).where(year_11_rows.c.rank == 1))}
+    any_rows = _newest_school(year, False)
+    newest = {person_id: districts.get(school_id) for person_id, school_id in db.session.execute(
+        select(any_rows.c.young_person_id, any_rows.c.establishment_id).where(any_rows.c.rank == 1))
+        if person_id not in year_11}
+    on_roll = set(db.session.scalars(select(SchoolRecord.young_person_id).where(
+        SchoolRecord.kind == "roll", SchoolRecord.academic_year == year)))
     return year_11, newest, on_roll
 
 
-def _cohort_status(person, as_of: date) -> str | None:
-    """P, a leaving status in the month of the move, or None once they left in an earlier month."""
+def _merged() -> dict[int, date]:
+    """{record merged into another (not undone): the day of the merge}."""
+    return {merged_id: clock.local_date(merged_at) for merged_id, merged_at in db.session.execute(
+        select(PersonMerge.merged_id, PersonMerge.merged_at).where(PersonMerge.undone_at.is_(None)))}
+
+
+def _cohort_status(person, as_of: date, merged_on: date | None = None) -> str | None:
+    """P, a leaving status in the month of the move (or of a merge into another record: M), or
+    None once they left in an earlier month."""
+    if merged_on is not None and merged_on <= as_of:
+        this_month = (merged_on.year, merged_on.month) == (as_of.year, as_of.month)
+        return req.MERGED if this_month or not req.LEAVERS_REPORTED_ONCE else None
     moved_on = _as_date(person.moved_on)
     if person.moved is None or moved_on is None or moved_on > as_of:
         return req.IN_COHORT
@@ -176,19 +194,29 @@ def _category(code: str, lapsed: bool, flags: dict[str, tuple[bool, bool]]) -> s
     return req.NEET if is_neet else req.EET
 
 
-def build_rows(as_of: date) -> list[dict]:
-    """The snapshot's rows for `as_of`, as dicts of SnapshotRow's columns (no snapshot id yet)."""
+# Positions in a built row (ROW_COLUMNS without the snapshot id and the timestamps).
+_AGE, _STATUS, _CATEGORY = (ROW_COLUMNS.index(name) - 1 for name in ("academic_age", "cohort_status", "category"))
+
+
+def build_rows(as_of: date) -> list[tuple]:
+    """The snapshot's rows for `as_of`: tuples of SnapshotRow's values in ROW_COLUMNS order, without
+    the snapshot id and the timestamps."""
     flags = {code: (bool(neet), bool(nk)) for code, neet, nk in db.session.execute(
         select(ActivityCode.code, ActivityCode.is_neet, ActivityCode.is_not_known))}
     activities = _activities(as_of)
     found = _found_elsewhere(as_of)
+    merged = _merged()
     year_11, newest_district, on_roll = _schools(as_of)
+    ages: dict = {}
     people = []
     for person in _people(as_of):
-        age = req.academic_age(_as_date(person.date_of_birth), as_of)
+        born = person.date_of_birth
+        age = ages.get(born)
+        if age is None:
+            age = ages[born] = req.academic_age(_as_date(born), as_of)
         if not req.in_cohort_age(age, bool(person.ehcp)):
             continue
-        status = _cohort_status(person, as_of)
+        status = _cohort_status(person, as_of, merged.get(person.id))
         if status is not None:
             people.append((person, age, status))
     guarantees = guarantee_statuses(as_of)  # the year's, read once; kept for Year 11 and 12 below
@@ -209,37 +237,35 @@ def build_rows(as_of: date) -> list[dict]:
         else:
             code = activity.code
         school_id, district_id = year_11.get(person.id, (None, newest_district.get(person.id)))
-        guarantee = guarantees.get(person.id) if req.year_group(age) in req.GUARANTEE_YEAR_GROUPS else None
-        rows.append({
-            "young_person_id": person.id, "academic_age": age, "year_group": req.year_group(age),
-            "cohort_status": status, "lead_la": req.LEAD_LA_CODE,
-            "transferred_to_la": _la_code(person.moved_to) if status == req.TRANSFERRED else None,
-            "activity_code": code, "held_activity_code": activity.code if activity else None,
-            "currency_lapsed": lapsed,
-            "activity_start_date": _as_date(activity.start_date) if activity else (evidence[1] if evidence else None),
-            "ascertained_on": _as_date(activity.ascertained_on) if activity else None,
-            "due_to_lapse_on": due, "neet_start_date": _as_date(activity.neet_start_date) if activity else None,
-            "category": _category(code, lapsed, flags), "ehcp": bool(person.ehcp),
-            "sg_status": guarantee.status if guarantee else None,
-            "sg_source": guarantee.source[:100] if guarantee else None,
-            "sg_recorded_on": guarantee.recorded_on if guarantee else None,
-            "district_id": district_id, "year_11_school_id": school_id, "gender": person.gender,
-        })
+        group = req.year_group(age)
+        guarantee = guarantees.get(person.id) if group in req.GUARANTEE_YEAR_GROUPS else None
+        rows.append((
+            person.id, age, group, status, req.LEAD_LA_CODE,
+            _la_code(person.moved_to) if status == req.TRANSFERRED else None,
+            code, activity.code if activity else None, lapsed,
+            _as_date(activity.start_date) if activity else (evidence[1] if evidence else None),
+            _as_date(activity.ascertained_on) if activity else None, due,
+            _as_date(activity.neet_start_date) if activity else None,
+            _category(code, lapsed, flags), bool(person.ehcp),
+            guarantee.status if guarantee else None, guarantee.source[:100] if guarantee else None,
+            guarantee.recorded_on if guarantee else None, district_id, school_id, person.gender,
+        ))
     return rows
 
 
-def counts_of(rows: list[dict]) -> dict:
+def counts_of(rows: list[tuple]) -> dict:
     """The snapshot's counts: rows by cohort status and by category, and the measure's numbers."""
     by_status: dict[str, int] = {}
     by_category: dict[str, int] = {}
     measure = {"cohort": 0, "neet": 0, "not_known": 0}
     for row in rows:
-        by_status[row["cohort_status"]] = by_status.get(row["cohort_status"], 0) + 1
-        by_category[row["category"]] = by_category.get(row["category"], 0) + 1
-        if in_measure(row["cohort_status"], row["academic_age"], row["category"]):
+        status, category = row[_STATUS], row[_CATEGORY]
+        by_status[status] = by_status.get(status, 0) + 1
+        by_category[category] = by_category.get(category, 0) + 1
+        if in_measure(status, row[_AGE], category):
             measure["cohort"] += 1
-            measure["neet"] += row["category"] == req.NEET
-            measure["not_known"] += row["category"] == req.NOT_KNOWN
+            measure["neet"] += category == req.NEET
+            measure["not_known"] += category == req.NOT_KNOWN
     return {"rows": len(rows), "by_status": by_status, "by_category": by_category, "measure": measure}
 
 
@@ -264,8 +290,7 @@ def take_snapshot(as_of: date) -> Snapshot:
     db.session.add(snapshot)
     db.session.flush()
     now = bulk_insert.stamp()
-    bulk_insert.insert_rows(SnapshotRow.__table__, ROW_COLUMNS, (
-        (snapshot.id, *(row[name] for name in ROW_COLUMNS[1:-2]), now, now) for row in rows))
+    bulk_insert.insert_rows(SnapshotRow.__table__, ROW_COLUMNS, ((snapshot.id, *row, now, now) for row in rows))
     record_audit("create", "snapshot", snapshot.id, after={"as_of": as_of.isoformat(), **snapshot.counts["measure"],
                                                            "rows": len(rows)})
     logger.info("snapshot taken", extra={"as_of": as_of.isoformat(), "rows": len(rows)})
