@@ -1,1 +1,1 @@
-FLASK_APP=tep_app:create_app
+FLASK_APP=tep_app:create_cli_app

@@ -8,3 +8,10 @@ def create_app(config_name: str | None = None, **overrides):
     from tep_app.factory import create_app as build  # noqa: PLC0415 -- the whole app only when one is built
 
     return build(config_name, **overrides)
+
+
+def create_cli_app():
+    """The app the `flask` command builds: see tep_app/factory.py."""
+    from tep_app.factory import create_cli_app as build  # noqa: PLC0415 -- the whole app only when one is built
+
+    return build()

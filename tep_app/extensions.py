@@ -3,11 +3,11 @@ import logging
 import sqlite3
 import time
 
+import click
 from flask import has_request_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import event
@@ -17,7 +17,6 @@ from werkzeug.exceptions import ServiceUnavailable
 from tep_app.models.base import Base
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 # Counts in RATELIMIT_STORAGE_URI (config.py, from TEP_RATELIMIT_STORAGE_URL): Redis in production, so
@@ -26,6 +25,46 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 logger = logging.getLogger(__name__)
+
+
+def init_migrations(app, database, **settings) -> None:
+    """Flask-Migrate (and Alembic, a fifth of a second to import) bound on first use: by a `flask db`
+    command, or by code that migrates (flask_migrate.upgrade() reads app.extensions["migrate"])."""
+    app.extensions["migrate"] = _UnboundMigrations(app, database, settings)
+    app.cli.add_command(_MigrationCommands(app), "db")
+
+
+def _bind_migrations(app):
+    """Bind Flask-Migrate to `app` now, once; its own `db` group replaces the stand-in."""
+    stand_in = app.extensions.get("migrate")
+    if isinstance(stand_in, _UnboundMigrations):
+        from flask_migrate import Migrate  # noqa: PLC0415 -- Alembic only when migrating
+
+        Migrate().init_app(app, stand_in.database, **stand_in.settings)
+    return app.extensions["migrate"]
+
+
+class _UnboundMigrations:
+    """Stands in app.extensions["migrate"] until something asks it for anything."""
+
+    def __init__(self, app, database, settings):
+        self.app, self.database, self.settings = app, database, settings
+
+    def __getattr__(self, name):
+        return getattr(_bind_migrations(self.app), name)
+
+
+class _MigrationCommands(click.Group):
+    """`flask db ...`: Flask-Migrate's command group, loaded when one of its commands is run. Named
+    in `flask --help` without loading it."""
+
+    def __init__(self, app):
+        super().__init__("db", help="Perform database migrations.")
+        self.app = app
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        _bind_migrations(self.app)
+        return self.app.cli.commands["db"].make_context(info_name, args, parent=parent, **extra)
 
 # A page whose transaction read before another writer committed cannot write: it is made again from
 # the start, at most this many times in all.

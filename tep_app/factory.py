@@ -1,58 +1,65 @@
-"""The application factory: create_app builds the app from its configuration."""
+"""The application factory: create_app builds the app from its configuration.
+
+The pages (the blueprints, their forms and services, the templates' helpers, the request hooks) are
+imported when an app that serves them is built: `flask tep ...` and `flask db ...` build the app
+without them (create_cli_app), and start in a fraction of the time."""
 import functools
 import os
+import sys
 
 import click
 from flask import Flask, request
-from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, get_config
-from tep_app.admin import routes as admin_routes
-from tep_app.auth import routes as auth_routes
-from tep_app.auth.roles import PUBLIC, enforce_roles, roles
-from tep_app.auth.sessions import ASSET_ENDPOINTS
-from tep_app.cases import routes as cases_routes
 from tep_app.cli import tep
 from tep_app.clock import offset_for
-from tep_app.dashboard import routes as dashboard_routes
-from tep_app.extensions import configure_sqlite, csrf, db, limiter, login_manager, migrate
-from tep_app.imports import routes as imports_routes
-from tep_app.inputs import register_inputs as register_input_boundary
+from tep_app.extensions import configure_sqlite, csrf, db, init_migrations, limiter, login_manager
 from tep_app.logging_setup import configure_logging
-from tep_app.main import routes as main_routes
-from tep_app.main.errors import register_error_pages
-from tep_app.matches import routes as matches_routes
-from tep_app.people import routes as people_routes
-from tep_app.portal import routes as portal_routes
-from tep_app.request_admin import routes as request_admin_routes
-from tep_app.returns import routes as returns_routes
-from tep_app.schools import routes as schools_routes
-from tep_app.security import add_security_headers, make_nonce
-from tep_app.services.staff import load_user
-from tep_app.templating import register_template_helpers
 
-# The blueprints, registered in this order.
-BLUEPRINTS = (
-    main_routes.bp,
-    auth_routes.bp,
-    imports_routes.bp,
-    matches_routes.bp,
-    schools_routes.bp,
-    portal_routes.bp,
-    cases_routes.bp,
-    dashboard_routes.bp,
-    request_admin_routes.bp,
-    admin_routes.bp,
-    people_routes.bp,
-    returns_routes.bp,
-)
+# `flask` commands that never serve a page: the app they build leaves the pages out.
+COMMANDS_WITHOUT_PAGES = frozenset({"tep", "db"})
+# The `flask` command's own options that take a value (before the command's name).
+_FLASK_OPTIONS_WITH_VALUES = frozenset({"-e", "--env-file", "-A", "--app"})
 
 
-def create_app(config_name: str | None = None, **overrides) -> Flask:
+def blueprints() -> tuple:
+    """The blueprints, registered in this order."""
+    from tep_app.admin import routes as admin_routes  # noqa: PLC0415 -- the pages only for an app that serves them
+    from tep_app.auth import routes as auth_routes  # noqa: PLC0415 -- likewise
+    from tep_app.cases import routes as cases_routes  # noqa: PLC0415 -- likewise
+    from tep_app.dashboard import routes as dashboard_routes  # noqa: PLC0415 -- likewise
+    from tep_app.imports import routes as imports_routes  # noqa: PLC0415 -- likewise
+    from tep_app.main import routes as main_routes  # noqa: PLC0415 -- likewise
+    from tep_app.matches import routes as matches_routes  # noqa: PLC0415 -- likewise
+    from tep_app.people import routes as people_routes  # noqa: PLC0415 -- likewise
+    from tep_app.portal import routes as portal_routes  # noqa: PLC0415 -- likewise
+    from tep_app.request_admin import routes as request_admin_routes  # noqa: PLC0415 -- likewise
+    from tep_app.returns import routes as returns_routes  # noqa: PLC0415 -- likewise
+    from tep_app.schools import routes as schools_routes  # noqa: PLC0415 -- likewise
+
+    return (
+        main_routes.bp,
+        auth_routes.bp,
+        imports_routes.bp,
+        matches_routes.bp,
+        schools_routes.bp,
+        portal_routes.bp,
+        cases_routes.bp,
+        dashboard_routes.bp,
+        request_admin_routes.bp,
+        admin_routes.bp,
+        people_routes.bp,
+        returns_routes.bp,
+    )
+
+
+def create_app(config_name: str | None = None, *, pages: bool = True, **overrides) -> Flask:
+    """The app for `config_name` (config.py), with `overrides` on top of its settings; with
+    pages=False, an app for commands only: no blueprints, templates' helpers or request hooks."""
     app = Flask("tep_app", template_folder=str(BASE_DIR / "templates"), instance_path=str(BASE_DIR / "instance"))
     app.config.from_object(get_config(config_name))
     app.config.update(overrides)
@@ -60,13 +67,41 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_proxy(app)
     register_logging(app)
     register_extensions(app)
+    if pages:
+        register_pages(app)
+    register_cli(app)
+    return app
+
+
+def create_cli_app() -> Flask:
+    """The app the `flask` command builds (FLASK_APP in .flaskenv): without the pages for `flask tep`
+    and `flask db`, whole for anything else (`flask run`, `flask routes`, `flask shell`)."""
+    return create_app(pages=command_name(sys.argv[1:]) not in COMMANDS_WITHOUT_PAGES)
+
+
+def command_name(arguments: list[str]) -> str | None:
+    """The command `flask` was asked to run: its first argument that is not one of its own options."""
+    skip = False
+    for argument in arguments:
+        if skip:
+            skip = False
+        elif argument in _FLASK_OPTIONS_WITH_VALUES:
+            skip = True
+        elif not argument.startswith("-"):
+            return argument
+    return None
+
+
+def register_pages(app: Flask) -> None:
+    """Everything that serves a request."""
+    from tep_app.services.staff import load_user  # noqa: PLC0415 -- the pages only for an app that serves them
+
+    login_manager.user_loader(load_user)
     register_templates(app)
     register_inputs(app)
     register_blueprints(app)
     register_request_hooks(app)
     register_errors(app)
-    register_cli(app)
-    return app
 
 
 def register_clock(app: Flask) -> None:
@@ -90,14 +125,12 @@ def register_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
+    init_migrations(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to continue"
-    WTFormsHelpers(app)
-    login_manager.user_loader(load_user)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         (BASE_DIR / "instance").mkdir(exist_ok=True)
         with app.app_context():
@@ -105,6 +138,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_templates(app: Flask) -> None:
+    from govuk_frontend_wtf.main import WTFormsHelpers  # noqa: PLC0415 -- the pages only for an app that serves them
+
+    from tep_app.templating import register_template_helpers  # noqa: PLC0415 -- likewise
+
+    WTFormsHelpers(app)
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(str(BASE_DIR / "templates")),
         PrefixLoader({
@@ -120,17 +158,25 @@ def register_templates(app: Flask) -> None:
 def register_inputs(app: Flask) -> None:
     """The input boundary (tep_app/inputs.py): cleaned query strings and forms, bounded URL ids.
     Before the blueprints, whose routes take the converters registered here."""
+    from tep_app.inputs import register_inputs as register_input_boundary  # noqa: PLC0415 -- pages only
+
     register_input_boundary(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    for blueprint in BLUEPRINTS:
+    from tep_app.auth.roles import PUBLIC, roles  # noqa: PLC0415 -- the pages only for an app that serves them
+
+    for blueprint in blueprints():
         app.register_blueprint(blueprint)
     # Flask's own static route serves tep_app/static: public, like the GOV.UK assets.
     app.view_functions["static"] = roles(PUBLIC)(app.view_functions["static"])
 
 
 def register_request_hooks(app: Flask) -> None:
+    from tep_app.auth.roles import enforce_roles  # noqa: PLC0415 -- the pages only for an app that serves them
+    from tep_app.auth.sessions import ASSET_ENDPOINTS  # noqa: PLC0415 -- likewise
+    from tep_app.security import add_security_headers, make_nonce  # noqa: PLC0415 -- likewise
+
     app.before_request(make_nonce)
     app.before_request(enforce_roles)
 
@@ -162,6 +208,8 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_errors(app: Flask) -> None:
+    from tep_app.main.errors import register_error_pages  # noqa: PLC0415 -- the pages only for an app that serves them
+
     register_error_pages(app)
 
 
