@@ -1,9 +1,11 @@
-"""Page bench: the queue, case and dashboard pages under 16 concurrent staff clients.
+"""Page bench: the queue, case, dashboard and measure pages under 16 concurrent staff clients.
 
 On PostgreSQL (127.0.0.1:5432, user postgres) in a fresh database bench_pages_<pid>: migrate,
 load the Kent-sized demo county with three years of history (the demo loader), serve the app
 with gunicorn on 127.0.0.1 (2 workers x 4 threads, for 2 cores), sign 16 clients in (12 officers,
-4 managers; one keep-alive connection each) and run them twice for a fixed time:
+4 managers; one keep-alive connection each) and run them twice for a fixed time. The month ends of
+this academic year and the last are snapshotted first, so the measure page (managers) has its trend,
+last year's line and, from February, the December-February average to read:
 
 - with think time (the figures judged against the targets): each client pauses THINK_SECONDS
   after every page, as staff do. Each round of pages starts with a request to the bare /healthz
@@ -35,8 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PASSWORD = "bench horse battery staple"
 CLIENTS, OFFICER_CLIENTS = 16, 12
-TARGETS_MS = {"queue": 100, "case": 100, "dashboard": 250}
-PAGES = ("queue", "case", "dashboard")
+TARGETS_MS = {"queue": 100, "case": 100, "dashboard": 250, "measure": 250}
+PAGES = ("queue", "case", "dashboard", "measure")
 THINK_SECONDS = (0.5, 1.5)
 """Pause after each page, uniform in this range: a page a second per member of staff, busier than real use."""
 
@@ -169,6 +171,32 @@ def _prepare_staff_and_cases(url: str, password_hash: str) -> int:
     return opened
 
 
+def _take_month_ends(app) -> int:
+    """Snapshot every month end from the start of last academic year to today (those not yet
+    taken), as the nightly job would have; returns how many were taken."""
+    from datetime import timedelta
+
+    from tep_app import clock
+    from tep_app.extensions import db
+    from tep_app.services.returns.requirement import academic_year_of
+    from tep_app.services.returns.snapshots import month_end, snapshot_for, take_snapshot
+
+    taken = 0
+    with app.app_context():
+        today = clock.today()
+        day = month_end(academic_year_of(today) - 1, 9)
+        while day < today:
+            if snapshot_for(day) is None:
+                take_snapshot(day)
+                db.session.commit()
+                taken += 1
+            following = day + timedelta(days=1)
+            day = month_end(following.year, following.month)
+        db.session.remove()
+        db.engine.dispose()
+    return taken
+
+
 def _targets(app, url: str) -> dict:
     """Which staff sign in, and the pages each hits."""
     import psycopg
@@ -187,6 +215,7 @@ def _targets(app, url: str) -> dict:
         "queue": endpoints["cases.queue"].rule if "cases.queue" in endpoints else None,
         "case": case_rule.rule.replace("<int:case_id>", "{}") if case_rule else None,
         "dashboard": endpoints["dashboard.index"].rule,
+        "measure": endpoints["returns.measure"].rule if "returns.measure" in endpoints else None,
         "officers": [(email, ids) for _id, email, ids in officers],
         "managers": [email for (email,) in managers],
     }
@@ -250,7 +279,7 @@ def _run_phase(clients: list, seconds: float, think: tuple[float, float] | None)
 
 def _plans(targets: dict) -> list:
     """(email, plan) per client: officers load /healthz, the queue and one of their cases; managers
-    /healthz and the dashboard."""
+    /healthz, the dashboard and the measure page."""
     rng = random.Random(7)
     plans = []
     for n in range(CLIENTS):
@@ -268,7 +297,10 @@ def _plans(targets: dict) -> list:
             email = targets["managers"][n % len(targets["managers"])]
 
             def plan():
-                return [("healthz", "/healthz"), ("dashboard", targets["dashboard"])]
+                steps = [("healthz", "/healthz"), ("dashboard", targets["dashboard"])]
+                if targets["measure"]:
+                    steps.append(("measure", targets["measure"]))
+                return steps
         plans.append((email, plan))
     return plans
 
@@ -285,6 +317,7 @@ def measure(seconds: float = 30.0, keep: bool = False, scale: float = 1.0, seed:
         app = create_app("development", SQLALCHEMY_DATABASE_URI=url)
         started = time.perf_counter()
         counts, loader = _load(app, url, scale, seed)
+        counts["snapshots"] = _take_month_ends(app)
         load_seconds = time.perf_counter() - started
         targets = _targets(app, url)
         port = _free_port()

@@ -6,6 +6,7 @@ snapshots only (services/returns/measure.py); nobody is named, so nothing here s
 import csv
 import io
 import logging
+from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -43,19 +44,20 @@ def _years_with_snapshots() -> list[int]:
     return sorted({requirement.academic_year_of(day) for day in days}, reverse=True)
 
 
-def _page(year: int, form: TargetForm, status: int = 200):
-    months = measure.year_measures(year)
-    latest = months[-1] if months else None
-    annual = measure.annual_measure(year)
+def _page(year: int, form: TargetForm):
+    """The page: the county's figures of two years from the snapshots' stored counts (one small
+    query), and the rows of one snapshot (or, asked for, the three averaged) for the breakdowns."""
+    totals = measure.month_totals(date(year - 1, 9, 1), date(year + 1, 8, 31))
+    this_year = {day: figures for day, figures in totals.items() if requirement.academic_year_of(day) == year}
+    last_year = {day: figures for day, figures in totals.items() if requirement.academic_year_of(day) == year - 1}
     february = month_end(*requirement.annual_dates(year)[-1])
-    annual_ready = february in annual.months
+    annual_ready = february in this_year
+    shown = request.args.get("of") if request.args.get("of") == "annual" and annual_ready else "month"
+    annual = measure.annual_measure(year) if shown == "annual" else measure.annual_total(year)
+    latest = measure.month_measure(max(this_year)) if this_year else None
     target = settings.get_target(year)
-    chart = trend_chart(year, {m.as_of: m.total.combined_pct for m in months},
-                        {m.as_of: m.total.combined_pct for m in measure.year_measures(year - 1)}, target)
-    shown = request.args.get("of") if request.args.get("of") in ("month", "annual") else "month"
-    if shown == "annual" and not annual_ready:
-        shown = "month"
-    breakdowns = (annual if shown == "annual" else latest)
+    chart = trend_chart(year, {day: figures.combined_pct for day, figures in this_year.items()},
+                        {day: figures.combined_pct for day, figures in last_year.items()}, target)
     return render_template(
         "returns/measure.html", year=year, latest=latest, annual=annual, annual_ready=annual_ready,
         february=february, words={
@@ -63,10 +65,10 @@ def _page(year: int, form: TargetForm, status: int = 200):
             "annual": [month_and_year(day) for day in annual.months],
             "missing": [month_and_year(day) for day in annual.missing],
             "annual_days": [month_and_year(month_end(*pair)) for pair in requirement.annual_dates(year)]},
-        chart=chart, target=target, form=form, shown=shown, breakdowns=breakdowns,
+        chart=chart, target=target, form=form, shown=shown, breakdowns=annual if shown == "annual" else latest,
         names=measure.BREAKDOWNS, labels=measure.BREAKDOWN_LABELS,
         years=[held for held in _years_with_snapshots() if held != year],
-    ), status
+    )
 
 
 @bp.get("/measure", endpoint="measure")

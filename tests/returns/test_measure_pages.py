@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from tep_app.models import AuditEvent, Collection, ListEntry, SchoolRequest, SchoolResponse
 from tep_app.models.returns import ReturnsSetting
+from tep_app.services.returns.measure import annual_measure, annual_total, month_totals, year_measures
 from tep_app.services.returns.snapshots import take_snapshot
 from tests.returns.test_golden_measure import MONTH_ENDS, _county
 
@@ -55,6 +56,17 @@ def test_the_page_shows_the_latest_month_and_the_december_to_february_average(db
                         "South": ["6", "2", "33.3", "1", "16.7", "50.0"]}
     assert page.select_one("#breakdown-gender") and page.select_one("#breakdown-ehcp") \
         and page.select_one("#breakdown-year_group") and page.select_one("#breakdown-school")
+
+
+def test_the_stored_counts_give_the_same_figures_as_the_rows(db, make, time_machine):
+    """The page reads the trend and the average from the counts each snapshot stored; the rows say the same."""
+    _county(db, make)
+    _snapshots(time_machine, MONTH_ENDS)
+    totals = month_totals(date(2024, 9, 1), date(2025, 8, 31))
+    assert totals == {measure.as_of: measure.total for measure in year_measures(2024)}
+    quick, full = annual_total(2024), annual_measure(2024)
+    assert (quick.months, quick.missing, quick.total) == (full.months, full.missing, full.total)
+    assert (quick.total.neet_pct, quick.total.not_known_pct, quick.total.combined_pct) == (17.5, 30.0, 47.5)
 
 
 def test_the_average_by_group_and_the_csv(db, make, login, pages, client, time_machine):

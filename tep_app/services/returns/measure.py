@@ -21,6 +21,8 @@ API (plain dataclasses, for the measure page and its CSV):
 - `year_measures(academic_year) -> list[MonthMeasure]`: every month-end snapshot of the academic year
   (September to August), in date order: the trend.
 - `annual_measure(academic_year) -> AnnualMeasure`: the December-February average.
+- `month_totals(first, last)` and `annual_total(academic_year)`: the county's figures alone, read
+  from the counts each snapshot stored when taken (no rows read): the trend chart and the headline.
 - Each has `total: Figures` and `breakdowns: dict[str, list[Breakdown]]` keyed by BREAKDOWNS
   ("district", "school" (of Year 11), "year_group", "ehcp", "gender"), each list sorted by label;
   rows without a value (no school of Year 11 known, say) are labelled "Not recorded".
@@ -194,6 +196,29 @@ def annual_measure(academic_year: int) -> AnnualMeasure:
                     held[position] += numbers[position]
     total, breakdowns = _build(sums, max(len(months), 1), _labels())
     return AnnualMeasure(academic_year, months, [day for day in wanted if day not in snapshots], total, breakdowns)
+
+
+def month_totals(first: date, last: date) -> dict[date, Figures]:
+    """The county's figures at each month end from `first` to `last`, read from the counts each
+    snapshot stored when it was taken (the same rows and rules as a month's `total`): the trend of
+    two years in one small query, without reading the snapshots' rows."""
+    snapshots = db.session.execute(select(Snapshot.as_of, Snapshot.counts).where(
+        Snapshot.as_of >= first, Snapshot.as_of <= last).order_by(Snapshot.as_of)).all()
+    return {as_of: Figures(*(int(counts["measure"][name]) for name in ("cohort", "neet", "not_known")))
+            for as_of, counts in snapshots if is_month_end(as_of)}
+
+
+def annual_total(academic_year: int) -> AnnualMeasure:
+    """The December-February average of the county alone (no breakdowns), from the three
+    snapshots' stored counts: as `annual_measure(...).total`, for a page that shows only that."""
+    wanted = [month_end(year, month) for year, month in req.annual_dates(academic_year)]
+    totals = month_totals(min(wanted), max(wanted))
+    months = [day for day in wanted if day in totals]
+    sums = [sum(getattr(totals[day], name) for day in months) for name in ("cohort", "neet", "not_known")]
+    divide_by = max(len(months), 1)
+    total = Figures(*sums) if divide_by == 1 else Figures(*(value / divide_by for value in sums))
+    return AnnualMeasure(academic_year, months, [day for day in wanted if day not in totals], total,
+                         {name: [] for name in BREAKDOWNS})
 
 
 CSV_HEADER = ["Breakdown", "Group", "Cohort (academic age 16-17)", "NEET", "Not Known", "NEET %", "Not Known %",
