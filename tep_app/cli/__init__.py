@@ -44,6 +44,7 @@ COMMAND_MODULES = (
     "tep_app.cli.refresh",
     "tep_app.cli.matching",
     "tep_app.cli.lists",
+    "tep_app.cli.calendar",
     "tep_app.cli.demo",
     "tep_app.cli.schools",
     "tep_app.cli.cases",

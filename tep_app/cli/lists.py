@@ -1,4 +1,4 @@
-"""`flask tep lists build|export` and `flask tep calendar show` (docs/design.md section 7).
+"""`flask tep lists build|export` (docs/design.md section 7); `flask tep calendar show` is in calendar.py.
 
 Arguments are checked here, not by click, so that bad input gets one line and a non-zero exit.
 """
@@ -8,30 +8,18 @@ from pathlib import Path
 import click
 
 from tep_app.cli import tep
-from tep_app.cli.common import fail
-from tep_app.dates import weekday_date
+from tep_app.cli.common import YEAR_HELP, fail, parse_year
 from tep_app.extensions import db
 from tep_app.models.collections import COLLECTION_KINDS
 from tep_app.services import calendar
 from tep_app.services.list_sheets import export_lists
 from tep_app.services.lists import ListsError, build_lists_with_summary
 
-YEAR_HELP = "The academic year's start: 2022 means 2022-23."
-
 
 def parse_kind(kind: str | None) -> str:
     if kind not in COLLECTION_KINDS:
         fail(f"Unknown list {kind!r}: use leavers or no-offer" if kind else "Say which lists: leavers or no-offer")
     return kind
-
-
-def parse_year(value: str | None) -> int:
-    if value is None:
-        fail("Give the academic year with --year, like --year 2022 for 2022-23")
-    text = value.strip()
-    if not text.isdigit() or not 2000 <= int(text) <= 2100:
-        fail(f"--year {value!r} is not an academic year: give its start, like 2022 for 2022-23")
-    return int(text)
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -81,24 +69,3 @@ def export_command(kind, year, out):
         fail(error.message)
     click.echo(f"Exported {_plural(len(paths), 'school list', 'school lists')} to {out}.")
     click.echo(f"Took {time.perf_counter() - started:.2f} s.", err=True)
-
-
-@tep.group("calendar")
-def calendar_group():
-    """The yearly calendar of sends and deadlines."""
-
-
-@calendar_group.command("show")
-@click.option("--year", "year", default=None, metavar="YYYY", help=YEAR_HELP)
-def show_command(year):
-    """Print the academic year's calendar (the defaults fill in any date not yet set)."""
-    academic_year = parse_year(year) if year is not None else calendar.current_academic_year()
-    calendar.ensure_calendar(academic_year)
-    db.session.commit()
-    rows = calendar.get_calendar(academic_year)
-    click.echo(f"Calendar {calendar.year_label(academic_year)}")
-    width = max(len(row.key) for row in rows)
-    for row in rows:
-        moved = calendar.working_day_on_or_before(row.on)
-        note = f"  (sent {weekday_date(moved)})" if row.key.endswith("_send") and moved != row.on else ""
-        click.echo(f"{weekday_date(row.on, aligned=True)}  {row.key:<{width}}  {row.label}{note}")
