@@ -8,15 +8,20 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/tep_test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 PORT ?= 5000
 MAIL_PORT ?= 1025
+# Each step of `make run` says how long it took (scripts/step_time.py, standard library only).
+STEP := $(PYTHON) scripts/step_time.py
 
 .PHONY: install lock lint migrate demo run ports test test-unit test-sqlite test-postgres test-e2e soak bench mutate clean
 
 install: $(VENV)/.installed tep_app/static/build/app.css
 
 # Both locks, every package pinned and checked against its hash. Edit requirements*.in, then `make lock`.
+# The locks name every package, so pip resolves nothing (--no-deps); it takes built wheels only (no
+# package is built on the way in) and leaves each module to be byte-compiled when it is first imported.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt -r requirements-dev.txt
+	@$(STEP) "python venv" "test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)"
+	@$(STEP) "pip install" "$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps \
+		--only-binary=:all: --no-compile -r requirements.txt -r requirements-dev.txt"
 	touch $@
 
 PIP_COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url
@@ -26,22 +31,28 @@ lock:
 	$(PIP_COMPILE) -o requirements-bench.txt requirements-bench.in
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	@$(STEP) "npm ci" "npm ci --no-audit --no-fund --loglevel=error --prefer-offline"
 	touch $@
 
 # GOV.UK Frontend's Sass compiled with the service's own brand settings (system font, no GDS Transport).
 tep_app/static/build/app.css: node_modules/.installed tep_app/static/scss/app.scss
-	npm run --silent build:css
+	@$(STEP) "sass" "npm run --silent build:css"
 
 migrate: install
-	$(FLASK) db upgrade
+	@$(STEP) "migrations" "$(FLASK) db upgrade"
 
 demo: migrate
-	TEP_BASE_URL="$${TEP_BASE_URL:-http://127.0.0.1:$(PORT)}" $(FLASK) tep demo
+	@$(STEP) "demo county" "TEP_BASE_URL=\"\$${TEP_BASE_URL:-http://127.0.0.1:$(PORT)}\" $(FLASK) tep demo"
 
 # The ports are checked first, before anything is installed: `PORT=5001 MAIL_PORT=1026 make run`.
+# The Python packages and the styles (npm, then Sass) are installed side by side; once the first
+# page answers, run_local.py lists each step's time (instance/run-steps.txt).
+run: export TEP_STEP_TIMES := $(CURDIR)/instance/run-steps.txt
+run: export TEP_RUN_STARTED := $(shell date +%s.%N)
 run: ports
-	$(MAKE) demo
+	@mkdir -p instance && rm -f instance/run-steps.txt
+	$(MAKE) --no-print-directory -j2 install
+	$(MAKE) --no-print-directory demo
 	$(BIN)/python scripts/run_local.py --port $(PORT) --mail-port $(MAIL_PORT)
 
 ports:

@@ -4,6 +4,10 @@ Called by `make run` once the demo county is loaded. Emails go to the mail catch
 127.0.0.1, never to real inboxes; the admin pages show what it caught. Ctrl-C stops all three.
 `make run` first calls it with --check-ports (before installing anything): it says at once if the
 web or the mail port is taken. It needs nothing but Python's standard library.
+
+The three start side by side. Once the first page answers, it lists how long each step of `make
+run` took (TEP_STEP_TIMES, written by scripts/step_time.py) and the time since `make run` began
+(TEP_RUN_STARTED).
 """
 import argparse
 import os
@@ -12,6 +16,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +60,30 @@ def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 20) -> 
                 return True
         time.sleep(0.2)
     return False
+
+
+def first_page(base_url: str, timeout: float = 20) -> bool:
+    """The home page answers (a page or a redirect to sign in), within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base_url + "/", timeout=5):
+                return True
+        except urllib.error.HTTPError:
+            return True  # an answer all the same
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def step_times(started: str | None, steps_path: str | None) -> list[str]:
+    """The steps' times, and the time since `make run` began, as lines to print."""
+    lines = []
+    if steps_path and Path(steps_path).is_file():
+        lines += ["  " + line for line in Path(steps_path).read_text(encoding="utf-8").splitlines() if line]
+    if started and started.replace(".", "", 1).isdigit():
+        lines.append(f"  first page answered {time.time() - float(started):.1f} s after make run began")
+    return lines
 
 
 def stop(processes: list[tuple[str, subprocess.Popen]]) -> None:
@@ -100,12 +130,17 @@ def main(argv=None) -> int:
     try:
         for name, command in commands:
             processes.append((name, subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)))
-            if name == "mail catcher" and not wait_for_port(args.mail_port, processes[-1][1]):
-                print("Error: the mail catcher did not start", file=sys.stderr)
-                return 1
-        if not wait_for_port(args.port, processes[-1][1]):
+        started = dict(processes)
+        if not wait_for_port(args.mail_port, started["mail catcher"]):
+            print("Error: the mail catcher did not start", file=sys.stderr)
+            return 1
+        if not wait_for_port(args.port, started["web app"]) or not first_page(base_url):
             print("Error: the web app did not start", file=sys.stderr)
             return 1
+        steps = step_times(os.environ.get("TEP_RUN_STARTED"), os.environ.get("TEP_STEP_TIMES"))
+        if steps:
+            print("\nmake run, step by step:")
+            print("\n".join(steps))
         logins = ROOT / "instance" / "demo-logins.txt"
         print()
         print(f"TEP Follow-up is running at {base_url}")
