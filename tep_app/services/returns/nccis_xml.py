@@ -129,7 +129,10 @@ def month_of(snapshot: Snapshot) -> str:
 
 
 def _text(value: str | None) -> str | None:
-    cleaned = clean_text(value).strip() if value else ""
+    """Text from a record, trimmed; a control character (which XML cannot hold) removed."""
+    if not value:
+        return None
+    cleaned = (value if value.isprintable() else clean_text(value)).strip()
     return cleaned or None
 
 
