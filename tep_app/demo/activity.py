@@ -6,6 +6,7 @@ transaction: a stage that fails is reported and rolled back, and the county alre
 import logging
 import random
 from datetime import date, time, timedelta
+from time import perf_counter
 
 from sqlalchemy import select
 
@@ -199,9 +200,10 @@ def run_optional_stages(county, users: list[StaffUser], out=print) -> dict:
     )
     done = {}
     for name, stage in stages:
+        started = perf_counter()
         try:
             done[name] = stage()
-            out(f"  {name}: {done[name]}")
+            out(f"  {name}: {done[name]} ({perf_counter() - started:.1f} s)")
         except Exception as error:  # noqa: BLE001 -- the county is loaded; a later stage must not undo it
             db.session.rollback()
             logger.exception("demo stage %s failed", name, extra={"stage": name})

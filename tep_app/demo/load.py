@@ -146,13 +146,17 @@ def load_demo(seed: int = 2022, academic_year: int | None = None, years: int = 1
                            or Path(current_app.instance_path) / "demo-logins.txt")
     out(f"Generating the synthetic county (seed {seed}, {years} year(s) to {academic_year}-"
         f"{(academic_year + 1) % 100:02d}, scale {scale})")
-    county = generate_county(seed, academic_year, years=years, scale=scale)
+    with _timed(out, "generate the county"):
+        county = generate_county(seed, academic_year, years=years, scale=scale)
     summary: dict = {"academic_years": county.academic_years, "establishments": len(county.establishments)}
     with tempfile.TemporaryDirectory(prefix="tep-demo-") as folder:
-        files = write_files(county, folder)
+        with _timed(out, "write the files"):
+            files = write_files(county, folder)
         summary["rows"] = import_county_files(files, county.academic_years, out)
     summary.update(match_and_build(county.academic_years, out))
+    started = time.perf_counter()
     users = create_staff(seed, logins_path, out)
+    out(f"  staff accounts: {time.perf_counter() - started:.1f} s")
     summary["staff"] = len(users)
     summary["logins_path"] = str(logins_path)
     summary["activity"] = activity.run_optional_stages(county, users, out)
