@@ -212,7 +212,7 @@ def test_the_scorecard_agrees_with_the_schools_page_and_sorts(db, make, login, p
         and words[2].startswith("No, overdue")
     phones = [rows[s.laestab].select_one('[data-figure="phones"]').get_text(" ", strip=True)
               for s in (on_time, late, overdue)]
-    assert phones == ["75.0% 3 of 4", "50.0% 1 of 2", "None answered"]
+    assert phones == ["75.0% 3 of 4", "50.0% 1 of 2", "No answers"]
 
     by_name = pages.page("/returns/schools?year=2024&sort=name")
     assert [row["data-school"] for row in by_name.select("#scorecard-table tbody tr")] == \
