@@ -58,6 +58,8 @@ PARALLEL_THRESHOLD = 10_000
 SIXTH_FORM = "210"  # full-time education, school sixth form (NCCIS)
 ROLL_SOURCE = "school roll"
 ENROLMENT_SOURCE = "enrolment return"
+ROLL_ACTIVITY_COLUMNS = ("young_person_id", "code", "ascertained_on", "due_to_lapse_on", "provider_id", "provider_name",
+                         "source", "notes", "needs_review", "created_at", "updated_at")
 # The activity an enrolment implies, by its provider's type.
 PROVIDER_ACTIVITY = {"school": "210", "independent": "210", "special": "210", "college": "230", "training": "430"}
 
@@ -284,15 +286,22 @@ def record_roll_evidence(academic_year: int) -> int:
     schools = dict(db.session.execute(select(Establishment.id, Establishment.name)
                                       .where(Establishment.id.in_(set(on_roll.values())))).all())
     group = db.session.scalar(select(ActivityCode.group).where(ActivityCode.code == SIXTH_FORM))
-    found = {person_id: Activity(
-        young_person_id=person_id, code=SIXTH_FORM, ascertained_on=today, due_to_lapse_on=lapse_date(today, group),
-        provider_id=school_id, provider_name=schools.get(school_id), source=ROLL_SOURCE,
-        notes=f"On {schools.get(school_id, 'a school')}'s Year 12 roll this year")
-        for person_id, school_id in on_roll.items() if person_id not in known}
-    db.session.add_all(found.values())
-    db.session.flush()
-    for case in db.session.scalars(select(Case).where(Case.status == "open", Case.young_person_id.in_(found))):
-        close_case(case, "school_roll", found[case.young_person_id].id, by=ROLL_SOURCE)
+    found = {person_id: school_id for person_id, school_id in on_roll.items() if person_id not in known}
+    # Thousands of leavers at once: written in bulk, not as objects.
+    lapses, now = lapse_date(today, group), bulk_insert.stamp()
+    bulk_insert.insert_rows(Activity.__table__, ROLL_ACTIVITY_COLUMNS, [
+        (person_id, SIXTH_FORM, today, lapses, school_id, schools.get(school_id), ROLL_SOURCE,
+         f"On {schools.get(school_id, 'a school')}'s Year 12 roll this year", False, now, now)
+        for person_id, school_id in found.items()])
+    cases = db.session.scalars(select(Case).where(Case.status == "open", Case.young_person_id.in_(found))).all()
+    if cases:
+        written = dict(db.session.execute(
+            select(Activity.young_person_id, Activity.id)
+            .where(Activity.young_person_id.in_([case.young_person_id for case in cases]),
+                   Activity.source == ROLL_SOURCE, Activity.ascertained_on == today)
+            .order_by(Activity.id)).all())  # the newest, this run's, last
+        for case in cases:
+            close_case(case, "school_roll", written[case.young_person_id], by=ROLL_SOURCE)
     db.session.flush()
     logger.info("recorded %s leavers on a Year 12 roll in %s", len(found), academic_year,
                 extra={"academic_year": academic_year, "found": len(found)})

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tep_app.services.imports import IMPORT_KINDS, ImportFailed, import_file, plural
+from tep_app.services.imports import IMPORT_KINDS, ImportFailed, import_file, plural, read_soon
 from tep_app.services.lists import ListsError, build_lists_with_summary
 from tep_app.services.match_runs import MatchingError, run_matching
 
@@ -79,10 +79,17 @@ def refresh_county(folder: Path, year: int, report: Callable[[Stage], None] = la
         done.stages.append(Stage(name, time.perf_counter() - started, outcome))
         report(done.stages[-1])
 
-    for kind, path in files.items():
-        def load(kind=kind, path=path) -> str:
+    # Each file is read in its child while the one before it is checked and written.
+    readings = {}
+    kinds = list(files)
+    for number, (kind, path) in enumerate(files.items()):
+        def load(kind=kind, path=path, number=number) -> str:
+            reading = readings.pop(kind, None) or read_soon(path, path.name)
+            if number + 1 < len(kinds):
+                following = kinds[number + 1]
+                readings[following] = read_soon(files[following], files[following].name)
             try:
-                batch = import_file(kind, path, path.name, year)
+                batch = import_file(kind, path, path.name, year, reading=reading)
             except ImportFailed as error:
                 raise RefreshError(f"{path.name}: {error.message}", error.problems) from None
             done.warnings += batch.warning_count

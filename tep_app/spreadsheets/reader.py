@@ -40,14 +40,16 @@ def _read_bytes(source) -> bytes:
     raise SpreadsheetError("The file could not be read")
 
 
-def read_table(source, filename: str, *, max_rows: int, max_columns: int = MAX_COLUMNS) -> Table:
+def read_table(source, filename: str, *, max_rows: int, max_columns: int = MAX_COLUMNS,
+               limits: tuple[int, int] | None = None) -> Table:
     """Read the first sheet of an .xlsx, or a UTF-8 .csv, into a Table, in a child process with a
     memory cap and a time limit (tep_app/spreadsheets/sandbox.py): a hostile file costs that
     short-lived process, never the caller.
 
     `source` is the file's bytes, a path, or a file object. Raises SpreadsheetError for a file
     that is not a spreadsheet, is empty, has a header and no rows, or is over the row or column
-    limits, or that the child could not read within its limits.
+    limits, or that the child could not read within its limits. `limits` are the child's memory
+    cap (MB) and time limit (s), from the app's settings when not given.
     """
     extension = Path(filename or "").suffix.lower()
     if extension not in EXTENSIONS:
@@ -55,7 +57,7 @@ def read_table(source, filename: str, *, max_rows: int, max_columns: int = MAX_C
     data = _read_bytes(source)
     if not data.strip():
         raise SpreadsheetError("The file is empty")
-    return _cleaned(parse_in_child(data, filename, max_rows=max_rows, max_columns=max_columns))
+    return _cleaned(parse_in_child(data, filename, max_rows=max_rows, max_columns=max_columns, limits=limits))
 
 
 def _cleaned(table: Table) -> Table:

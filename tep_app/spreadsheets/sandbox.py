@@ -31,7 +31,8 @@ MSG_TOO_SLOW = ("The file took too long to read. Save it again as .xlsx or .csv,
 MSG_UNREADABLE = "{filename} is not a spreadsheet we can read. Save it as .xlsx or .csv and try again."
 
 
-def _limits() -> tuple[int, int]:
+def parse_limits() -> tuple[int, int]:
+    """The child's memory cap (MB) and time limit (s): the app's settings, or the defaults."""
     if has_app_context():
         config = current_app.config
         return (int(config.get("UPLOAD_PARSE_MEMORY_MB", DEFAULT_MEMORY_MB)),
@@ -39,8 +40,11 @@ def _limits() -> tuple[int, int]:
     return DEFAULT_MEMORY_MB, DEFAULT_SECONDS
 
 
-def parse_in_child(data: bytes, filename: str, *, max_rows: int, max_columns: int) -> Table:
-    memory_mb, seconds = _limits()
+def parse_in_child(data: bytes, filename: str, *, max_rows: int, max_columns: int,
+                   limits: tuple[int, int] | None = None) -> Table:
+    """`limits` (memory MB, seconds) are read from the app's settings when not given: a thread
+    without the app context must be given them."""
+    memory_mb, seconds = limits or parse_limits()
     request = pickle.dumps((data, filename, max_rows, max_columns, memory_mb, seconds),
                            protocol=pickle.HIGHEST_PROTOCOL)
     started = time.monotonic()

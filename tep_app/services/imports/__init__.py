@@ -10,6 +10,7 @@ import gc
 import hashlib
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,10 +35,11 @@ from tep_app.services.imports.validate import (
     people_outline,
     preview_rows,
 )
-from tep_app.spreadsheets.reader import SpreadsheetError, read_table
+from tep_app.spreadsheets.reader import SpreadsheetError, Table, read_table
+from tep_app.spreadsheets.sandbox import parse_limits
 
 __all__ = ["ERROR", "IMPORT_KINDS", "WARNING", "CheckResult", "ImportFailed", "Problem", "check_file", "import_file",
-           "list_warnings", "plural", "summary_line"]
+           "list_warnings", "plural", "read_soon", "summary_line"]
 
 logger = logging.getLogger(__name__)
 DEFAULT_MAX_ROWS = 200_000
@@ -114,12 +116,26 @@ def _max_rows(max_rows: int | None) -> int:
     return current_app.config.get("IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS) if has_app_context() else DEFAULT_MAX_ROWS
 
 
-def _check(kind, data, filename, academic_year, max_rows, progress=None):
+def read_soon(source, filename: str, max_rows: int | None = None) -> "Future[Table]":
+    """Start reading a file now, in its sandboxed child, for `import_file(..., reading=)` later: a
+    refresh reads the next file on the other core while it checks and writes this one."""
+    max_rows, limits = _max_rows(max_rows), parse_limits()
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-soon")
+    reading = pool.submit(lambda: read_table(_source_bytes(source), filename, max_rows=max_rows, limits=limits))
+    pool.shutdown(wait=False)  # the thread ends when the file is read
+    return reading
+
+
+def _read(data, filename, max_rows, reading: "Future[Table] | None") -> Table:
+    return reading.result() if reading is not None else read_table(data, filename, max_rows=_max_rows(max_rows))
+
+
+def _check(kind, data, filename, academic_year, max_rows, progress=None, reading=None):
     if kind not in IMPORT_KINDS:
         raise ValueError(f"Unknown import kind {kind!r}: choose one of {', '.join(IMPORT_KINDS)}")
     result = CheckResult(kind, None if kind == "establishments" else academic_year)
     try:
-        table = read_table(data, filename, max_rows=_max_rows(max_rows))
+        table = _read(data, filename, max_rows, reading)
     except SpreadsheetError as error:
         result.problems.append(Problem(error.row, error.column, error.message))
         return result, None
@@ -149,11 +165,12 @@ def check_file(kind: str, source, filename: str, academic_year: int | None = Non
 
 def import_file(kind: str, source, filename: str, academic_year: int | None = None, *,
                 user_id: int | None = None, progress: Callable[[int], None] | None = None,
-                max_rows: int | None = None) -> ImportBatch:
+                max_rows: int | None = None, reading: "Future[Table] | None" = None) -> ImportBatch:
     """Check and write a whole file, or nothing. Raises ImportFailed listing every problem.
 
     `progress`, when given, is called with the number of rows just checked; if it has a
-    `start(total)` method, that is called first with the number of rows in the file.
+    `start(total)` method, that is called first with the number of rows in the file. `reading`,
+    when given, is the same file already being read (`read_soon`).
     """
     academic_year = academic_year or current_academic_year()
     try:
@@ -161,13 +178,13 @@ def import_file(kind: str, source, filename: str, academic_year: int | None = No
     except SpreadsheetError as error:
         raise ImportFailed([Problem(None, None, error.message)]) from None
     with _collector_paused():
-        return _import(kind, data, filename, academic_year, user_id, progress, max_rows)
+        return _import(kind, data, filename, academic_year, user_id, progress, max_rows, reading)
 
 
-def _import(kind, data, filename, academic_year, user_id, progress, max_rows) -> ImportBatch:
+def _import(kind, data, filename, academic_year, user_id, progress, max_rows, reading) -> ImportBatch:
     if kind != "establishments":
-        return _import_while_checking(kind, data, filename, academic_year, user_id, progress, max_rows)
-    result, checked = _check(kind, data, filename, academic_year, max_rows, progress)
+        return _import_while_checking(kind, data, filename, academic_year, user_id, progress, max_rows, reading)
+    result, checked = _check(kind, data, filename, academic_year, max_rows, progress, reading)
     if result.problems:
         raise ImportFailed(result.problems, result.warnings)
     batch = _new_batch(kind, data, filename, result.academic_year, result.row_count, user_id)
@@ -175,14 +192,15 @@ def _import(kind, data, filename, academic_year, user_id, progress, max_rows) ->
     return _finish(batch, counts, result.warnings, result.columns_ignored)
 
 
-def _import_while_checking(kind, data, filename, academic_year, user_id, progress, max_rows) -> ImportBatch:
+def _import_while_checking(kind, data, filename, academic_year, user_id, progress, max_rows,
+                           reading) -> ImportBatch:
     """Each good row is written while later rows are still being checked, so the database stores
     rows while this process reads them. It happens inside a savepoint: a file with any error is
     rolled back to it, and writes nothing."""
     if kind not in IMPORT_KINDS:
         raise ValueError(f"Unknown import kind {kind!r}: choose one of {', '.join(IMPORT_KINDS)}")
     try:
-        table = read_table(data, filename, max_rows=_max_rows(max_rows))
+        table = _read(data, filename, max_rows, reading)
     except SpreadsheetError as error:
         raise ImportFailed([Problem(error.row, error.column, error.message)]) from None
     match = match_headers(kind, table.headers)
