@@ -30,15 +30,14 @@ ON_TIME, LATE, OVERDUE, NOT_YET_DUE, NOT_SENT, NO_LIST = "on-time", "late", "ove
 ANSWER_ORDER = (ON_TIME, LATE, NOT_YET_DUE, OVERDUE, NOT_SENT, NO_LIST)
 ANSWER_WORDS = {ON_TIME: "Yes", LATE: "No, submitted late", OVERDUE: "No, overdue", NOT_YET_DUE: "Not yet due",
                 NOT_SENT: "List not sent", NO_LIST: "No list this year"}
-# ?sort= key -> (words, row key, reverse): every sort keeps the name as its tie-break.
+# ?sort= key -> (words, row key): every sort keeps the name as its tie-break.
 SORTS = {
-    "name": ("school name", lambda row: (row.name.lower(), row.laestab), False),
-    "not-known": ("Not Known %, highest first", lambda row: (-row.not_known_pct, -row.not_known, row.name.lower()),
-                  False),
-    "on-time": ("answered on time, late and overdue last", lambda row: (ANSWER_ORDER.index(row.answer),
-                                                                       row.name.lower()), False),
+    "name": ("school name", lambda row: (row.name.lower(), row.laestab)),
+    "not-known": ("Not Known %, highest first", lambda row: (-row.not_known_pct, -row.not_known, row.name.lower())),
+    "on-time": ("answered on time first, then late, not yet due, overdue, not sent",
+                lambda row: (ANSWER_ORDER.index(row.answer), row.name.lower())),
     "phones": ("phone numbers given, lowest share first",
-               lambda row: (row.phone_pct is None, row.phone_pct or 0.0, row.name.lower()), False),
+               lambda row: (row.phone_pct is None, row.phone_pct or 0.0, row.name.lower())),
 }
 DEFAULT_SORT = "not-known"
 CSV_HEADER = ["School", "LAESTAB", "District", "Leavers", "Not Known", "Not Known %", "Reply by", "Submitted on",
@@ -115,8 +114,8 @@ def school_scores(academic_year: int, sort: str = DEFAULT_SORT, today: date | No
             school_id, name, laestab, district, figure.cohort if figure else 0, figure.not_known if figure else 0,
             figure.not_known_pct if figure else 0.0, due_on, submitted_on,
             _answer(status, due_on, submitted_on, today), int(answered), int(with_phone)))
-    _words, key, reverse = SORTS.get(sort, SORTS[DEFAULT_SORT])
-    return sorted(scores, key=key, reverse=reverse)
+    _words, key = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    return sorted(scores, key=key)
 
 
 def _text(value) -> str:
