@@ -18,10 +18,16 @@ install: $(VENV)/.installed tep_app/static/build/app.css
 # Both locks, every package pinned and checked against its hash. Edit requirements*.in, then `make lock`.
 # The locks name every package, so pip resolves nothing (--no-deps); it takes built wheels only (no
 # package is built on the way in) and leaves each module to be byte-compiled when it is first imported.
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# The app's packages first (all that migrating and the demo need), then the tests' and tools'.
+PIP_INSTALL = $(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps \
+	--only-binary=:all: --no-compile
+$(VENV)/.app-installed: requirements.txt
 	@$(STEP) "python venv" "test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)"
-	@$(STEP) "pip install" "$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps \
-		--only-binary=:all: --no-compile -r requirements.txt -r requirements-dev.txt"
+	@$(STEP) "pip install (the app)" "$(PIP_INSTALL) -r requirements.txt"
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.app-installed requirements-dev.txt
+	@$(STEP) "pip install (tests and tools)" "$(PIP_INSTALL) -r requirements-dev.txt"
 	touch $@
 
 PIP_COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url
@@ -38,21 +44,21 @@ node_modules/.installed: package.json package-lock.json
 tep_app/static/build/app.css: node_modules/.installed tep_app/static/scss/app.scss
 	@$(STEP) "sass" "npm run --silent build:css"
 
-migrate: install
+migrate: $(VENV)/.app-installed
 	@$(STEP) "migrations" "$(FLASK) db upgrade"
 
 demo: migrate
 	@$(STEP) "demo county" "TEP_BASE_URL=\"\$${TEP_BASE_URL:-http://127.0.0.1:$(PORT)}\" $(FLASK) tep demo"
 
 # The ports are checked first, before anything is installed: `PORT=5001 MAIL_PORT=1026 make run`.
-# The Python packages and the styles (npm, then Sass) are installed side by side; once the first
-# page answers, run_local.py lists each step's time (instance/run-steps.txt).
+# Side by side: the app's packages, then the migrations and the demo county; the styles (npm, then
+# Sass); the tests' and tools' packages (the mail catcher's among them) once the app's are in. Once
+# the first page answers, run_local.py lists each step's time (instance/run-steps.txt).
 run: export TEP_STEP_TIMES := $(CURDIR)/instance/run-steps.txt
 run: export TEP_RUN_STARTED := $(shell date +%s.%N)
 run: ports
 	@mkdir -p instance && rm -f instance/run-steps.txt
-	$(MAKE) --no-print-directory -j2 install
-	$(MAKE) --no-print-directory demo
+	$(MAKE) --no-print-directory -j3 demo install
 	$(BIN)/python scripts/run_local.py --port $(PORT) --mail-port $(MAIL_PORT)
 
 ports:
