@@ -18,6 +18,7 @@ from bench import pages
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_SNAPSHOT_SECONDS = 10.0
+TARGET_RETURN_SECONDS = 10.0
 STEPS: list = []
 
 
@@ -43,6 +44,35 @@ def _snapshot(app, report) -> int:
         snapshot_id = snapshot.id
         db.session.remove()
     return snapshot_id
+
+
+def _nccis_return(app, snapshot_id: int, report) -> None:
+    """The month's NCCIS return: read and checked (the error report), written, checked against the XSD."""
+    import tempfile
+
+    from tep_app.extensions import db
+    from tep_app.models import Snapshot
+    from tep_app.services.returns.nccis_xml import build_return, validate_xml, write_xml
+
+    with app.app_context(), tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "nccis.xml"
+        started = time.perf_counter()
+        nccis = build_return(db.session.get(Snapshot, snapshot_id))
+        built = time.perf_counter()
+        write_xml(nccis, str(path))
+        written = time.perf_counter()
+        failures = validate_xml(str(path))
+        seconds = time.perf_counter() - started
+        report.at_most("returns", "NCCIS return written", round(seconds, 2), "s", TARGET_RETURN_SECONDS,
+                       note=f"{len(nccis.records):,} young people, {len(nccis.errors):,} errors, "
+                            f"{path.stat().st_size / 1e6:.1f} MB; read and checked {built - started:.2f} s, written "
+                            f"{written - built:.2f} s, XSD {seconds - (written - started):.2f} s")
+        if failures:
+            report.error("returns", f"the return does not follow its XSD: {failures[0]}"[:300])
+        db.session.remove()
+
+
+STEPS.append(_nccis_return)
 
 
 def measure(report, scale: float = 1.0, seed: int = 2022) -> None:
