@@ -86,6 +86,27 @@ def test_a_code_off_the_list_and_a_missing_date_ascertained_are_reported(county,
     assert errors == [("L2", "Activity code 999"), ("L3", "Activity 999 with no date ascertained")]
 
 
+def test_identifiers_off_the_format_are_reported_and_left_out_so_the_file_still_follows_the_xsd(db, make,
+                                                                                               tmp_path):
+    held = make.young_person(forename="Ines", surname="Carvalho", date_of_birth=date(2007, 5, 1), gender="X",
+                             upn="A801200005001", uln="1234567890", postcode="NOT A POSTCODE")
+    snapshot = take_snapshot(date(2024, 11, 30))
+    nccis = build_return(snapshot)
+    assert [(error.code, error.detail) for error in nccis.errors] == [
+        ("5", "X is not a gender: enter F, M, U or W"),
+        ("L6", "A801200005001 has the wrong check letter: check the UPN"),
+        ("L7", "1234567890 is not a ULN: it must be 10 digits that pass the ULN check"),
+        ("L8", "NOT A POSTCODE is not a UK postcode: enter it like ME14 1XX"),
+    ]
+    assert nccis.errors[0].young_person_id == held.id
+    path = tmp_path / "return.xml"
+    write_xml(nccis, str(path))
+    assert validate_xml(str(path)) == []
+    person = etree.parse(str(path)).find("YoungPersons/YoungPerson")
+    assert [person.find(name) for name in ("Gender", "UPN", "ULN", "Postcode")] == [None] * 4
+    assert person.findtext("FamilyName") == "Carvalho"
+
+
 def test_the_file_follows_the_xsd_even_with_errors_and_holds_the_snapshot(county, tmp_path):
     snapshot, people = county
     path = tmp_path / "return.xml"

@@ -47,6 +47,10 @@ def _illegal(name: str | None) -> bool:
     return bool(name) and _ILLEGAL.search(name) is not None
 
 
+# The rule broken by an identifier the return left out for its format (nccis_xml FORMAT_CHECKS).
+FORMAT_RULES = {"Gender": "5", "UPN": "L6", "ULN": "L7", "Postcode": "L8"}
+
+
 def _year_start(as_of: date) -> date:
     return date(req.academic_year_of(as_of), req.ACADEMIC_YEAR_START_MONTH, 1)
 
@@ -60,7 +64,7 @@ def _person_rules(record, as_of: date) -> Iterable[tuple[str, str]]:
         yield "2", "No given name" + gone
     if not record.family_name:
         yield "3", "No family name" + gone
-    if record.found and not record.gender:
+    if record.found and not record.gender and "Gender" not in record.left_out:
         yield "4", "No gender"
     if record.dob is None:
         yield "8", "No date of birth" + gone
@@ -75,6 +79,9 @@ def _person_rules(record, as_of: date) -> Iterable[tuple[str, str]]:
     for code, value in (("44", record.given_name), ("45", record.family_name), ("46", record.middle_name)):
         if _illegal(value):
             yield code, f"The name held is {value!r}"
+    for name, code in FORMAT_RULES.items():
+        if name in record.left_out:
+            yield code, record.left_out[name]
 
 
 def _activity_rules(record, as_of: date, lists: CodeLists) -> Iterable[tuple[str, str]]:

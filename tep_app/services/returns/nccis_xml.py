@@ -30,7 +30,7 @@ from tep_app.models import ActivityCode, GuaranteeStatus, YoungPerson
 from tep_app.models.returns import Snapshot, SnapshotRow
 from tep_app.services.returns import requirement as req
 from tep_app.services.returns.nccis_errors import CodeLists, NccisError, check_records
-from tep_app.validation import Invalid, check_month, clean_text
+from tep_app.validation import Invalid, check_gender, check_month, check_postcode, check_uln, check_upn, clean_text
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "nccis.xsd"
 ROOT, HEADER, PEOPLE, PERSON = "NCCISReturn", "Header", "YoungPersons", "YoungPerson"
@@ -69,6 +69,8 @@ class ReturnRecord:
     neet_start_date: date | None
     sg_status: str | None
     sg_recorded_on: date | None
+    # Element name -> why the value held was left out of the file (not in the requirement's format).
+    left_out: dict[str, str] = field(default_factory=dict)
 
     @property
     def young_persons_id(self) -> str:
@@ -136,6 +138,21 @@ def _text(value: str | None) -> str | None:
     return cleaned or None
 
 
+# The identifiers a record holds that the XSD restricts, each with the one check of its kind.
+FORMAT_CHECKS = {"Gender": check_gender, "UPN": check_upn, "ULN": check_uln, "Postcode": check_postcode}
+
+
+def _formatted(name: str, value: str | None, left_out: dict[str, str]) -> str | None:
+    """The value in the requirement's format, or None (and why, in `left_out`) when it cannot be."""
+    if value is None:
+        return None
+    try:
+        return FORMAT_CHECKS[name](value)
+    except Invalid as error:
+        left_out[name] = error.message
+        return None
+
+
 def load_records(snapshot: Snapshot) -> list[ReturnRecord]:
     """The snapshot's rows in YoungPersonsID order, each with who the young person is now."""
     row, person = SnapshotRow, YoungPerson
@@ -159,18 +176,21 @@ def load_records(snapshot: Snapshot) -> list[ReturnRecord]:
         if not held and code == req.ON_ROLL_COMPULSORY_CODE:
             start = year_start
         given, family = _text(r.forename), _text(r.surname)
+        left_out: dict[str, str] = {}
+        as_held = (("Gender", r.gender), ("UPN", r.upn), ("ULN", r.uln), ("Postcode", r.postcode))
+        identifiers = {name: _formatted(name, _text(value), left_out) for name, value in as_held}
         records.append(ReturnRecord(
             young_person_id=r.young_person_id, found=r.found is not None, given_name=given,
             middle_name=_text(r.middle_names), family_name=family,
             display_name=" ".join(part for part in (_text(r.preferred_forename) or given, family) if part)
             or f"Young person {r.young_person_id}",
-            dob=r.date_of_birth, gender=_text(r.gender), upn=_text(r.upn), uln=_text(r.uln),
-            address=_text(r.address), postcode=_text(r.postcode), ehcp=bool(r.ehcp), academic_age=r.academic_age,
+            dob=r.date_of_birth, gender=identifiers["Gender"], upn=identifiers["UPN"], uln=identifiers["ULN"],
+            address=_text(r.address), postcode=identifiers["Postcode"], ehcp=bool(r.ehcp), academic_age=r.academic_age,
             year_group=r.year_group, cohort_status=r.cohort_status, lead_la=r.lead_la,
             transferred_to_la=r.transferred_to_la, activity_code=code, held=held,
             currency_lapsed=bool(r.currency_lapsed), start_date=start,
             ascertained_on=r.ascertained_on, due_to_lapse_on=r.due_to_lapse_on, neet_start_date=r.neet_start_date,
-            sg_status=r.sg_status, sg_recorded_on=r.sg_recorded_on))
+            sg_status=r.sg_status, sg_recorded_on=r.sg_recorded_on, left_out=left_out))
     return records
 
 

@@ -196,6 +196,7 @@ NCCIS_RULES = {
     "2": ("GivenName is empty", 1),
     "3": ("FamilyName is empty", 1),
     "4": ("Gender is empty", 1),  # [U] errors 4 and 5 were not legible; probably gender
+    "5": ("Gender is not a valid code: left out of the file", 1),
     "8": ("DOB is empty", 1),
     "9": ("DOB puts the young person above the cohort's ages", 2),
     "10": ("DOB puts the young person below the cohort's ages", 2),
@@ -210,6 +211,9 @@ NCCIS_RULES = {
     "L3": ("Current activity has no date ascertained", 2),
     "L4": ("A Year 12 September Guarantee status for a young person in Year 11", 2),
     "L5": ("Activity for young people with SEND (280, 460) for a young person without an EHC plan", 2),
+    "L6": ("UPN is not a valid UPN: left out of the file", 2),
+    "L7": ("ULN is not a valid ULN: left out of the file", 2),
+    "L8": ("Postcode is not a UK postcode: left out of the file", 2),
     # File validation (notes 5.3): the file does not follow the XSD.
     "XSD": ("The file does not follow the return's XSD", 1),
 }
