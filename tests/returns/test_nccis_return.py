@@ -89,14 +89,14 @@ def test_a_code_off_the_list_and_a_missing_date_ascertained_are_reported(county,
 def test_identifiers_off_the_format_are_reported_and_left_out_so_the_file_still_follows_the_xsd(db, make,
                                                                                                tmp_path):
     held = make.young_person(forename="Ines", surname="Carvalho", date_of_birth=date(2007, 5, 1), gender="X",
-                             upn="A801200005001", uln="1234567890", postcode="NOT A POSTCODE")
+                             upn="A801200005001", uln="1234567890", postcode="ZZ99 9ZZ")
     snapshot = take_snapshot(date(2024, 11, 30))
     nccis = build_return(snapshot)
     assert [(error.code, error.detail) for error in nccis.errors] == [
         ("5", "X is not a gender: enter F, M, U or W"),
         ("L6", "A801200005001 has the wrong check letter: check the UPN"),
         ("L7", "1234567890 is not a ULN: it must be 10 digits that pass the ULN check"),
-        ("L8", "NOT A POSTCODE is not a UK postcode: enter it like ME14 1XX"),
+        ("L8", "ZZ99 9ZZ is not a UK postcode: enter it like ME14 1XX"),
     ]
     assert nccis.errors[0].young_person_id == held.id
     path = tmp_path / "return.xml"
