@@ -26,8 +26,9 @@ $(VENV)/.app-installed: requirements.txt
 	@$(STEP) "pip install (the app)" "$(PIP_INSTALL) -r requirements.txt"
 	touch $@
 
+# At a lower priority: `make run` loads the demo county meanwhile.
 $(VENV)/.installed: $(VENV)/.app-installed requirements-dev.txt
-	@$(STEP) "pip install (tests and tools)" "$(PIP_INSTALL) -r requirements-dev.txt"
+	@$(STEP) "pip install (tests and tools)" "nice -n 10 $(PIP_INSTALL) -r requirements-dev.txt"
 	touch $@
 
 PIP_COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url
