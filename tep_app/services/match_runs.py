@@ -219,6 +219,9 @@ def run_matching(academic_year: int | None = None,
 
 def _run_matching(academic_year: int | None, kinds: tuple[str, ...]) -> dict[str, dict[str, int]]:
     db.session.flush()  # the loads below read through the driver, past the session's autoflush
+    # Imports just before (a refresh) may have written most of these rows in this transaction.
+    bulk_insert.analyse(YoungPerson.__table__, SchoolRecord.__table__, Enrolment.__table__, Offer.__table__,
+                        Establishment.__table__)
     years = [academic_year] if academic_year is not None else sorted(list_match_years())
     started = time.perf_counter()
     counts: dict[str, Counter] = {kind: Counter() for kind in kinds}
@@ -263,6 +266,7 @@ def _run_matching(academic_year: int | None, kinds: tuple[str, ...]) -> dict[str
         clear(kind, year)
     store(matcher.finish())
     db.session.flush()
+    bulk_insert.analyse(MatchResult.__table__)
     if "leaver_enrolment" in kinds:
         for year in years:
             record_roll_evidence(year)
@@ -270,6 +274,7 @@ def _run_matching(academic_year: int | None, kinds: tuple[str, ...]) -> dict[str
     if "roll_offer" in kinds:
         for year in years:
             record_offer_guarantees(year)
+    bulk_insert.analyse(Activity.__table__)  # the roll evidence's, for the lists built next
     total = time.perf_counter() - started
     logger.info("matched %s kinds for years %s in %.2fs: load %.2fs, store %.2fs, %s at once", len(kinds), years,
                 total, timings["load"], timings["store"], workers,
