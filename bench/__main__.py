@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bench.report import Report
 
-SECTIONS = ("accuracy", "pipeline", "splink", "send", "pages", "search", "returns", "startup")
+SECTIONS = ("accuracy", "pipeline", "splink", "refresh", "send", "pages", "search", "returns", "startup")
 OUT = Path(__file__).resolve().parent / "out" / "results.json"
 
 
