@@ -3,32 +3,44 @@
 Each feature keeps its commands in its own module here and registers them on the `tep` group.
 Commands print a one-line reason and exit non-zero on bad input; they never show a traceback.
 
-A module is imported when one of its commands is run (`flask tep calendar show` imports lists.py and
-what it needs, nothing else), or when the commands are listed (`flask tep --help`): which module has
-which command is read from their source, `@tep.command("name")` or `@tep.group("name")`.
+A module is imported when one of its commands is run (`flask tep calendar show` imports calendar.py
+and what it needs, nothing else), and every module when the commands are listed (`flask tep
+--help`). COMMANDS says which module holds which command; a test fails when it and the modules'
+own registrations disagree.
 """
 import importlib
-import re
-from functools import cache
-from pathlib import Path
 
 from flask.cli import AppGroup
 
-# A decorator that declares a command: @tep.command("name") or @tep.group("name").
-_DECLARED = re.compile(
-    r"""^@tep\.(?:command|group)\(\s*["']([^"']+)["']""", re.MULTILINE)
+# Each command (or group of commands) and the module that registers it on `tep`.
+COMMANDS = {
+    "create-user": "tep_app.cli.users",
+    "import": "tep_app.cli.imports",
+    "refresh": "tep_app.cli.refresh",
+    "match": "tep_app.cli.matching",
+    "lists": "tep_app.cli.lists",
+    "calendar": "tep_app.cli.calendar",
+    "demo": "tep_app.cli.demo",
+    "send": "tep_app.cli.schools",
+    "remind": "tep_app.cli.schools",
+    "chase": "tep_app.cli.schools",
+    "deliver": "tep_app.cli.schools",
+    "scheduler": "tep_app.cli.schools",
+    "mailcatcher": "tep_app.cli.schools",
+    "cases": "tep_app.cli.cases",
+    "retention": "tep_app.cli.retention",
+    "return": "tep_app.cli.returns",
+    "snapshot": "tep_app.cli.snapshots",
+}
+COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
 
 class CommandModules(AppGroup):
     """A group whose commands' modules are imported when needed."""
 
     def get_command(self, ctx, name):
-        if name not in self.commands:
-            module = declared_commands().get(name)
-            if module:
-                _import(module)
-            else:
-                import_all()
+        if name not in self.commands and name in COMMANDS:
+            importlib.import_module(COMMANDS[name])
         return super().get_command(ctx, name)
 
     def list_commands(self, ctx):
@@ -38,43 +50,7 @@ class CommandModules(AppGroup):
 
 tep = CommandModules("tep", help="TEP Follow-up commands.")
 
-COMMAND_MODULES = (
-    "tep_app.cli.users",
-    "tep_app.cli.imports",
-    "tep_app.cli.refresh",
-    "tep_app.cli.matching",
-    "tep_app.cli.lists",
-    "tep_app.cli.calendar",
-    "tep_app.cli.demo",
-    "tep_app.cli.schools",
-    "tep_app.cli.cases",
-    "tep_app.cli.retention",
-    "tep_app.cli.returns",
-    "tep_app.cli.snapshots",
-)
-
-
-
-@cache
-def declared_commands() -> dict[str, str]:
-    """{command name: the module that declares it}, from the modules' source."""
-    found = {}
-    for module in COMMAND_MODULES:
-        path = Path(__file__).with_name(module.rsplit(".", 1)[1] + ".py")
-        if path.is_file():
-            for name in _DECLARED.findall(path.read_text(encoding="utf-8")):
-                found.setdefault(name, module)
-    return found
-
 
 def import_all() -> None:
     for module in COMMAND_MODULES:
-        _import(module)
-
-
-def _import(module: str) -> None:
-    try:
         importlib.import_module(module)
-    except ModuleNotFoundError as error:
-        if error.name != module:
-            raise

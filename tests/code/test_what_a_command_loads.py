@@ -78,3 +78,12 @@ def test_any_other_flask_command_gets_the_whole_app():
 
     assert "tep_app.admin.routes" in loaded["after create_app"]
     assert loaded["rules"] > 100
+
+
+def test_the_table_of_commands_names_each_command_and_the_module_that_registers_it():
+    from tep_app.cli import COMMANDS, import_all, tep
+
+    import_all()
+    registered = {name: command.callback.__module__ for name, command in tep.commands.items()}
+
+    assert registered == COMMANDS
