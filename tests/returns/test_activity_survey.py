@@ -11,7 +11,8 @@ from sqlalchemy import select
 from tep_app.models import Activity, AuditEvent
 from tep_app.services.figures import not_known_counts
 from tep_app.services.returns import requirement
-from tep_app.services.returns.activity_survey import build_survey, summary_by_school, young_persons_id
+from tep_app.services.returns.activity_survey import build_survey, summary_by_school
+from tep_app.services.returns.requirement import young_persons_id
 
 ON = date(2022, 11, 1)
 

@@ -310,18 +310,13 @@ def _survey_row(person, on: date, activities: list, roll: dict, enrolments: dict
 
 # --- The files -------------------------------------------------------------------------------------
 
-def young_persons_id(person_id: int) -> str:
-    """DATABASE_ID followed by the local id, padded with zeros to the requirement's length."""
-    return f"{req.DATABASE_ID}{person_id:0{req.SURVEY_ID_LENGTH - len(req.DATABASE_ID)}d}"
-
-
 def _iso(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
 def csv_rows(survey: Survey) -> list[list[str]]:
     """The CSV's rows, one a young person, in SURVEY_CSV_COLUMNS' order (moved away included)."""
-    return [[req.LEAD_LA_CODE, row.laestab[-4:], young_persons_id(row.person_id), row.upn or "", row.surname,
+    return [[req.LEAD_LA_CODE, row.laestab[-4:], req.young_persons_id(row.person_id), row.upn or "", row.surname,
              row.forename, _iso(row.date_of_birth), row.gender or "", row.postcode or "", row.code or "",
              _iso(row.start_date), _iso(row.ascertained_on), "Y" if row.lapsed else "N", GROUP_WORDS[row.group]]
             for row in survey.rows]

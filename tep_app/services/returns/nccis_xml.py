@@ -74,7 +74,7 @@ class ReturnRecord:
 
     @property
     def young_persons_id(self) -> str:
-        return young_persons_id(self.young_person_id)
+        return req.young_persons_id(self.young_person_id)
 
 
 @dataclass
@@ -94,11 +94,6 @@ class NccisReturn:
 
 class MonthRefused(ValueError):
     """A month with no return: the message says why, in words for the user."""
-
-
-def young_persons_id(person_id: int) -> str:
-    """DATABASE_ID followed by the local id, padded with zeros (longer when the id does not fit)."""
-    return f"{req.DATABASE_ID}{person_id:0{req.YOUNG_PERSONS_ID_DIGITS - len(req.DATABASE_ID)}d}"
 
 
 def month_end_of(month: str) -> date:

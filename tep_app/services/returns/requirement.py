@@ -165,8 +165,8 @@ SURVEY_CSV_COLUMNS = (
     "LACode", "EstablishmentNumber", "YoungPersonsID", "UPN", "FamilyName", "GivenName", "DOB", "Gender",
     "Postcode", "ActivityCode", "ActivityStartDate", "DateAscertained", "CurrencyLapsed", "DestinationGroup",
 )
-# The YoungPersonsID's length: DATABASE_ID then the local id, padded with zeros (notes 1.2, [S]).
-SURVEY_ID_LENGTH = 13
+# The Activity Survey identifies a young person by the same YoungPersonsID as the monthly return
+# (young_persons_id below).
 
 # --- The monthly NCCIS return (notes 1, 5) --------------------------------------------------------
 # The XML's layout is the project's XSD (services/returns/schema/nccis.xsd): root, header, element
@@ -175,6 +175,13 @@ SURVEY_ID_LENGTH = 13
 # rest, the root and the header (not retrieved): change them in the XSD and services/returns/nccis_xml.py.
 # The YoungPersonsID's digits: DATABASE_ID then the local id, padded with zeros ([S] notes 1.2).
 YOUNG_PERSONS_ID_DIGITS = 13
+
+
+def young_persons_id(person_id: int) -> str:
+    """DATABASE_ID followed by the local id, padded with zeros (longer when the id does not fit):
+    the one YoungPersonsID of the monthly return and the Activity Survey."""
+    return f"{DATABASE_ID}{person_id:0{YOUNG_PERSONS_ID_DIGITS - len(DATABASE_ID)}d}"
+
 # A lapsed activity is returned as held, with CurrencyLapsed Y and its due-to-lapse date, and NCCIS
 # counts it as not known ([I] from error 232, notes 5.2); False returns the snapshot's not-known code.
 RETURN_HELD_CODE_WHEN_LAPSED = True
