@@ -4,7 +4,7 @@ Its own module, so that the command imports the calendar and nothing of the list
 import click
 
 from tep_app.cli import tep
-from tep_app.cli.common import YEAR_HELP, parse_year
+from tep_app.cli.options import YEAR_HELP, parse_year
 from tep_app.dates import weekday_date
 from tep_app.extensions import db
 from tep_app.services import calendar

@@ -4,7 +4,7 @@ import logging
 import click
 
 from tep_app.cli import tep
-from tep_app.cli.common import fail
+from tep_app.cli.options import fail
 from tep_app.extensions import db
 from tep_app.services.cases import open_cases_for_lapsed, open_cases_for_overdue, rebalance
 

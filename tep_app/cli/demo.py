@@ -5,7 +5,7 @@ import click
 from flask import current_app
 
 from tep_app.cli import tep
-from tep_app.cli.common import fail
+from tep_app.cli.options import fail
 
 
 @tep.command("demo")

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from tep_app.cli import tep
-from tep_app.cli.common import fail, year_option
+from tep_app.cli.options import fail, year_option
 from tep_app.extensions import db
 from tep_app.services.imports import IMPORT_KINDS, ImportFailed, import_file, list_warnings, plural
 

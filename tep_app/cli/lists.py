@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from tep_app.cli import tep
-from tep_app.cli.common import YEAR_HELP, fail, parse_year
+from tep_app.cli.options import YEAR_HELP, fail, parse_year
 from tep_app.extensions import db
 from tep_app.models.collections import COLLECTION_KINDS
 from tep_app.services import calendar

@@ -4,7 +4,7 @@ import time
 import click
 
 from tep_app.cli import tep
-from tep_app.cli.common import fail
+from tep_app.cli.options import fail
 from tep_app.extensions import db
 from tep_app.services.match_runs import KINDS, MatchingError, list_match_years, run_matching
 

@@ -4,8 +4,8 @@ from pathlib import Path
 import click
 
 from tep_app.cli import tep
-from tep_app.cli.common import fail, year_option
 from tep_app.cli.imports import print_problems
+from tep_app.cli.options import fail, year_option
 from tep_app.extensions import db
 from tep_app.services.imports import plural
 from tep_app.services.refresh import RefreshError, Stage, refresh_county

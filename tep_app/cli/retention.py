@@ -7,7 +7,7 @@ import logging
 import click
 
 from tep_app.cli import tep
-from tep_app.cli.common import fail
+from tep_app.cli.options import fail
 from tep_app.extensions import db
 from tep_app.services.people.retention import report_lines, run_retention
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from tep_app.cli import tep
-from tep_app.cli.common import fail
+from tep_app.cli.options import fail
 from tep_app.dates import long_date, month_and_year
 from tep_app.extensions import db
 from tep_app.services.audit import record_audit

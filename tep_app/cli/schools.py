@@ -7,7 +7,7 @@ import click
 from flask import current_app
 
 from tep_app.cli import tep
-from tep_app.cli.common import fail, year_option
+from tep_app.cli.options import fail, year_option
 from tep_app.extensions import db
 from tep_app.services.messaging.mail_catcher import start_catcher
 from tep_app.services.messaging.outbox import deliver_outbox, list_stuck

@@ -8,7 +8,7 @@ from datetime import date
 import click
 
 from tep_app.cli import tep
-from tep_app.cli.common import fail
+from tep_app.cli.options import fail
 from tep_app.dates import long_date
 from tep_app.extensions import db
 from tep_app.services.returns.snapshots import SnapshotRefused, is_month_end, take_snapshot

@@ -2,7 +2,7 @@
 import click
 
 from tep_app.cli import tep
-from tep_app.cli.common import fail
+from tep_app.cli.options import fail
 from tep_app.extensions import db
 from tep_app.services.staff import StaffError, create_user
 

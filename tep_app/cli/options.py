@@ -1,4 +1,4 @@
-"""Helpers shared by the commands: a one-line failure with a non-zero exit."""
+"""What the commands share: the academic year option and a one-line failure with a non-zero exit."""
 import click
 
 from tep_app.extensions import db
