@@ -17,6 +17,8 @@ from tep_app.models import (
     PersonNote,
     SchoolRequest,
     SchoolResponse,
+    Snapshot,
+    SnapshotRow,
 )
 from tep_app.models.people import GuaranteeRecord
 from tests.support.portal_support import make_collection
@@ -39,6 +41,7 @@ MARKS = {
     "enrolment": "Level 2 Professional Cookery",
     "offer": "Medway Apprenticeships",
     "outbox_message": "About Marisol Quennell-Abara",
+    "snapshot_row": "school answer at the October month end",
     "audit_event": "viewed by an officer",
 }
 
@@ -105,6 +108,12 @@ def young_person_with_everything(make, db, officer=None) -> Everything:
                     undone_at=datetime(2023, 1, 6, 9, 0, tzinfo=UTC), undo_reason="Two pupils after all"))
     add(OutboxMessage(ledger_key=f"test:{person.id}:named", kind="note", to_address="officer@tep.example",
                       subject="About Marisol Quennell-Abara", body="A note that names her."))
+    month_end = Snapshot(as_of=date(2022, 10, 31), taken_at=datetime(2022, 10, 31, 23, 45, tzinfo=UTC), counts={})
+    add(month_end)
+    db.session.flush()
+    add(SnapshotRow(snapshot_id=month_end.id, young_person_id=person.id, academic_age=16, year_group=11,
+                    cohort_status="P", lead_la="886", activity_code="530", category="neet", gender="F",
+                    sg_source="school answer at the October month end"))
     add(AuditEvent(actor_type="staff", actor_id=str(officer.id), actor_label=officer.email, action="view",
                    object_type="young_person", object_id=str(person.id), after={"note": "viewed by an officer"}))
     db.session.flush()

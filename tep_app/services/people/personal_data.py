@@ -55,6 +55,7 @@ from tep_app.models import (
     PersonNote,
     SchoolRecord,
     SchoolResponse,
+    SnapshotRow,
     YoungPerson,
 )
 from tep_app.models.people import GuaranteeRecord
@@ -263,6 +264,13 @@ REGISTRY: tuple[Holding, ...] = (
                 Held("status", STATISTIC, KEEP, "September Guarantee status"),
                 Held("offer_date", STATISTIC, KEEP, "the offer's date"),
             )),
+    # Not by BY_YOUNG_PERSON: a month's snapshot never changes, so a merge leaves its rows where they are.
+    Holding(SnapshotRow, "its own young_person_id, a plain number (a past month's row is never moved)",
+            lambda ids: SnapshotRow.young_person_id.in_(ids), (
+                Held("gender", STATISTIC, KEEP, "gender as it was at the month end (the return's breakdown)"),
+                Held("sg_source", STATISTIC, KEEP, "where the September Guarantee status came from: the "
+                                                   "service's words"),
+            )),
     Holding(ImportWarning, "none: a row number of an import file (the value may be a name, a date of birth "
                            "or a number)",
             lambda ids: ImportWarning.id.in_([]), (
@@ -314,6 +322,8 @@ NOT_ABOUT_YOUNG_PEOPLE: dict[str, dict[str, str]] = {
     "outbox_message": {"*": "emails to school contacts and staff: their texts name the school, counts and "
                             "dates, never a pupil"},
     "retention_rule": {"*": "the retention schedule"},
+    "snapshot": {"*": "a month-end snapshot: its day and its counts"},
+    "returns_setting": {"*": "settings of the returns pages (the year's target)"},
     "import_batch": {"*": "an import: its file's name, counts and the headers it did not read"},
     "school_response": {"updated_by": "the school contact who last saved the answer",
                         "source": "form or upload"},
