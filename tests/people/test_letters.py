@@ -173,7 +173,7 @@ def test_the_visit_list_is_a_table_by_postcode_with_a_blank_outcome_column(pages
     exported = set(db.session.scalars(select(AuditEvent.object_id).where(
         AuditEvent.id > before, AuditEvent.action == "export", AuditEvent.object_type == "young_person")))
     assert exported == {str(case.young_person_id) for case in cases.values()}
-    assert _attempts(db, cole) == [("phone", "07700900999", "voicemail")]  # a visit list logs no visit
+    assert _attempts(db, cases["Cole"]) == [("phone", "07700900999", "voicemail")]  # a visit list logs no visit
 
 
 def test_a_district_patch_leaves_out_schools_with_their_own_patch(pages, client, login, make, db):
