@@ -24,7 +24,6 @@ from tep_app.models import Case, LetterTemplate, StaffUser, YoungPerson
 from tep_app.services.audit import record_audit
 from tep_app.services.cases.casework import AttemptInput, address_held, get_case, record_attempt
 from tep_app.services.dialect import insert_for
-from tep_app.services.people import pdf
 from tep_app.services.placeholders import TextError, check_texts, fill
 from tep_app.validation import clean_text
 
@@ -253,6 +252,8 @@ def print_letters(cases: list[Case], officer: StaffUser, key: str = "not_reached
         letters.append(letter)
         printed.cases.append(case)
     if letters:
+        from tep_app.services.people import pdf  # noqa: PLC0415 -- ReportLab only when a PDF is made
+
         printed.pdf = pdf.letters_pdf(letters)
     logger.info("%s letters printed, %s skipped", len(letters), len(printed.skipped),
                 extra={"printed": len(letters), "skipped": len(printed.skipped)})

@@ -5,15 +5,23 @@ Names such as Łukasz or Ştefan are printed as written in Liberation Sans (or D
 first found of the fonts installed with the system (Debian's fonts-liberation); with neither,
 Helvetica prints the letters it has, and the rest without their accents.
 
-ReportLab is imported by the functions that draw, so that it loads when the first PDF is made and
-not when the app starts."""
+Letters and visits import this module when they draw their first PDF, so that ReportLab loads then
+and not when the app starts."""
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from tep_app.validation import clean_text
 
@@ -33,9 +41,6 @@ FONT_FILES = (
 @cache
 def fonts() -> tuple[str, str, bool]:
     """(regular, bold, whether they draw any letter): a font found on the system, else Helvetica."""
-    from reportlab.pdfbase import pdfmetrics  # noqa: PLC0415 -- ReportLab only when a PDF is made
-    from reportlab.pdfbase.ttfonts import TTFont  # noqa: PLC0415 -- ReportLab only when a PDF is made
-
     for regular, bold in FONT_FILES:
         if Path(regular).is_file() and Path(bold).is_file():
             pdfmetrics.registerFont(TTFont("TEPSans", regular))
@@ -46,9 +51,6 @@ def fonts() -> tuple[str, str, bool]:
 
 @cache
 def _styles() -> dict:
-    from reportlab.lib.enums import TA_RIGHT  # noqa: PLC0415 -- ReportLab only when a PDF is made
-    from reportlab.lib.styles import ParagraphStyle  # noqa: PLC0415 -- ReportLab only when a PDF is made
-
     regular, bold, _any_letter = fonts()
     body = ParagraphStyle("body", fontName=regular, fontSize=11, leading=15, spaceAfter=9)
     right = ParagraphStyle("right", parent=body, alignment=TA_RIGHT, spaceAfter=0, leading=14)
@@ -90,16 +92,10 @@ def _plain(char: str) -> str:
 
 
 def _para(value, style: str):
-    from reportlab.platypus import Paragraph  # noqa: PLC0415 -- ReportLab only when a PDF is made
-
     return Paragraph(_text(value).replace("\n", "<br/>"), _styles()[style])
 
 
 def _document(out: BytesIO, title: str, pagesize=None):
-    from reportlab.lib.pagesizes import A4  # noqa: PLC0415 -- ReportLab only when a PDF is made
-    from reportlab.lib.units import mm  # noqa: PLC0415 -- ReportLab only when a PDF is made
-    from reportlab.platypus import SimpleDocTemplate  # noqa: PLC0415 -- ReportLab only when a PDF is made
-
     return SimpleDocTemplate(out, pagesize=pagesize or A4, title=title, author=AUTHOR, subject=title,
                              creator="TEP Follow-up", leftMargin=20 * mm, rightMargin=20 * mm,
                              topMargin=18 * mm, bottomMargin=18 * mm)
@@ -108,9 +104,6 @@ def _document(out: BytesIO, title: str, pagesize=None):
 # Letters.
 
 def _letter_flowables(letter) -> list:
-    from reportlab.lib.units import mm  # noqa: PLC0415 -- ReportLab only when a PDF is made
-    from reportlab.platypus import KeepTogether, Spacer  # noqa: PLC0415 -- ReportLab only when a PDF is made
-
     header = [_para(SERVICE_NAME, "service")]
     header += [_para(line, "right") for line in SERVICE_LINES]
     header += [Spacer(1, 3 * mm), _para(f"Phone: {letter.reply_phone}", "right"),
@@ -129,8 +122,6 @@ def _letter_flowables(letter) -> list:
 
 def letters_pdf(letters: Sequence) -> bytes:
     """One letter a page (a long letter runs on, and the next starts on a new page)."""
-    from reportlab.platypus import PageBreak  # noqa: PLC0415 -- ReportLab only when a PDF is made
-
     out = BytesIO()
     flowables = []
     for number, letter in enumerate(letters):
@@ -143,36 +134,20 @@ def letters_pdf(letters: Sequence) -> bytes:
 
 # Visit lists.
 
-@dataclass(frozen=True)
-class VisitRow:
-    name: str
-    date_of_birth: str
-    address: str
-    postcode: str
-    phones: str
-    last_attempt: str
-
-
 VISIT_COLUMNS = ("Name", "Date of birth", "Address", "Postcode", "Phone numbers held", "Last attempt", "Outcome")
 _WIDTHS = (38, 24, 60, 20, 38, 45, 42)  # millimetres, across a landscape A4 page less its margins
 
 
 def _page_number(canvas, document) -> None:
-    from reportlab.lib.units import mm  # noqa: PLC0415 -- ReportLab only when a PDF is made
-
     canvas.saveState()
     canvas.setFont(fonts()[0], 8)
     canvas.drawRightString(document.pagesize[0] - 15 * mm, 10 * mm, f"Page {document.page}")
     canvas.restoreState()
 
 
-def visit_list_pdf(title: str, subtitle: str, rows: Sequence[VisitRow]) -> bytes:
+def visit_list_pdf(title: str, subtitle: str, rows: Sequence) -> bytes:
     """A table to take on visits, the blank outcome column to write in; its heading row repeats on
     every page."""
-    from reportlab.lib import colors  # noqa: PLC0415 -- ReportLab only when a PDF is made
-    from reportlab.lib.pagesizes import A4, landscape  # noqa: PLC0415 -- ReportLab only when a PDF is made
-    from reportlab.lib.units import mm  # noqa: PLC0415 -- ReportLab only when a PDF is made
-    from reportlab.platypus import Table, TableStyle  # noqa: PLC0415 -- ReportLab only when a PDF is made
 
     out = BytesIO()
     document = _document(out, title, landscape(A4))

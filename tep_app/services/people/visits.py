@@ -17,7 +17,6 @@ from tep_app.models import Case, ContactAttempt, Establishment, Patch, YoungPers
 from tep_app.services.audit import record_audit
 from tep_app.services.cases.assignment import patch_labels
 from tep_app.services.cases.casework import CHANNEL_LABELS, OUTCOME_LABELS, PHONE_KINDS, address_held
-from tep_app.services.people import pdf
 
 
 @dataclass(frozen=True)
@@ -104,13 +103,25 @@ def phones_held(person: YoungPerson) -> list[str]:
     return [d.value if d.kind == "phone" else f"{d.value} (parent or carer)" for d in details]
 
 
-def visit_rows(cases: list[Case]) -> list[pdf.VisitRow]:
+@dataclass(frozen=True)
+class VisitRow:
+    """One line of a visit list, in the words it prints."""
+
+    name: str
+    date_of_birth: str
+    address: str
+    postcode: str
+    phones: str
+    last_attempt: str
+
+
+def visit_rows(cases: list[Case]) -> list[VisitRow]:
     latest = last_attempts(cases)
     rows = []
     for case in cases:
         person = case.young_person
         address = (person.address or "").strip() if address_held(person) else "No address held"
-        rows.append(pdf.VisitRow(
+        rows.append(VisitRow(
             name=f"{person.preferred_forename or person.forename} {person.surname}",
             date_of_birth=short_date(person.date_of_birth), address=address, postcode=person.postcode or "",
             phones="\n".join(phones_held(person)) or "None held", last_attempt=attempt_words(latest.get(case.id)),
@@ -128,4 +139,6 @@ def visit_list(patch: Patch, label: str, today) -> bytes:
     noun = "case needs" if len(cases) == 1 else "cases need"
     subtitle = (f"{label}, {patch.officer.name}'s patch. {len(cases)} {noun} a letter or a visit, "
                 f"by postcode. Printed {long_date(today)}.")
+    from tep_app.services.people import pdf  # noqa: PLC0415 -- ReportLab only when a PDF is made
+
     return pdf.visit_list_pdf(f"Visit list: {label}", subtitle, visit_rows(cases))
