@@ -13,7 +13,9 @@
   database's integer), so `?page=`, `?year=` or `?collection=` can never reach the database out of
   range; each value of a query string is cut at MAX_QUERY_CHARS (a URL holds no more).
 """
-from flask import Flask, Request
+from collections.abc import Callable
+
+from flask import Flask, Request, abort, request
 from werkzeug.datastructures import FileStorage, ImmutableMultiDict, MultiDict
 from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter, ValidationError
 from werkzeug.utils import cached_property
@@ -24,6 +26,7 @@ MAX_VALUE_CHARS = 50_000   # longer than any form takes: a longer value is cut, 
 MAX_QUERY_CHARS = 1_000    # a search term or a filter in a URL
 MAX_NAME_CHARS = 200       # a parameter's name, or an uploaded file's name
 MAX_PATH_PART_CHARS = 500  # one part of a URL: a school's LAESTAB, a link token, a file name
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the academic years a page may be asked for
 MAX_PAGE = 100_000         # `?page=`: its first row, page × rows a page, is well within the integer
 
 
@@ -110,3 +113,14 @@ def register_inputs(app: Flask) -> None:
     app.request_class = CleanRequest
     app.url_map.converters.update(int=IdConverter, default=TextConverter, string=TextConverter,
                                   path=CleanPathConverter)
+
+
+def requested_year(default: Callable[[], int]) -> int:
+    """`?year=` (an academic year by its first calendar year: 2022 is 2022-23), else `default()`; a
+    year outside FIRST_YEAR to LAST_YEAR is the service's "Page not found"."""
+    year = request.args.get("year", type=int)
+    if year is None:
+        return default()
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        abort(404)
+    return year

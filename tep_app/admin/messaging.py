@@ -8,6 +8,7 @@ from tep_app.admin.messaging_forms import CalendarDateForm, CalendarSettingForm,
 from tep_app.admin.text_editor import edit_text
 from tep_app.auth.roles import ADMIN, MANAGER, roles
 from tep_app.dates import long_date
+from tep_app.inputs import requested_year
 from tep_app.pagination import pagination, requested_page
 from tep_app.services import calendar as school_calendar
 from tep_app.services.messaging import email_texts, mail_catcher, outbox, outbox_review
@@ -92,9 +93,7 @@ def caught_message(name: str):
 @roles(ADMIN)
 def calendar():
     """Send and due dates for each academic year."""
-    year = request.args.get("year", type=int) or school_calendar.current_academic_year()
-    if not 2000 <= year <= 2100:
-        abort(404)
+    year = requested_year(school_calendar.current_academic_year)
     school_calendar.ensure_calendar(year)
     dates = school_calendar.get_calendar(year)
     return render_template("admin/messaging/calendar.html", year=year, dates=dates,

@@ -16,6 +16,7 @@ from tep_app import clock
 from tep_app.auth.roles import ADMIN, MANAGER, roles
 from tep_app.dates import month_and_year
 from tep_app.extensions import db
+from tep_app.inputs import requested_year
 from tep_app.models.returns import Snapshot
 from tep_app.returns.blueprint import bp
 from tep_app.returns.measure_forms import TargetForm
@@ -31,12 +32,7 @@ logger = logging.getLogger(__name__)
 
 def _year() -> int:
     """?year= (the academic year by its first calendar year), else the current one."""
-    year = request.args.get("year", type=int)
-    if year is None:
-        return requirement.academic_year_of(clock.today())
-    if not 2000 <= year <= 2100:
-        abort(404)
-    return year
+    return requested_year(lambda: requirement.academic_year_of(clock.today()))
 
 
 def _years_with_snapshots() -> list[int]:

@@ -1,9 +1,10 @@
 """The schools' scorecard: for each school, Not Known now (the Schools page's figure), whether it
 answered the year's leavers list on time, and the share of its answers that gave a phone number;
 sortable, paged, and as CSV. Schools and counts only: nobody is named."""
-from flask import abort, render_template, request
+from flask import render_template, request
 
 from tep_app.auth.roles import ADMIN, MANAGER, roles
+from tep_app.inputs import requested_year
 from tep_app.pagination import Page, requested_page
 from tep_app.returns.blueprint import bp
 from tep_app.services import lists
@@ -13,12 +14,7 @@ from tep_app.services.returns import scorecard
 
 def _year() -> int:
     """?year=, else the year the Schools page shows."""
-    year = request.args.get("year", type=int)
-    if year is None:
-        return lists.default_year()
-    if not 2000 <= year <= 2100:
-        abort(404)
-    return year
+    return requested_year(lists.default_year)
 
 
 def _sort() -> str:

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from tep_app.auth.roles import ADMIN, MANAGER, OFFICER, roles
+from tep_app.inputs import requested_year
 from tep_app.main.errors import render_error
 from tep_app.models.collections import COLLECTION_KINDS
 from tep_app.pagination import pagination, requested_page
@@ -18,12 +19,7 @@ from tep_app.spreadsheets.list_template import XLSX_MIMETYPE
 bp = Blueprint("schools", __name__, url_prefix="/schools")
 logger = logging.getLogger(__name__)
 def _year() -> int:
-    year = request.args.get("year", type=int)
-    if year is None:
-        return lists.default_year()
-    if not 2000 <= year <= 2100:
-        abort(404)
-    return year
+    return requested_year(lists.default_year)
 
 
 def _school_or_404(laestab: str):
