@@ -356,7 +356,11 @@ def no_offer_figures(academic_year: int, as_at: date | None = None) -> tuple[NoO
     """The summer collection's figure: (the whole county, {establishment id: its list}), in one
     aggregated query. Cheap enough (one collection's entries) to count on every page view."""
     as_at = as_at or clock.today()
-    latest = ranked_guarantees(academic_year, as_at)  # the one reading of a status on a date
+    on_lists = (select(ListEntry.young_person_id).join(Collection, Collection.id == ListEntry.collection_id)
+                .where(Collection.kind == "no-offer", Collection.academic_year == academic_year))
+    # The one reading of a status on a date, ranked for the listed young people only (the offers
+    # import gives most of the year group a record; the lists hold a few thousand).
+    latest = ranked_guarantees(academic_year, as_at, on_lists)
     settled = and_(GuaranteeStatus.code.is_not(None), GuaranteeStatus.group.in_(SETTLED_GUARANTEE_GROUPS))
     still = case((or_(moved_by(as_at), settled), 0), else_=1)
     rows = db.session.execute(
