@@ -28,7 +28,6 @@ from tep_app.services.cases import (
     record_attempt,
 )
 from tep_app.services.cases.casework import (
-    KIND_LABELS,
     activity_code_groups,
     activity_codes,
     address_held,
@@ -47,6 +46,7 @@ from tep_app.services.cases.timeline import answer_words, build_timeline
 from tep_app.services.destinations import STATUS_PREFIX, guarantee_choices
 from tep_app.services.guarantee_status import guarantee_status
 from tep_app.services.labels import activity_words, guarantee_words
+from tep_app.services.people.record import conflicting, contact_rows
 
 
 @bp.route("")
@@ -118,10 +118,12 @@ def _render(case, attempt_form, activity_form, error_list=None, stale=False, mov
     answers = list_school_answers(case.young_person_id)
     collection = case_collection(case)
     guarantee_now = guarantee_status(case.young_person, clock.today(), collection.academic_year if collection else None)
+    contacts = contact_rows(case.young_person)
     return render_template(
         "cases/show.html", case=case, person=case.young_person, attempt_form=attempt_form,
         activity_form=activity_form, answers=answers, timeline=build_timeline(case.young_person, answers),
-        kind_labels=KIND_LABELS, error_list=error_list, stale=stale, year_group=case.year_group,
+        contacts=contacts, conflicts=conflicting(contacts), error_list=error_list, stale=stale,
+        year_group=case.year_group,
         moved_form=moved_form, answer_words=answer_words, moved_words=moved_words, closed_labels=CLOSED_LABELS,
         guarantee_form=guarantee_form, guarantee_now=guarantee_now,
     )

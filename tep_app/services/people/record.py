@@ -116,7 +116,7 @@ class PersonRecord:
     @property
     def conflicts(self) -> list[str]:
         """The kinds of contact detail held with two different values from different sources."""
-        return list(dict.fromkeys(row.whose for row in self.contacts if row.conflict))
+        return conflicting(self.contacts)
 
     @property
     def open_case(self) -> CaseRow | None:
@@ -132,7 +132,7 @@ def load_record(person: YoungPerson) -> PersonRecord:
     answers = list_school_answers(person.id)
     return PersonRecord(
         person=person, moved=moved_words(person.moved, person.moved_to), schools=_schools(person.id),
-        activities=_activities(person.id), contacts=_contacts(person), answers=answers, cases=_cases(person.id),
+        activities=_activities(person.id), contacts=contact_rows(person), answers=answers, cases=_cases(person.id),
         matches=_matches(person.id), guarantees=_guarantees(person.id), timeline=build_timeline(person, answers),
         notes=_notes(person.id),
     )
@@ -156,7 +156,14 @@ def _activities(person_id: int) -> list[ActivityRow]:
                         bool(a.needs_review)) for a, by in rows]
 
 
-def _contacts(person: YoungPerson) -> list[ContactRow]:
+def conflicting(rows: list[ContactRow]) -> list[str]:
+    """Whose details differ between sources ("Parent's phone", ...), each once, in the rows' order."""
+    return list(dict.fromkeys(row.whose for row in rows if row.conflict))
+
+
+def contact_rows(person: YoungPerson) -> list[ContactRow]:
+    """The young person's phone numbers and email addresses, each flagged when another source holds a
+    different one of the same kind (on their page and on their case's page)."""
     rows = [ContactRow(d.id, d.kind, KIND_LABELS.get(d.kind, d.kind), d.value, d.source, d.recorded_on,
                        bool(d.is_current), bool(d.marked_wrong)) for d in person.contact_details]
     usable = [row for row in rows if row.is_current and not row.marked_wrong]
