@@ -597,6 +597,28 @@ class WholeService(RuleBasedStateMachine):
         person.disputed = False
         self._did(f"officer activity {CODES[code]}")
 
+    @rule(pick=st.integers(0, 40), code=st.sampled_from(["230", "330", "619"]))
+    def officer_records_an_activity_on_the_young_persons_page(self, pick, code):
+        """Found without a case (a parent rings in): the young person's page, not the queue."""
+        self._step()
+        names = sorted(name for name, person in self.people.items() if person.kind == "leavers" and not person.moved)
+        if not names:
+            return
+        name = names[pick % len(names)]
+        person = self.people[name]
+        html = self.officer_client.get(f"/people/{person.person_id}").get_data(as_text=True)
+        found = re.search(r'name="activity-version"[^>]*value="(\d*)"', html) or \
+            re.search(r'value="(\d*)"[^>]*name="activity-version"', html)
+        data = {"activity-version": found.group(1) if found else "", "activity-code": code,
+                "activity-provider_name": "Ramsgate Bakery" if CODES[code] == "eet" else ""}
+        if CODES[code] == "neet":
+            data["activity-neet_start_date"] = [str(self.today.day), str(self.today.month), str(self.today.year)]
+        response = self.officer_client.post(f"/people/{person.person_id}/activity", data=data)
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        person.activities.append((code, self.today, False))
+        person.disputed = False
+        self._did(f"officer activity on the record {CODES[code]}")
+
     @precondition(lambda self: self._cases_open())
     @rule(pick=st.integers(0, 20), place=st.sampled_from(PLACES))
     def officer_records_a_move(self, pick, place):
