@@ -105,14 +105,30 @@ def is_similar(first: str, second: str) -> bool:
     return sounds_alike(first, second)
 
 
+# typo, similar or different for a pair of names already compared: a county's few thousand names
+# meet again and again across its pairs. Emptied when full, so a long-lived process stays small.
+_PAIR_LEVELS: dict[tuple[str, str], str] = {}
+PAIR_LEVELS_HELD = 500_000
+
+
+def _pair_level(first: str, second: str) -> str:
+    level = "typo" if is_typo(first, second) else "similar" if is_similar(first, second) else "different"
+    if len(_PAIR_LEVELS) >= PAIR_LEVELS_HELD:
+        _PAIR_LEVELS.clear()
+    _PAIR_LEVELS[first, second] = level
+    return level
+
+
 def _loose_level(mine: tuple[str, ...], theirs: tuple[str, ...]) -> str:
     """typo, similar or different, between any of two sets of name forms."""
     level = "different"
+    known = _PAIR_LEVELS.get
     for a in mine:
         for b in theirs:
-            if is_typo(a, b):
+            pair = known((a, b)) or _pair_level(a, b)
+            if pair == "typo":
                 return "typo"
-            if level == "different" and is_similar(a, b):
+            if pair == "similar":
                 level = "similar"
     return level
 

@@ -120,7 +120,8 @@ def _people(rows: list[tuple], rank=None) -> list[PersonRecord]:
 
 
 def _load_records(school_kind: str, year: int) -> list[tuple]:
-    """The school records' rows, for `_people`."""
+    """The school records' rows in the order they were imported, for `_people`: the same order on every
+    database, so that the matching breaks its ties the same way on each."""
     person = YoungPerson
     return _plain_rows(
         select(SchoolRecord.id, null(), person.upn, person.uln, person.forename, person.middle_names, person.surname,
@@ -130,6 +131,7 @@ def _load_records(school_kind: str, year: int) -> list[tuple]:
         .join(Establishment, SchoolRecord.establishment_id == Establishment.id)
         .where(SchoolRecord.kind == school_kind, SchoolRecord.academic_year == year,
                person.anonymised_at.is_(None))  # anonymised: nothing left to match, the old result stays
+        .order_by(SchoolRecord.id)
     )
 
 
@@ -142,6 +144,7 @@ def _load_candidates(model, year: int) -> tuple[list[tuple], Callable[[str], int
                    null(), Enrolment.provider_id, Establishment.district_id)
             .join(Establishment, Enrolment.provider_id == Establishment.id)
             .where(Enrolment.academic_year == year)
+            .order_by(Enrolment.id)
         ), None
     offer_codes = set(db.session.scalars(select(GuaranteeStatus.code).where(GuaranteeStatus.is_offer)))
     return _plain_rows(
@@ -149,6 +152,7 @@ def _load_candidates(model, year: int) -> tuple[list[tuple], Callable[[str], int
                Offer.date_of_birth, null(), Offer.postcode, Offer.status, Offer.provider_id, Establishment.district_id)
         .join(Establishment, Offer.provider_id == Establishment.id)
         .where(Offer.academic_year == year)
+        .order_by(Offer.id)
     ), lambda status: 1 if status in offer_codes else 0
 
 
