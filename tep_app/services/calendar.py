@@ -8,9 +8,7 @@ the year's school holidays, which are data too (Kent's pattern by default, each 
 """
 import logging
 from datetime import date, timedelta
-from functools import lru_cache
 
-import holidays
 from flask import has_request_context
 from sqlalchemy import select
 
@@ -20,6 +18,7 @@ from tep_app.extensions import db
 from tep_app.models import Collection
 from tep_app.models.collections import CalendarDate, CalendarSetting, SchoolHoliday
 from tep_app.services.audit import record_audit
+from tep_app.services.bank_holidays import bank_holiday, bank_holidays
 from tep_app.services.dialect import insert_for
 from tep_app.services.school_holidays import HOLIDAY_LABELS, default_holidays
 
@@ -264,13 +263,9 @@ def effective_due(calendar_due: date, sent_on: date, reply_working_days: int) ->
     return max(calendar_due, add_school_days(sent_on, reply_working_days))
 
 
-@lru_cache(maxsize=64)
-def _bank_holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
-
-
 def is_working_day(d: date) -> bool:
-    return d.weekday() < 5 and d not in _bank_holidays(d.year)
+    """A weekday that is not an England and Wales bank holiday."""
+    return d.weekday() < 5 and d not in bank_holidays(d.year)
 
 
 def working_day_on_or_before(d: date) -> date:
@@ -355,7 +350,7 @@ def date_warning(d: date, days: SchoolDays | None = None) -> str | None:
     school holiday."""
     if d.weekday() >= 5:
         return f"{weekday(d)} is not a working day"
-    bank = holidays.country_holidays("GB", subdiv="ENG", years=d.year).get(d)
+    bank = bank_holiday(d)
     if bank:
         return f"{bank} is a bank holiday"
     holiday = (days or SchoolDays()).holiday(d)

@@ -2,7 +2,7 @@
 for a year until an admin enters the county's published term dates (services/calendar.py)."""
 from datetime import date, timedelta
 
-import holidays
+from tep_app.services.bank_holidays import easter_sunday
 
 # key, label: the school holidays of a year, in the order they fall. Their default dates follow
 # Kent's usual pattern (default_holidays); a county's published term dates replace them per year.
@@ -21,12 +21,6 @@ def _monday(d: date) -> date:
     return d - timedelta(days=d.weekday())
 
 
-def _easter(year: int) -> date:
-    """Easter Sunday (the Gregorian computus, as the bank holidays use)."""
-    return next(day for day, name in holidays.country_holidays("GB", subdiv="ENG", years=year).items()
-                if name == "Easter Monday") - timedelta(days=1)
-
-
 def default_holidays(academic_year: int) -> list[tuple[str, str, date, date]]:
     """[(key, label, first day, last day)]: Kent's usual pattern moved to `academic_year`.
 
@@ -39,7 +33,7 @@ def default_holidays(academic_year: int) -> list[tuple[str, str, date, date]]:
     last_friday = date(autumn, 10, 31) - timedelta(days=(date(autumn, 10, 31).weekday() - 4) % 7)
     christmas = _monday(date(autumn, 12, 25))
     february = date(spring, 2, 11) + timedelta(days=(7 - date(spring, 2, 11).weekday()) % 7)
-    easter = _easter(spring)
+    easter = easter_sunday(spring)
     may = _monday(date(spring, 5, 31))
     spans = {
         "october": (last_friday - timedelta(days=4), last_friday),
