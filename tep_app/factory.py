@@ -66,7 +66,7 @@ def create_app(config_name: str | None = None, *, pages: bool = True, **override
     register_clock(app)
     register_proxy(app)
     register_logging(app)
-    register_extensions(app)
+    register_extensions(app, pages=pages)
     if pages:
         register_pages(app)
     register_cli(app)
@@ -123,11 +123,15 @@ def register_logging(app: Flask) -> None:
     configure_logging(app)
 
 
-def register_extensions(app: Flask) -> None:
+def register_extensions(app: Flask, *, pages: bool = True) -> None:
+    """The database, the migrations and the sign-in; for an app that serves pages, the CSRF check and
+    the rate limits too. An app for commands serves no request, so it neither checks nor counts
+    them, nor opens the rate limits' store (Redis in production, a tenth of a second to load)."""
     db.init_app(app)
     init_migrations(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
-    csrf.init_app(app)
-    limiter.init_app(app)
+    if pages:
+        csrf.init_app(app)
+        limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to continue"

@@ -13,9 +13,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-
 ERROR, WARNING = "error", "warning"
 
 MESSAGES = {
@@ -208,15 +205,25 @@ def check_postcode(value) -> str:
 OFCOM_DRAMA_PREFIXES = ("7700900", "1134960", "1314960", "1632960", "2079460", "1914980", "2890180", "2920180")
 _PHONE_JUNK = re.compile(r"[\s()\-.]")
 _UK_MOBILE = re.compile(r"(?:\+44|0044|44)?0?(7\d{9})")
-_GB_MOBILE = re.compile(phonenumbers.PhoneMetadata.metadata_for_region("GB").mobile.national_number_pattern)
+
+
+@lru_cache(maxsize=1)
+def _gb_mobile() -> re.Pattern:
+    """The national numbers of UK mobiles, as phonenumbers has them (loaded with the first phone
+    number checked, not by every command that imports this module)."""
+    import phonenumbers  # noqa: PLC0415 -- phonenumbers only when a phone number is checked
+
+    return re.compile(phonenumbers.PhoneMetadata.metadata_for_region("GB").mobile.national_number_pattern)
 
 
 @lru_cache(maxsize=1 << 16)  # pragma: no mutate
 def _national_phone(raw: str) -> str | None:
     """The national number (no leading 0) of a UK phone number in an allocated or drama range."""
     match = _UK_MOBILE.fullmatch(_PHONE_JUNK.sub("", raw))
-    if match and (_GB_MOBILE.fullmatch(match.group(1)) or match.group(1).startswith(OFCOM_DRAMA_PREFIXES)):
+    if match and (_gb_mobile().fullmatch(match.group(1)) or match.group(1).startswith(OFCOM_DRAMA_PREFIXES)):
         return match.group(1)  # most numbers in a file are mobiles: no need for the full parse
+    import phonenumbers  # noqa: PLC0415 -- phonenumbers only when a phone number is checked
+
     try:
         number = phonenumbers.parse(raw, "GB")
     except phonenumbers.NumberParseException:
@@ -239,6 +246,8 @@ def check_phone(value, label: str = "a phone number") -> str:
 
 def check_email(value, label: str = "an email address") -> str:
     """An email address in the correct format (the domain is not looked up), in lower case."""
+    from email_validator import EmailNotValidError, validate_email  # noqa: PLC0415 -- only when an email is checked
+
     try:
         return validate_email(as_text(value), check_deliverability=False).normalized.lower()
     except EmailNotValidError:

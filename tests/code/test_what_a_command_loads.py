@@ -2,7 +2,10 @@
 the app the `flask` command builds for it has no pages, its command's module is the only one
 imported, and the big libraries wait until something needs them (Alembic for `flask db`, ReportLab
 for a PDF, openpyxl for a spreadsheet, zxcvbn for a new password, the matching for a match, Faker
-for the demo, APScheduler for the scheduler). Each check runs in a new interpreter, as `flask` does."""
+for the demo, APScheduler for the scheduler, phonenumbers and email-validator for a phone number or
+an email address to check). The bank holidays are the app's own (services/bank_holidays.py): the
+`holidays` package, which loads every country's, is never imported. Each check runs in a new
+interpreter, as `flask` does."""
 import json
 import os
 import subprocess
@@ -11,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("alembic", "flask_migrate", "reportlab", "openpyxl", "zxcvbn", "tep_app.matching", "faker", "apscheduler",
-         "argon2")
+         "argon2", "holidays", "phonenumbers", "email_validator")
 PAGES = ("tep_app.admin.routes", "tep_app.people.routes", "tep_app.templating")
 
 SCRIPT = """
@@ -33,9 +36,9 @@ print(json.dumps(loaded))
 """
 
 
-def _run(*arguments: str) -> dict:
+def _run(*arguments: str, **settings: str) -> dict:
     script = SCRIPT.replace("ARGUMENTS", repr(list(arguments)))
-    env = {**os.environ, "TEP_ENV": "test", "TEP_TEST_DATABASE_URL": "sqlite://"}
+    env = {**os.environ, "TEP_ENV": "test", "TEP_TEST_DATABASE_URL": "sqlite://", **settings}
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr
@@ -54,6 +57,15 @@ def test_a_plain_command_loads_no_big_library_and_no_page():
     assert loaded["rules"] == 1  # the static files only
 
 
+def test_a_command_leaves_the_rate_limits_and_their_store_alone():
+    # As in production, where the counts are in Redis: the limits guard pages, and a command serves none.
+    loaded = _run("tep", "calendar", "show", TEP_ENV="development", TEP_DATABASE_URL="sqlite://",
+                  TEP_RATELIMIT_STORAGE_URL="redis://127.0.0.1:1/0")
+
+    assert loaded["exit"] == 0, loaded["output"]
+    assert "redis" not in loaded["after the command"]
+
+
 def test_the_list_of_commands_still_names_them_all():
     loaded = _run("tep", "--help")
 
@@ -62,6 +74,7 @@ def test_the_list_of_commands_still_names_them_all():
         assert f"  {command} " in loaded["output"]
     assert "apscheduler" not in loaded["after the command"]
     assert "faker" not in loaded["after the command"]
+    assert "holidays" not in loaded["after the command"]
 
 
 def test_the_migration_commands_load_alembic_when_run():
