@@ -69,6 +69,14 @@ class Matcher:
         while self.running:
             yield self._collect(self.running.popleft())
 
+    def cancel(self) -> None:
+        """Stop every running job and forget it: its outcomes are no longer wanted."""
+        while self.running:
+            _tag, _records, _candidates, _decisions, process, receiver = self.running.popleft()
+            process.terminate()
+            process.join()
+            receiver.close()
+
     def _collect(self, running) -> tuple[Any, list[MatchOutcome]]:
         tag, records, candidates, decisions, process, receiver = running
         try:

@@ -17,6 +17,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from datetime import date
 from functools import partial
 from operator import attrgetter
@@ -199,6 +200,118 @@ def _store(kind: str, outcomes: list[MatchOutcome]) -> None:
     ])
 
 
+@contextmanager
+def _no_cycle_collection():
+    """Loading and matching make a great many small objects that live to the end: the cyclic
+    garbage collector would rescan them all repeatedly for nothing."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+class MatchRun:
+    """One run of the matching, begun job by job (a kind and a year) and finished once.
+
+    `begin` loads a job and hands it to a child process when a core is idle (else matches it
+    here), so the caller can go on (a refresh imports the offers while the leavers are matched);
+    `finish` waits for every job, stores the results in place of the old ones and records what they
+    show: the roll's evidence, the cases they close, the pupils' September Guarantee statuses.
+    Flushes, never commits.
+    """
+
+    def __init__(self, kinds: Iterable[str] = ("leaver_enrolment", "roll_offer")):
+        self.kinds = tuple(kinds)
+        unknown = [kind for kind in self.kinds if kind not in KINDS]
+        if unknown:
+            raise MatchingError(f"Unknown kind of matching: {', '.join(unknown)}")
+        self.counts: dict[str, Counter] = {kind: Counter() for kind in self.kinds}
+        self.timings = Counter()
+        self.workers = _workers()
+        self.matcher = Matcher(workers=self.workers, min_records=PARALLEL_THRESHOLD)
+        self.jobs: list[tuple[int, str]] = []
+        self.cleared: set[tuple[str, int]] = set()
+        self.analysed: set[str] = set()
+        self.seconds = 0.0
+
+    def begin(self, year: int, kind: str) -> None:
+        """Load one job and start matching it."""
+        if kind not in self.kinds:
+            raise MatchingError(f"Unknown kind of matching: {kind}")
+        started = time.perf_counter()
+        with _no_cycle_collection():
+            db.session.flush()  # the loads below read through the driver, past the session's autoflush
+            school_kind, model, _words = KINDS[kind]
+            # Imports just before (a refresh) may have written most of these rows in this transaction.
+            self._analyse(YoungPerson, SchoolRecord, Establishment, model)
+            records, (candidates, rank) = _load_records(school_kind, year), _load_candidates(model, year)
+            decisions = _load_decisions(kind, school_kind, year)
+            self.timings["load"] += time.perf_counter() - started
+            self.jobs.append((year, kind))
+            # The rows become PersonRecords where they are matched: in a child, off this process's path.
+            self._store(self.matcher.add((kind, year, decisions), partial(_people, records),
+                                         partial(_people, candidates, rank), decisions, size=len(records)))
+        self.seconds += time.perf_counter() - started
+
+    def finish(self) -> dict[str, dict[str, int]]:
+        """Wait for every job, store the results, record what they show; the counts per kind."""
+        started = time.perf_counter()
+        with _no_cycle_collection():
+            for year, kind in self.jobs:  # while the last jobs are being matched
+                self._clear(kind, year)
+            self._store(self.matcher.finish())
+            db.session.flush()
+            bulk_insert.analyse(MatchResult.__table__)
+            years = sorted({year for year, _kind in self.jobs})
+            if "leaver_enrolment" in self.kinds:
+                for year in years:
+                    record_roll_evidence(year)
+                    close_cases_matched(year)
+            if "roll_offer" in self.kinds:
+                for year in years:
+                    record_offer_guarantees(year)
+            bulk_insert.analyse(Activity.__table__)  # the roll evidence's, for the lists built next
+        self.seconds += time.perf_counter() - started
+        logger.info("matched %s kinds for years %s in %.2fs: load %.2fs, store %.2fs, %s at once", len(self.kinds),
+                    years, self.seconds, self.timings["load"], self.timings["store"], self.workers,
+                    extra={"years": years, "kinds": self.kinds, "total_s": round(self.seconds, 3),
+                           "workers": self.workers, "load_s": round(self.timings["load"], 3),
+                           "store_s": round(self.timings["store"], 3)})
+        return {kind: {name: tally[name] for name in ("certain", "possible", "none", "reviewed-accepted",
+                                                       "reviewed-rejected")} for kind, tally in self.counts.items()}
+
+    def cancel(self) -> None:
+        """Stop the jobs still being matched, when the caller gives up (a refresh whose next file
+        fails): nothing of theirs is stored."""
+        self.matcher.cancel()
+
+    def _analyse(self, *models) -> None:
+        fresh = [model.__table__ for model in models if model.__table__.name not in self.analysed]
+        self.analysed.update(table.name for table in fresh)
+        bulk_insert.analyse(*fresh)
+
+    def _clear(self, kind: str, year: int) -> None:
+        if (kind, year) not in self.cleared:
+            self.cleared.add((kind, year))
+            _clear(kind, year)
+
+    def _store(self, done) -> None:
+        for (kind, year, decisions), outcomes in done:
+            begun = time.perf_counter()
+            self._clear(kind, year)
+            _store(kind, outcomes)
+            self.timings["store"] += time.perf_counter() - begun
+            tally = self.counts[kind]
+            for outcome in outcomes:
+                tally["certain" if outcome.decision == "accepted" else outcome.outcome] += 1
+                if outcome.decision == "accepted":
+                    tally["reviewed-accepted"] += 1
+            tally["reviewed-rejected"] += sum(1 for decision in decisions.values() if decision == "rejected")
+
+
 def run_matching(academic_year: int | None = None,
                  kinds: Iterable[str] = ("leaver_enrolment", "roll_offer")) -> dict[str, dict[str, int]]:
     """Match the given kinds for one academic year (every year with school records when None).
@@ -206,86 +319,12 @@ def run_matching(academic_year: int | None = None,
     Replaces the stored results of those kinds and years; flushes, never commits. Returns counts
     per kind of each outcome ("certain" includes accepted pairs) and of the decisions applied.
     """
-    kinds = tuple(kinds)
-    unknown = [kind for kind in kinds if kind not in KINDS]
-    if unknown:
-        raise MatchingError(f"Unknown kind of matching: {', '.join(unknown)}")
-    # Loading and matching make a great many small objects that live to the end: the cyclic
-    # garbage collector would rescan them all repeatedly for nothing.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _run_matching(academic_year, kinds)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _run_matching(academic_year: int | None, kinds: tuple[str, ...]) -> dict[str, dict[str, int]]:
-    db.session.flush()  # the loads below read through the driver, past the session's autoflush
-    # Imports just before (a refresh) may have written most of these rows in this transaction.
-    bulk_insert.analyse(YoungPerson.__table__, SchoolRecord.__table__, Enrolment.__table__, Offer.__table__,
-                        Establishment.__table__)
+    run = MatchRun(kinds)
     years = [academic_year] if academic_year is not None else sorted(list_match_years())
-    started = time.perf_counter()
-    counts: dict[str, Counter] = {kind: Counter() for kind in kinds}
-    timings = Counter()
-    # Each job is matched in a child process while this one loads the next job and stores the
-    # results of the last, so the database work overlaps the matching, when a core is idle for it.
-    workers = _workers()
-    matcher = Matcher(workers=workers, min_records=PARALLEL_THRESHOLD)
-
-    cleared: set[tuple[str, int]] = set()
-
-    def clear(kind: str, year: int) -> None:
-        if (kind, year) not in cleared:
-            cleared.add((kind, year))
-            _clear(kind, year)
-
-    def store(done) -> None:
-        for (kind, year, decisions), outcomes in done:
-            begun = time.perf_counter()
-            clear(kind, year)
-            _store(kind, outcomes)
-            timings["store"] += time.perf_counter() - begun
-            tally = counts[kind]
-            for outcome in outcomes:
-                tally["certain" if outcome.decision == "accepted" else outcome.outcome] += 1
-                if outcome.decision == "accepted":
-                    tally["reviewed-accepted"] += 1
-            tally["reviewed-rejected"] += sum(1 for decision in decisions.values() if decision == "rejected")
-
     # Smaller jobs first: each one's results are stored while the bigger ones are still being matched.
-    jobs = sorted(((year, kind) for year in years for kind in kinds), key=_candidate_count)
-    for year, kind in jobs:
-        begun = time.perf_counter()
-        school_kind, model, _words = KINDS[kind]
-        records, (candidates, rank) = _load_records(school_kind, year), _load_candidates(model, year)
-        decisions = _load_decisions(kind, school_kind, year)
-        timings["load"] += time.perf_counter() - begun
-        # The rows become PersonRecords where they are matched: in a child, off this process's path.
-        store(matcher.add((kind, year, decisions), partial(_people, records), partial(_people, candidates, rank),
-                          decisions, size=len(records)))
-    for year, kind in jobs:  # while the last jobs are being matched
-        clear(kind, year)
-    store(matcher.finish())
-    db.session.flush()
-    bulk_insert.analyse(MatchResult.__table__)
-    if "leaver_enrolment" in kinds:
-        for year in years:
-            record_roll_evidence(year)
-            close_cases_matched(year)
-    if "roll_offer" in kinds:
-        for year in years:
-            record_offer_guarantees(year)
-    bulk_insert.analyse(Activity.__table__)  # the roll evidence's, for the lists built next
-    total = time.perf_counter() - started
-    logger.info("matched %s kinds for years %s in %.2fs: load %.2fs, store %.2fs, %s at once", len(kinds), years,
-                total, timings["load"], timings["store"], workers,
-                extra={"years": years, "kinds": kinds, "total_s": round(total, 3), "workers": workers,
-                       "load_s": round(timings["load"], 3), "store_s": round(timings["store"], 3)})
-    return {kind: {name: tally[name] for name in ("certain", "possible", "none", "reviewed-accepted",
-                                                   "reviewed-rejected")} for kind, tally in counts.items()}
+    for year, kind in sorted(((year, kind) for year in years for kind in run.kinds), key=_candidate_count):
+        run.begin(year, kind)
+    return run.finish()
 
 
 def record_roll_evidence(academic_year: int) -> int:

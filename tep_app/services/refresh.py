@@ -13,10 +13,12 @@ from pathlib import Path
 
 from tep_app.services.imports import IMPORT_KINDS, ImportFailed, import_file, plural, read_soon
 from tep_app.services.lists import ListsError, build_lists_with_summary
-from tep_app.services.match_runs import MatchingError, run_matching
+from tep_app.services.match_runs import MatchRun
 
 FILE_TYPES = (".csv", ".xlsx")
 LIST_KINDS = ("leavers", "no-offer")
+# Each kind of matching, after the import that brings in the last of the files it reads.
+MATCH_AFTER = {"enrolments": ("leaver_enrolment",), "offers": ("roll_offer",)}
 
 
 class RefreshError(Exception):
@@ -73,37 +75,48 @@ def refresh_county(folder: Path, year: int, report: Callable[[Stage], None] = la
     files = find_files(folder, year)
     done = Refreshed()
 
-    def stage(name: str, work: Callable[[], str]) -> None:
+    def stage(name: str, work: Callable[[], str], before: float = 0.0) -> None:
+        """Time a stage; `before` is time spent on it earlier, between other stages."""
         started = time.perf_counter()
         outcome = work()
-        done.stages.append(Stage(name, time.perf_counter() - started, outcome))
+        done.stages.append(Stage(name, before + time.perf_counter() - started, outcome))
         report(done.stages[-1])
 
-    # Each file is read in its child while the one before it is checked and written.
+    # Each file is read in its child while the one before it is checked and written. A kind of
+    # matching begins as soon as the files it reads are in (the leavers' once the roll, which may
+    # update a leaver's details, and the enrolments are): the leavers are matched in a child while
+    # the offers are imported.
+    matching = MatchRun()
+    begun_seconds = 0.0
     readings = {}
     kinds = list(files)
-    for number, (kind, path) in enumerate(files.items()):
-        def load(kind=kind, path=path, number=number) -> str:
-            reading = readings.pop(kind, None) or read_soon(path, path.name)
-            if number + 1 < len(kinds):
-                following = kinds[number + 1]
-                readings[following] = read_soon(files[following], files[following].name)
-            try:
-                batch = import_file(kind, path, path.name, year, reading=reading)
-            except ImportFailed as error:
-                raise RefreshError(f"{path.name}: {error.message}", error.problems) from None
-            done.warnings += batch.warning_count
-            return batch.summary
-        stage(f"import {kind}", load)
+    try:
+        for number, (kind, path) in enumerate(files.items()):
+            def load(kind=kind, path=path, number=number) -> str:
+                reading = readings.pop(kind, None) or read_soon(path, path.name)
+                if number + 1 < len(kinds):
+                    following = kinds[number + 1]
+                    readings[following] = read_soon(files[following], files[following].name)
+                try:
+                    batch = import_file(kind, path, path.name, year, reading=reading)
+                except ImportFailed as error:
+                    raise RefreshError(f"{path.name}: {error.message}", error.problems) from None
+                done.warnings += batch.warning_count
+                return batch.summary
+            stage(f"import {kind}", load)
+            for match_kind in MATCH_AFTER.get(kind, ()):
+                begun = time.perf_counter()
+                matching.begin(year, match_kind)
+                begun_seconds += time.perf_counter() - begun
 
-    def match() -> str:
-        try:
-            counts = run_matching(year)
-        except MatchingError as error:
-            raise RefreshError(error.message) from None
-        return "; ".join(f"{kind}: {tally.get('certain', 0):,} certain, {tally.get('possible', 0):,} possible, "
-                         f"{tally.get('none', 0):,} none" for kind, tally in counts.items())
-    stage("match", match)
+        def match() -> str:
+            counts = matching.finish()
+            return "; ".join(f"{kind}: {tally.get('certain', 0):,} certain, {tally.get('possible', 0):,} possible, "
+                             f"{tally.get('none', 0):,} none" for kind, tally in counts.items())
+        stage("match", match, before=begun_seconds)
+    except BaseException:
+        matching.cancel()
+        raise
 
     for kind in LIST_KINDS:
         def build(kind=kind) -> str:

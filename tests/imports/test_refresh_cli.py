@@ -1,8 +1,14 @@
 """`flask tep refresh`: a folder of five files imported, matched and made into both sets of lists in one
 go, each stage timed; a missing file or a file with an error changes nothing."""
+import multiprocessing
+import time
+
+import pytest
 from sqlalchemy import func, select
 
+from tep_app.matching import parallel
 from tep_app.models import Collection, Enrolment, ImportBatch, ListEntry, MatchResult, YoungPerson
+from tep_app.services import match_runs
 from tests.support.imports_support import (
     COLLEGE_UKPRN,
     LEAVER_HEADERS,
@@ -15,7 +21,7 @@ from tests.support.imports_support import (
 SOURCE_HEADERS = ["Provider", "UPN", "Forename", "Surname", "Date of birth", "Phone"]
 
 
-def county_folder(folder, enrolment_provider=COLLEGE_UKPRN):
+def county_folder(folder, enrolment_provider=COLLEGE_UKPRN, offer_provider=COLLEGE_UKPRN):
     """Three leavers (the first enrolled, with a mistyped phone) and three on roll (the second with an offer)."""
     leavers, roll = leaver_rows(3), leaver_rows(3)
     (folder / "establishments.csv").write_bytes(establishments_csv())
@@ -26,7 +32,7 @@ def county_folder(folder, enrolment_provider=COLLEGE_UKPRN):
         [enrolment_provider, first[1], first[2], first[3], first[4], "01632 000000"]]))
     second = roll[1]
     (folder / "offers_2022.xlsx").write_bytes(xlsx_bytes(SOURCE_HEADERS[:5] + ["Status"], [
-        [COLLEGE_UKPRN, second[1], second[2], second[3], second[4], "110"]]))
+        [offer_provider, second[1], second[2], second[3], second[4], "110"]]))
     return folder
 
 
@@ -90,3 +96,40 @@ def test_two_files_of_one_kind_and_a_missing_folder_are_refused(app, db, tmp_pat
     missing = refresh(app, tmp_path / "nowhere")
     assert missing.exit_code == 1
     assert missing.stderr.strip() == f"Error: There is no folder at {tmp_path / 'nowhere'}. Nothing was changed."
+
+
+@pytest.fixture
+def matching_in_children(monkeypatch):
+    """Every matching job in a child process, as on an idle machine with a Kent-sized county."""
+    monkeypatch.setattr(match_runs, "_workers", lambda: 2)
+    monkeypatch.setattr(match_runs, "PARALLEL_THRESHOLD", 0)
+
+
+def test_the_leavers_matched_in_a_child_while_the_offers_import_give_the_same_results(app, db, tmp_path,
+                                                                                      matching_in_children):
+    result = refresh(app, county_folder(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "match: " in result.stdout and "leaver_enrolment: 1 certain, 0 possible, 2 none" in result.stdout
+    assert "roll_offer: 1 certain, 0 possible, 2 none" in result.stdout
+    assert count(db, MatchResult) == 6
+    kinds = db.session.execute(select(Collection.kind, func.count(ListEntry.id)).join(ListEntry.collection)
+                               .group_by(Collection.kind).order_by(Collection.kind)).all()
+    assert kinds == [("leavers", 2), ("no-offer", 2)]
+    assert multiprocessing.active_children() == []
+
+
+def test_an_offers_file_with_an_error_stops_the_leavers_matching_already_begun(app, db, tmp_path, monkeypatch,
+                                                                               matching_in_children):
+    matched = parallel.match_records
+
+    def slow(*arguments):  # a Kent-sized matching, still running when the offers file fails
+        time.sleep(60)
+        return matched(*arguments)
+
+    monkeypatch.setattr(parallel, "match_records", slow)
+    result = refresh(app, county_folder(tmp_path, offer_provider="10099999"))
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("Error: offers_2022.xlsx: The file has 1 error")
+    assert result.stdout.strip().splitlines()[-1].startswith("import enrolments: ")
+    assert multiprocessing.active_children() == []  # the child matching the leavers was stopped
+    assert count(db, ImportBatch) == 0 and count(db, YoungPerson) == 0 and count(db, MatchResult) == 0
