@@ -110,6 +110,8 @@ def real_date(day, month, year) -> date | None:
 
 def as_text(value) -> str:
     """A typed value or a spreadsheet cell as text: a whole number read as 8864000.0 loses its .0."""
+    if value.__class__ is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -11,6 +11,7 @@ whole rectangle from A1 to the furthest cell, this checks:
 """
 import re
 import zipfile
+from functools import lru_cache
 from xml.etree import ElementTree
 
 MAX_ENTRIES = 500
@@ -152,19 +153,47 @@ def scan_sheet(stream, max_rows: int, max_columns: int) -> set[tuple[int, int]]:
     return formulas
 
 
+@lru_cache(maxsize=8)
+def _beyond(max_rows: int, max_columns: int) -> tuple[re.Pattern, re.Pattern]:
+    """What the quick pass searches a chunk for: a cell in a column past the limit, and the cells
+    whose row number has as many digits as the first row past the limit (only those can be past it).
+    A sheet within the limits has neither, so the search makes no object for each cell."""
+    first = column_letters(max_columns)
+    same_length = [first] + [f"{first[:place]}[{chr(ord(letter) + 1)}-Z][A-Z]{{{len(first) - place - 1}}}"
+                             for place, letter in enumerate(first) if letter != "Z"]
+    wider = f"[A-Z]{{{len(first) + 1},4}}|" if len(first) < 4 else ""
+    columns = re.compile(rf'<c r="(?:{wider}{"|".join(same_length)})[0-9]{{1,8}}"'.encode())
+    digits = len(str(max_rows + 2))
+    rows = re.compile(rf'<c r="[A-Z]{{1,4}}(?=[0-9]{{1,8}}")0*([1-9][0-9]{{{digits - 1},}})"'.encode())
+    return columns, rows
+
+
+def _last(buffer: bytes, cut: int, start: bytes, pattern: re.Pattern) -> re.Match | None:
+    """The last match of `pattern` (which begins with `start`) before `cut`."""
+    end = cut
+    while (place := buffer.rfind(start, 0, end)) != -1:
+        match = pattern.match(buffer, place, cut)
+        if match:
+            return match
+        end = place
+    return None
+
+
 def _scan_quick(buffer: bytes, cut: int, row: int, column: int, max_rows: int, max_columns: int):
     """Every cell here names its place: check the widest column and the lowest row in one go."""
-    cells = _CELL_REFS.findall(buffer, 0, cut)
-    rows = _ROW_REFS.findall(buffer, 0, cut)
-    if cells:
+    beyond_columns, long_rows = _beyond(max_rows, max_columns)
+    if beyond_columns.search(buffer, 0, cut):
+        cells = _CELL_REFS.findall(buffer, 0, cut)
         widest = max(column_index(letters.decode()) for letters in {letters for letters, _ in cells})
-        if widest >= max_columns:
-            raise _too_many_columns(max_columns, widest + 1)
-        if max(map(int, {number for _, number in cells})) > max_rows + 1:
-            raise _too_many_rows(max_rows)
-        row, column = int(cells[-1][1]), column_index(cells[-1][0].decode())
-    if rows and int(rows[-1]) != row:
-        row, column = int(rows[-1]), -1
+        raise _too_many_columns(max_columns, widest + 1)
+    if any(int(number) > max_rows + 1 for number in long_rows.findall(buffer, 0, cut)):
+        raise _too_many_rows(max_rows)
+    cell = _last(buffer, cut, b'<c r="', _CELL_REFS)
+    if cell:
+        row, column = int(cell.group(2)), column_index(cell.group(1).decode())
+    last_row = _last(buffer, cut, b'<row r="', _ROW_REFS)
+    if last_row and int(last_row.group(1)) != row:
+        row, column = int(last_row.group(1)), -1
     return row, column
 
 

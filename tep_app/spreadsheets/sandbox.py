@@ -13,13 +13,14 @@ import resource
 import subprocess
 import sys
 import time
+from pathlib import Path
 
-from flask import current_app, has_app_context
-
-from config import BASE_DIR
 from tep_app.spreadsheets.parse import SpreadsheetError, Table, parse_table
 
 logger = logging.getLogger(__name__)
+# The folder `python -m tep_app.spreadsheets.sandbox` runs from. The child imports no more than it
+# needs to parse (not Flask, not the settings): its start-up is part of every file's reading.
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 DEFAULT_MEMORY_MB = 1536
 DEFAULT_SECONDS = 120
@@ -33,6 +34,8 @@ MSG_UNREADABLE = "{filename} is not a spreadsheet we can read. Save it as .xlsx 
 
 def parse_limits() -> tuple[int, int]:
     """The child's memory cap (MB) and time limit (s): the app's settings, or the defaults."""
+    from flask import current_app, has_app_context  # noqa: PLC0415 -- the child never needs Flask
+
     if has_app_context():
         config = current_app.config
         return (int(config.get("UPLOAD_PARSE_MEMORY_MB", DEFAULT_MEMORY_MB)),
@@ -48,7 +51,7 @@ def parse_in_child(data: bytes, filename: str, *, max_rows: int, max_columns: in
     request = pickle.dumps((data, filename, max_rows, max_columns, memory_mb, seconds),
                            protocol=pickle.HIGHEST_PROTOCOL)
     started = time.monotonic()
-    child = subprocess.Popen([sys.executable, "-m", "tep_app.spreadsheets.sandbox"], cwd=str(BASE_DIR),
+    child = subprocess.Popen([sys.executable, "-m", "tep_app.spreadsheets.sandbox"], cwd=str(PROJECT_ROOT),
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         answer, errors = child.communicate(request, timeout=seconds + 5)
