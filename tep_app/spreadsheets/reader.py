@@ -2,15 +2,14 @@
 
 Reading happens in a child process with a memory cap and a time limit (sandbox.py), which runs
 the parser (parse.py); every row and column limit is checked before the sheet is built. What comes
-back passes the input boundary: every text cell loses its control characters (a cell holding
-`_x0000_` reads as NUL), as a form field does.
+back has passed the input boundary in the child: every text cell loses its control characters (a
+cell holding `_x0000_` reads as NUL), as a form field does.
 """
 from pathlib import Path
 
 from tep_app.spreadsheets.limits import MAX_COLUMNS
 from tep_app.spreadsheets.parse import EXTENSIONS, SpreadsheetError, Table, cell_text, parse_table
 from tep_app.spreadsheets.sandbox import parse_in_child
-from tep_app.validation import clean_text
 
 __all__ = ["SpreadsheetError", "Table", "cell_text", "parse_table", "read_table"]
 
@@ -57,17 +56,4 @@ def read_table(source, filename: str, *, max_rows: int, max_columns: int = MAX_C
     data = _read_bytes(source)
     if not data.strip():
         raise SpreadsheetError("The file is empty")
-    return _cleaned(parse_in_child(data, filename, max_rows=max_rows, max_columns=max_columns, limits=limits))
-
-
-def _cleaned(table: Table) -> Table:
-    """The table with every text cell as clean as a form field (`validation.clean_text`)."""
-    def clean(values: list) -> list:
-        texts = "".join(value for value in values if isinstance(value, str))
-        if clean_text(texts) == texts:
-            return values
-        return [clean_text(value) if isinstance(value, str) else value for value in values]
-
-    table.headers = clean(table.headers)
-    table.rows = [(number, clean(values)) for number, values in table.rows]
-    return table
+    return parse_in_child(data, filename, max_rows=max_rows, max_columns=max_columns, limits=limits)

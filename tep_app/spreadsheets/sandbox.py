@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from tep_app.spreadsheets.parse import SpreadsheetError, Table, parse_table
+from tep_app.validation import clean_text
 
 logger = logging.getLogger(__name__)
 # The folder `python -m tep_app.spreadsheets.sandbox` runs from. The child imports no more than it
@@ -77,6 +78,20 @@ def parse_in_child(data: bytes, filename: str, *, max_rows: int, max_columns: in
     raise SpreadsheetError(message, row, column)
 
 
+def cleaned(table: Table) -> Table:
+    """The table with every text cell as clean as a form field (`validation.clean_text`): done here,
+    in the child, so the process that asked gets rows it need not go over again."""
+    def clean(values: list) -> list:
+        texts = "".join(value for value in values if isinstance(value, str))
+        if clean_text(texts) == texts:
+            return values
+        return [clean_text(value) if isinstance(value, str) else value for value in values]
+
+    table.headers = clean(table.headers)
+    table.rows = [(number, clean(values)) for number, values in table.rows]
+    return table
+
+
 def _answer(payload) -> None:
     answer = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
     if len(answer) > MAX_ANSWER_BYTES:
@@ -91,7 +106,7 @@ def main() -> None:  # runs in the child
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
     try:
-        table = parse_table(data, filename, max_rows=max_rows, max_columns=max_columns)
+        table = cleaned(parse_table(data, filename, max_rows=max_rows, max_columns=max_columns))
     except SpreadsheetError as error:
         _answer(("error", (error.message, error.row, error.column)))
     except MemoryError:
