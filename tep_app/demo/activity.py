@@ -18,7 +18,7 @@ from tep_app.services import calendar
 from tep_app.services.calendar import add_working_days, current_academic_year, working_day_on_or_before
 from tep_app.services.cases import open_nightly_cases, set_patch
 from tep_app.services.request_states import sent_clause
-from tep_app.services.school_requests.answers import mark_opened, save_answer, submit_request
+from tep_app.services.school_requests.answers import mark_opened, save_answer, save_upload, submit_request
 from tep_app.services.school_requests.followup import send_chasers, send_reminders
 from tep_app.services.school_requests.sending import find_collection, send_collection
 
@@ -124,6 +124,8 @@ def _plan_schools(requests: list, send_on: date, due: date, today: date, seed: i
 
 
 def _school_acts(request_id: int, habit: str, seed: int, kind: str, academic_year: int) -> str:
+    """What one school does with its list: opens it; answers some of it on the form, some as drafts
+    (in progress); or fills in the list's spreadsheet, uploads it and submits (submits)."""
     rng = random.Random(seed)
     school_request = db.session.get(SchoolRequest, request_id)
     contacts = school_request.establishment.contacts
@@ -135,13 +137,17 @@ def _school_acts(request_id: int, habit: str, seed: int, kind: str, academic_yea
         ListEntry.collection_id == school_request.collection_id,
         ListEntry.establishment_id == school_request.establishment_id).order_by(ListEntry.id)))
     share = 0.85 if habit == "submits" else 0.4
+    answers = []
     for entry in entries:
         if rng.random() < share:
             draft = habit == "in progress" and rng.random() < 0.3
-            save_answer(school_request, entry, _values(kind, rng, academic_year), expected_version=0,
-                        answered=not draft, contact_email=contact)
+            answers.append((entry, _values(kind, rng, academic_year), draft))
     if habit == "submits":
+        save_upload(school_request, [(entry, values) for entry, values, _draft in answers], contact)
         submit_request(school_request, contact)
+        return habit
+    for entry, values, draft in answers:
+        save_answer(school_request, entry, values, expected_version=0, answered=not draft, contact_email=contact)
     return habit
 
 

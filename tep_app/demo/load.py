@@ -1,15 +1,20 @@
-"""Load the synthetic county into the app through the real services, one transaction per stage.
+"""Load the synthetic county into the app through the real services.
 
-Writes the import files to a temporary folder, imports them, matches, builds both lists, creates
+Writes the import files to a temporary folder and runs the county refresh on them (`flask tep
+refresh`: the five imports, matching and both sets of lists, one transaction per year), creates
 the staff accounts (random passwords, shown once and written to instance/demo-logins.txt), then
-gives officers their patches, sends the leavers lists, records
-some schools' answers and opens cases. Never real data: everything comes from the generator.
+gives officers their patches, sends the leavers lists, records some schools' answers and opens
+cases. Never real data: everything comes from the generator.
 """
 import logging
 import os
 import secrets
+import sys
 import tempfile
+import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from faker import Faker
@@ -22,18 +27,15 @@ from tep_app.demo.activity import demo_send_day
 from tep_app.demo.files import write_files
 from tep_app.demo.generator import generate_county
 from tep_app.extensions import db
-from tep_app.models import Establishment, ListEntry, StaffUser, UserSession
+from tep_app.models import Collection, Establishment, ImportBatch, ListEntry, StaffUser, UserSession
 from tep_app.models.base import Base
 from tep_app.services.audit import record_audit
 from tep_app.services.calendar import current_academic_year
-from tep_app.services.imports import import_file
-from tep_app.services.lists import build_lists
-from tep_app.services.match_runs import run_matching
+from tep_app.services.refresh import LIST_KINDS, Stage, refresh_county
 from tep_app.services.sign_in import clear_throttles
-from tep_app.services.staff import create_user, get_user_by_email, hash_password, sign_out_everywhere
+from tep_app.services.staff import get_user_by_email, hash_password, password_problem, sign_out_everywhere
 
 logger = logging.getLogger(__name__)
-IMPORT_KINDS = ("leavers", "roll", "enrolments", "offers")
 REFERENCE_TABLES = {"activity_code", "guarantee_status"}
 # Never emptied by a reset: staff accounts, their sessions and the audit trail outlive any demo county.
 KEPT_TABLES = REFERENCE_TABLES | {"staff_user", "user_session", "audit_event"}
@@ -60,21 +62,69 @@ def _staff_names(seed: int) -> list[str]:
     return [f"{fake.first_name()} {fake.last_name()}" for _ in range(1 + MANAGERS + OFFICERS)]
 
 
-def create_staff(seed: int, logins_path: Path | None, out=print) -> list[StaffUser]:
-    """1 admin, 5 managers and 20 officers with random passwords, printed once and kept in a
-    git-ignored file readable only by its owner. A demo account that is already there (after a
-    reset) keeps its row and history: it gets a new password, and its open sessions end."""
+def demo_accounts() -> list[tuple[str, str]]:
+    """(email, role) of each demo account: 1 admin, 5 managers and 20 officers."""
     accounts = [("admin@tep.example", "admin")]
     accounts += [(f"manager{n:02d}@tep.example", "manager") for n in range(1, MANAGERS + 1)]
     accounts += [(f"officer{n:02d}@tep.example", "officer") for n in range(1, OFFICERS + 1)]
-    users, lines = [], []
-    for (email, role), name in zip(accounts, _staff_names(seed), strict=True):
+    return accounts
+
+
+def _demo_password(email: str) -> str:
+    """A random password the policy accepts: a random one may, rarely, look guessable."""
+    while True:
         password = secrets.token_urlsafe(12)
+        if password_problem(password, email) is None:
+            return password
+
+
+@dataclass
+class DemoPasswords:
+    """Each demo account's random password, and their argon2 hashes (the production settings) as
+    they are made on the other core: 26 hashes take seconds, and the county loads meanwhile."""
+    passwords: list[str]
+    hashing: "Future[tuple[list[str], float]]"  # the hashes, and the seconds they took
+
+    def hashes(self) -> list[str]:
+        return self.hashing.result()[0]
+
+    def seconds(self) -> float:
+        return self.hashing.result()[1]
+
+
+# The hashing gives way to the county's loading, which waits for nothing else.
+HASHING_NICENESS = 5
+
+
+def _hash_all(passwords: list[str]) -> tuple[list[str], float]:
+    started = time.perf_counter()
+    if sys.platform.startswith("linux"):  # a thread's own niceness, which the hasher's threads inherit
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASHING_NICENESS)
+    return [hash_password(password) for password in passwords], time.perf_counter() - started
+
+
+def hash_soon(accounts: list[tuple[str, str]]) -> DemoPasswords:
+    passwords = [_demo_password(email) for email, _role in accounts]
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-passwords")
+    hashing = pool.submit(_hash_all, passwords)
+    pool.shutdown(wait=False)  # the thread ends when the last password is hashed
+    return DemoPasswords(passwords, hashing)
+
+
+def create_staff(seed: int, logins_path: Path | None, out=print, made: DemoPasswords | None = None) -> list[StaffUser]:
+    """1 admin, 5 managers and 20 officers with random passwords, printed once and kept in a
+    git-ignored file readable only by its owner. A demo account that is already there (after a
+    reset) keeps its row and history: it gets a new password, and its open sessions end."""
+    accounts = demo_accounts()
+    made = made or hash_soon(accounts)
+    users, lines = [], []
+    for (email, role), name, password, password_hash in zip(
+            accounts, _staff_names(seed), made.passwords, made.hashes(), strict=True):
         user = get_user_by_email(email)
         if user is None:
-            user = create_user(email, name, role, password)
+            user = _new_demo_account(email, name, role, password_hash)
         else:
-            _renew_demo_account(user, role, password)
+            _renew_demo_account(user, role, password_hash)
         users.append(user)
         lines.append(f"{role:8} {email:28} {password}")
     db.session.commit()
@@ -87,9 +137,20 @@ def create_staff(seed: int, logins_path: Path | None, out=print) -> list[StaffUs
     return users
 
 
-def _renew_demo_account(user: StaffUser, role: str, password: str) -> None:
+def _new_demo_account(email: str, name: str, role: str, password_hash: str) -> StaffUser:
+    """The account `services.staff.create_user` makes, and its audit event, with the password
+    already hashed (the demo's own addresses, and passwords the policy accepted)."""
+    user = StaffUser(email=email, name=name.strip(), role=role, password_hash=password_hash,
+                     session_token=secrets.token_hex(16))
+    db.session.add(user)
+    db.session.flush()
+    record_audit("create", "staff_user", user.id, after={"email": email, "role": role})
+    return user
+
+
+def _renew_demo_account(user: StaffUser, role: str, password_hash: str) -> None:
     sign_out_everywhere(user)
-    user.password_hash = hash_password(password)
+    user.password_hash = password_hash
     user.role, user.active = role, True
     user.must_change_password = False
     clear_throttles(user)
@@ -108,32 +169,34 @@ def _timed(out, label: str):
     return _Stage()
 
 
-def import_county_files(files: dict[str, Path], years: list[int], out=print) -> dict[str, int]:
-    """Import the five kinds of file, each in its own transaction; returns rows per file key."""
-    counts = {}
-    order = [("establishments", "establishments", years[-1])]
-    order += [(f"{kind}_{year}", kind, year) for year in years for kind in IMPORT_KINDS]
-    for key, kind, year in order:
-        with _timed(out, f"import {key}"):
-            batch = import_file(kind, files[key], files[key].name, year)
-            db.session.commit()
-        counts[key] = batch.row_count
-    return counts
-
-
-def match_and_build(years: list[int], out=print) -> dict:
-    with _timed(out, "matching"):
-        outcome = run_matching(academic_year=None)
-        db.session.commit()
-    lists = {}
+def refresh_years(folder: Path, years: list[int], out=print) -> dict[int, list[Stage]]:
+    """Each year's files through the county refresh, oldest year first, each year committed on
+    its own: the five imports (each file read on the other core while the one before is checked
+    and written), matching both ways, both sets of lists. Raises RefreshError, as the refresh does."""
+    stages = {}
     for year in years:
-        for kind in ("leavers", "no-offer"):
-            with _timed(out, f"build {kind} lists {year}"):
-                collection = build_lists(kind, year)
-                db.session.commit()
-            lists[f"{kind}_{year}"] = db.session.scalar(
-                select(func.count(ListEntry.id)).where(ListEntry.collection_id == collection.id))
-    return {"matching": outcome, "lists": lists}
+        def report(stage: Stage, year=year) -> None:
+            out(f"  {stage.name} {year}: {stage.seconds:.1f} s ({stage.outcome})")
+        stages[year] = refresh_county(folder, year, report=report).stages
+        db.session.commit()
+    return stages
+
+
+def _rows_imported(after_batch: int) -> dict[str, int]:
+    """Rows per file imported since batch `after_batch`: 'establishments', '<kind>_<year>'."""
+    rows = {}
+    for kind, year, count in db.session.execute(
+            select(ImportBatch.kind, ImportBatch.academic_year, ImportBatch.row_count)
+            .where(ImportBatch.id > after_batch).order_by(ImportBatch.id)):
+        rows.setdefault(kind if kind == "establishments" else f"{kind}_{year}", count)
+    return rows
+
+
+def _list_sizes(years: list[int]) -> dict[str, int]:
+    return {f"{kind}_{year}": db.session.scalar(
+        select(func.count(ListEntry.id)).join(Collection, Collection.id == ListEntry.collection_id)
+        .where(Collection.kind == kind, Collection.academic_year == year))
+        for year in years for kind in LIST_KINDS}
 
 
 def load_demo(seed: int = 2022, academic_year: int | None = None, years: int = 1, scale: float = 1.0,
@@ -144,19 +207,24 @@ def load_demo(seed: int = 2022, academic_year: int | None = None, years: int = 1
     if logins_path is None:
         logins_path = Path(current_app.config.get("DEMO_LOGINS_PATH")
                            or Path(current_app.instance_path) / "demo-logins.txt")
+    passwords = hash_soon(demo_accounts())
     out(f"Generating the synthetic county (seed {seed}, {years} year(s) to {academic_year}-"
         f"{(academic_year + 1) % 100:02d}, scale {scale})")
     with _timed(out, "generate the county"):
         county = generate_county(seed, academic_year, years=years, scale=scale)
     summary: dict = {"academic_years": county.academic_years, "establishments": len(county.establishments)}
+    last_batch = db.session.scalar(select(func.max(ImportBatch.id))) or 0
     with tempfile.TemporaryDirectory(prefix="tep-demo-") as folder:
         with _timed(out, "write the files"):
-            files = write_files(county, folder)
-        summary["rows"] = import_county_files(files, county.academic_years, out)
-    summary.update(match_and_build(county.academic_years, out))
+            write_files(county, folder)
+        stages = refresh_years(Path(folder), county.academic_years, out)
+    summary["rows"] = _rows_imported(last_batch)
+    summary["matching"] = {year: next(s.outcome for s in done if s.name == "match") for year, done in stages.items()}
+    summary["lists"] = _list_sizes(county.academic_years)
     started = time.perf_counter()
-    users = create_staff(seed, logins_path, out)
-    out(f"  staff accounts: {time.perf_counter() - started:.1f} s")
+    users = create_staff(seed, logins_path, out, passwords)
+    out(f"  staff accounts: {time.perf_counter() - started:.1f} s (their passwords hashed in "
+        f"{passwords.seconds():.1f} s, beside the county's loading)")
     summary["staff"] = len(users)
     summary["logins_path"] = str(logins_path)
     summary["activity"] = activity.run_optional_stages(county, users, out)

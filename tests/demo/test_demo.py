@@ -75,6 +75,54 @@ def test_demo_loads_schools_young_people_lists_and_staff(app, db, logins):
     assert _count(db, StaffUser) == 26
 
 
+def test_demo_accounts_are_made_as_the_service_makes_them(app, db, logins):
+    """Each password hashed with the production settings, each account's creation in the audit trail."""
+    from argon2 import PasswordHasher
+
+    from tep_app.models import AuditEvent
+
+    assert app.test_cli_runner().invoke(args=["tep", "demo", "--scale", "0.005", "--year", "2022"]).exit_code == 0
+
+    users = list(db.session.scalars(select(StaffUser)))
+    assert len(users) == 26
+    assert [user.email for user in users if PasswordHasher().check_needs_rehash(user.password_hash)] == []
+    assert len({user.password_hash for user in users}) == 26
+    created = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "create",
+                                                          AuditEvent.object_type == "staff_user"))
+    assert sorted((event.object_id, event.after["email"], event.after["role"]) for event in created) == sorted(
+        (str(user.id), user.email, user.role) for user in users)
+
+
+def test_schools_that_submit_upload_their_list_and_the_others_answer_on_the_form(app, db, logins):
+    from tep_app.models import SchoolRequest, SchoolResponse
+
+    assert app.test_cli_runner().invoke(args=["tep", "demo", "--scale", "0.02", "--year", "2022"]).exit_code == 0
+
+    sources = {tuple(row) for row in db.session.execute(
+        select(SchoolRequest.status, SchoolResponse.source).distinct()
+        .join(SchoolResponse, SchoolResponse.school_request_id == SchoolRequest.id))}
+    assert sources == {("submitted", "upload"), ("in_progress", "form")}
+
+
+def test_a_county_of_several_years_is_refreshed_a_year_at_a_time(app, db, logins):
+    from tep_app.models import Collection, ImportBatch, MatchResult
+
+    result = app.test_cli_runner().invoke(args=["tep", "demo", "--scale", "0.01", "--year", "2022", "--years", "2"])
+
+    assert result.exit_code == 0, result.output
+    assert "leavers 2021" in result.output and "leavers 2022" in result.output
+    batches = db.session.execute(select(ImportBatch.kind, ImportBatch.academic_year).order_by(ImportBatch.id)).all()
+    assert [(kind, year) for kind, year in batches if kind != "establishments"] == [
+        (kind, year) for year in (2021, 2022) for kind in ("leavers", "roll", "enrolments", "offers")]
+    for year in (2021, 2022):
+        assert _count(db, SchoolRecord, SchoolRecord.kind == "leaver", SchoolRecord.academic_year == year) == 350
+        assert set(db.session.scalars(select(MatchResult.kind).distinct().join(MatchResult.school_record).where(
+            SchoolRecord.academic_year == year))) == {"leaver_enrolment", "roll_offer"}
+        for kind in ("leavers", "no-offer"):
+            assert _count(db, ListEntry, ListEntry.collection.has(
+                (Collection.kind == kind) & (Collection.academic_year == year))) > 0
+
+
 def test_reset_empties_the_data_and_loads_afresh(app, db, logins):
     from tep_app.models import ActivityCode, GuaranteeStatus
 
