@@ -19,16 +19,31 @@ install: $(VENV)/.installed tep_app/static/build/app.css
 # The locks name every package, so pip resolves nothing (--no-deps); it takes built wheels only (no
 # package is built on the way in) and leaves each module to be byte-compiled when it is first imported.
 # The app's packages first (all that migrating and the demo need), then the tests' and tools'.
-PIP_INSTALL = $(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps \
-	--only-binary=:all: --no-compile
+# The venv starts without a pip of its own (installing one takes seconds, and the tools' lock brings
+# the locked pip): this Python's pip installs into it (pip 22.3 and later, --python), or, where this
+# Python's pip cannot, the venv gets its own first.
+VENV_PIP = $$(test -x $(BIN)/pip && echo $(BIN)/pip || echo $(PYTHON) -m pip --python $(BIN)/python)
+PIP_CHECKED = $(VENV_PIP) install --quiet --disable-pip-version-check --require-hashes --only-binary=:all: --no-compile
+PIP_INSTALL = $(PIP_CHECKED) --no-deps
+PIP_22_3 = $(PYTHON) -c \"import importlib.metadata as m, sys; sys.exit(tuple(map(int, m.version('pip').split('.')[:2])) < (22, 3))\"
+NEW_VENV = $(PYTHON) -m venv --without-pip $(VENV) && { $(PIP_22_3) 2>/dev/null || $(BIN)/python -m ensurepip --default-pip >/dev/null; }
 $(VENV)/.app-installed: requirements.txt
-	@$(STEP) "python venv" "test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)"
+	@$(STEP) "python venv" "test -x $(BIN)/python || { $(NEW_VENV); }"
 	@$(STEP) "pip install (the app)" "$(PIP_INSTALL) -r requirements.txt"
 	touch $@
 
-# At a lower priority: `make run` loads the demo county meanwhile.
 $(VENV)/.installed: $(VENV)/.app-installed requirements-dev.txt
-	@$(STEP) "pip install (tests and tools)" "nice -n 10 $(PIP_INSTALL) -r requirements-dev.txt"
+	@$(STEP) "pip install (tests and tools)" "$(PIP_INSTALL) -r requirements-dev.txt"
+	touch $@
+
+# What `make run` needs besides the app's packages, taken from the tools' lock with their hashes: the
+# mail catcher's (aiosmtpd and the packages it needs: pip resolves them here, so it refuses to go on
+# if this list misses one) and pip itself. The rest of the tests' and tools' wait for `make test`.
+RUN_TOOLS := aiosmtpd atpublic attrs pip
+$(VENV)/.run-installed: $(VENV)/.app-installed requirements-dev.txt
+	@awk -v names="$(RUN_TOOLS)" 'BEGIN { split(names, list); for (i in list) wanted[list[i]] = 1 } \
+		/^[a-z0-9]/ { split($$1, pin, "=="); keep = (pin[1] in wanted) } keep' requirements-dev.txt > $(VENV)/run-tools.txt
+	@$(STEP) "pip install (the mail catcher)" "$(PIP_CHECKED) -r $(VENV)/run-tools.txt"
 	touch $@
 
 PIP_COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url
@@ -52,14 +67,14 @@ demo: migrate
 	@$(STEP) "demo county" "TEP_BASE_URL=\"\$${TEP_BASE_URL:-http://127.0.0.1:$(PORT)}\" $(FLASK) tep demo"
 
 # The ports are checked first, before anything is installed: `PORT=5001 MAIL_PORT=1026 make run`.
-# Side by side: the app's packages, then the migrations and the demo county; the styles (npm, then
-# Sass); the tests' and tools' packages (the mail catcher's among them) once the app's are in. Once
-# the first page answers, run_local.py lists each step's time (instance/run-steps.txt).
+# Side by side: the app's packages, then the migrations and the demo county, and the mail catcher's
+# packages; the styles (npm, then Sass). The web app starts once these are in (run_local.py), and
+# lists each step's time once its first page answers (instance/run-steps.txt).
 run: export TEP_STEP_TIMES := $(CURDIR)/instance/run-steps.txt
 run: export TEP_RUN_STARTED := $(shell date +%s.%N)
 run: ports
 	@mkdir -p instance && rm -f instance/run-steps.txt
-	$(MAKE) --no-print-directory -j3 demo install
+	$(MAKE) --no-print-directory -j3 demo $(VENV)/.run-installed tep_app/static/build/app.css
 	$(BIN)/python scripts/run_local.py --port $(PORT) --mail-port $(MAIL_PORT)
 
 ports:

@@ -5,9 +5,10 @@ Called by `make run` once the demo county is loaded. Emails go to the mail catch
 `make run` first calls it with --check-ports (before installing anything): it says at once if the
 web or the mail port is taken. It needs nothing but Python's standard library.
 
-The three start side by side. Once the first page answers, it lists how long each step of `make
-run` took (TEP_STEP_TIMES, written by scripts/step_time.py) and the time since `make run` began
-(TEP_RUN_STARTED).
+The web app starts first, alone, so that the first page answers as soon as it can; then the mail
+catcher, and once it listens the scheduler, whose emails go to it. Then it lists how long each step
+of `make run` took (TEP_STEP_TIMES, written by scripts/step_time.py) and the time from the start of
+`make run` (TEP_RUN_STARTED) to the first page.
 """
 import argparse
 import os
@@ -76,13 +77,14 @@ def first_page(base_url: str, timeout: float = 20) -> bool:
     return False
 
 
-def step_times(started: str | None, steps_path: str | None) -> list[str]:
-    """The steps' times, and the time since `make run` began, as lines to print."""
+def step_times(started: str | None, steps_path: str | None, answered: float) -> list[str]:
+    """The steps' times, and the time from the start of `make run` to the first page (answered, in
+    seconds since the epoch), as lines to print."""
     lines = []
     if steps_path and Path(steps_path).is_file():
         lines += ["  " + line for line in Path(steps_path).read_text(encoding="utf-8").splitlines() if line]
     if started and started.replace(".", "", 1).isdigit():
-        lines.append(f"  first page answered {time.time() - float(started):.1f} s after make run began")
+        lines.append(f"  first page answered {answered - float(started):.1f} s after make run began")
     return lines
 
 
@@ -115,12 +117,17 @@ def main(argv=None) -> int:
     env = {**os.environ, "TEP_SMTP_HOST": HOST, "TEP_SMTP_PORT": str(args.mail_port),
            "TEP_SMTP_STARTTLS": "0", "TEP_SMTP_USER": "", "TEP_SMTP_PASSWORD": "",
            "TEP_BASE_URL": os.environ.get("TEP_BASE_URL", base_url)}
-    commands = (
-        ("mail catcher", [flask, "tep", "mailcatcher", "--host", HOST, "--port", str(args.mail_port)]),
-        ("scheduler", [flask, "tep", "scheduler"]),
-        ("web app", [flask, "run", "--host", HOST, "--port", str(args.port), "--no-reload"]),
-    )
+    commands = {
+        "web app": [flask, "run", "--host", HOST, "--port", str(args.port), "--no-reload"],
+        "mail catcher": [flask, "tep", "mailcatcher", "--host", HOST, "--port", str(args.mail_port)],
+        "scheduler": [flask, "tep", "scheduler"],
+    }
     processes: list[tuple[str, subprocess.Popen]] = []
+
+    def start(name: str) -> subprocess.Popen:
+        process = subprocess.Popen(commands[name], cwd=ROOT, env=env, start_new_session=True)
+        processes.append((name, process))
+        return process
 
     def interrupt(_signum, _frame):
         raise KeyboardInterrupt
@@ -128,16 +135,15 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGINT, interrupt)  # also when started in the background with SIGINT ignored
     signal.signal(signal.SIGTERM, interrupt)
     try:
-        for name, command in commands:
-            processes.append((name, subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)))
-        started = dict(processes)
-        if not wait_for_port(args.mail_port, started["mail catcher"]):
-            print("Error: the mail catcher did not start", file=sys.stderr)
-            return 1
-        if not wait_for_port(args.port, started["web app"]) or not first_page(base_url):
+        if not wait_for_port(args.port, start("web app")) or not first_page(base_url):
             print("Error: the web app did not start", file=sys.stderr)
             return 1
-        steps = step_times(os.environ.get("TEP_RUN_STARTED"), os.environ.get("TEP_STEP_TIMES"))
+        answered = time.time()
+        if not wait_for_port(args.mail_port, start("mail catcher")):
+            print("Error: the mail catcher did not start", file=sys.stderr)
+            return 1
+        start("scheduler")
+        steps = step_times(os.environ.get("TEP_RUN_STARTED"), os.environ.get("TEP_STEP_TIMES"), answered)
         if steps:
             print("\nmake run, step by step:")
             print("\n".join(steps))

@@ -1,6 +1,7 @@
 """`make run`: the web and mail ports are checked first, before anything is installed, and the
-mail port can be chosen."""
+mail port can be chosen; it installs what the app and the mail catcher need, not the tests' tools."""
 import importlib.util
+import re
 import socket
 import subprocess
 from pathlib import Path
@@ -45,3 +46,43 @@ def test_make_run_checks_the_ports_before_installing_and_passes_the_mail_port():
                               cwd=ROOT, capture_output=True, text=True, check=True).stdout.splitlines()
     assert "scripts/run_local.py --port 5123 --mail-port 1123 --check-ports" in commands[0]
     assert commands[-1].endswith("scripts/run_local.py --port 5123 --mail-port 1123")
+
+
+def _make(*arguments: str) -> list[str]:
+    """The commands make would run, every target remade (-B), without running them (-n)."""
+    return subprocess.run(["make", "--no-print-directory", "-n", "-B", *arguments], cwd=ROOT, capture_output=True,
+                          text=True, check=True).stdout.splitlines()
+
+
+def test_make_run_installs_the_app_and_the_mail_catcher_and_leaves_the_tests_tools_to_make_test():
+    run = _make("run")
+    assert [line for line in run if "-r requirements.txt" in line]
+    assert [line for line in run if "flask tep demo" in line]
+    assert [line for line in run if "run-tools.txt" in line and "pip install" in line]
+    assert [line for line in run if "requirements-dev.txt" in line and "pip install" in line] == []
+    assert [line for line in _make("install") if "-r requirements-dev.txt" in line and "pip install" in line]
+
+
+def _lock_blocks(path: Path) -> dict[str, set[str]]:
+    """Each package of a pip-compile lock, and the packages it is there for (its "via" lines)."""
+    blocks: dict[str, set[str]] = {}
+    name = None
+    for line in path.read_text().splitlines():
+        if re.match(r"[a-z0-9]", line):
+            name = line.split("==")[0]
+            blocks[name] = set()
+        elif name and line.strip().startswith("#"):
+            blocks[name].update(word for word in re.split(r"[\s#]+", line.replace("# via", "")) if word)
+    return blocks
+
+
+def test_the_packages_make_run_takes_from_the_tools_lock_are_all_the_mail_catcher_needs():
+    database = subprocess.run(["make", "-pn", "ports"], cwd=ROOT, capture_output=True, text=True).stdout
+    run_tools = set(re.search(r"^RUN_TOOLS := (.*)$", database, re.MULTILINE).group(1).split())
+    blocks = _lock_blocks(ROOT / "requirements-dev.txt")
+    needed, found = set(), {"aiosmtpd"}
+    while found:
+        needed |= found
+        found = {name for name, via in blocks.items() if via & needed} - needed
+    assert needed <= run_tools
+    assert run_tools <= set(blocks)
