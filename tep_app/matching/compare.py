@@ -72,7 +72,9 @@ def is_typo(first: str, second: str) -> bool:
     more likely two people, such as twins; unless they differ only by a doubled letter. Very
     short names must at least start with the same letter.
     """
-    shorter, longer = sorted((len(first), len(second)))
+    shorter, longer = len(first), len(second)
+    if shorter > longer:
+        shorter, longer = longer, shorter
     if shorter < 2 or longer < 3 or (longer - shorter > 1 and shorter < 8):
         return False
     if shorter < 4 and first[0] != second[0]:

@@ -225,8 +225,16 @@ def can_match(comparison: Comparison) -> bool:
 
 def with_unmatched(weights: Weights, pairs: list[list[tuple[int, Comparison]]], candidates: int) -> Weights:
     """The weights with the prior odds of a match from this run's share of records that have no row."""
-    record_bits = [[weights.weight(comparison) - weights.prior_bits for _position, comparison in found
-                    if can_match(comparison)] for found in pairs]
+    known: dict[Comparison, float] = {}  # a few hundred patterns among the pairs: each weighed once
+
+    def bits_of(comparison: Comparison) -> float:
+        bits = known.get(comparison)
+        if bits is None:
+            bits = known[comparison] = weights.weight(comparison) - weights.prior_bits
+        return bits
+
+    record_bits = [[bits_of(comparison) for _position, comparison in found if can_match(comparison)]
+                   for found in pairs]
     unmatched = estimate_unmatched(record_bits, candidates)
     return replace(weights, prior_bits=prior_bits(candidates, unmatched), unmatched=unmatched)
 
