@@ -18,17 +18,27 @@ install: $(VENV)/.installed tep_app/static/build/app.css
 # Both locks, every package pinned and checked against its hash. Edit requirements*.in, then `make lock`.
 # The locks name every package, so pip resolves nothing (--no-deps); it takes built wheels only (no
 # package is built on the way in) and leaves each module to be byte-compiled when it is first imported.
-# The app's packages first (all that migrating and the demo need), then the tests' and tools'.
-# The venv starts without a pip of its own (installing one takes seconds, and the tools' lock brings
-# the locked pip): this Python's pip installs into it (pip 22.3 and later, --python), or, where this
-# Python's pip cannot, the venv gets its own first.
+# The venv starts without a pip of its own: the tools' lock's pip goes in first, installed by this
+# Python's pip (pip 22.3 and later install into another environment: --python) or, where this
+# Python's pip cannot, by the one the venv then gets; the locked pip, which installs a lock in half
+# the time older ones take, installs the rest. The app's packages next (all that migrating and the
+# demo need), then the tests' and tools'.
 VENV_PIP = $$(test -x $(BIN)/pip && echo $(BIN)/pip || echo $(PYTHON) -m pip --python $(BIN)/python)
 PIP_CHECKED = $(VENV_PIP) install --quiet --disable-pip-version-check --require-hashes --only-binary=:all: --no-compile
 PIP_INSTALL = $(PIP_CHECKED) --no-deps
 PIP_22_3 = $(PYTHON) -c \"import importlib.metadata as m, sys; sys.exit(tuple(map(int, m.version('pip').split('.')[:2])) < (22, 3))\"
 NEW_VENV = $(PYTHON) -m venv --without-pip $(VENV) && { $(PIP_22_3) 2>/dev/null || $(BIN)/python -m ensurepip --default-pip >/dev/null; }
-$(VENV)/.app-installed: requirements.txt
+# The entries (pins and hashes) of the packages named in $(1) from the lock $(2).
+from_lock = awk -v names="$(1)" 'BEGIN { split(names, list); for (i in list) wanted[list[i]] = 1 } \
+	/^[a-z0-9]/ { split($$1, pin, "=="); keep = (pin[1] in wanted) } keep' $(2)
+
+$(VENV)/.pip-installed: requirements-dev.txt
 	@$(STEP) "python venv" "test -x $(BIN)/python || { $(NEW_VENV); }"
+	@$(call from_lock,pip,requirements-dev.txt) > $(VENV)/pip.txt
+	@$(STEP) "pip" "$(PIP_INSTALL) -r $(VENV)/pip.txt"
+	touch $@
+
+$(VENV)/.app-installed: $(VENV)/.pip-installed requirements.txt
 	@$(STEP) "pip install (the app)" "$(PIP_INSTALL) -r requirements.txt"
 	touch $@
 
@@ -36,13 +46,12 @@ $(VENV)/.installed: $(VENV)/.app-installed requirements-dev.txt
 	@$(STEP) "pip install (tests and tools)" "$(PIP_INSTALL) -r requirements-dev.txt"
 	touch $@
 
-# What `make run` needs besides the app's packages, taken from the tools' lock with their hashes: the
-# mail catcher's (aiosmtpd and the packages it needs: pip resolves them here, so it refuses to go on
-# if this list misses one) and pip itself. The rest of the tests' and tools' wait for `make test`.
-RUN_TOOLS := aiosmtpd atpublic attrs pip
+# What `make run` needs besides the app's packages, from the tools' lock with their hashes: the mail
+# catcher's, aiosmtpd and the packages it needs (pip resolves them here, so it refuses to go on if
+# this list misses one). The rest of the tests' and tools' wait for `make test`.
+RUN_TOOLS := aiosmtpd atpublic attrs
 $(VENV)/.run-installed: $(VENV)/.app-installed requirements-dev.txt
-	@awk -v names="$(RUN_TOOLS)" 'BEGIN { split(names, list); for (i in list) wanted[list[i]] = 1 } \
-		/^[a-z0-9]/ { split($$1, pin, "=="); keep = (pin[1] in wanted) } keep' requirements-dev.txt > $(VENV)/run-tools.txt
+	@$(call from_lock,$(RUN_TOOLS),requirements-dev.txt) > $(VENV)/run-tools.txt
 	@$(STEP) "pip install (the mail catcher)" "$(PIP_CHECKED) -r $(VENV)/run-tools.txt"
 	touch $@
 
