@@ -68,3 +68,26 @@ def test_the_table_writer_drops_what_a_workbook_cannot_hold():
     assert sheet.title == "T\x7f\x85"
     assert [row[0] for row in sheet.iter_rows(values_only=True)] == ["Notes\x7f\x85", "a\x7f\x85\tb\nc",
                                                                      "{'k': 'v\\x0b'}"]
+
+
+def test_a_hostile_forwarded_address_is_audited_clean_and_the_audit_exports(app, client, db, login, monkeypatch):
+    """Behind one trusted proxy the client's address is what X-Forwarded-For says: a header anyone
+    can send. NUL and 300 characters in it still leave a clean audit row that fits its column."""
+    from tep_app import create_app
+    from tep_app.extensions import db as _db
+
+    login("manager")
+    proxied = create_app("test", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], PROXY_COUNT=1)
+    browser = proxied.test_client()
+    browser.set_cookie("session", client.get_cookie("session").value)
+    hostile = "203.0.113.9\x00\x1b" + "x" * 300
+    with proxied.app_context():
+        monkeypatch.setattr(_db, "session", db.session)
+        response = browser.get("/dashboard/audit?action=hostile", headers={"X-Forwarded-For": f"10.0.0.1, {hostile}"})
+    assert response.status_code == 200
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "search")
+                              .order_by(AuditEvent.id.desc()).limit(1))
+    assert event.after == {"query": {"action": "hostile"}}
+    assert event.ip == ("203.0.113.9" + "x" * 300)[:45]
+    rows = _rows(client.get("/dashboard/audit/export?action=search"))
+    assert event.ip in [row[-1] for row in rows]
