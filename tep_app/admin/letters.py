@@ -9,14 +9,17 @@ from wtforms.validators import DataRequired
 from tep_app.admin.blueprint import bp
 from tep_app.admin.text_editor import edit_text
 from tep_app.auth.roles import ADMIN, MANAGER, roles
-from tep_app.forms import BaseForm
+from tep_app.forms import BaseForm, within
 from tep_app.services.people import letters
+from tep_app.services.placeholders import BODY_MOST, HEADING_MOST
 
 
 class LetterTextForm(BaseForm):
     title = StringField("Heading", widget=GovTextInput(),
-                        validators=[DataRequired(message="Enter the letter's heading")])
-    body = TextAreaField("Text", widget=GovTextArea(), validators=[DataRequired(message="Enter the letter's text")])
+                        validators=[DataRequired(message="Enter the letter's heading"),
+                                    within(HEADING_MOST, "The heading")])
+    body = TextAreaField("Text", widget=GovTextArea(), validators=[DataRequired(message="Enter the letter's text"),
+                                                                   within(BODY_MOST, "The text")])
     preview = SubmitField("Preview", widget=GovSubmitInput())
     save = SubmitField("Save", widget=GovSubmitInput())
 

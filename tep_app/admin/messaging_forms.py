@@ -3,7 +3,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, Gov
 from wtforms import Field, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from tep_app.forms import BaseForm
+from tep_app.forms import BaseForm, within
+from tep_app.services.placeholders import BODY_MOST
 from tep_app.validation import real_date, whole_number
 
 
@@ -11,7 +12,8 @@ class EmailTextForm(BaseForm):
     subject = StringField("Subject", widget=GovTextInput(),
                           validators=[DataRequired(message="Enter the email subject"),
                                       Length(max=200, message="The subject must be 200 characters or fewer")])
-    body = TextAreaField("Text", widget=GovTextArea(), validators=[DataRequired(message="Enter the email text")])
+    body = TextAreaField("Text", widget=GovTextArea(), validators=[DataRequired(message="Enter the email text"),
+                                                                   within(BODY_MOST, "The text")])
     preview = SubmitField("Preview", widget=GovSubmitInput())
     save = SubmitField("Save", widget=GovSubmitInput())
 

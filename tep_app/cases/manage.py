@@ -9,7 +9,7 @@ from tep_app.auth.roles import MANAGER, roles
 from tep_app.cases.blueprint import bp
 from tep_app.cases.forms import PatchForm, QueueFilterForm, ReassignForm
 from tep_app.extensions import db
-from tep_app.forms import choices
+from tep_app.forms import choices, offered_or_404
 from tep_app.models import District, Establishment
 from tep_app.pagination import pagination, requested_page
 from tep_app.services.audit import record_audit
@@ -79,6 +79,7 @@ def manage():
     filters_form = QueueFilterForm(formdata=request.args, prefix="f")
     filters_form.set_choices(filter_options(), officers, True)
     filters_form.validate()
+    offered_or_404(filters_form.school, filters_form.district, filters_form.year_group, filters_form.officer)
     form = ReassignForm(formdata=request.form if request.method == "POST" else None)
     form.officer_id.choices = choices([(None, "Choose an officer")] + [(o.id, o.name) for o in officers])
     error_list = None

@@ -13,6 +13,7 @@ from tep_app.cases import manage  # noqa: F401  (patches and reassignment, on th
 from tep_app.cases.blueprint import bp
 from tep_app.cases.forms import ActivityForm, AttemptForm, GuaranteeForm, MovedForm, QueueFilterForm
 from tep_app.extensions import db
+from tep_app.forms import offered_or_404
 from tep_app.pagination import pagination, requested_page
 from tep_app.services.audit import record_audit
 from tep_app.services.cases import (
@@ -56,6 +57,7 @@ def queue():
     form = QueueFilterForm(formdata=request.args)
     form.set_choices(filter_options(), list_officers() if is_manager else [], is_manager)
     form.validate()
+    offered_or_404(form.school, form.district, form.year_group, *([form.officer] if is_manager else []))
     filters = QueueFilters(
         officer_id=(form.officer.data if is_manager else current_user.id),
         establishment_id=form.school.data, district_id=form.district.data, year_group=form.year_group.data,

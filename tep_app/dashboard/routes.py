@@ -8,6 +8,7 @@ from tep_app.auth.roles import ADMIN, MANAGER, roles
 from tep_app.dashboard.forms import AuditSearchForm, CollectionForm
 from tep_app.extensions import db
 from tep_app.forms import choices
+from tep_app.inputs import requested_id
 from tep_app.models import SchoolRequest
 from tep_app.pagination import pagination, requested_page
 from tep_app.services import audit_search, dashboard
@@ -33,13 +34,23 @@ def _xlsx(headers, rows, name: str, object_type: str, object_id: str, detail: di
     }
 
 
+def _chosen_collection(collections=None):
+    """`?collection=`, or the one in progress when none is asked for; an id naming no collection is
+    the service's "Page not found"."""
+    collection_id = requested_id("collection")
+    collection = dashboard.get_collection(collection_id, collections)
+    if collection_id is not None and (collection is None or collection.id != collection_id):
+        abort(404)
+    return collection
+
+
 @bp.get("/")
 @roles(MANAGER, ADMIN)
 def index():
     collections = dashboard.list_collections()
     form = CollectionForm(request.args)
     form.collection.choices = choices((c.id, c.title) for c in collections)
-    collection = dashboard.get_collection(request.args.get("collection", type=int), collections)
+    collection = _chosen_collection(collections)
     summary, rows, pages = None, [], 1
     if collection is not None:
         form.collection.data = collection.id
@@ -65,7 +76,7 @@ def export():
     table = request.args.get("table", "")
     if table not in dashboard.EXPORT_TABLES:
         abort(404)
-    collection = dashboard.get_collection(request.args.get("collection", type=int))
+    collection = _chosen_collection()
     year = collection.academic_year if collection else current_academic_year()
     headers, rows = dashboard.export_table(table, collection, year)
     return _xlsx(headers, rows, f"chase-up-{table}-{year}", "dashboard", table,

@@ -10,6 +10,7 @@ from wtforms import BooleanField, HiddenField, SubmitField, TextAreaField
 
 from tep_app.auth.roles import ADMIN, roles
 from tep_app.extensions import db
+from tep_app.inputs import requested_id
 from tep_app.models import PersonMerge, YoungPerson
 from tep_app.people.blueprint import bp
 from tep_app.people.data_protection import ReasonForm
@@ -71,7 +72,7 @@ def _compare(person: YoungPerson, other_id: int, form: MergeForm, refused: str |
 def merge_start(person_id: int):
     """Choose the other record (by its number or a search); with ?with=<number>, the comparison."""
     person = _person_or_404(person_id)
-    other_id = _other_id(request.args.get("with"))
+    other_id = requested_id("with")
     if other_id is not None:
         return _compare(person, other_id, MergeForm())
     text = request.args.get("q", "")

@@ -1,7 +1,7 @@
-"""The input boundary (tep_app/inputs.py): control characters are dropped and the words kept,
-numbers past the database's integer are a 404 or the default, impossible dates are a message by
-the field. Each test is one way in that once answered with a server error."""
-from datetime import date
+"""The input boundary (tep_app/inputs.py): control characters are dropped and the words kept, an
+id past the database's integer or naming no record is a 404, a page past the last is the last,
+impossible dates are a message by the field. Each test is one way in that once answered with a server error."""
+from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
@@ -9,6 +9,8 @@ from sqlalchemy import select
 
 from tep_app.models import AuditEvent, ContactAttempt, SchoolResponse
 from tests.cases.test_cases_casework import attempt_data, errors_of, seeded_case
+from tests.cases.test_cases_queue import names
+from tests.support.cases_support import collection, open_case
 from tests.support.portal_support import entry_row, seed_request, sign_school_in, xlsx
 
 BIG = "2147483648"
@@ -94,19 +96,85 @@ def test_an_id_past_the_databases_integer_is_the_services_page_not_found(pages, 
 
 
 @pytest.mark.parametrize("role, url", [
+    ("officer", f"/cases?school={BIG}"),
+    ("officer", "/cases?district=-1"),
+    ("officer", "/cases?year_group=1e999"),
+    ("officer", "/cases?school=12abc"),
+    ("manager", f"/cases?officer={HUGE}"),
+    ("manager", f"/cases/manage?f-school={BIG}&page=2"),
+    ("manager", "/cases/manage?f-district=999999"),
+    ("manager", f"/dashboard/?collection={HUGE}"),
+    ("manager", "/dashboard/?collection=999999"),
+    ("manager", "/dashboard/?collection=x"),
+    ("manager", f"/dashboard/export?table=schools&collection={BIG}"),
+    ("admin", "/dashboard/export?table=officers&collection=999999"),
+])
+def test_an_id_in_the_query_that_names_no_record_is_the_services_page_not_found(pages, login, role, url):
+    login(role)
+    assert "Page not found – TEP Follow-up" in pages.get(url, 404).get_data(as_text=True)
+
+
+def test_a_manager_filtering_the_cases_by_an_officer_who_is_not_there_gets_page_not_found(pages, login, make, db):
+    manager = login("manager")
+    olu, pat = make.staff("officer", name="Olu Officer"), make.staff("officer", name="Pat Officer")
+    open_case(make, db, officer=olu, person=make.young_person(forename="Amelia", surname="Okafor"))
+    open_case(make, db, officer=pat, person=make.young_person(forename="Ben", surname="Clarke"))
+    db.session.commit()
+    # Past the database's integer, an id no one has, and a staff member who is not an officer.
+    for wrong in (BIG, HUGE, str(pat.id + 1000), str(manager.id)):
+        for url in (f"/cases/manage?f-officer={wrong}", f"/cases?officer={wrong}"):
+            assert "Page not found – TEP Follow-up" in pages.get(url, 404).get_data(as_text=True)
+    assert names(pages.page(f"/cases/manage?f-officer={olu.id}")) == ["Amelia Okafor"]
+    assert names(pages.page(f"/cases?officer={pat.id}")) == ["Ben Clarke"]
+    assert sorted(names(pages.page("/cases/manage?f-officer="))) == ["Amelia Okafor", "Ben Clarke"]
+
+
+def test_a_collection_asked_for_by_its_id_is_shown_and_an_unknown_one_is_not_found(pages, login, make, db):
+    login("manager")
+    older, newer = collection(db, academic_year=2022), collection(db, academic_year=2023)
+    db.session.commit()
+    for chosen in (older, newer):
+        page = pages.page(f"/dashboard/?collection={chosen.id}")
+        assert page.select_one("#collection option[selected]")["value"] == str(chosen.id)
+    pages.get(f"/dashboard/?collection={max(older.id, newer.id) + 1}", 404)
+
+
+@pytest.mark.parametrize("value", [BIG, HUGE, "-1", "x"])
+def test_a_record_to_merge_with_past_the_databases_integer_is_page_not_found(pages, login, make, db, value):
+    login("admin")
+    person = make.young_person()
+    db.session.commit()
+    pages.get(f"/people/{person.id}/merge?with={value}", 404)
+
+
+@pytest.mark.parametrize("role, url", [
     ("officer", f"/cases?page={BIG}"),
     ("officer", "/cases?page=2147483647"),
-    ("officer", f"/cases?school={BIG}&officer={HUGE}&district=-1&year_group=1e999"),
-    ("manager", f"/cases/manage?f-school={BIG}&f-officer={HUGE}&page={HUGE}"),
-    ("officer", f"/schools/?page={HUGE}&year={BIG}"),
-    ("manager", f"/dashboard/?collection={HUGE}&page={BIG}"),
+    ("manager", f"/cases/manage?page={HUGE}"),
+    ("officer", f"/schools/?page={HUGE}"),
+    ("manager", f"/dashboard/?page={BIG}"),
     ("manager", f"/dashboard/audit?page={HUGE}"),
     ("admin", f"/admin/outbox?page={HUGE}"),
     ("admin", f"/admin/matches/?year={HUGE}&page={BIG}"),
+    ("officer", "/cases?page=1e999"),
 ])
-def test_a_number_past_the_databases_integer_in_the_query_is_read_as_no_choice(pages, login, role, url):
+def test_a_page_past_the_databases_integer_is_a_page_of_the_list(pages, login, role, url):
     login(role)
     pages.page(url)
+
+
+def test_a_page_past_the_last_is_the_last_page_and_junk_the_first(pages, login, make, db):
+    officer = login("officer")
+    for n in range(27):
+        open_case(make, db, officer=officer, not_known_since=date(2022, 1, 1) + timedelta(days=n))
+    db.session.commit()
+    last = names(pages.page("/cases?page=2"))
+    assert len(last) == 2
+    for page in ("3", "100000", BIG, HUGE, "9" * 900):
+        assert names(pages.page(f"/cases?page={page}")) == last
+    first = names(pages.page("/cases"))
+    for junk in ("0", "-2", "1e999", "two", "\u00b2"):
+        assert names(pages.page(f"/cases?page={junk}")) == first
 
 
 def test_a_case_id_past_the_databases_integer_in_the_bulk_form_is_a_message(pages, login, make, db):
