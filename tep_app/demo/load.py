@@ -13,8 +13,6 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 from faker import Faker
@@ -78,37 +76,49 @@ def _demo_password(email: str) -> str:
             return password
 
 
-@dataclass
+LOWEST_PRIORITY = 19
+
+
 class DemoPasswords:
-    """Each demo account's random password, and their argon2 hashes (the production settings) as
-    they are made on the other core: 26 hashes take seconds, and the county loads meanwhile."""
-    passwords: list[str]
-    hashing: "Future[tuple[list[str], float]]"  # the hashes, and the seconds they took
+    """Each demo account's random password, and its argon2 hash (the production settings). A
+    thread at the lowest priority hashes them while the county loads, on a core the loading leaves
+    idle; whichever it has not finished when the accounts are made are hashed then, at the loading's
+    own priority (a hash the thread finishes later is not used: both would do)."""
+
+    def __init__(self, passwords: list[str]):
+        self.passwords = passwords
+        self._hashes: list[str | None] = [None] * len(passwords)
+        self._lock = threading.Lock()
+        self._wanted = threading.Event()
+        self.beforehand = 0  # how many of the hashes kept the thread made
+        threading.Thread(target=self._hash_beforehand, name="demo-passwords", daemon=True).start()
+
+    def _keep(self, number: int, password_hash: str) -> bool:
+        with self._lock:
+            if self._hashes[number] is not None:
+                return False
+            self._hashes[number] = password_hash
+            return True
+
+    def _hash_beforehand(self) -> None:
+        if sys.platform.startswith("linux"):  # a thread's own niceness, which the hasher's threads inherit
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), LOWEST_PRIORITY)
+        for number, password in enumerate(self.passwords):
+            if self._wanted.is_set():
+                return
+            if self._keep(number, hash_password(password)):
+                self.beforehand += 1
 
     def hashes(self) -> list[str]:
-        return self.hashing.result()[0]
-
-    def seconds(self) -> float:
-        return self.hashing.result()[1]
-
-
-# The hashing gives way to the county's loading, which waits for nothing else.
-HASHING_NICENESS = 5
-
-
-def _hash_all(passwords: list[str]) -> tuple[list[str], float]:
-    started = time.perf_counter()
-    if sys.platform.startswith("linux"):  # a thread's own niceness, which the hasher's threads inherit
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASHING_NICENESS)
-    return [hash_password(password) for password in passwords], time.perf_counter() - started
+        self._wanted.set()
+        for number in reversed(range(len(self.passwords))):  # from the end: the thread works from the start
+            if self._hashes[number] is None:
+                self._keep(number, hash_password(self.passwords[number]))
+        return list(self._hashes)
 
 
 def hash_soon(accounts: list[tuple[str, str]]) -> DemoPasswords:
-    passwords = [_demo_password(email) for email, _role in accounts]
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-passwords")
-    hashing = pool.submit(_hash_all, passwords)
-    pool.shutdown(wait=False)  # the thread ends when the last password is hashed
-    return DemoPasswords(passwords, hashing)
+    return DemoPasswords([_demo_password(email) for email, _role in accounts])
 
 
 def create_staff(seed: int, logins_path: Path | None, out=print, made: DemoPasswords | None = None) -> list[StaffUser]:
@@ -223,8 +233,8 @@ def load_demo(seed: int = 2022, academic_year: int | None = None, years: int = 1
     summary["lists"] = _list_sizes(county.academic_years)
     started = time.perf_counter()
     users = create_staff(seed, logins_path, out, passwords)
-    out(f"  staff accounts: {time.perf_counter() - started:.1f} s (their passwords hashed in "
-        f"{passwords.seconds():.1f} s, beside the county's loading)")
+    out(f"  staff accounts: {time.perf_counter() - started:.1f} s ({passwords.beforehand} of {len(users)} "
+        f"passwords hashed beside the county's loading)")
     summary["staff"] = len(users)
     summary["logins_path"] = str(logins_path)
     summary["activity"] = activity.run_optional_stages(county, users, out)

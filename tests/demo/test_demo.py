@@ -93,6 +93,19 @@ def test_demo_accounts_are_made_as_the_service_makes_them(app, db, logins):
         (str(user.id), user.email, user.role) for user in users)
 
 
+def test_each_demo_password_has_its_own_hash_whether_made_beforehand_or_when_wanted():
+    from argon2 import PasswordHasher
+
+    from tep_app.demo.load import demo_accounts, hash_soon
+
+    made = hash_soon(demo_accounts()[:4])
+    hashes = made.hashes()  # at once: the thread beside has made none, or one or two
+
+    assert len(hashes) == 4 and 0 <= made.beforehand <= 4
+    for password, password_hash in zip(made.passwords, hashes, strict=True):
+        assert PasswordHasher().verify(password_hash, password)
+
+
 def test_schools_that_submit_upload_their_list_and_the_others_answer_on_the_form(app, db, logins):
     from tep_app.models import SchoolRequest, SchoolResponse
 
