@@ -28,6 +28,7 @@ from tep_app.services.dialect import insert_for
 from tep_app.services.messaging.email_secrets import UNLOCK_KIND, hash_token, unlock_token
 from tep_app.services.messaging.email_texts import LINK, render_email
 from tep_app.services.messaging.outbox import queue_email
+from tep_app.validation import clean_text
 
 ADDRESS_LIMIT = 5
 QUIET_MINUTES = 15
@@ -48,7 +49,9 @@ class Claim:
 
 
 def client_address(address: str | None) -> str:
-    return (address or "unknown")[:MAX_ADDRESS_LENGTH]
+    """The address limits are counted for: without control characters (a forwarded header is the
+    client's to write), cut to the column."""
+    return (clean_text(address or "") or "unknown")[:MAX_ADDRESS_LENGTH]
 
 
 def claim_attempt(user_id: int, address: str, now: datetime) -> Claim:

@@ -10,7 +10,7 @@ import time_machine
 from sqlalchemy import select
 
 from tep_app.factory import register_proxy
-from tep_app.models import AuditEvent, OutboxMessage, SignInUnlock, StaffUser
+from tep_app.models import AuditEvent, OutboxMessage, SignInThrottle, SignInUnlock, StaffUser
 from tep_app.services import sign_in, staff
 from tep_app.services.messaging.outbox import deliver_outbox
 from tests.support.factories import TEST_PASSWORD
@@ -184,3 +184,22 @@ def test_an_admin_sees_the_throttled_addresses_and_clears_them(pages, make, logi
     assert "Sign-in limits cleared" in pages.get(response.headers["Location"]).page.text
     assert staff.throttled_addresses(target) == 0
     assert _actions(db, target)["sign-in-cleared"] == 1
+
+
+def test_a_forwarded_address_holding_control_characters_is_counted_clean(app, pages, make, db, monkeypatch):
+    monkeypatch.setitem(app.config, "PROXY_COUNT", 1)
+    monkeypatch.setattr(app, "wsgi_app", app.wsgi_app)
+    register_proxy(app)
+    user = make.staff()
+    hostile = "203.0.\x00113.\x0b66" + "9" * 300
+    refused = pages.post("/sign-in", data={"email": user.email, "password": "wrong"},
+                         headers={"X-Forwarded-For": hostile})
+    assert _refused(refused)  # the sign-in page with its message, not a server error
+    addresses = set(db.session.scalars(select(SignInThrottle.address).where(SignInThrottle.staff_user_id == user.id)))
+    assert len(addresses) == 1
+    address = addresses.pop()
+    assert address.startswith("203.0.113.66999") and "\x00" not in address and "\x0b" not in address
+    assert len(address) == sign_in.MAX_ADDRESS_LENGTH
+    owner = pages.post("/sign-in", data={"email": user.email, "password": TEST_PASSWORD},
+                       headers={"X-Forwarded-For": OWNER}, status=302)
+    assert owner.headers["Location"] == "/"
