@@ -137,6 +137,14 @@ def read_export(client, table: str, collection_id: int) -> list[dict]:
     return [dict(zip(headers, row, strict=False)) for row in rows[header_at + 1:] if row and any(row)]
 
 
+DAY_WORDS = r"\d{1,2} [A-Z][a-z]+ \d{4}"
+
+
+def read_day(words_shown: str) -> date:
+    """A day as the pages write it, "31 October 2023"."""
+    return datetime.strptime(words_shown, "%d %B %Y").date()
+
+
 def read_request_page(client, request_id: int) -> dict:
     page = client.get(f"/requests/{request_id}").get_data(as_text=True)
     status = text_of(re.search(r'<strong[^>]*id="request-status"[^>]*>(.*?)</strong>', page, re.S).group(1))
@@ -144,7 +152,11 @@ def read_request_page(client, request_id: int) -> dict:
     not_known = re.search(r'data-figure="not-known">(\d+)<', page)
     no_offer = re.search(r'data-figure="no-offer">(\d+)<', page)
     progress = re.search(r"(\d+) of (\d+) young (?:person|people) answered(?:, (\d+) drafts?)?", text_of(page))
+    deadline = re.search(rf"Deadline ({DAY_WORDS})", text_of(page))
+    sent = re.search(rf"Sent ({DAY_WORDS})", text_of(page))
     return {"progress": (int(progress.group(1)), int(progress.group(2)), int(progress.group(3) or 0)),
+            "deadline": read_day(deadline.group(1)) if deadline else None,
+            "sent": read_day(sent.group(1)) if sent else None,
             "status": status, "reminders": int(found.group(1)) if found else None,
             "chasers": int(found.group(2)) if found else None,
             "not_known": int(not_known.group(1)) if not_known else None,
@@ -195,9 +207,11 @@ def read_queue(client) -> dict[str, int]:
         page_number += 1
 
 
-def read_portal_states(client) -> dict[str, str]:
-    """The school's own list: young person's name -> the state shown."""
+def read_portal_list(client) -> tuple[dict[str, str], date | None, bool]:
+    """The school's own list: young person's name -> the state shown; the reply-by date it gives, and
+    whether it says the reply is late."""
     page = soup(client.get("/school/young-people"))
+    reply_by = re.search(rf"(submit by|was due on) ({DAY_WORDS})", words(page.select_one("main") or page))
     states = {}
     for row in page.select("tbody tr"):
         first = row.find(["th", "td"])
@@ -207,7 +221,9 @@ def read_portal_states(client) -> dict[str, str]:
         for hidden in first.select(".govuk-visually-hidden"):
             hidden.decompose()
         states[words(first)] = words(tag)
-    return states
+    if reply_by is None:
+        return states, None, False
+    return states, read_day(reply_by.group(2)), reply_by.group(1) == "was due on"
 
 
 def read_answer_form(client, entry_id: int) -> dict:
@@ -238,3 +254,9 @@ def read_sheet(data: bytes) -> tuple:
             if "Reference" in headers:
                 return workbook, sheet, row[0].row, headers
     raise AssertionError("the downloaded list has no header row")
+
+
+def read_calendar_warnings(client, year: int) -> set[str]:
+    """The dates the admin's calendar page marks as falling when schools may not read their email."""
+    page = client.get(f"/admin/calendar?year={year}").get_data(as_text=True)
+    return set(re.findall(r'id="warning-([a-z_]+)"', page))
