@@ -9,7 +9,9 @@ parameter the view read and in every form field on POST, all at once and then on
 form's other fields as its page fills them in, so the value reaches the service). The values: NUL,
 other control characters, a 100 kB string, numbers past the database's integer, a negative, 1e999,
 digits that are not 0-9 (a superscript two, Arabic-Indic digits), impossible and far-off dates (as
-text and as a date input's three parts), invalid UTF-8 and a right-to-left override.
+text and as a date input's three parts), invalid UTF-8 and a right-to-left override. Every request
+also comes through the proxy (TEP_PROXY_COUNT=1) with a hostile forwarded address, user agent and
+referrer: the address is what sign-in limits and the audit write down.
 """
 import logging
 from urllib.parse import quote, quote_from_bytes, urlsplit
@@ -19,6 +21,7 @@ from bs4 import BeautifulSoup
 from werkzeug.datastructures import ImmutableMultiDict
 
 from tep_app.auth.roles import PUBLIC
+from tep_app.factory import register_proxy
 from tests.security import test_permissions as permissions
 from tests.security.test_permissions import ROLES, _sign_in_as, _url
 
@@ -37,6 +40,9 @@ IN_PATHS = {
     "default": ("a%00b", "a%0Bb", "%FF%FE", "%E2%80%AE", "x" * 100_000),
 }
 SERVICE_PAGE = "– TEP Follow-up</title>"
+HEADERS = ({"X-Forwarded-For": "203.0.\x00113.9", "User-Agent": "a\x00b", "Referer": "http://localhost/\x0b"},
+           {"X-Forwarded-For": "2001:db8::" + "f" * 300, "User-Agent": "x" * 10_000, "Referer": "\u202e"},
+           {"X-Forwarded-For": "\x1b[31m, 198.51.100.\x7f", "User-Agent": "\x85\x9f", "Referer": "%00"})
 
 
 def _encoded(value) -> str:
@@ -107,7 +113,7 @@ class Sender:
         target = f"{url}?{query}" if query else url
         self.sent += 1
         try:
-            response = self.client.open(target, method=method, data=body,
+            response = self.client.open(target, method=method, data=body, headers=HEADERS[self.sent % len(HEADERS)],
                                         content_type="application/x-www-form-urlencoded")
         except Exception as error:  # a server error: report it with the rest
             self.db.session.rollback()
@@ -182,8 +188,11 @@ def _values():
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_no_route_fails_on_hostile_input(app, client, db, world, role, recording, caplog):
+def test_no_route_fails_on_hostile_input(app, client, db, world, role, recording, caplog, monkeypatch):
     caplog.set_level(logging.ERROR)
+    monkeypatch.setitem(app.config, "PROXY_COUNT", 1)
+    monkeypatch.setattr(app, "wsgi_app", app.wsgi_app)
+    register_proxy(app)
     sender = Sender(client, db, world, caplog)
     rules = sorted(app.url_map.iter_rules(), key=lambda rule: (rule.endpoint, rule.rule))
     filled = {}  # the forms of every page this role may see: the rest of a form when one field is hostile
