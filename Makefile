@@ -10,6 +10,9 @@ PORT ?= 5000
 MAIL_PORT ?= 1025
 # Each step of `make run` says how long it took (scripts/step_time.py, standard library only).
 STEP := $(PYTHON) scripts/step_time.py
+# What the web app needs only once the demo county is in (the styles, the mail catcher's packages)
+# installs at a lower priority, beside the steps the first page waits for.
+LATER = nice -n 10
 
 .PHONY: install lock lint migrate demo run ports test test-unit test-sqlite test-postgres test-e2e soak bench mutate clean
 
@@ -52,7 +55,7 @@ $(VENV)/.installed: $(VENV)/.app-installed requirements-dev.txt
 RUN_TOOLS := aiosmtpd atpublic attrs
 $(VENV)/.run-installed: $(VENV)/.app-installed requirements-dev.txt
 	@$(call from_lock,$(RUN_TOOLS),requirements-dev.txt) > $(VENV)/run-tools.txt
-	@$(STEP) "pip install (the mail catcher)" "$(PIP_CHECKED) -r $(VENV)/run-tools.txt"
+	@$(STEP) "pip install (the mail catcher)" "$(LATER) $(PIP_CHECKED) -r $(VENV)/run-tools.txt"
 	touch $@
 
 PIP_COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url
@@ -62,12 +65,12 @@ lock:
 	$(PIP_COMPILE) -o requirements-bench.txt requirements-bench.in
 
 node_modules/.installed: package.json package-lock.json
-	@$(STEP) "npm ci" "npm ci --no-audit --no-fund --loglevel=error --prefer-offline"
+	@$(STEP) "npm ci" "$(LATER) npm ci --no-audit --no-fund --loglevel=error --prefer-offline"
 	touch $@
 
 # GOV.UK Frontend's Sass compiled with the service's own brand settings (system font, no GDS Transport).
 tep_app/static/build/app.css: node_modules/.installed tep_app/static/scss/app.scss
-	@$(STEP) "sass" "npm run --silent build:css"
+	@$(STEP) "sass" "$(LATER) npm run --silent build:css"
 
 migrate: $(VENV)/.app-installed
 	@$(STEP) "migrations" "$(FLASK) db upgrade"
