@@ -54,6 +54,8 @@ KINDS = {
     "leaver_enrolment": ("leaver", Enrolment, "leavers vs enrolments"),
     "roll_offer": ("roll", Offer, "roll vs offers"),
 }
+# Looks at how many processes are running, to judge whether a core is idle for a child.
+RUNNING_LOOKS = 3
 # A job (one kind, one year) with fewer school records than this is matched in this process.
 PARALLEL_THRESHOLD = 10_000
 SIXTH_FORM = "210"  # full-time education, school sixth form (NCCIS)
@@ -73,17 +75,46 @@ class MatchingError(Exception):
         self.message = message
 
 
+def _running_now() -> int | None:
+    """How many processes on the machine are running or ready to run at this moment, this one
+    included (the kernel's count in /proc/loadavg); None where there is no such count."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as counts:
+            return int(counts.read().split()[3].partition("/")[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _others_busy() -> float | None:
+    """How many cores other work is using now: the middle of three looks a few milliseconds apart,
+    less this process; else the last minute's load average; None when neither can be read."""
+    looks = []
+    for _ in range(RUNNING_LOOKS):
+        running = _running_now()
+        if running is None:
+            break
+        looks.append(running - 1)
+        time.sleep(0.005)
+    if looks:
+        return sorted(looks)[len(looks) // 2]
+    try:
+        return max(0.0, os.getloadavg()[0] - 1)
+    except (AttributeError, OSError):
+        return None
+
+
 def _workers() -> int:
-    """Two jobs at once, in children, only when the last minute left a core idle. On a busy machine
+    """Two jobs at once, in children, only when other work leaves a core idle now. On a busy machine
     the children wait for the same cores as this process, and forking and sending the outcomes back
     cost more than they save: on two cores at a load average of 5 to 7, a Kent-sized county matched
-    both ways in 8.3 s (median) in two children and 6.1 s in this process alone."""
+    both ways in 8.3 s (median) in two children and 6.1 s in this process alone. The machine is
+    looked at now, not over the last minute: a minute's average still counts work that has ended
+    (a bench's Splink run just before a refresh kept the refresh to one core)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):
+    busy = _others_busy()
+    if busy is None:
         return min(cores, 2)
-    return max(1, min(2, 1 + int(cores - load)))
+    return max(1, min(2, int(cores - busy)))
 
 
 def list_match_years() -> list[int]:

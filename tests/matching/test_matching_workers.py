@@ -1,0 +1,54 @@
+"""Matching puts a job in a child only when other work leaves a core idle now: judged from how many
+processes are running at this moment (three looks, the middle one), not from the last minute's
+load average, which still counts work that has just ended."""
+import os
+
+import pytest
+
+from tep_app.services import match_runs
+
+
+@pytest.fixture
+def two_cores(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1})
+    monkeypatch.setattr(match_runs.time, "sleep", lambda _seconds: None)
+
+
+def _running(monkeypatch, *counts):
+    looks = iter(counts)
+    monkeypatch.setattr(match_runs, "_running_now", lambda: next(looks))
+
+
+@pytest.mark.parametrize(("counts", "workers"), [
+    ((1, 1, 1), 2),  # only this process: the other core is idle
+    ((2, 2, 2), 1),  # another process is using the other core
+    ((1, 4, 1), 2),  # a passing burst in one look does not count
+    ((3, 2, 3), 1),
+])
+def test_a_child_only_when_a_core_is_idle_now(monkeypatch, two_cores, counts, workers):
+    _running(monkeypatch, *counts)
+    monkeypatch.setattr(os, "getloadavg", lambda: (6.0, 6.0, 6.0))  # a busy last minute does not decide
+    assert match_runs._workers() == workers
+
+
+@pytest.mark.parametrize(("load", "workers"), [(0.3, 2), (0.9, 2), (1.2, 1), (7.0, 1)])
+def test_without_a_count_of_running_processes_the_last_minute_decides(monkeypatch, two_cores, load, workers):
+    _running(monkeypatch, None)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    assert match_runs._workers() == workers
+
+
+def test_with_nothing_to_judge_by_both_cores_are_used(monkeypatch, two_cores):
+    _running(monkeypatch, None)
+
+    def unknown():
+        raise OSError("no load average here")
+
+    monkeypatch.setattr(os, "getloadavg", unknown)
+    assert match_runs._workers() == 2
+
+
+def test_one_core_never_has_a_child(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0})
+    _running(monkeypatch, 1, 1, 1)
+    assert match_runs._workers() == 1
