@@ -13,25 +13,16 @@ from wtforms.validators import InputRequired, ValidationError
 from tep_app import clock
 from tep_app.cases.forms import ActivityForm
 from tep_app.extensions import db
-from tep_app.forms import BaseForm, GovDateField, choices
+from tep_app.forms import BaseForm, GovDateField, choices, within
 from tep_app.models import Case, YoungPerson
 from tep_app.models.notes import NOTE_MOST
 from tep_app.services.cases.casework import activity_code_groups, activity_codes
 from tep_app.services.cases.closing import open_case_of
 from tep_app.services.people.record_actions import CONTACT_KINDS, REOPEN_REASON_MOST, Refused, clean_contact
-from tep_app.validation import EARLIEST_START, Invalid, check_la_code, check_length
+from tep_app.validation import EARLIEST_START, Invalid, check_la_code
 
 CONTACT_CHOICES = {"phone": "The young person's phone number", "parent_phone": "A parent or carer's phone number",
                    "email": "The young person's email address", "parent_email": "A parent or carer's email address"}
-
-
-def _within(most: int, label: str):
-    def check(_form, field):
-        try:
-            check_length(field.data or "", label, most)
-        except Invalid as error:
-            raise ValidationError(error.message) from None
-    return check
 
 
 class PersonActivityForm(ActivityForm):
@@ -54,7 +45,7 @@ class PersonActivityForm(ActivityForm):
 
 class NoteForm(BaseForm):
     body = TextAreaField("Note", widget=GovTextArea(),
-                         validators=[InputRequired(message="Enter a note"), _within(NOTE_MOST, "Note")])
+                         validators=[InputRequired(message="Enter a note"), within(NOTE_MOST, "Note")])
     submit = SubmitField("Add note", widget=GovSubmitInput())
 
 
@@ -63,7 +54,7 @@ class ContactForm(BaseForm):
                       validators=[InputRequired(message="Select whose number or email address it is")])
     value = StringField("Phone number or email address", widget=GovTextInput(),
                         validators=[InputRequired(message="Enter the phone number or email address"),
-                                    _within(254, "Phone number or email address")])
+                                    within(254, "Phone number or email address")])
     submit = SubmitField("Add contact details", widget=GovSubmitInput())
 
     def validate_value(self, field):
@@ -92,7 +83,7 @@ class ReopenForm(BaseForm):
     version = HiddenField()
     reason = TextAreaField("Why reopen it?", widget=GovTextArea(),
                            validators=[InputRequired(message="Enter why the case is being reopened"),
-                                       _within(REOPEN_REASON_MOST, "The reason")])
+                                       within(REOPEN_REASON_MOST, "The reason")])
     submit = SubmitField("Reopen the case", widget=GovSubmitInput())
 
 
