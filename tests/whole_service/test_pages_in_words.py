@@ -28,10 +28,11 @@ COUNT_AFTER = re.compile(r"^\s*(young|of|pupils?|schools?|rows?|records?|people|
                          r"new|updated|\d|working|days?|%|,\d|\.\d)")
 
 
-# A number after these words counts or names a record ("Case 260", "of 230"), not an activity.
+# A number after these words counts or names a record ("Case 260", "closes case 550", "of 230", an
+# audit row's "Letters and visits 440"), not an activity.
 RECORD_NUMBER = re.compile(r"((of|page|Page|and|to)|(Rows|Created|Updated|Skipped|Count)\s+(was|now)|"
-                           r"(Case|Patch|account|Import|request|person|Email|Activity|Match|details|attempt|"
-                           r"text|setting|list))\s*$")
+                           r"([Cc]ase|Patch|account|Import|request|person|Email|Activity|Match|details|attempt|"
+                           r"text|setting|list|visits))\s*$")
 
 
 def _kind(path: str) -> str:
