@@ -1,6 +1,7 @@
 """Find a young person and their page in a real browser, with axe-core: the box on a staff page,
 the results, a query that gets a message, and the young person's page."""
 import secrets
+import string
 from datetime import date
 
 from playwright.sync_api import expect
@@ -12,7 +13,8 @@ from tests.support.browser import expect_title
 def _seed(live_server) -> str:
     from tep_app.models import Activity, ContactDetail, Establishment, SchoolRecord, YoungPerson
 
-    tag = secrets.token_hex(3)
+    # Letters only: a name's digits are read as spaces, so "Quillona3ab2d" would be three words.
+    tag = "".join(secrets.choice(string.ascii_lowercase) for _ in range(6))
     surname = f"Quillon{tag}"
     with live_server.app.app_context():
         school = Establishment(laestab=f"886{secrets.randbelow(10000):04d}", name=f"Browser School {tag}",
