@@ -35,7 +35,8 @@ from tep_app.services.audit import record_audit
 from tep_app.services.cases.closing import close_case
 from tep_app.services.destinations import lapse_date
 from tep_app.services.figures import SETTLED_GUARANTEE_GROUPS
-from tep_app.services.match_runs import KINDS, PROVIDER_ACTIVITY, MatchingError
+from tep_app.services.match_evidence import PROVIDER_ACTIVITY
+from tep_app.services.match_runs import KINDS, MatchingError
 
 logger = logging.getLogger(__name__)
 

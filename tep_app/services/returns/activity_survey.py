@@ -33,7 +33,7 @@ from tep_app.dates import long_date
 from tep_app.extensions import db
 from tep_app.models import Activity, ActivityCode, Enrolment, Establishment, MatchResult, SchoolRecord, YoungPerson
 from tep_app.services.calendar import academic_year_bounds, year_label
-from tep_app.services.match_runs import PROVIDER_ACTIVITY, ROLL_SOURCE
+from tep_app.services.match_evidence import PROVIDER_ACTIVITY, ROLL_SOURCE
 from tep_app.services.returns import requirement as req
 from tep_app.spreadsheets.tables import write_table
 

@@ -41,7 +41,7 @@ from tep_app.models.returns import Snapshot, SnapshotRow
 from tep_app.services import bulk_insert
 from tep_app.services.audit import record_audit
 from tep_app.services.guarantee_status import guarantee_statuses
-from tep_app.services.match_runs import PROVIDER_ACTIVITY, SIXTH_FORM
+from tep_app.services.match_evidence import PROVIDER_ACTIVITY, SIXTH_FORM
 from tep_app.services.returns import requirement as req
 from tep_app.validation import Invalid, check_la_code
 
