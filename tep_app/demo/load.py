@@ -31,7 +31,13 @@ from tep_app.services.audit import record_audit
 from tep_app.services.calendar import current_academic_year
 from tep_app.services.refresh import LIST_KINDS, Stage, refresh_county
 from tep_app.services.sign_in import clear_throttles
-from tep_app.services.staff import get_user_by_email, hash_password, password_problem, sign_out_everywhere
+from tep_app.services.staff import (
+    create_user,
+    get_user_by_email,
+    hash_password,
+    password_problem,
+    sign_out_everywhere,
+)
 
 logger = logging.getLogger(__name__)
 REFERENCE_TABLES = {"activity_code", "guarantee_status"}
@@ -132,7 +138,7 @@ def create_staff(seed: int, logins_path: Path | None, out=print, made: DemoPassw
             accounts, _staff_names(seed), made.passwords, made.hashes(), strict=True):
         user = get_user_by_email(email)
         if user is None:
-            user = _new_demo_account(email, name, role, password_hash)
+            user = create_user(email, name, role, password, password_hash=password_hash)
         else:
             _renew_demo_account(user, role, password_hash)
         users.append(user)
@@ -145,17 +151,6 @@ def create_staff(seed: int, logins_path: Path | None, out=print, made: DemoPassw
         os.chmod(logins_path, 0o600)
     out(text.rstrip())
     return users
-
-
-def _new_demo_account(email: str, name: str, role: str, password_hash: str) -> StaffUser:
-    """The account `services.staff.create_user` makes, and its audit event, with the password
-    already hashed (the demo's own addresses, and passwords the policy accepted)."""
-    user = StaffUser(email=email, name=name.strip(), role=role, password_hash=password_hash,
-                     session_token=secrets.token_hex(16))
-    db.session.add(user)
-    db.session.flush()
-    record_audit("create", "staff_user", user.id, after={"email": email, "role": role})
-    return user
 
 
 def _renew_demo_account(user: StaffUser, role: str, password_hash: str) -> None:
