@@ -17,6 +17,30 @@ MESSAGES = {
 }
 
 
+# A body past the limit is read to its end (up to this much) before the answer goes back. The proxy
+# in front (docs/deploy/nginx.conf lets a body just past the limit through) is still sending it:
+# answered with the rest unread, the server closes the connection under it, and the proxy may
+# report its own failure (502) instead of this page.
+DRAIN_MOST = 64 * 1024 * 1024
+
+
+def _read_to_the_end() -> None:
+    stream = request.environ.get("wsgi.input")
+    left = request.content_length or 0
+    if stream is None or not 0 < left <= DRAIN_MOST:
+        return
+    while left > 0:
+        chunk = stream.read(min(left, 1 << 20))
+        if not chunk:
+            return
+        left -= len(chunk)
+
+
+def too_large(_error):
+    _read_to_the_end()
+    return render_error(413)
+
+
 def render_error(code: int, heading: str | None = None, body: str | None = None):
     if code >= 500:
         # The failure may have left the session unusable (a write refused at flush expires all it
@@ -31,6 +55,7 @@ def render_error(code: int, heading: str | None = None, body: str | None = None)
 def register_error_pages(app) -> None:
     for code in MESSAGES:
         app.register_error_handler(code, lambda e, code=code: render_error(code))
+    app.register_error_handler(413, too_large)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
