@@ -4,12 +4,11 @@ check_phone, check_length...): a search of the product's source finds no second 
 and no other name for a check. A line of each kind added to a module is caught, so the search cannot
 pass by finding nothing."""
 import re
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-PACKAGE = ROOT / "tep_app"
+from tests.support.one_home import PACKAGE, found_outside
+
 HOME = PACKAGE / "validation.py"
 
 SECOND_CHECKS = {
@@ -27,10 +26,7 @@ def second_checks(source: str) -> list[str]:
 
 
 def test_no_check_is_written_twice():
-    found = {}
-    for path in sorted(PACKAGE.rglob("*.py")):
-        if path != HOME and (lines := second_checks(path.read_text(encoding="utf-8"))):
-            found[str(path.relative_to(ROOT))] = lines
+    found = found_outside(PACKAGE.rglob("*.py"), second_checks, HOME)
     assert found == {}
 
 

@@ -3,12 +3,11 @@ of that name, no alias of the clock's, and no call that reads the server's clock
 with one such line added is caught, so the search cannot pass by finding nothing."""
 import ast
 import re
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-PACKAGE = ROOT / "tep_app"
+from tests.support.one_home import PACKAGE, found_outside
+
 CLOCK = PACKAGE / "clock.py"
 
 # now, _now, utcnow, now_utc, local_now, today, _today, local_today, today_london ...
@@ -52,8 +51,7 @@ def second_clocks(source: str) -> list[str]:
 
 
 def test_only_the_clock_answers_now_and_today():
-    found = {str(path.relative_to(ROOT)): lines for path in sorted(PACKAGE.rglob("*.py")) if path != CLOCK
-             if (lines := second_clocks(path.read_text()))}
+    found = found_outside(PACKAGE.rglob("*.py"), second_clocks, CLOCK)
 
     assert found == {}
 

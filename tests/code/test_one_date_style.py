@@ -4,15 +4,12 @@ day/month/year written with slashes). A module with one such line added is caugh
 cannot pass by finding nothing."""
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from tep_app import dates
+from tests.support.one_home import PACKAGE, TEMPLATES, found_outside
 
-ROOT = Path(__file__).resolve().parents[2]
-PACKAGE = ROOT / "tep_app"
-TEMPLATES = ROOT / "templates"
 HOME = PACKAGE / "dates.py"
 
 # Word and unpadded formats are only ever for reading; "%d/%m/%Y" is for reading when it is
@@ -26,13 +23,8 @@ def display_formats(text: str) -> list[str]:
 
 
 def test_no_date_format_outside_the_dates_module():
-    found = {}
-    for path in sorted([*PACKAGE.rglob("*.py"), *TEMPLATES.rglob("*.html"), *TEMPLATES.rglob("*.txt")]):
-        if path == HOME or "static" in path.parts:
-            continue
-        lines = display_formats(path.read_text(encoding="utf-8"))
-        if lines:
-            found[str(path.relative_to(ROOT))] = lines
+    paths = [*PACKAGE.rglob("*.py"), *TEMPLATES.rglob("*.html"), *TEMPLATES.rglob("*.txt")]
+    found = found_outside([path for path in paths if "static" not in path.parts], display_formats, HOME)
     assert found == {}
 
 

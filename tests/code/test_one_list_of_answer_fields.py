@@ -3,14 +3,12 @@ product's source finds no second tuple, list or set naming three or more of the 
 (the web form, the upload, the loader and submit read the one list). A list of them added to a
 module is caught, so the search cannot pass by finding nothing."""
 import ast
-from pathlib import Path
 
 import pytest
 
 from tep_app.services.answer_fields import ANSWER_FIELDS, OUTCOME_KEY
+from tests.support.one_home import PACKAGE, found_outside
 
-ROOT = Path(__file__).resolve().parents[2]
-PACKAGE = ROOT / "tep_app"
 HOME = PACKAGE / "services" / "answer_fields.py"
 NAMES = {*ANSWER_FIELDS, OUTCOME_KEY}
 
@@ -28,8 +26,7 @@ def second_lists(source: str) -> list[str]:
 
 
 def test_the_answer_fields_are_listed_once():
-    found = {str(path.relative_to(ROOT)): lines for path in sorted(PACKAGE.rglob("*.py")) if path != HOME
-             if (lines := second_lists(path.read_text(encoding="utf-8")))}
+    found = found_outside(PACKAGE.rglob("*.py"), second_lists, HOME)
 
     assert found == {}
 

@@ -4,15 +4,12 @@ limit(50)), no other page arithmetic ((page - 1) * ..., a count divided by the r
 other reading of `?page=`. A module with one such line added is caught, so the search cannot pass by
 finding nothing. `Page` itself is checked at its edges."""
 import re
-from pathlib import Path
 
 import pytest
 
 from tep_app.pagination import CASES_PER_PAGE, ROWS_PER_PAGE, Page
+from tests.support.one_home import PACKAGE, TEMPLATES, found_outside
 
-ROOT = Path(__file__).resolve().parents[2]
-PACKAGE = ROOT / "tep_app"
-TEMPLATES = ROOT / "templates"
 HOME = PACKAGE / "pagination.py"
 
 SECOND_PAGING = {
@@ -28,10 +25,7 @@ def second_paging(source: str) -> list[str]:
 
 
 def test_page_sizes_and_arithmetic_are_in_one_place():
-    found = {}
-    for path in sorted([*PACKAGE.rglob("*.py"), *TEMPLATES.rglob("*.html")]):
-        if path != HOME and (lines := second_paging(path.read_text(encoding="utf-8"))):
-            found[str(path.relative_to(ROOT))] = lines
+    found = found_outside([*PACKAGE.rglob("*.py"), *TEMPLATES.rglob("*.html")], second_paging, HOME)
     assert found == {}
 
 

@@ -3,16 +3,13 @@ tep_app/auth/roles.py), and show a role in words through role_words: a search of
 no role compared with text. A comparison added to a template is caught, so the search cannot pass by
 finding nothing."""
 import re
-from pathlib import Path
 
 import pytest
 from flask import render_template
 from flask_login import login_user
 
 from tep_app.auth.roles import ROLE_WORDS, STAFF, has_role, role_words
-
-ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES = ROOT / "templates"
+from tests.support.one_home import TEMPLATES, found_outside
 
 COMPARISONS = (
     re.compile(r"\brole\s*(==|!=|\bin\b|\bnot\s+in\b)"),                        # user.role == 'admin', role in (...)
@@ -26,8 +23,7 @@ def role_comparisons(source: str) -> list[str]:
 
 
 def test_no_template_compares_a_role_as_text():
-    found = {str(path.relative_to(ROOT)): lines for path in sorted(TEMPLATES.rglob("*.html"))
-             if (lines := role_comparisons(path.read_text(encoding="utf-8")))}
+    found = found_outside(TEMPLATES.rglob("*.html"), role_comparisons)
 
     assert found == {}
 
