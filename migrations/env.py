@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from tep_app.models.base import in_database
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -92,6 +94,7 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        conf_args.setdefault("include_object", in_database(connection.dialect.name))
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tep_app.models.base import Base
+from tep_app.models.base import Base, only_on
 
 # The name columns a search for a young person reads, and their trigram indexes' options: new rows
 # wait in a short list (256 kB) before they join the index, so an import stays fast and a search
@@ -48,13 +48,15 @@ class YoungPerson(Base):
 
     # The dashboard's figures are stamped with the newest change (a move takes a young person out
     # of the cohort): services/figures.py. Finding anyone (services/people/search.py) reads names
-    # through trigram indexes on PostgreSQL (plain ones on SQLite), dates of birth and postcodes.
+    # through trigram indexes on PostgreSQL, dates of birth and postcodes. SQLite has no name indexes:
+    # its search reads lower(name) LIKE '%word%', which no index can answer.
     __table_args__ = (Index("ix_young_person_surname_dob", "surname", "date_of_birth"),
                       Index("ix_young_person_updated_at", "updated_at"),
                       Index("ix_young_person_date_of_birth", "date_of_birth"),
                       Index("ix_young_person_postcode", "postcode"),
-                      *(Index(f"ix_young_person_{name}_trgm", name, postgresql_using="gin",
-                              postgresql_ops={name: "gin_trgm_ops"}, postgresql_with=TRIGRAM_INDEX_OPTIONS)
+                      *(only_on("postgresql", Index(f"ix_young_person_{name}_trgm", name, postgresql_using="gin",
+                                                    postgresql_ops={name: "gin_trgm_ops"},
+                                                    postgresql_with=TRIGRAM_INDEX_OPTIONS))
                         for name in NAME_COLUMNS))
 
     @property
@@ -72,9 +74,11 @@ class SchoolRecord(Base):
     __tablename__ = "school_record"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    young_person_id: Mapped[int] = mapped_column(ForeignKey("young_person.id"), index=True)
+    # Found by young person through the unique constraint, by year through the year's index below:
+    # an index of either column alone would only cost every import.
+    young_person_id: Mapped[int] = mapped_column(ForeignKey("young_person.id"))
     establishment_id: Mapped[int] = mapped_column(ForeignKey("establishment.id"), index=True)
-    academic_year: Mapped[int] = mapped_column(index=True)
+    academic_year: Mapped[int]
     kind: Mapped[str] = mapped_column(String(10))
     year_group: Mapped[int]
     leaving_date: Mapped[date | None] = mapped_column(Date)
@@ -97,7 +101,8 @@ class ContactDetail(Base):
     __tablename__ = "contact_detail"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    young_person_id: Mapped[int] = mapped_column(ForeignKey("young_person.id"), index=True)
+    # Found by young person through the unique constraint below.
+    young_person_id: Mapped[int] = mapped_column(ForeignKey("young_person.id"))
     kind: Mapped[str] = mapped_column(String(20))  # phone, parent_phone, email
     value: Mapped[str] = mapped_column(String(254))
     source: Mapped[str] = mapped_column(String(100))  # "leavers import", "school, 12 Oct", "officer"

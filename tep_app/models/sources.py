@@ -44,7 +44,7 @@ class Enrolment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("establishment.id"), index=True)
-    academic_year: Mapped[int] = mapped_column(index=True)
+    academic_year: Mapped[int]  # found through the year and date of birth index
     upn: Mapped[str | None] = mapped_column(String(13), index=True)
     uln: Mapped[str | None] = mapped_column(String(10), index=True)
     forename: Mapped[str] = mapped_column(String(100))
@@ -70,7 +70,7 @@ class Offer(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("establishment.id"), index=True)
-    academic_year: Mapped[int] = mapped_column(index=True)
+    academic_year: Mapped[int]  # found through the year and date of birth index
     upn: Mapped[str | None] = mapped_column(String(13), index=True)
     uln: Mapped[str | None] = mapped_column(String(10), index=True)
     forename: Mapped[str] = mapped_column(String(100))
