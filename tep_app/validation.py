@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from operator import mul
 
 ERROR, WARNING = "error", "warning"
 
@@ -125,11 +126,12 @@ UPN_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXYZ"  # 23 letters: no I, O or S
 _UPN_VALUES = {**{digit: int(digit) for digit in "0123456789"}, **{letter: n for n, letter in enumerate(UPN_ALPHABET)}}
 _UPN_SHAPE = re.compile(r"[A-HJ-NP-RT-Z][0-9]{11}[0-9A-HJ-NP-RT-Z]")
 _DIGITS = re.compile(r"[0-9]+")
+_ULN_WEIGHTS = range(10, 0, -1)
 
 
 def upn_check_letter(body: str) -> str:
     """The check letter for the 12 characters after it (weighted 2 to 13, modulo 23)."""
-    return UPN_ALPHABET[sum(_UPN_VALUES[char] * weight for weight, char in enumerate(body, start=2)) % 23]
+    return UPN_ALPHABET[sum(map(mul, map(_UPN_VALUES.__getitem__, body), range(2, 2 + len(body)))) % 23]
 
 
 def check_upn(value) -> str:
@@ -148,7 +150,7 @@ def check_uln(value) -> str:
     leaves 10 when divided by 11."""
     uln = as_text(value).replace(" ", "")
     if (len(uln) != 10 or not _DIGITS.fullmatch(uln) or uln[0] == "0"
-            or sum(int(digit) * weight for digit, weight in zip(uln, range(10, 0, -1), strict=False)) % 11 != 10):
+            or sum(map(mul, map(int, uln), _ULN_WEIGHTS)) % 11 != 10):
         raise Invalid("uln", value=uln)
     return uln
 

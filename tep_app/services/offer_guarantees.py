@@ -47,12 +47,15 @@ def record_offer_guarantees(academic_year: int) -> int:
                                   .where(GuaranteeRecord.academic_year == academic_year))}
     now = bulk_insert.stamp()
     new = []
+    recorded: dict = {}  # an import's moment -> (its day, the source naming it): one per import
     for person_id, status, provider, offer_date, moment in rows:
         key = (person_id, status, provider, _as_date(offer_date))
         if key in held:
             continue
         held.add(key)
-        day = clock.local_date(moment)
-        new.append((person_id, academic_year, status, provider, key[3], day, f"{SOURCE}, {short_date(day)}",
-                    now, now))
+        if moment not in recorded:
+            day = clock.local_date(moment)
+            recorded[moment] = (day, f"{SOURCE}, {short_date(day)}")
+        day, source = recorded[moment]
+        new.append((person_id, academic_year, status, provider, key[3], day, source, now, now))
     return bulk_insert.insert_rows(GuaranteeRecord.__table__, COLUMNS, new)
