@@ -135,6 +135,18 @@ def _loose_level(mine: tuple[str, ...], theirs: tuple[str, ...]) -> str:
     return level
 
 
+def _any_typo(mine: tuple[str, ...], theirs: tuple[str, ...]) -> bool:
+    """Whether any name of one set is a typo of any of the other: `_loose_level(...) == "typo"`,
+    without working out whether the rest are similar, which only the full level needs."""
+    known = _PAIR_LEVELS.get
+    for a in mine:
+        for b in theirs:
+            level = known((a, b))
+            if level == "typo" or (level is None and is_typo(a, b)):
+                return True
+    return False
+
+
 def _forms(names: tuple[str, ...], spellings: Spellings = NONE) -> tuple[str, ...]:
     """Every form of the names (Joe, Jo for Joseph; a spelling the run learnt); is_typo keeps two
     known names apart."""
@@ -152,12 +164,12 @@ def compare_forenames(record: Prepared, candidate: Prepared, spellings: Spelling
         return "alias"
     if candidate.forename in record.middles or record.forename in candidate.middles:
         return "middle"
-    if _loose_level(record.middles, theirs) == "typo" or _loose_level(candidate.middles, mine) == "typo":
+    if _any_typo(record.middles, theirs) or _any_typo(candidate.middles, mine):
         return "middle"
     level = _loose_level(mine, theirs)
     # A slip in a short or other form of the name: Chlis for Chris (Christopher).
     if (level != "typo" and (record.name_groups or candidate.name_groups)
-            and _loose_level(_forms(mine, spellings), _forms(theirs, spellings)) == "typo"):
+            and _any_typo(_forms(mine, spellings), _forms(theirs, spellings))):
         return "typo"
     if level != "different":
         return level
@@ -194,10 +206,10 @@ def _crossed_level(mine: tuple[str, ...], groups: frozenset[int], theirs: str, m
     level = _loose_level(mine, (theirs,))
     if level == "typo":
         return level
-    if middles and _loose_level(middles, (theirs,)) == "typo":
+    if middles and _any_typo(middles, (theirs,)):
         return "middle"
     # A slip in a short or other form of the name: Mateus written for Matthew (Mateusz).
-    if groups and _loose_level(_forms(mine, spellings), (theirs,)) == "typo":
+    if groups and _any_typo(_forms(mine, spellings), (theirs,)):
         return "typo"
     return level
 
