@@ -12,6 +12,7 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from multiprocessing.connection import wait
 from typing import Any
 
 from tep_app.matching.block import PersonRecord
@@ -64,10 +65,13 @@ class Matcher:
         return done
 
     def finish(self) -> Iterator[tuple[Any, list[MatchOutcome]]]:
-        """Wait for every running job, handing back each as it is collected, so the caller can store
-        one job's results while the next is still being matched."""
+        """Wait for every running job, handing back each as soon as it has ended, whichever ends first,
+        so the caller can store one job's results while the others are still being matched."""
         while self.running:
-            yield self._collect(self.running.popleft())
+            ready = set(wait([receiver for *_rest, receiver in self.running]))
+            for running in [running for running in self.running if running[-1] in ready]:
+                self.running.remove(running)
+                yield self._collect(running)
 
     def cancel(self) -> None:
         """Stop every running job and forget it: its outcomes are no longer wanted."""

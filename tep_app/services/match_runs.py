@@ -251,6 +251,7 @@ class MatchRun:
         self.cleared: set[tuple[str, int]] = set()
         self.analysed: set[str] = set()
         self.seconds = 0.0
+        self.stored: list[tuple[str, int]] = []  # (kind, year) of the jobs matched and stored when begun
 
     def begin(self, year: int, kind: str) -> None:
         """Load one job and start matching it."""
@@ -267,27 +268,32 @@ class MatchRun:
             self.timings["load"] += time.perf_counter() - started
             self.jobs.append((year, kind))
             # The rows become PersonRecords where they are matched: in a child, off this process's path.
-            self._store(self.matcher.add((kind, year, decisions), partial(_people, records),
-                                         partial(_people, candidates, rank), decisions, size=len(records)))
+            self.stored += self._store(self.matcher.add((kind, year, decisions), partial(_people, records),
+                                                        partial(_people, candidates, rank), decisions,
+                                                        size=len(records)))
         self.seconds += time.perf_counter() - started
 
     def finish(self) -> dict[str, dict[str, int]]:
-        """Wait for every job, store the results, record what they show; the counts per kind."""
+        """Wait for every job, store the results, record what they show; the counts per kind.
+
+        What does not wait for a job is done while the jobs are matched: clearing the old results,
+        and the Year 12 roll's evidence (it reads the school records alone). Each job is stored as
+        soon as it is matched, whichever ends first, and what its results show recorded then: the
+        cases its certain enrolments close, or its pupils' September Guarantee statuses.
+        """
         started = time.perf_counter()
         with _no_cycle_collection():
-            for year, kind in self.jobs:  # while the last jobs are being matched
+            for year, kind in self.jobs:
                 self._clear(kind, year)
-            self._store(self.matcher.finish())
-            db.session.flush()
-            bulk_insert.analyse(MatchResult.__table__)
             years = sorted({year for year, _kind in self.jobs})
             if "leaver_enrolment" in self.kinds:
                 for year in years:
                     record_roll_evidence(year)
-                    close_cases_matched(year)
-            if "roll_offer" in self.kinds:
-                for year in years:
-                    record_offer_guarantees(year)
+            for kind, year in self.stored:  # matched here, when they were begun
+                self._record_shown(kind, year)
+            for done in self.matcher.finish():
+                for kind, year in self._store([done]):
+                    self._record_shown(kind, year)
             bulk_insert.analyse(Activity.__table__)  # the roll evidence's, for the lists built next
         self.seconds += time.perf_counter() - started
         logger.info("matched %s kinds for years %s in %.2fs: load %.2fs, store %.2fs, %s at once", len(self.kinds),
@@ -313,11 +319,23 @@ class MatchRun:
             self.cleared.add((kind, year))
             _clear(kind, year)
 
-    def _store(self, done) -> None:
+    def _record_shown(self, kind: str, year: int) -> None:
+        """What one job's stored results show."""
+        db.session.flush()
+        bulk_insert.analyse(MatchResult.__table__)
+        if kind == "leaver_enrolment":
+            close_cases_matched(year)
+        else:
+            record_offer_guarantees(year)
+
+    def _store(self, done) -> list[tuple[str, int]]:
+        """Store each job's results in place of the old; the (kind, year) of each job stored."""
+        stored = []
         for (kind, year, decisions), outcomes in done:
             begun = time.perf_counter()
             self._clear(kind, year)
             _store(kind, outcomes)
+            stored.append((kind, year))
             self.timings["store"] += time.perf_counter() - begun
             tally = self.counts[kind]
             for outcome in outcomes:
@@ -325,6 +343,7 @@ class MatchRun:
                 if outcome.decision == "accepted":
                     tally["reviewed-accepted"] += 1
             tally["reviewed-rejected"] += sum(1 for decision in decisions.values() if decision == "rejected")
+        return stored
 
 
 def run_matching(academic_year: int | None = None,

@@ -5,12 +5,14 @@ alike, and the case in the officer's queue."""
 from datetime import date, timedelta
 from io import BytesIO
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tep_app import extensions
 from tep_app.auth.sessions import STAFF_KEY, record_session
 from tep_app.models import Activity, Case, ListEntry, MatchResult
+from tep_app.services import match_runs
 from tep_app.services.cases import open_cases_for_request
 from tep_app.services.figures import not_known_by_week, not_known_counts
 from tep_app.services.lists import build_lists
@@ -265,7 +267,11 @@ def test_the_week_by_week_series_agrees_with_the_figures_across_moves_and_a_year
     assert (row.cohort, row.not_known, row.neet) == (2, 1, 0)  # the two who moved have left the cohort
 
 
-def test_a_certain_match_found_by_a_later_run_closes_the_case_it_makes_known(app, db, make):
+@pytest.mark.parametrize("in_children", [False, True], ids=["in this process", "in children"])
+def test_a_certain_match_found_by_a_later_run_closes_the_case_it_makes_known(app, db, make, monkeypatch, in_children):
+    if in_children:  # as a refresh of a county matches: each job in its own process
+        monkeypatch.setattr(match_runs, "PARALLEL_THRESHOLD", 0)
+        monkeypatch.setattr(match_runs, "_workers", lambda: 2)
     seeded, (officer, _user) = _seed(app, make, db, entries=2)
     found, still = (entry.young_person for entry in seeded.entries)
     college = make.establishment(type="college", contacts=0, name="Mid Kent College")

@@ -164,3 +164,19 @@ def test_matching_in_two_processes_gives_the_same_results(db, county, monkeypatc
     assert run_matching(YEAR) == serial
     assert sorted(db.session.execute(select(MatchResult.school_record_id, MatchResult.candidate_id,
                                             MatchResult.outcome, MatchResult.rule)).all()) == stored
+
+
+
+def test_matched_in_children_the_offers_job_records_the_pupils_status(db, county, monkeypatch):
+    """Each job's follow-up is recorded as it is stored, whichever child ends first: here the pupil
+    holds the status of the offer row matched to them."""
+    from tep_app.models.people import GuaranteeRecord
+    from tep_app.services import match_runs
+
+    monkeypatch.setattr(match_runs, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setattr(match_runs, "_workers", lambda: 2)
+    run_matching(YEAR)
+    pupil = county["pupil"][0]
+    assert db.session.execute(select(GuaranteeRecord.status, GuaranteeRecord.provider_name)
+                              .where(GuaranteeRecord.young_person_id == pupil.id)).all() == [
+        ("110", "Weald Coast College")]

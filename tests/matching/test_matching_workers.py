@@ -2,9 +2,12 @@
 processes are running at this moment (three looks, the middle one), not from the last minute's
 load average, which still counts work that has just ended."""
 import os
+import time
+from functools import partial
 
 import pytest
 
+from tep_app.matching.parallel import Matcher
 from tep_app.services import match_runs
 
 
@@ -52,3 +55,17 @@ def test_one_core_never_has_a_child(monkeypatch):
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0})
     _running(monkeypatch, 1, 1, 1)
     assert match_runs._workers() == 1
+
+
+def _slow_people(seconds):
+    time.sleep(seconds)
+    return []
+
+
+def test_the_job_that_ends_first_is_handed_back_first():
+    """A refresh stores the roll's results, and records its pupils' statuses, while the leavers are
+    still being matched: the jobs come back in the order they end, not the order they began."""
+    matcher = Matcher(workers=2)
+    assert matcher.add("slow", partial(_slow_people, 1.5), [], {}, size=1) == []
+    assert matcher.add("quick", partial(_slow_people, 0), [], {}, size=1) == []
+    assert [tag for tag, _outcomes in matcher.finish()] == ["quick", "slow"]
