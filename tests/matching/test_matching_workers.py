@@ -69,3 +69,17 @@ def test_the_job_that_ends_first_is_handed_back_first():
     assert matcher.add("slow", partial(_slow_people, 1.5), [], {}, size=1) == []
     assert matcher.add("quick", partial(_slow_people, 0), [], {}, size=1) == []
     assert [tag for tag, _outcomes in matcher.finish()] == ["quick", "slow"]
+
+
+def _dies_in_a_child(parent: int):
+    if os.getpid() != parent:
+        os._exit(3)  # a child killed (out of memory, say) before it answers
+    return []
+
+
+def test_a_child_that_dies_has_its_job_matched_here_and_the_others_still_come_back(caplog):
+    matcher = Matcher(workers=2)
+    matcher.add("dies", partial(_dies_in_a_child, os.getpid()), [], {}, size=1)
+    matcher.add("lives", partial(_slow_people, 0.5), [], {}, size=1)
+    assert sorted(tag for tag, outcomes in matcher.finish() if outcomes == []) == ["dies", "lives"]
+    assert "the process ended without an answer" in caplog.text
