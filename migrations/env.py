@@ -94,11 +94,10 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        conf_args.setdefault("include_object", in_database(connection.dialect.name))
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
-            **conf_args
+            **{"include_object": in_database(connection.dialect.name), **conf_args}
         )
 
         with context.begin_transaction():
