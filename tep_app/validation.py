@@ -315,7 +315,7 @@ def check_month(value) -> date:
 
 
 def check_length(value, label: str, most: int) -> str:
-    text = as_text(value)
+    text = value.strip() if value.__class__ is str else as_text(value)  # most cells are text: no further call
     if len(text) > most:
         raise Invalid("length", label=label, most=most, length=len(text))
     return text
