@@ -13,7 +13,6 @@ held to the county's truth, so a faster refresh cannot hide a worse one.
 
     python -m bench --sections refresh [--postgres] [--seed 2022]
 """
-import os
 import re
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from pathlib import Path
 from bench.accuracy import ACADEMIC_YEAR
 from bench.pipeline import PRECISION_TARGET, RECALL_TARGET, _list_keys, _postgres_database
 from bench.splink import run_splink
+from bench.startup import installed_env
 from tep_app.demo.files import write_files
 from tep_app.demo.generator import generate_county
 
@@ -36,12 +36,9 @@ STAGE_ANY = re.compile(r"^(import \w+|match|build [\w-]+ lists): ([0-9.]+) s\.")
 
 
 def _flask(url: str, bytecode: Path, *args: str, timed: bool = False) -> subprocess.Popen:
-    """`flask` as an installed service runs it: the app .flaskenv names (without pages for `flask tep`),
-    and compiled modules kept between runs (in `bytecode`, the bench's own; this environment may set
-    PYTHONDONTWRITEBYTECODE, which would compile every module again in every process)."""
-    env = {**os.environ, "TEP_DATABASE_URL": url, "PYTHONPYCACHEPREFIX": str(bytecode)}
-    env.pop("FLASK_APP", None)
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    """`flask` as an installed service runs it (bench.startup.installed_env): the app .flaskenv names,
+    without pages for `flask tep`, and the modules compiled in `bytecode`."""
+    env = installed_env(bytecode, TEP_DATABASE_URL=url)
     command = [str(Path(sys.executable).with_name("flask")), *args]
     if timed:
         command = [sys.executable, "-c", _TIMED, *command]
@@ -131,10 +128,8 @@ def _one_database(report, section: str, county, folder: Path, url: str, splink_s
 
 def _compiled(bytecode: Path) -> None:
     """The app's modules compiled into `bytecode` first, as installing the service leaves them."""
-    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(bytecode)}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "tep_app"], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "tep_app"], cwd=ROOT, env=installed_env(bytecode),
+                   check=True, stdout=subprocess.DEVNULL)
 
 
 def run(report) -> None:

@@ -30,6 +30,16 @@ RUNS = 5
 TARGET_SECONDS = 0.5
 
 
+def installed_env(bytecode: Path, **settings: str) -> dict[str, str]:
+    """The environment a `flask` command runs in as an installed service: the app .flaskenv names
+    (as a user's shell has it), and modules read from the compiled cache `bytecode`, whatever
+    PYTHONDONTWRITEBYTECODE says; `settings` on top."""
+    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(bytecode), **settings}
+    env.pop("FLASK_APP", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -50,10 +60,8 @@ def measure(runs: int = RUNS) -> dict[str, tuple[float, float]]:
     """{command: (median wall seconds, median CPU seconds)} on a fresh, migrated SQLite database, with
     a bytecode cache of the bench's own, filled first."""
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as folder:
-        env = {**os.environ, "TEP_ENV": "development", "PYTHONPYCACHEPREFIX": str(Path(folder) / "bytecode"),
-               "TEP_DATABASE_URL": f"sqlite:///{Path(folder) / 'startup.sqlite'}"}
-        env.pop("FLASK_APP", None)  # .flaskenv's, as a user's shell has it
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env = installed_env(Path(folder) / "bytecode", TEP_ENV="development",
+                            TEP_DATABASE_URL=f"sqlite:///{Path(folder) / 'startup.sqlite'}")
         subprocess.run([str(FLASK), "db", "upgrade"], cwd=ROOT, env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _name, arguments in COMMANDS:
