@@ -3,6 +3,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select, update
 
+from tep_app import clock
 from tep_app.models import Activity, AuditEvent, Case, ContactAttempt, ContactDetail
 from tep_app.services.cases import (
     STALE_MESSAGE,
@@ -13,8 +14,6 @@ from tep_app.services.cases import (
     record_attempt,
 )
 from tests.support.cases_support import add_phone, cases_of, seed_list
-
-TOMORROW = date.today() + timedelta(days=1)
 
 
 def _date(prefix: str, value: date | None) -> dict:
@@ -94,7 +93,7 @@ def test_attempt_validation_names_each_field(pages, login, make, db):
     assert errors_of(page) == ["Enter a phone number in the correct format, like 07700 900123 or 01622 694000"]
     assert page.select_one("#attempt-other_value")["value"] == "12345"
 
-    page = pages.post(url, attempt_data(case, follow_up=date.today() - timedelta(days=1))).page
+    page = pages.post(url, attempt_data(case, follow_up=clock.today() - timedelta(days=1))).page
     assert errors_of(page) == ["Next follow-up date must be today or in the future"]
 
     page = pages.post(url, attempt_data(case, used="")).page
@@ -103,20 +102,21 @@ def test_attempt_validation_names_each_field(pages, login, make, db):
 
 
 def test_an_attempt_is_saved_with_a_follow_up_and_audited(pages, login, make, db):
+    tomorrow = clock.today() + timedelta(days=1)
     officer = login("officer")
     case, _ = seeded_case(make, db, officer)
     response = pages.post(f"/cases/{case.id}/attempts",
-                          attempt_data(case, outcome="voicemail", notes="Left a message", follow_up=TOMORROW), 302)
+                          attempt_data(case, outcome="voicemail", notes="Left a message", follow_up=tomorrow), 302)
     assert response.location.endswith(f"/cases/{case.id}")
     attempt = db.session.scalar(select(ContactAttempt))
     assert (attempt.channel, attempt.used_value, attempt.outcome, attempt.staff_id) == \
         ("phone", "07700900001", "voicemail", officer.id)
     db.session.refresh(case)
-    assert case.next_follow_up_on == TOMORROW and case.version == 2
+    assert case.next_follow_up_on == tomorrow and case.version == 2
     update_event = db.session.scalar(select(AuditEvent).where(AuditEvent.object_type == "case",
                                                               AuditEvent.action == "update"))
     assert update_event.before["next_follow_up_on"] is None
-    assert update_event.after["next_follow_up_on"] == TOMORROW.isoformat()
+    assert update_event.after["next_follow_up_on"] == tomorrow.isoformat()
     page = pages.get(f"/cases/{case.id}").page
     assert "Phone call to 07700900001: left a voicemail" in page.select_one("#timeline").get_text(" ", strip=True)
 
@@ -180,11 +180,12 @@ def test_recording_810_keeps_the_case_open(pages, login, make, db):
 
 
 def test_a_neet_code_needs_a_neet_start_date_not_in_the_future(pages, login, make, db):
+    tomorrow = clock.today() + timedelta(days=1)
     login("officer")
     case, _ = seeded_case(make, db)
     page = pages.post(f"/cases/{case.id}/activity", activity_data(case, "619")).page
     assert errors_of(page) == ["Enter the NEET start date: this activity needs one"]
-    page = pages.post(f"/cases/{case.id}/activity", activity_data(case, "619", neet_start=TOMORROW)).page
+    page = pages.post(f"/cases/{case.id}/activity", activity_data(case, "619", neet_start=tomorrow)).page
     assert errors_of(page) == ["NEET start date must be today or in the past"]
     page = pages.post(f"/cases/{case.id}/activity", activity_data(case, "")).page
     assert errors_of(page) == ["Select an activity"]
@@ -197,6 +198,7 @@ def test_a_neet_code_needs_a_neet_start_date_not_in_the_future(pages, login, mak
 
 
 def test_a_stale_save_is_refused_and_keeps_what_was_typed(pages, login, make, db):
+    tomorrow = clock.today() + timedelta(days=1)
     login("officer")
     case, _ = seeded_case(make, db)
     opened_version = case.version
@@ -207,14 +209,14 @@ def test_a_stale_save_is_refused_and_keeps_what_was_typed(pages, login, make, db
     db.session.commit()
 
     typed = attempt_data(case, outcome="spoke_parent", notes="Mum says she works at the garden centre",
-                         follow_up=TOMORROW)
+                         follow_up=tomorrow)
     typed["attempt-version"] = str(opened_version)
     page = pages.post(f"/cases/{case.id}/attempts", typed).page
 
     assert errors_of(page) == [STALE_MESSAGE]
     assert page.select_one("#attempt-notes").get_text() == "Mum says she works at the garden centre"
     assert page.select_one("input[name=attempt-outcome][value=spoke_parent]").has_attr("checked")
-    assert page.select_one("#attempt-next_follow_up_on-day")["value"] == str(TOMORROW.day)
+    assert page.select_one("#attempt-next_follow_up_on-day")["value"] == str(tomorrow.day)
     assert "Rang at 9" in page.select_one("#timeline").get_text()
     assert db.session.scalar(select(ContactAttempt.id).where(ContactAttempt.outcome == "spoke_parent")) is None
     # Saving again (the page now carries the latest version) works.

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import event
 
+from tep_app import clock
 from tep_app.models import Activity
 from tests.support.cases_support import open_case
 
@@ -13,7 +14,7 @@ def names(page) -> list[str]:
 
 def test_queue_order_follow_ups_then_vulnerable_then_letter_then_longest_not_known(pages, login, make, db):
     officer = login("officer")
-    today = date.today()
+    today = clock.today()
     plain_old = open_case(make, db, officer=officer, not_known_since=date(2022, 8, 1))
     plain_new = open_case(make, db, officer=officer, not_known_since=date(2022, 10, 1))
     ehcp = open_case(make, db, officer=officer, person=make.young_person(ehcp=True), not_known_since=date(2022, 10, 5))
@@ -52,7 +53,7 @@ def test_filters_and_search(pages, login, make, db):
                        person=make.young_person(forename="Amelia", surname="Okafor"))
     open_case(make, db, officer=officer, school=other, year_group=11,
               person=make.young_person(forename="Ben", surname="Clarke"))
-    due = open_case(make, db, officer=officer, school=other, next_follow_up_on=date.today(),
+    due = open_case(make, db, officer=officer, school=other, next_follow_up_on=clock.today(),
                     person=make.young_person(forename="Cara", surname="Doyle"))
     closed = open_case(make, db, officer=officer, school=other, status="closed",
                        person=make.young_person(forename="Dan", surname="Evans"))

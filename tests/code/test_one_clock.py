@@ -3,10 +3,11 @@ of that name, no alias of the clock's, and no call that reads the server's clock
 with one such line added is caught, so the search cannot pass by finding nothing."""
 import ast
 import re
+from pathlib import Path
 
 import pytest
 
-from tests.support.one_home import PACKAGE, found_outside
+from tests.support.one_home import PACKAGE, ROOT, found_outside
 
 CLOCK = PACKAGE / "clock.py"
 
@@ -50,6 +51,25 @@ def second_clocks(source: str) -> list[str]:
     return found
 
 
+def days_read_wrongly(source: str) -> list[str]:
+    """Each line of a test that reads the day other than as the service does, when it is checked.
+
+    The server's `date.today()` is the UTC date, a day out from London's for an hour every summer
+    night; and a day worked out when a module is imported is stale by the time a test run that
+    crosses midnight reaches the tests using it."""
+    found = []
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _dotted(node.func)[-2:] in {("date", "today"), ("datetime", "today")}:
+            found.append(f"{node.lineno}: calls {'.'.join(_dotted(node.func))}()")
+    for statement in tree.body:
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
+            for node in ast.walk(statement.value):
+                if isinstance(node, ast.Call) and _dotted(node.func)[-2:] in {("clock", "today"), ("clock", "now")}:
+                    found.append(f"{statement.lineno}: works out the day on import")
+    return found
+
+
 def test_only_the_clock_answers_now_and_today():
     found = found_outside(PACKAGE.rglob("*.py"), second_clocks, CLOCK)
 
@@ -59,6 +79,26 @@ def test_only_the_clock_answers_now_and_today():
 def test_the_clock_itself_defines_now_and_today():
     assert {"now", "today"} <= {line.split("defines ")[1].rstrip("()") for line in second_clocks(CLOCK.read_text())
                                 if "defines" in line}
+
+
+def test_tests_read_the_day_as_the_service_does_and_when_they_run():
+    found = found_outside((ROOT / "tests").rglob("*.py"), days_read_wrongly, Path(__file__).resolve())
+
+    assert found == {}
+
+
+@pytest.mark.parametrize("source, finding", [
+    ("def test_it():\n    due = date.today()\n", "2: calls date.today()"),
+    ("def test_it():\n    due = datetime.datetime.today()\n", "2: calls datetime.datetime.today()"),
+    ("TOMORROW = clock.today() + timedelta(days=1)\n", "1: works out the day on import"),
+    ("STAMP = clock.now()\n", "1: works out the day on import"),
+])
+def test_a_test_reading_the_day_wrongly_is_found(source, finding):
+    assert days_read_wrongly(source) == [finding]
+
+
+def test_a_test_reading_the_day_when_it_runs_passes():
+    assert days_read_wrongly("def test_it():\n    due = clock.today() + timedelta(days=1)\n") == []
 
 
 @pytest.mark.parametrize("line, finding", [

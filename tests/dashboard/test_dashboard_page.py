@@ -5,13 +5,12 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
+from tep_app import clock
 from tep_app.models import Activity, AuditEvent, Case, Collection, ListEntry, SchoolRequest, SchoolResponse
-
-TODAY = date.today()
 
 
 def _collection(db, kind="leavers", year=2022, due_on=None):
-    row = Collection(kind=kind, academic_year=year, send_on=date(year, 10, 7), due_on=due_on or TODAY)
+    row = Collection(kind=kind, academic_year=year, send_on=date(year, 10, 7), due_on=due_on or clock.today())
     db.session.add(row)
     db.session.flush()
     return row
@@ -28,7 +27,7 @@ def _request(db, collection, school, status, due_on, **kwargs):
 @pytest.fixture
 def chase_up(db, make):
     collection = _collection(db)
-    past, future = TODAY - timedelta(days=3), TODAY + timedelta(days=10)
+    past, future = clock.today() - timedelta(days=3), clock.today() + timedelta(days=10)
     sent = datetime(2022, 10, 7, 9, 0, tzinfo=UTC)
     schools = {name: make.establishment(name=name) for name in
                ("Ash School", "Birch School", "Cedar School", "Damson School", "Elm School")}
@@ -150,12 +149,12 @@ def test_the_real_chase_service_queues_a_chaser(pages, login, chase_up, db):
 
 def test_the_headline_figure_and_the_weekly_chart(pages, login, make, db):
     school = make.establishment()
-    year = TODAY.year if TODAY.month >= 9 else TODAY.year - 1
+    year = clock.today().year if clock.today().month >= 9 else clock.today().year - 1
     _collection(db, year=year)
     people = [make.young_person() for _ in range(3)]
     for person in people:
         make.school_record(person, school, kind="leaver", academic_year=year)
-    db.session.add(Activity(young_person_id=people[0].id, code="619", ascertained_on=TODAY, source="test"))
+    db.session.add(Activity(young_person_id=people[0].id, code="619", ascertained_on=clock.today(), source="test"))
     db.session.flush()
     login("manager")
     page = pages.page("/dashboard/")
@@ -170,13 +169,13 @@ def test_the_headline_figure_and_the_weekly_chart(pages, login, make, db):
 def test_officers_caseloads(pages, login, make, db):
     officer = make.staff(role="officer", name="Olive Officer")
     school = make.establishment()
-    now = datetime.now(UTC)
-    for status, follow_up, closed_at in [("open", TODAY - timedelta(days=1), None), ("open", TODAY, None),
+    now, today = datetime.now(UTC), clock.today()
+    for status, follow_up, closed_at in [("open", today - timedelta(days=1), None), ("open", today, None),
                                          ("closed", None, now)]:
         person = make.young_person()
         db.session.add(Case(young_person_id=person.id, status=status, reason="no_school_answer",
                             establishment_id=school.id, officer_id=officer.id, opened_at=now,
-                            not_known_since=TODAY, next_follow_up_on=follow_up, closed_at=closed_at))
+                            not_known_since=today, next_follow_up_on=follow_up, closed_at=closed_at))
     db.session.flush()
     login("manager")
     page = pages.page("/dashboard/")
@@ -226,7 +225,7 @@ def test_admins_may_see_the_dashboard_with_no_collections(pages, login):
 def test_the_chase_up_table_pages_by_50(pages, login, make, db):
     collection = _collection(db, year=2021)
     for n in range(53):
-        _request(db, collection, make.establishment(name=f"School {n:02d}"), "sent", TODAY + timedelta(days=5))
+        _request(db, collection, make.establishment(name=f"School {n:02d}"), "sent", clock.today() + timedelta(days=5))
     login("manager")
     first = pages.page(f"/dashboard/?collection={collection.id}")
     assert len(first.select("#chase-up-table tbody tr")) == 50

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
+from tep_app import clock
 from tep_app.extensions import db
 from tests.support.browser import expect_title
 
@@ -14,7 +15,7 @@ def chase_up(live_server):
     """A collection with two schools (one overdue) and three leavers, one of them Not Known."""
     from tep_app.models import Activity, Collection, Establishment, SchoolRecord, SchoolRequest, YoungPerson
 
-    today = date.today()
+    today = clock.today()
     year = today.year if today.month >= 9 else today.year - 1
     tag = secrets.token_hex(3)
     with live_server.app.app_context():

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from tep_app import clock
 from tep_app.extensions import db
 from tests.support.browser import expect_title, sign_in_with
 
@@ -32,7 +33,7 @@ def school_with_cases(live_server):
     )
     from tep_app.services.cases import open_cases_for_request
 
-    today = date.today()
+    today = clock.today()
     year = _academic_year(today)
     tag = secrets.token_hex(3)
     with live_server.app.app_context():

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from tep_app import clock
 from tep_app.extensions import db
 from tests.support.browser import expect_title
 from tests.support.factories import Factory
@@ -25,7 +26,7 @@ def murphys(live_server):
     case; and a decoy of the same name born in 2004."""
     from tep_app.models import Activity, Collection
 
-    today = date.today()
+    today = clock.today()
     year = _academic_year(today)
     with live_server.app.app_context():
         make = Factory(db)
@@ -111,6 +112,6 @@ def test_an_officer_finds_a_young_person_and_records_what_they_found(live_server
         activity = db.session.scalar(select(Activity).where(Activity.young_person_id == murphys["id"],
                                                             Activity.code == "340"))
         assert (activity.source, activity.recorded_by_id, activity.ascertained_on) == \
-            ("officer", officer_id, date.today())
+            ("officer", officer_id, clock.today())
         detail = db.session.scalar(select(ContactDetail).where(ContactDetail.young_person_id == murphys["id"]))
         assert (detail.kind, detail.value, detail.source) == ("parent_phone", "07700900456", "officer")

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
+from tep_app import clock
 from tep_app.extensions import db
 from tests.support.browser import expect_title
 
@@ -29,8 +30,8 @@ def school_request(live_server):
     with live_server.app.app_context():
         collection = db.session.query(Collection).filter_by(kind="leavers", academic_year=YEAR).one_or_none()
         if collection is None:
-            collection = Collection(kind="leavers", academic_year=YEAR, send_on=date.today() - timedelta(days=10),
-                                    due_on=date.today() + timedelta(days=10))
+            collection = Collection(kind="leavers", academic_year=YEAR, send_on=clock.today() - timedelta(days=10),
+                                    due_on=clock.today() + timedelta(days=10))
             db.session.add(collection)
             db.session.flush()
         school = Establishment(laestab=laestab, name=f"Browser Academy {laestab}", type="school")

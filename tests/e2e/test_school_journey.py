@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from tep_app import clock
 from tests.support.browser import expect_title
 
 LINK = re.compile(r"(http://127\.0\.0\.1:\d+/school/start/[A-Za-z0-9_\-]+)")
@@ -57,8 +58,8 @@ def _seed(live_server):
     with live_server.app.app_context():
         used = set(db.session.scalars(select(Collection.academic_year).where(Collection.kind == "leavers")))
         year = next(y for y in range(2030 + secrets.randbelow(60), 2200) if y not in used)
-        collection = Collection(kind="leavers", academic_year=year, send_on=date.today(),
-                                due_on=date.today() + timedelta(days=20))
+        collection = Collection(kind="leavers", academic_year=year, send_on=clock.today(),
+                                due_on=clock.today() + timedelta(days=20))
         db.session.add(collection)
         db.session.flush()
         schools = []

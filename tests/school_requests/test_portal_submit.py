@@ -1,9 +1,10 @@
 """Submitting the list: what the school said updates the young people; a receipt is queued."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from tep_app import clock
 from tep_app.models import Activity, ContactDetail, OutboxMessage, RequestEvent
 from tep_app.services.school_requests.answers import submit_request
 from tep_app.services.school_requests.outcomes import source_label
@@ -26,7 +27,7 @@ def answer(pages, entry, **values):
 
 def test_check_then_submit_updates_the_young_people(pages, seeded, db):
     a, b, c, d = seeded.entries
-    today = date.today()
+    today = clock.today()
     # What is held already: b has a college place from an enrolment last month and a phone number.
     db.session.add(Activity(young_person_id=b.young_person_id, code="230", ascertained_on=today - timedelta(days=30),
                             source="enrolment return", provider_name="Mid Kent College"))
@@ -112,7 +113,7 @@ def test_another_schools_session_cannot_submit_this_list(app, pages, seeded, mak
 def test_a_number_already_held_is_not_added_twice(pages, seeded, db):
     person_id = seeded.entries[0].young_person_id
     db.session.add(ContactDetail(young_person_id=person_id, kind="phone", value="07700900123",
-                                 source="leavers import", recorded_on=date.today() - timedelta(days=60)))
+                                 source="leavers import", recorded_on=clock.today() - timedelta(days=60)))
     db.session.commit()
     answer(pages, seeded.entries[0], outcome="220", phone="07700 900123")
     pages.post("/school/submit", {}, 302)

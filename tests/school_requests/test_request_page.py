@@ -1,11 +1,12 @@
 """The school request page: status, link, contacts and history for staff; a manager revokes or
 replaces the link and chases the school."""
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from tep_app import clock
 from tep_app.models import AuditEvent, OutboxMessage, RequestEvent
 from tests.support.portal_support import seed_request, sent_text
 
@@ -85,7 +86,7 @@ def test_the_page_shows_the_request_its_contacts_and_its_history(pages, login, s
 
 
 def test_an_overdue_request_says_so(pages, login, make, db):
-    seeded = seed_request(make, db, due_on=date.today() - timedelta(days=3))
+    seeded = seed_request(make, db, due_on=clock.today() - timedelta(days=3))
     login("officer")
     assert pages.page(url(seeded)).select_one("#request-status").get_text(strip=True) == "Overdue"
 
@@ -167,7 +168,7 @@ def test_a_new_link_is_emailed_once_and_the_old_one_stops_working(pages, login, 
 
 
 def test_a_new_link_for_a_long_overdue_request_still_works(pages, login, make, db):
-    seeded = seed_request(make, db, due_on=date.today() - timedelta(days=40))
+    seeded = seed_request(make, db, due_on=clock.today() - timedelta(days=40))
     login("manager")
     pages.post(url(seeded, "/new-link"), {}, 302)
     [message] = emails(db, seeded, "new_link")

@@ -7,6 +7,7 @@ from io import BytesIO
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from tep_app import clock
 from tep_app.models import AuditEvent, SchoolResponse
 from tep_app.services.dashboard import EXPORT_TABLES
 from tep_app.spreadsheets.tables import write_table
@@ -53,7 +54,7 @@ def test_control_characters_sent_in_leave_every_export_readable(client, make, db
     officers = _rows(client.get(f"/dashboard/export?table=officers&collection={seeded.collection.id}"))
     names = [cell for row in officers for cell in row if isinstance(cell, str)]
     assert "Ann Other" in names and "Old\x7f\x85Name" in names
-    today = datetime.now(UTC).date().isoformat()
+    today = clock.today().isoformat()
     for query in ("", f"date_from={today}&date_to={today}", "action=login-failed", "actor=evil",
                   "object_type=staff_user", "object_type=audit_log"):
         _rows(client.get(f"/dashboard/audit/export?{query}"))

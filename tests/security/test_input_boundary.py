@@ -7,6 +7,7 @@ from io import BytesIO
 import pytest
 from sqlalchemy import select
 
+from tep_app import clock
 from tep_app.models import AuditEvent, ContactAttempt, SchoolResponse
 from tests.cases.test_cases_casework import attempt_data, errors_of, seeded_case
 from tests.cases.test_cases_queue import names
@@ -198,7 +199,7 @@ def test_an_impossible_date_is_a_message_by_the_field(pages, login, make, db, da
 @pytest.mark.parametrize("parts", [(HUGE, "10", "2022"), ("7", "10", HUGE)])
 def test_an_impossible_calendar_date_is_a_message(pages, login, parts):
     login("admin")
-    page = pages.post(f"/admin/calendar/{date.today().year}/leavers_send", {"on": list(parts)}).page
+    page = pages.post(f"/admin/calendar/{clock.today().year}/leavers_send", {"on": list(parts)}).page
     assert "The date must be a real date, like 7 10 2022" in errors_of(page)
 
 

@@ -11,11 +11,12 @@ spreadsheet a route hands out must leave an "export" audit event.
 """
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from tep_app import clock
 from tep_app.auth.roles import ADMIN, MANAGER, OFFICER, PUBLIC, SCHOOL, STAFF
 from tep_app.models import (
     AuditEvent,
@@ -203,19 +204,19 @@ def world(db, make):
     collection = db.session.scalar(select(Collection).where(Collection.kind == "leavers",
                                                             Collection.academic_year == 2022))
     if collection is None:
-        collection = _add(db, Collection(kind="leavers", academic_year=2022, send_on=date.today(),
-                                         due_on=date.today() + timedelta(days=30)))
+        collection = _add(db, Collection(kind="leavers", academic_year=2022, send_on=clock.today(),
+                                         due_on=clock.today() + timedelta(days=30)))
     entry = _add(db, ListEntry(collection_id=collection.id, establishment_id=school.id, young_person_id=person.id,
                                school_record_id=record.id, reason="no enrolment found"))
     request = _add(db, SchoolRequest(collection_id=collection.id, establishment_id=school.id, status="sent",
-                                     due_on=date.today() + timedelta(days=20)))
+                                     due_on=clock.today() + timedelta(days=20)))
     issue_token(request)
     staff = {role: make.staff(role=role) for role in (OFFICER, MANAGER, ADMIN)}
     target = make.staff(role=OFFICER)
     now = datetime.now(UTC)
     case = _add(db, Case(young_person_id=person.id, reason="no_school_answer", establishment_id=school.id,
                          collection_id=collection.id, officer_id=staff[OFFICER].id, opened_at=now,
-                         not_known_since=date.today()))
+                         not_known_since=clock.today()))
     patch = _add(db, Patch(officer_id=staff[OFFICER].id, establishment_id=school.id))
     batch = _add(db, ImportBatch(kind="leavers", filename="leavers.csv", sha256="0" * 64, academic_year=2022))
     match = _add(db, MatchResult(kind="leaver_enrolment", school_record_id=record.id, outcome="possible",

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
+from tep_app import clock
 from tep_app.models import Case, Collection, ContactDetail, ListEntry, SchoolRequest, SchoolResponse
 
 
@@ -81,4 +82,4 @@ def cases_of(db, person) -> list[Case]:
 
 
 def days_ago(n: int) -> date:
-    return date.today() - timedelta(days=n)
+    return clock.today() - timedelta(days=n)

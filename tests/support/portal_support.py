@@ -7,6 +7,7 @@ from io import BytesIO
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from tep_app import clock
 from tep_app.models import Collection, ListEntry, OutboxMessage, SchoolRequest
 from tep_app.services.school_requests.links import issue_token, link_fingerprint
 
@@ -32,8 +33,8 @@ def make_collection(db, kind: str = "leavers", academic_year: int = 2022) -> Col
                                                           Collection.academic_year == academic_year))
     if existing:
         return existing
-    collection = Collection(kind=kind, academic_year=academic_year, send_on=date.today(),
-                            due_on=date.today() + timedelta(days=30))
+    collection = Collection(kind=kind, academic_year=academic_year, send_on=clock.today(),
+                            due_on=clock.today() + timedelta(days=30))
     db.session.add(collection)
     db.session.flush()
     return collection
@@ -53,7 +54,7 @@ def seed_request(make, db, *, entries: int = 3, contacts: int = 2, collection=No
         db.session.add(entry)
         rows.append(entry)
     request = SchoolRequest(collection_id=collection.id, establishment_id=school.id, status="sent",
-                            due_on=due_on or date.today() + timedelta(days=20))
+                            due_on=due_on or clock.today() + timedelta(days=20))
     db.session.add(request)
     db.session.flush()
     token = issue_token(request)
