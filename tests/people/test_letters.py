@@ -1,13 +1,19 @@
 """Printed letters and visit lists: one young person's letter from their case, a patch's letters in
 one PDF, and the visit list; each letter is logged on its case as a letter sent."""
 from io import BytesIO
+from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from sqlalchemy import select
 
 from tep_app import clock
 from tep_app.dates import long_date, short_date
 from tep_app.models import AuditEvent, Case, ContactAttempt, Patch
+from tep_app.services.people import pdf
 from tests.support.cases_support import add_phone, open_case
 
 ADDRESS = "12 Orchard Way, Bearsted, Maidstone"
@@ -201,3 +207,26 @@ def test_the_young_persons_page_leads_officers_to_their_letter(pages, login, mak
 
     assert link.get_text(strip=True) == "Print a letter to Idris Fenn"
     assert pages.page(link["href"]).h1.get_text(strip=True) == "Letter to Idris Fenn"
+
+
+# Every font the list could be printed in here: each pair of font files this machine has, and
+# Helvetica, which needs none.
+FONTS_HERE = [files for files in pdf.FONT_FILES if all(Path(path).is_file() for path in files)] + [None]
+
+
+@pytest.mark.parametrize("font_files", FONTS_HERE, ids=lambda files: Path(files[0]).stem if files else "Helvetica")
+def test_each_visit_list_heading_word_and_a_long_postcode_fit_their_column_in_every_font(font_files):
+    # The list is printed in the first font the server has: in any of them no heading word is
+    # broken, and a postcode stays on one line.
+    regular, bold = ("Helvetica", "Helvetica-Bold") if font_files is None else ("Check", "Check-Bold")
+    for name, path in zip((regular, bold), font_files or (), strict=False):
+        pdfmetrics.registerFont(TTFont(name, path))
+    padding = 12  # points: a table cell's left and right padding together
+    too_narrow = []
+    for heading, width in zip(pdf.VISIT_COLUMNS, pdf._WIDTHS, strict=True):
+        words = heading.split() + (["WW99 9WW"] if heading == "Postcode" else [])
+        for word in words:
+            font = bold if word in heading.split() else regular
+            if pdfmetrics.stringWidth(word, font, 9) + padding > width * mm:
+                too_narrow.append((heading, word))
+    assert too_narrow == []

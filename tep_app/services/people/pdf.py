@@ -135,7 +135,9 @@ def letters_pdf(letters: Sequence) -> bytes:
 # Visit lists.
 
 VISIT_COLUMNS = ("Name", "Date of birth", "Address", "Postcode", "Phone numbers held", "Last attempt", "Outcome")
-_WIDTHS = (38, 24, 60, 20, 38, 45, 42)  # millimetres, across a landscape A4 page less its margins
+# Millimetres, across a landscape A4 page less its margins: wide enough in any font fonts() picks for
+# each heading's longest word, and for a postcode to stay on one line.
+_WIDTHS = (38, 24, 54, 26, 38, 45, 42)
 
 
 def _page_number(canvas, document) -> None:
