@@ -5,8 +5,6 @@ import time
 
 import click
 from flask import has_request_context, request
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -15,13 +13,14 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import ServiceUnavailable
 
 from tep_app.models.base import Base
+from tep_app.rate_limits import RateLimits
 
 db = SQLAlchemy(model_class=Base)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 # Counts in RATELIMIT_STORAGE_URI (config.py, from TEP_RATELIMIT_STORAGE_URL): Redis in production, so
 # every gunicorn worker shares one count.
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+limiter = RateLimits()
 
 
 logger = logging.getLogger(__name__)
