@@ -8,6 +8,7 @@ and what it needs, nothing else), and every module when the commands are listed 
 --help`). COMMANDS says which module holds which command; a test fails when it and the modules'
 own registrations disagree.
 """
+import gc
 import importlib
 
 from flask.cli import AppGroup
@@ -36,15 +37,19 @@ COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
 
 class CommandModules(AppGroup):
-    """A group whose commands' modules are imported when needed."""
+    """A group whose commands' modules are imported when needed. Like the app before them
+    (tep_app.create_cli_app), the modules a command loads live as long as the process, and are set
+    aside from the garbage collector once loaded."""
 
     def get_command(self, ctx, name):
         if name not in self.commands and name in COMMANDS:
             importlib.import_module(COMMANDS[name])
+            gc.freeze()
         return super().get_command(ctx, name)
 
     def list_commands(self, ctx):
         import_all()
+        gc.freeze()
         return super().list_commands(ctx)
 
 
