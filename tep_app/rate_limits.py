@@ -2,15 +2,18 @@
 school's emailed link, the choice of contact and the code.
 
 A view declares its limit with `@limiter.limit("10 per minute")` (optionally for some methods only).
-Each is counted per client address (`request.remote_addr`, after the trusted proxies) and page, in
-fixed windows, in the store RATELIMIT_STORAGE_URI names: Redis in production, so that every worker
-shares one count, memory in development. A request over its limit is refused with 429 ("Too many
-attempts", tep_app/main/errors.py).
+Each is counted per client address (`request.remote_addr`, after the trusted proxies) and page,
+over a moving window (ten a minute means ten in any sixty seconds, not ten more as soon as the
+first try's minute is up), in the store RATELIMIT_STORAGE_URI names: Redis in production, so that
+every worker shares one count, memory in development. A request over its limit is refused with 429
+("Too many attempts", tep_app/main/errors.py).
 
 Built on the `limits` library, which an app loads only when it serves pages: a command neither
-counts nor loads it. The counts live on the app (app.extensions), so two apps never share them.
+counts nor loads it. Each app holds its own counter (app.extensions): apps share counts only
+through a store they share.
+
 If the store does not answer, the request goes on and the failure is logged: the limits are a
-second guard, after the sign-in lockout and the code's five tries, and an outage of the store must
+second guard, after the sign-in throttle and the code's five tries, and an outage of the store must
 not take the service down with it.
 """
 import logging
@@ -36,7 +39,7 @@ class _Counter:
     def __init__(self, storage_uri: str, key_prefix: str):
         from limits import parse  # noqa: PLC0415 -- only an app that serves pages counts
         from limits.storage import storage_from_string  # noqa: PLC0415
-        from limits.strategies import FixedWindowRateLimiter  # noqa: PLC0415
+        from limits.strategies import MovingWindowRateLimiter  # noqa: PLC0415
 
         self.parse = parse
         self.storage_uri = storage_uri
@@ -44,7 +47,7 @@ class _Counter:
         # A store that stops answering holds a request up for a second at most, not until the
         # connection gives up.
         options = {"socket_connect_timeout": 1, "socket_timeout": 1} if storage_uri.startswith("redis") else {}
-        self.strategy = FixedWindowRateLimiter(storage_from_string(storage_uri, **options))
+        self.strategy = MovingWindowRateLimiter(storage_from_string(storage_uri, **options))
 
     def allows(self, limit: Limit, endpoint: str, address: str) -> bool:
         return self.strategy.hit(self.parse(limit.spec), self.key_prefix, endpoint, address)

@@ -1,14 +1,19 @@
-"""The rate limits as a client meets them: counted per address and page, for the methods a page
-names, each app with its own counts; a store that does not answer lets the page through and is
-logged, never a server error."""
+"""The rate limits as a client meets them: counted per address and page over a moving window, for
+the methods a page names; a store that does not answer lets the page through and is logged, never
+a server error."""
 import logging
+import os
+import uuid
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 
 from tep_app import create_app
 from tep_app.extensions import limiter
 
+REDIS_URL = os.environ.get("TEP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 LINK_LIMIT = 10  # the school link page: ten a minute from one address
 SIGN_IN_LIMIT = 20  # posts to the sign-in page: twenty a minute from one address
 
@@ -40,6 +45,24 @@ def test_each_address_has_its_own_count(app):
         assert _links(client, 1, "192.0.2.1") == [429]
 
 
+@pytest.mark.parametrize("storage", ["memory://", REDIS_URL])
+def test_ten_a_minute_means_ten_in_any_sixty_seconds(app, storage):
+    # One link, nine more a minute later: a count that began again once its minute was up would let
+    # ten more through at once, nineteen in two seconds.
+    address = f"192.0.2.{10 + len(storage)}"
+
+    def links_at(minute: int, second: int, count: int) -> list[int]:
+        with time_machine.travel(datetime(2026, 12, 7, 9, minute, second, tzinfo=UTC), tick=False):
+            return _links(client, count, address)
+
+    with _limited(app, RATELIMIT_STORAGE_URI=storage, RATELIMIT_KEY_PREFIX=f"tep-window-{uuid.uuid4().hex}") as limited:
+        client = limited.test_client()
+        assert links_at(0, 0, 1) == [404]
+        assert links_at(0, 59, LINK_LIMIT - 1) == [404] * (LINK_LIMIT - 1)
+        assert links_at(1, 1, 2) == [404, 429]  # the first link's minute is up: one more, not ten
+        assert links_at(2, 0, 2) == [404] * 2  # the nine's minute is up too
+
+
 def test_a_limit_on_posts_leaves_the_page_open_to_read(app):
     with _limited(app) as limited:
         client = limited.test_client()
@@ -51,8 +74,11 @@ def test_a_limit_on_posts_leaves_the_page_open_to_read(app):
         assert client.get("/sign-in").status_code == 200
 
 
-def test_each_app_keeps_its_own_counts(app):
-    with _limited(app) as first, _limited(app) as second:
+def test_each_app_keeps_its_own_counts_in_memory(app):
+    # Two apps sharing one Redis share its counts (tests/security/test_shared_limits.py); in memory,
+    # each has its own.
+    with _limited(app, RATELIMIT_STORAGE_URI="memory://") as first, \
+            _limited(app, RATELIMIT_STORAGE_URI="memory://") as second:
         assert _links(first.test_client(), LINK_LIMIT + 1, "192.0.2.3")[-1] == 429
         assert _links(second.test_client(), 1, "192.0.2.3") == [404]
 
