@@ -7,12 +7,14 @@ files with pandas and links them (train and predict, as bench/splink.py does); t
 database, a fresh database is migrated (not timed) and `flask tep refresh --year 2022 --dir DIR` is
 run as its own process, as an installed service runs it (the app .flaskenv names, the modules
 compiled beforehand): its wall time (start-up included), the peak resident memory of the largest
-of it and its children, and each import's rows a second (from the stage lines it prints). The
+of it and its children, each import's rows a second (from the stage lines it prints), and how many
+of the machine's cores were busy until its imports ended and then until its matching ended. The
 ratio line is the refresh's wall time over Splink's read and link; the lists the refresh built are
 held to the county's truth, so a faster refresh cannot hide a worse one.
 
     python -m bench --sections refresh [--postgres] [--seed 2022]
 """
+import os
 import re
 import subprocess
 import sys
@@ -63,15 +65,62 @@ _TIMED = ("import os, subprocess, sys, time\n"
 TIMED = re.compile(r"^timed: ([0-9.]+) s, ([0-9]+) KB$", re.MULTILINE)
 
 
-def _refresh(url: str, folder: Path, bytecode: Path) -> tuple[float, float, str]:
-    """Wall seconds, peak resident MB (the largest of the process and its children), and its output."""
+def _refresh(url: str, folder: Path, bytecode: Path) -> tuple[float, float, str, dict[str, float]]:
+    """Wall seconds, peak resident MB (the largest of the process and its children), its output, and
+    how many of the machine's cores were busy in each phase (CoreUse)."""
     process = _flask(url, bytecode, "tep", "refresh", "--year", str(ACADEMIC_YEAR), "--dir", str(folder),
                      timed=True)
-    output = process.communicate()[0]
+    with CoreUse() as cores:
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            cores.mark(line)
+        process.wait()
+    output = "".join(lines)
     timed = TIMED.search(output)
     if process.returncode or not timed:
         raise RuntimeError(f"flask tep refresh failed: {output[-300:]}")
-    return float(timed[1]), int(timed[2]) / 1024, output
+    return float(timed[1]), int(timed[2]) / 1024, output, cores.phases()
+
+
+class CoreUse:
+    """The machine's busy cores (from /proc/stat, so anything else running counts too) between the
+    refresh's start and the end of its imports, and from then to the end of its matching: the
+    imports run in one process with the files read ahead in children, the matching in two."""
+
+    PHASES = (("imports", "import offers:"), ("matching", "match:"))
+
+    def __init__(self):
+        self.marks: dict[str, tuple[int, int]] = {}
+
+    @staticmethod
+    def _ticks() -> tuple[int, int]:
+        """(busy, all) jiffies of every core since boot."""
+        with open("/proc/stat") as stat:
+            values = [int(value) for value in stat.readline().split()[1:]]
+        return sum(values) - values[3] - values[4], sum(values)
+
+    def __enter__(self):
+        self.marks["start"] = self._ticks()
+        return self
+
+    def __exit__(self, *_exc):
+        return False
+
+    def mark(self, line: str) -> None:
+        for phase, prefix in self.PHASES:
+            if line.startswith(prefix):
+                self.marks[phase] = self._ticks()
+
+    def phases(self) -> dict[str, float]:
+        cores = os.cpu_count() or 1
+        used, before = {}, self.marks["start"]
+        for phase, _prefix in self.PHASES:
+            if phase in self.marks:
+                after = self.marks[phase]
+                used[phase] = cores * (after[0] - before[0]) / max(after[1] - before[1], 1)
+                before = after
+        return used
 
 
 def _splink_read_and_link(county, files: dict) -> tuple[float, float]:
@@ -107,7 +156,7 @@ def _lists_against_truth(report, section: str, county, url: str) -> None:
 def _one_database(report, section: str, county, folder: Path, url: str, splink_seconds: float,
                   link_seconds: float, bytecode: Path) -> None:
     _migrate(url, bytecode)
-    seconds, peak_mb, output = _refresh(url, folder, bytecode)
+    seconds, peak_mb, output, cores = _refresh(url, folder, bytecode)
     stages = {match[1]: float(match[2]) for match in map(STAGE_ANY.match, output.splitlines()) if match}
     for line in output.splitlines():
         found = STAGE.match(line)
@@ -119,6 +168,9 @@ def _one_database(report, section: str, county, folder: Path, url: str, splink_s
         if name in stages:
             report.row(section, name, stages[name], "s")
     report.row(section, "refresh peak memory", peak_mb, "MB", note="largest of the process and its children")
+    for phase, busy in cores.items():
+        report.row(section, f"cores busy during the {phase}", busy, f"of {os.cpu_count()}",
+                   note="the whole machine's, from /proc/stat: how much of it this phase keeps at work")
     report.at_most(section, "flask tep refresh / Splink leavers alone", seconds / splink_seconds, "", RATIO_TARGET,
                    note=f"{seconds:.1f} s for a new process (start-up, five imports, both matchings, both lists) "
                         f"/ {splink_seconds:.1f} s for Splink's read and link of the leavers "
