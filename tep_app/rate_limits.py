@@ -19,8 +19,12 @@ not take the service down with it.
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import Flask, abort, current_app, request
+
+if TYPE_CHECKING:
+    from limits import RateLimitItem
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +33,7 @@ EXTENSION = "rate_limits"
 
 @dataclass(frozen=True)
 class Limit:
-    spec: str  # "10 per minute", as the `limits` library reads it
+    item: "RateLimitItem"  # "10 per minute", as the `limits` library reads it
     methods: frozenset[str] | None  # None: every method
 
 
@@ -37,12 +41,9 @@ class _Counter:
     """An app's counts: its store and the strategy that counts in it."""
 
     def __init__(self, storage_uri: str, key_prefix: str):
-        from limits import parse  # noqa: PLC0415 -- only an app that serves pages counts
-        from limits.storage import storage_from_string  # noqa: PLC0415
+        from limits.storage import storage_from_string  # noqa: PLC0415 -- only an app that serves pages counts
         from limits.strategies import MovingWindowRateLimiter  # noqa: PLC0415
 
-        self.parse = parse
-        self.storage_uri = storage_uri
         self.key_prefix = key_prefix
         # A store that stops answering holds a request up for a second at most, not until the
         # connection gives up.
@@ -50,7 +51,7 @@ class _Counter:
         self.strategy = MovingWindowRateLimiter(storage_from_string(storage_uri, **options))
 
     def allows(self, limit: Limit, endpoint: str, address: str) -> bool:
-        return self.strategy.hit(self.parse(limit.spec), self.key_prefix, endpoint, address)
+        return self.strategy.hit(limit.item, self.key_prefix, endpoint, address)
 
 
 class RateLimits:
@@ -58,10 +59,10 @@ class RateLimits:
 
     def limit(self, spec: str, methods: Iterable[str] | None = None) -> Callable:
         """Declare a limit on a view: `@limiter.limit("20 per minute", methods=["POST"])`."""
-        from limits import parse  # noqa: PLC0415 -- the spec is checked once, when the pages load
+        from limits import parse  # noqa: PLC0415 -- read once, when the pages load
 
-        parse(spec)  # a spec the library cannot read fails here, not on the first request
-        wanted = Limit(spec, frozenset(method.upper() for method in methods) if methods else None)
+        # A spec the library cannot read fails here, not on the first request.
+        wanted = Limit(parse(spec), frozenset(method.upper() for method in methods) if methods else None)
 
         def decorate(view: Callable) -> Callable:
             view.__dict__.setdefault("rate_limits", []).append(wanted)
@@ -77,13 +78,9 @@ class RateLimits:
         app.before_request(_check)
 
 
-def limits_of(view: Callable | None) -> list[Limit]:
-    return getattr(view, "rate_limits", [])
-
-
 def _check() -> None:
     counter = current_app.extensions.get(EXTENSION)
-    wanted = limits_of(current_app.view_functions.get(request.endpoint))
+    wanted = getattr(current_app.view_functions.get(request.endpoint), "rate_limits", ())
     if counter is None or not wanted:
         return
     address = request.remote_addr or "unknown"
