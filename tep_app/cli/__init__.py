@@ -8,10 +8,11 @@ and what it needs, nothing else), and every module when the commands are listed 
 --help`). COMMANDS says which module holds which command; a test fails when it and the modules'
 own registrations disagree.
 """
-import gc
 import importlib
 
 from flask.cli import AppGroup
+
+from tep_app.collector import paused
 
 # Each command (or group of commands) and the module that registers it on `tep`.
 COMMANDS = {
@@ -43,13 +44,13 @@ class CommandModules(AppGroup):
 
     def get_command(self, ctx, name):
         if name not in self.commands and name in COMMANDS:
-            importlib.import_module(COMMANDS[name])
-            gc.freeze()
+            with paused(set_aside=True):
+                importlib.import_module(COMMANDS[name])
         return super().get_command(ctx, name)
 
     def list_commands(self, ctx):
-        import_all()
-        gc.freeze()
+        with paused(set_aside=True):
+            import_all()
         return super().list_commands(ctx)
 
 

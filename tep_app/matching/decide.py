@@ -15,7 +15,6 @@ UPN). A pair whose forenames are wholly different and that no identifier joins i
 how twins look. Each candidate row goes to at most one record: the best claim wins, and a near-tie
 between two records is "possible" for both.
 """
-import gc
 import math
 import random
 from collections import Counter, defaultdict
@@ -23,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import NamedTuple
 
+from tep_app.collector import paused
 from tep_app.matching.block import PersonRecord, Prepared, block, build_index, prepare
 from tep_app.matching.compare import FIELDS, Comparison, NameRarity, compare, compare_dates
 from tep_app.matching.evidence import NO_MATCH, evidence_key
@@ -90,20 +90,14 @@ def match_records(records: Sequence[PersonRecord], candidates: Sequence[PersonRe
     chosen whenever that candidate still exists; a rejected pair is never chosen again. `weights`
     are estimated from the pairs of this run when not given.
     """
-    # Matching builds hundreds of thousands of small objects and frees none of them until the
-    # end: the cyclic garbage collector would rescan them all, again and again, for nothing.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    # Matching builds hundreds of thousands of small objects and frees none of them until the end.
+    with paused():
         pairs, mine, prepared, wanted = _compare_all(records, candidates, decisions or {})
         if weights is None:
             weights = estimate(Counter(comparison[:len(FIELDS)] for found in pairs for _position, comparison in found),
                                random_levels(mine, prepared), len(candidates))
             weights = with_unmatched(weights, pairs, len(candidates))
         return _decide(records, pairs, prepared, wanted, weights)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _compare_all(records: Sequence[PersonRecord], candidates: Sequence[PersonRecord], decisions: Mapping):

@@ -9,19 +9,18 @@ Year 12 roll as a sixth form, a certain enrolment as the activity it implies, ea
 case), and a pupil matched to an offer with confidence holds its September Guarantee status from
 the offers import (services/offer_guarantees.py).
 """
-import gc
 import logging
 import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
 from datetime import date
 from functools import partial
 from operator import attrgetter
 
 from sqlalchemy import delete, func, null, select
 
+from tep_app.collector import paused
 from tep_app.extensions import db
 from tep_app.matching import MatchOutcome, PersonRecord
 from tep_app.matching.parallel import Matcher
@@ -215,19 +214,6 @@ def _store(kind: str, outcomes: list[MatchOutcome]) -> None:
     ])
 
 
-@contextmanager
-def _no_cycle_collection():
-    """Loading and matching make a great many small objects that live to the end: the cyclic
-    garbage collector would rescan them all repeatedly for nothing."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
 class MatchRun:
     """One run of the matching, begun job by job (a kind and a year) and finished once.
 
@@ -258,7 +244,7 @@ class MatchRun:
         if kind not in self.kinds:
             raise MatchingError(f"Unknown kind of matching: {kind}")
         started = time.perf_counter()
-        with _no_cycle_collection():
+        with paused():
             db.session.flush()  # the loads below read through the driver, past the session's autoflush
             school_kind, model, _words = KINDS[kind]
             # Imports just before (a refresh) may have written most of these rows in this transaction.
@@ -282,7 +268,7 @@ class MatchRun:
         cases its certain enrolments close, or its pupils' September Guarantee statuses.
         """
         started = time.perf_counter()
-        with _no_cycle_collection():
+        with paused():
             for year, kind in self.jobs:
                 self._clear(kind, year)
             years = sorted({year for year, _kind in self.jobs})

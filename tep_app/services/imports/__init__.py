@@ -6,18 +6,17 @@ the file: its row is written without the value, and the warning is kept with the
 Rows are written while later ones are still checked, inside a savepoint that a file with an
 error is rolled back to.
 """
-import gc
 import hashlib
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app, has_app_context
 from sqlalchemy import select
 
+from tep_app.collector import paused
 from tep_app.extensions import db
 from tep_app.models import ImportBatch, ImportWarning
 from tep_app.services.audit import record_audit
@@ -97,19 +96,6 @@ def _source_bytes(source) -> bytes:
     return source.read()
 
 
-@contextmanager
-def _collector_paused():
-    """Reading and checking a big file makes hundreds of thousands of small objects that live to
-    the end of the import: the cyclic garbage collector would rescan them all, again and again."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-
-
 def _max_rows(max_rows: int | None) -> int:
     if max_rows is not None:
         return max_rows
@@ -159,7 +145,7 @@ def check_file(kind: str, source, filename: str, academic_year: int | None = Non
         data = _source_bytes(source)
     except SpreadsheetError as error:
         return CheckResult(kind, academic_year, problems=[Problem(None, None, error.message)])
-    with _collector_paused():
+    with paused():
         return _check(kind, data, filename, academic_year, max_rows)[0]
 
 
@@ -177,7 +163,7 @@ def import_file(kind: str, source, filename: str, academic_year: int | None = No
         data = _source_bytes(source)
     except SpreadsheetError as error:
         raise ImportFailed([Problem(None, None, error.message)]) from None
-    with _collector_paused():
+    with paused():
         return _import(kind, data, filename, academic_year, user_id, progress, max_rows, reading)
 
 
