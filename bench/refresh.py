@@ -70,12 +70,11 @@ def _refresh(url: str, folder: Path, bytecode: Path) -> tuple[float, float, str,
     how many of the machine's cores were busy in each phase (CoreUse)."""
     process = _flask(url, bytecode, "tep", "refresh", "--year", str(ACADEMIC_YEAR), "--dir", str(folder),
                      timed=True)
-    with CoreUse() as cores:
-        lines = []
-        for line in process.stdout:
-            lines.append(line)
-            cores.mark(line)
-        process.wait()
+    cores, lines = CoreUse(), []
+    for line in process.stdout:
+        lines.append(line)
+        cores.mark(line)
+    process.wait()
     output = "".join(lines)
     timed = TIMED.search(output)
     if process.returncode or not timed:
@@ -84,14 +83,15 @@ def _refresh(url: str, folder: Path, bytecode: Path) -> tuple[float, float, str,
 
 
 class CoreUse:
-    """The machine's busy cores (from /proc/stat, so anything else running counts too) between the
-    refresh's start and the end of its imports, and from then to the end of its matching: the
-    imports run in one process with the files read ahead in children, the matching in two."""
+    """The machine's busy cores (from /proc/stat, so anything else running counts too) from when it
+    is made, at the refresh's start, to the end of its imports, and from then to the end of its
+    matching: the imports run in one process with the files read ahead in children, the matching
+    in two."""
 
     PHASES = (("imports", "import offers:"), ("matching", "match:"))
 
     def __init__(self):
-        self.marks: dict[str, tuple[int, int]] = {}
+        self.marks: dict[str, tuple[int, int]] = {"start": self._ticks()}
 
     @staticmethod
     def _ticks() -> tuple[int, int]:
@@ -99,13 +99,6 @@ class CoreUse:
         with open("/proc/stat") as stat:
             values = [int(value) for value in stat.readline().split()[1:]]
         return sum(values) - values[3] - values[4], sum(values)
-
-    def __enter__(self):
-        self.marks["start"] = self._ticks()
-        return self
-
-    def __exit__(self, *_exc):
-        return False
 
     def mark(self, line: str) -> None:
         for phase, prefix in self.PHASES:
